@@ -1,0 +1,85 @@
+"""All configuration, read from `DUBAN_*` environment variables (see the README's Configuration table)."""
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_SECRET = "duban-development-secret-change-me"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="DUBAN_", env_file=".env", extra="ignore")
+
+    env: Literal["development", "production"] = "development"
+    data_dir: Path = Path("data")
+
+    http_host: str = "127.0.0.1"
+    http_port: int = 8000
+
+    # Temporal: with `temporal_address` unset, `make run` starts an embedded dev server on these ports.
+    temporal_address: str | None = None
+    temporal_port: int = 7233
+    temporal_ui_port: int = 8233
+    temporal_namespace: str = "default"
+    temporal_task_queue: str = "duban"
+    temporal_tls: bool = False
+    temporal_tls_cert: Path | None = None  # client certificate (mTLS), PEM
+    temporal_tls_key: Path | None = None
+    temporal_tls_ca: Path | None = None  # server root CA, PEM; system roots when unset
+    temporal_api_key: str | None = None  # Temporal Cloud API key (implies TLS)
+
+    database_url: str | None = None  # default: SQLite under data_dir
+
+    secret_key: str = DEFAULT_SECRET
+    token_ttl_minutes: int = Field(default=480, ge=1)
+    load_demo_data: bool = True  # development mode only
+    cors_origins: list[str] = []
+    max_body_bytes: int = Field(default=1_048_576, ge=1024)
+    log_level: str = "INFO"
+    log_json: bool = True
+    worker_max_cached_workflows: int = Field(default=1000, ge=0)
+
+    @model_validator(mode="after")
+    def _safe_outside_development(self) -> "Settings":
+        if self.env == "production":
+            if self.secret_key == DEFAULT_SECRET or len(self.secret_key) < 32:
+                raise ValueError(
+                    "DUBAN_SECRET_KEY must be set to a random secret of at least 32 characters in production"
+                )
+            if "*" in self.cors_origins:
+                raise ValueError("DUBAN_CORS_ORIGINS may not contain '*' in production")
+        return self
+
+    @property
+    def development(self) -> bool:
+        return self.env == "development"
+
+    @property
+    def sqlalchemy_url(self) -> str:
+        if self.database_url:
+            return normalise_database_url(self.database_url)
+        return f"sqlite:///{(self.data_dir / 'duban.db').resolve()}"
+
+    @property
+    def temporal_target(self) -> str:
+        return self.temporal_address or f"127.0.0.1:{self.temporal_port}"
+
+    @property
+    def embedded_temporal(self) -> bool:
+        return self.temporal_address is None
+
+
+def normalise_database_url(url: str) -> str:
+    """Accept plain `postgresql://` URLs and use psycopg 3 for them."""
+    for prefix in ("postgresql://", "postgres://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,345 @@
+"""The hazard state machine (domain.md section 3): which action applies in which state, and what it does.
+
+`check` refuses (409 state, 403 who, 422 body) before anything happens; `apply` returns the new state and
+the transitions to record. Both are pure: the caller passes `now` (workflow time in the workflow).
+"""
+
+from datetime import date, datetime, timedelta
+
+from domain import permissions
+from domain.refusals import conflict, invalid
+from models.actions import (
+    ActionBody,
+    AssessBody,
+    CloseBody,
+    ListBody,
+    ReportProgressBody,
+    ReviewPlanBody,
+    SubmitCompletionBody,
+    SubmitPlanBody,
+    VerifyBody,
+    VoidBody,
+)
+from models.actors import Actor, system_actor
+from models.base import china_date, end_of_day
+from models.enums import (
+    HUMAN_ACTIONS,
+    Action,
+    AuthorityLevel,
+    HazardLevel,
+    HazardStatus,
+    PlanDecision,
+    Rectification,
+    VerifyDecision,
+)
+from models.hazard import (
+    Assessment,
+    Completion,
+    HazardState,
+    Listing,
+    Plan,
+    PlanReview,
+    Progress,
+    ProjectionItem,
+    Transition,
+    Verification,
+)
+
+S = HazardStatus
+OPEN_STATES = frozenset(s for s in HazardStatus if not s.terminal)
+
+ALLOWED_FROM: dict[Action, frozenset[HazardStatus]] = {
+    Action.ASSESS: frozenset({S.REPORTED}),
+    Action.LIST: frozenset({S.ASSESSED}),
+    Action.SUBMIT_PLAN: frozenset({S.LISTED}),
+    Action.REVIEW_PLAN: frozenset({S.PLAN_SUBMITTED}),
+    Action.REPORT_PROGRESS: frozenset({S.RECTIFYING}),
+    Action.SUBMIT_COMPLETION: frozenset({S.RECTIFYING}),
+    Action.VERIFY: frozenset({S.ACCEPTANCE_REQUESTED}),
+    Action.CLOSE: frozenset({S.VERIFIED}),
+    Action.VOID: OPEN_STATES,
+}
+
+STATUS_ZH = {
+    S.REPORTED: "登记",
+    S.ASSESSED: "已定级",
+    S.LISTED: "挂牌督办",
+    S.PLAN_SUBMITTED: "方案待审",
+    S.RECTIFYING: "限期整改",
+    S.ACCEPTANCE_REQUESTED: "申请验收",
+    S.VERIFIED: "验收通过",
+    S.CLOSED: "已销号",
+    S.VOIDED: "已作废",
+}
+
+# While in these states the rectification deadline runs; passing it makes the hazard overdue.
+DEADLINE_STATES = frozenset({S.LISTED, S.PLAN_SUBMITTED, S.RECTIFYING})
+
+
+def check(action: Action, state: HazardState, actor: Actor, body: ActionBody, now: datetime) -> None:
+    """Raise a `Refusal` unless `actor` may take `action` with `body` on `state` at `now`."""
+    permissions.check_role(action, actor)
+    check_state(action, state)
+    authority = _listing_authority_code(state, body) if action == Action.LIST else None
+    permissions.check_jurisdiction(action, actor, state, authority)
+    check_body(action, state, body, now)
+
+
+def check_state(action: Action, state: HazardState) -> None:
+    if state.status not in ALLOWED_FROM[action]:
+        raise conflict(
+            "wrong_state",
+            f"隐患当前状态为“{STATUS_ZH[state.status]}”，不能执行“{action.value}”",
+            f"cannot {action.value} a hazard that is {state.status.value}",
+        )
+    if action == Action.LIST and state.level != HazardLevel.MAJOR:
+        raise conflict(
+            "general_not_listed",
+            "一般隐患不挂牌督办",
+            "only major hazards are listed for supervision",
+        )
+
+
+def check_body(action: Action, state: HazardState, body: ActionBody, now: datetime) -> None:
+    today = china_date(now)
+    for field, day in _dates_in(body):
+        if day < today:
+            raise invalid(
+                "date_in_past",
+                f"{field}：日期 {day} 已过，请选择今天或以后的日期",
+                f"{field}: {day} is in the past; choose today or a later date",
+            )
+    if isinstance(body, SubmitPlanBody) and state.deadline and end_of_day(body.deadline) > state.deadline:
+        limit = china_date(state.deadline - timedelta(seconds=1))
+        raise invalid(
+            "plan_after_deadline",
+            f"deadline：整改方案的完成时限不能晚于督办期限 {limit}",
+            f"deadline: the plan must finish by the listing's deadline, {limit}",
+        )
+
+
+def allowed_actions(state: HazardState, actor: Actor) -> tuple[Action, ...]:
+    """The human actions `actor` may take on `state` now (bodies aside)."""
+    allowed = []
+    for action in HUMAN_ACTIONS:
+        try:
+            permissions.check_role(action, actor)
+            check_state(action, state)
+            authority = actor.jurisdiction_code if action == Action.LIST else None
+            permissions.check_jurisdiction(action, actor, state, authority)
+        except Exception:
+            continue
+        if action == Action.LIST and actor.jurisdiction_level not in {a.value for a in AuthorityLevel}:
+            continue
+        allowed.append(action)
+    return tuple(allowed)
+
+
+def apply(
+    action: Action, state: HazardState, actor: Actor, body: ActionBody, now: datetime
+) -> tuple[ProjectionItem, ...]:
+    """Take a checked action: each transition it makes, in order, with the state right after it."""
+    items = []
+    current = state
+    for step_actor, step_action, changes, comment in _STEPS[action](state, actor, body, now):
+        after = current.model_copy(update={**changes, "seq": current.seq + 1})
+        items.append(_item(current, after, step_actor, step_action, comment, now))
+        current = after
+    return tuple(items)
+
+
+def deadline_passed(state: HazardState, now: datetime) -> ProjectionItem:
+    """The system step when the rectification deadline passes with no acceptance requested (overdue)."""
+    after = state.model_copy(update={"overdue": True, "seq": state.seq + 1})
+    comment = "整改期限已过，尚未申请验收 / the deadline passed with no acceptance requested"
+    return _item(state, after, system_actor("rectification_deadline"), Action.DEADLINE_PASSED, comment, now)
+
+
+def reported(state: HazardState, reporter: Actor) -> ProjectionItem:
+    """The first step: the hazard is recorded (登记)."""
+    after = state.model_copy(update={"seq": 1})
+    transition = Transition(
+        seq=1,
+        at=state.reported_at,
+        actor=reporter,
+        action=Action.REPORT,
+        from_status=None,
+        to_status=after.status,
+        comment=state.facts.title,
+    )
+    return ProjectionItem(transition=transition, state=after)
+
+
+def _item(
+    before: HazardState, after: HazardState, actor: Actor, action: Action, comment: str | None, now: datetime
+) -> ProjectionItem:
+    transition = Transition(
+        seq=after.seq,
+        at=now,
+        actor=actor,
+        action=action,
+        from_status=before.status,
+        to_status=after.status,
+        comment=comment,
+    )
+    return ProjectionItem(transition=transition, state=after)
+
+
+def deadline_watched(state: HazardState) -> datetime | None:
+    """The deadline the workflow waits on now, if any."""
+    if state.status in DEADLINE_STATES and state.deadline is not None and not state.overdue:
+        return state.deadline
+    return None
+
+
+# --- the steps of each action: (actor, action, changes, comment) --------------------------------------
+
+Step = tuple[Actor, Action, dict[str, object], str | None]
+
+
+def _assess(state: HazardState, actor: Actor, body: ActionBody, now: datetime) -> list[Step]:
+    assert isinstance(body, AssessBody)
+    assessment = Assessment(
+        level=body.level,
+        basis=body.basis,
+        rectification=body.rectification,
+        interim_measures=body.interim_measures,
+        comment=body.comment,
+        at=now,
+        by=actor,
+    )
+    steps: list[Step] = [
+        (
+            actor,
+            Action.ASSESS,
+            {"status": S.ASSESSED, "level": body.level, "assessment": assessment},
+            body.comment,
+        )
+    ]
+    if body.rectification == Rectification.IMMEDIATE:
+        steps.append(
+            (
+                actor,
+                Action.RECTIFY_ON_THE_SPOT,
+                {"status": S.ACCEPTANCE_REQUESTED},
+                "即查即改 / fixed on the spot",
+            )
+        )
+    elif body.rectification == Rectification.DEADLINE and body.deadline is not None:
+        deadline = end_of_day(body.deadline)
+        steps.append(
+            (
+                actor,
+                Action.ORDER_RECTIFICATION,
+                {"status": S.RECTIFYING, "deadline": deadline},
+                f"责令限期整改，期限 {body.deadline} / rectify by {body.deadline}",
+            )
+        )
+    return steps
+
+
+def _list(state: HazardState, actor: Actor, body: ActionBody, now: datetime) -> list[Step]:
+    assert isinstance(body, ListBody)
+    authority = permissions.authority_for(state, body.authority_level)
+    listing = Listing(
+        authority_level=body.authority_level,
+        authority_code=authority.code,
+        authority_name=authority.name,
+        notice_number=body.notice_number or f"督字〔{china_date(now).year}〕{state.code}号",
+        requirements=body.requirements,
+        deadline=end_of_day(body.deadline),
+        at=now,
+        by=actor,
+    )
+    changes = {"status": S.LISTED, "listing": listing, "deadline": listing.deadline, "overdue": False}
+    return [(actor, Action.LIST, changes, body.requirements or None)]
+
+
+def _submit_plan(state: HazardState, actor: Actor, body: ActionBody, now: datetime) -> list[Step]:
+    assert isinstance(body, SubmitPlanBody)
+    plan = Plan(**body.model_dump(), at=now, by=actor)
+    return [(actor, Action.SUBMIT_PLAN, {"status": S.PLAN_SUBMITTED, "plan": plan}, None)]
+
+
+def _review_plan(state: HazardState, actor: Actor, body: ActionBody, now: datetime) -> list[Step]:
+    assert isinstance(body, ReviewPlanBody)
+    review = PlanReview(decision=body.decision, comment=body.comment, at=now, by=actor)
+    status = S.RECTIFYING if body.decision == PlanDecision.APPROVE else S.LISTED
+    changes = {"status": status, "plan_reviews": (*state.plan_reviews, review)}
+    return [(actor, Action.REVIEW_PLAN, changes, body.comment)]
+
+
+def _report_progress(state: HazardState, actor: Actor, body: ActionBody, now: datetime) -> list[Step]:
+    assert isinstance(body, ReportProgressBody)
+    progress = Progress(percent=body.percent, note=body.note, at=now, by=actor)
+    comment = f"{body.percent}% {body.note}".strip()
+    return [(actor, Action.REPORT_PROGRESS, {"progress": (*state.progress, progress)}, comment)]
+
+
+def _submit_completion(state: HazardState, actor: Actor, body: ActionBody, now: datetime) -> list[Step]:
+    assert isinstance(body, SubmitCompletionBody)
+    completion = Completion(summary=body.summary, evidence=body.evidence, at=now, by=actor)
+    changes = {"status": S.ACCEPTANCE_REQUESTED, "completion": completion, "overdue": False}
+    return [(actor, Action.SUBMIT_COMPLETION, changes, body.summary)]
+
+
+def _verify(state: HazardState, actor: Actor, body: ActionBody, now: datetime) -> list[Step]:
+    assert isinstance(body, VerifyBody)
+    new_deadline = end_of_day(body.new_deadline) if body.new_deadline else None
+    verification = Verification(
+        decision=body.decision,
+        comment=body.comment,
+        fake_rectification=body.fake_rectification,
+        new_deadline=new_deadline,
+        at=now,
+        by=actor,
+    )
+    changes: dict[str, object] = {"verifications": (*state.verifications, verification)}
+    if body.decision == VerifyDecision.PASS:
+        changes["status"] = S.VERIFIED
+    else:
+        changes.update(
+            status=S.RECTIFYING,
+            deadline=new_deadline,
+            overdue=False,
+            failed_verifications=state.failed_verifications + 1,
+        )
+    return [(actor, Action.VERIFY, changes, body.comment)]
+
+
+def _close(state: HazardState, actor: Actor, body: ActionBody, now: datetime) -> list[Step]:
+    assert isinstance(body, CloseBody)
+    changes = {"status": S.CLOSED, "closed_at": now, "close_comment": body.comment}
+    return [(actor, Action.CLOSE, changes, body.comment or None)]
+
+
+def _void(state: HazardState, actor: Actor, body: ActionBody, now: datetime) -> list[Step]:
+    assert isinstance(body, VoidBody)
+    return [(actor, Action.VOID, {"status": S.VOIDED, "void_reason": body.reason}, body.reason)]
+
+
+_STEPS = {
+    Action.ASSESS: _assess,
+    Action.LIST: _list,
+    Action.SUBMIT_PLAN: _submit_plan,
+    Action.REVIEW_PLAN: _review_plan,
+    Action.REPORT_PROGRESS: _report_progress,
+    Action.SUBMIT_COMPLETION: _submit_completion,
+    Action.VERIFY: _verify,
+    Action.CLOSE: _close,
+    Action.VOID: _void,
+}
+
+
+def _listing_authority_code(state: HazardState, body: ActionBody) -> str:
+    assert isinstance(body, ListBody)
+    return permissions.authority_for(state, body.authority_level).code
+
+
+def _dates_in(body: ActionBody) -> list[tuple[str, date]]:
+    found = []
+    for name in ("deadline", "new_deadline"):
+        value = getattr(body, name, None)
+        if isinstance(value, date):
+            found.append((name, value))
+    return found

@@ -1,0 +1,134 @@
+"""Bodies of the human actions (API request bodies and workflow update payloads).
+
+Dates are `YYYY-MM-DD` and mean 24:00 of that day in Asia/Shanghai.
+Checks that need no state live here (422 before anything is sent); checks that need the hazard or
+the clock live in `domain.transitions`.
+"""
+
+from datetime import date
+from typing import Annotated, Generic, TypeVar
+
+from pydantic import Field, model_validator
+
+from models.actors import Actor
+from models.base import Frozen
+from models.enums import AuthorityLevel, HazardLevel, PlanDecision, Rectification, VerifyDecision
+
+ShortText = Annotated[str, Field(max_length=500)]
+LongText = Annotated[str, Field(max_length=10_000)]
+
+
+class AssessBody(Frozen):
+    level: HazardLevel
+    basis: ShortText | None = None  # 判定依据: standard and clause, required for major
+    rectification: Rectification | None = None  # general only
+    deadline: date | None = None  # general with deadline
+    interim_measures: LongText | None = None  # 临时管控措施
+    comment: LongText | None = None
+
+    @model_validator(mode="after")
+    def _consistent(self) -> "AssessBody":
+        if self.level == HazardLevel.MAJOR:
+            if not (self.basis and self.basis.strip()):
+                raise ValueError("basis: a major hazard must cite its determination standard and clause")
+            if self.rectification is not None:
+                raise ValueError("rectification: a major hazard is listed, not ordered on assessment")
+        else:
+            if self.rectification is None:
+                raise ValueError("rectification: say 'immediate' or 'deadline' for a general hazard")
+            if self.rectification == Rectification.DEADLINE and self.deadline is None:
+                raise ValueError("deadline: a general hazard rectified with a deadline needs the deadline")
+            if self.rectification == Rectification.IMMEDIATE and self.deadline is not None:
+                raise ValueError("deadline: a hazard fixed on the spot has no deadline")
+        return self
+
+
+class ListBody(Frozen):
+    authority_level: AuthorityLevel
+    deadline: date
+    requirements: LongText = ""
+    notice_number: Annotated[str, Field(max_length=100)] | None = None
+
+
+class SubmitPlanBody(Frozen):
+    objectives: Annotated[str, Field(min_length=1, max_length=10_000)]
+    measures: Annotated[str, Field(min_length=1, max_length=10_000)]
+    funds_cny: Annotated[float, Field(ge=0, le=1e12)]
+    responsible_person: Annotated[str, Field(min_length=1, max_length=100)]
+    deadline: date
+    contingency_plan: Annotated[str, Field(min_length=1, max_length=10_000)]
+
+
+class ReviewPlanBody(Frozen):
+    decision: PlanDecision
+    comment: LongText | None = None
+
+    @model_validator(mode="after")
+    def _comment_to_return(self) -> "ReviewPlanBody":
+        if self.decision == PlanDecision.RETURN and not (self.comment and self.comment.strip()):
+            raise ValueError("comment: say why the plan is returned")
+        return self
+
+
+class ReportProgressBody(Frozen):
+    percent: Annotated[int, Field(ge=0, le=100)]
+    note: LongText = ""
+
+
+class SubmitCompletionBody(Frozen):
+    summary: Annotated[str, Field(min_length=1, max_length=10_000)]
+    evidence: Annotated[tuple[Annotated[str, Field(max_length=100)], ...], Field(max_length=50)] = ()
+
+
+class VerifyBody(Frozen):
+    decision: VerifyDecision
+    comment: LongText | None = None
+    fake_rectification: bool = False  # 虚假整改
+    new_deadline: date | None = None
+
+    @model_validator(mode="after")
+    def _fail_needs_reason_and_deadline(self) -> "VerifyBody":
+        if self.decision == VerifyDecision.FAIL:
+            if not (self.comment and self.comment.strip()):
+                raise ValueError("comment: say why the verification failed")
+            if self.new_deadline is None:
+                raise ValueError("new_deadline: a failed verification sets a new rectification deadline")
+        elif self.fake_rectification or self.new_deadline is not None:
+            raise ValueError("fake_rectification and new_deadline go with a failed verification only")
+        return self
+
+
+class CloseBody(Frozen):
+    comment: LongText = ""
+
+
+class VoidBody(Frozen):
+    reason: Annotated[str, Field(min_length=1, max_length=2_000)]
+
+    @model_validator(mode="after")
+    def _reason_not_blank(self) -> "VoidBody":
+        if not self.reason.strip():
+            raise ValueError("reason: say why the record is void")
+        return self
+
+
+ActionBody = (
+    AssessBody
+    | ListBody
+    | SubmitPlanBody
+    | ReviewPlanBody
+    | ReportProgressBody
+    | SubmitCompletionBody
+    | VerifyBody
+    | CloseBody
+    | VoidBody
+)
+
+BodyT = TypeVar("BodyT", bound=Frozen)
+
+
+class Command(Frozen, Generic[BodyT]):
+    """An update payload: who acts, and the action's body."""
+
+    actor: Actor
+    body: BodyT

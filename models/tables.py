@@ -1,0 +1,110 @@
+"""The read model (SQLModel tables). Temporal holds the truth; these rows serve lists, filters and reports.
+
+Workflow code never imports this module.
+"""
+
+from datetime import datetime
+
+from sqlalchemy import Column, DateTime, Index, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+
+def _utc_column(nullable: bool = True, index: bool = False) -> Column:  # type: ignore[type-arg]
+    return Column(DateTime(timezone=True), nullable=nullable, index=index)
+
+
+class Jurisdiction(SQLModel, table=True):
+    code: str = Field(primary_key=True, max_length=12)  # GB/T 2260 division code
+    name: str = Field(max_length=100)
+    level: str = Field(max_length=16)
+    parent_code: str | None = Field(default=None, foreign_key="jurisdiction.code", max_length=12)
+    path: str = Field(index=True, max_length=200)  # "370000/371700/371702/": root first, for subtree filters
+
+
+class Enterprise(SQLModel, table=True):
+    uscc: str = Field(primary_key=True, max_length=18)  # 统一社会信用代码
+    name: str = Field(max_length=200)
+    region_code: str = Field(foreign_key="jurisdiction.code", index=True, max_length=12)
+    principal: str = Field(max_length=100)  # 主要负责人
+    industry: str = Field(default="", max_length=100)
+
+
+class User(SQLModel, table=True):
+    __tablename__ = "app_user"
+
+    id: str = Field(primary_key=True, max_length=36)
+    username: str = Field(unique=True, index=True, max_length=100)
+    display_name: str = Field(default="", max_length=100)
+    password_hash: str = Field(max_length=200)
+    role: str = Field(max_length=20)
+    jurisdiction_code: str | None = Field(default=None, foreign_key="jurisdiction.code", max_length=12)
+    enterprise_uscc: str | None = Field(default=None, foreign_key="enterprise.uscc", max_length=18)
+    disabled: bool = False
+
+
+class HazardRow(SQLModel, table=True):
+    __tablename__ = "hazard"
+    __table_args__ = (Index("ix_hazard_status_deadline", "status", "deadline"),)
+
+    code: str = Field(primary_key=True, max_length=40)
+    workflow_id: str = Field(max_length=60)
+    status: str = Field(index=True, max_length=30)
+    level: str | None = Field(default=None, index=True, max_length=10)
+    title: str = Field(max_length=200)
+    region_code: str = Field(index=True, max_length=12)
+    region_path: str = Field(index=True, max_length=200)
+    enterprise_uscc: str = Field(index=True, max_length=18)
+    enterprise_name: str = Field(max_length=200)
+    industry: str = Field(max_length=100)
+    source: str = Field(max_length=30)
+    listing_level: str | None = Field(default=None, max_length=10)
+    listing_authority_code: str | None = Field(default=None, max_length=12)
+    deadline: datetime | None = Field(default=None, sa_column=_utc_column())
+    overdue: bool = Field(default=False, index=True)
+    reported_at: datetime = Field(sa_column=_utc_column(nullable=False, index=True))
+    updated_at: datetime = Field(sa_column=_utc_column(nullable=False))
+    closed_at: datetime | None = Field(default=None, sa_column=_utc_column())
+    last_seq: int = 0
+    state_json: str = Field(sa_column=Column(Text, nullable=False))  # the workflow state after last_seq
+
+
+class AuditEntry(SQLModel, table=True):
+    """One transition of one hazard, appended in the same transaction as the hazard row's upsert."""
+
+    __tablename__ = "audit_entry"
+    __table_args__ = (UniqueConstraint("hazard_code", "seq", name="uq_audit_hazard_seq"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    hazard_code: str = Field(index=True, max_length=40)
+    seq: int
+    at: datetime = Field(sa_column=_utc_column(nullable=False))  # workflow time of the transition
+    actor_id: str = Field(max_length=36)
+    actor_name: str = Field(max_length=100)
+    actor_role: str = Field(max_length=20)
+    action: str = Field(max_length=40)
+    from_status: str | None = Field(default=None, max_length=30)
+    to_status: str = Field(max_length=30)
+    comment: str | None = Field(default=None, sa_column=Column(Text))
+    transition_json: str = Field(sa_column=Column(Text, nullable=False))
+
+
+class HazardCodeCounter(SQLModel, table=True):
+    """The last number given out per region and year, for readable codes like HZ-371702-2026-000001."""
+
+    __tablename__ = "hazard_code_counter"
+
+    region_code: str = Field(primary_key=True, max_length=12)
+    year: int = Field(primary_key=True)
+    value: int = 0
+
+
+class IdempotencyKey(SQLModel, table=True):
+    """A client's `Idempotency-Key` on POST /hazards, so a retried request returns the same hazard."""
+
+    __tablename__ = "idempotency_key"
+
+    user_id: str = Field(primary_key=True, max_length=36)
+    key: str = Field(primary_key=True, max_length=200)
+    request_hash: str = Field(max_length=64)
+    hazard_code: str = Field(max_length=40)
+    created_at: datetime = Field(sa_column=_utc_column(nullable=False))

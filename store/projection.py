@@ -1,0 +1,85 @@
+"""Projecting a workflow transition into the read model: idempotent, one transaction per transition."""
+
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, select
+
+from models.hazard import HazardState, ProjectionItem
+from models.tables import AuditEntry, HazardRow
+
+
+def project_transition(*, session: Session, item: ProjectionItem) -> bool:
+    """Append the audit row and upsert the hazard row, or do nothing if this `seq` is already recorded.
+
+    The caller commits; both writes land together or not at all. Returns whether anything was written.
+    """
+    transition, state = item.transition, item.state
+    exists = session.exec(
+        select(AuditEntry.id).where(AuditEntry.hazard_code == state.code, AuditEntry.seq == transition.seq)
+    ).first()
+    if exists is not None:
+        return False
+    session.add(
+        AuditEntry(
+            hazard_code=state.code,
+            seq=transition.seq,
+            at=transition.at,
+            actor_id=transition.actor.user_id,
+            actor_name=transition.actor.display_name or transition.actor.username,
+            actor_role=transition.actor.role.value,
+            action=transition.action.value,
+            from_status=transition.from_status.value if transition.from_status else None,
+            to_status=transition.to_status.value,
+            comment=transition.comment,
+            transition_json=transition.model_dump_json(),
+        )
+    )
+    row = session.get(HazardRow, state.code)
+    if row is None:
+        session.add(_row_from(state, transition.at))
+    elif row.last_seq < transition.seq:
+        _fill(row, state, transition.at)
+        session.add(row)
+    try:
+        session.flush()
+    except IntegrityError:  # a concurrent attempt of the same activity won the race
+        session.rollback()
+        return False
+    return True
+
+
+def _row_from(state: HazardState, at: object) -> HazardRow:
+    row = HazardRow(
+        code=state.code,
+        workflow_id=state.workflow_id,
+        status=state.status.value,
+        title=state.facts.title,
+        region_code=state.facts.region_code,
+        region_path=region_path_key(tuple(r.code for r in state.facts.region_path)),
+        enterprise_uscc=state.facts.enterprise_uscc,
+        enterprise_name=state.facts.enterprise_name,
+        industry=state.facts.industry,
+        source=state.facts.source.value,
+        reported_at=state.reported_at,
+        updated_at=state.reported_at,
+        state_json="{}",
+    )
+    _fill(row, state, at)
+    return row
+
+
+def _fill(row: HazardRow, state: HazardState, at: object) -> None:
+    row.status = state.status.value
+    row.level = state.level.value if state.level else None
+    row.listing_level = state.listing.authority_level.value if state.listing else None
+    row.listing_authority_code = state.listing.authority_code if state.listing else None
+    row.deadline = state.deadline
+    row.overdue = state.overdue
+    row.closed_at = state.closed_at
+    row.updated_at = at  # type: ignore[assignment]
+    row.last_seq = state.seq
+    row.state_json = state.model_dump_json()
+
+
+def region_path_key(codes: tuple[str, ...]) -> str:
+    """`370000/371700/371702/`: a subtree filter is then a prefix match."""
+    return "".join(f"{code}/" for code in codes)

@@ -1,0 +1,79 @@
+"""Shared fixtures: the time-skipping Temporal server, databases, and workers on fresh task queues."""
+
+import os
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine
+from temporalio.contrib.pydantic import pydantic_data_converter
+from temporalio.testing import WorkflowEnvironment
+
+from core.db import make_engine, migrate
+from core.temporal import test_server_binary
+
+POSTGRES_URL = os.environ.get("DUBAN_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+POSTGRES_REQUIRED = os.environ.get("DUBAN_REQUIRE_POSTGRES") == "1"
+
+
+@pytest.fixture(scope="session")
+async def env() -> AsyncIterator[WorkflowEnvironment]:
+    async with await WorkflowEnvironment.start_time_skipping(
+        data_converter=pydantic_data_converter,
+        test_server_existing_path=str(test_server_binary()),
+    ) as environment:
+        yield environment
+
+
+@pytest.fixture
+def task_queue() -> str:
+    return f"tq-{uuid.uuid4()}"
+
+
+@pytest.fixture
+def sqlite_engine(tmp_path: Path) -> Iterator[Engine]:
+    url = f"sqlite:///{tmp_path / 'readmodel.db'}"
+    migrate(url)
+    engine = make_engine(url)
+    yield engine
+    engine.dispose()
+
+
+def _postgres_available() -> str | None:
+    import psycopg
+
+    try:
+        with psycopg.connect(POSTGRES_URL.replace("+psycopg", ""), connect_timeout=3):
+            return None
+    except Exception as error:  # noqa: BLE001
+        return str(error)
+
+
+@pytest.fixture
+def postgres_engine() -> Iterator[Engine]:
+    """A fresh schema on the real PostgreSQL server, migrated, dropped afterwards."""
+    problem = _postgres_available()
+    if problem is not None:
+        if POSTGRES_REQUIRED:
+            pytest.fail(f"PostgreSQL is required (DUBAN_REQUIRE_POSTGRES=1) but unreachable: {problem}")
+        pytest.skip(f"PostgreSQL not reachable at {POSTGRES_URL}: {problem}")
+    import psycopg
+
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    plain = POSTGRES_URL.replace("+psycopg", "")
+    with psycopg.connect(plain, autocommit=True) as conn:
+        conn.execute(f'CREATE SCHEMA "{schema}"')
+    url = f"{POSTGRES_URL}?options=-csearch_path%3D{schema}"
+    migrate(url)
+    engine = make_engine(url)
+    yield engine
+    engine.dispose()
+    with psycopg.connect(plain, autocommit=True) as conn:
+        conn.execute(f'DROP SCHEMA "{schema}" CASCADE')
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def engine(request: pytest.FixtureRequest) -> Engine:
+    """The read model on both databases: every test using it runs twice."""
+    return request.getfixturevalue(f"{request.param}_engine")

@@ -1,0 +1,55 @@
+"""Helpers for workflow tests: a worker with a recording projection, and update calls that return errors."""
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from concurrent.futures import ThreadPoolExecutor
+
+from temporalio import activity
+from temporalio.client import Client, WorkflowHandle, WorkflowUpdateFailedError
+from temporalio.exceptions import ApplicationError
+from temporalio.worker import Worker
+
+from models.hazard import ProjectionItem
+from workflows.hazard import HazardWorkflow
+
+
+class RecordingProjection:
+    """Stands in for the read model: keeps every projected item, as the real activity would write it."""
+
+    def __init__(self) -> None:
+        self.items: list[ProjectionItem] = []
+
+    @activity.defn(name="project_transition")
+    async def project_transition(self, item: ProjectionItem) -> bool:
+        self.items.append(item)
+        return True
+
+    def actions(self, code: str) -> list[str]:
+        return [i.transition.action.value for i in self.items if i.state.code == code]
+
+
+@asynccontextmanager
+async def hazard_worker(
+    client: Client, task_queue: str, projection: RecordingProjection, **kwargs: object
+) -> AsyncIterator[Worker]:
+    with ThreadPoolExecutor(max_workers=4) as executor:
+        worker = Worker(
+            client,
+            task_queue=task_queue,
+            workflows=[HazardWorkflow],
+            activities=[projection.project_transition],
+            activity_executor=executor,
+            **kwargs,  # type: ignore[arg-type]
+        )
+        async with worker:
+            yield worker
+
+
+async def refusal_of(handle: WorkflowHandle, update: object, command: object) -> ApplicationError:
+    """Run an update expected to be refused; return the ApplicationError its validator raised."""
+    try:
+        await handle.execute_update(update, command)  # type: ignore[call-overload]
+    except WorkflowUpdateFailedError as failure:
+        assert isinstance(failure.cause, ApplicationError), failure.cause
+        return failure.cause
+    raise AssertionError("the update was accepted")

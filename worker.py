@@ -1,0 +1,65 @@
+"""The Duban worker: runs HazardWorkflow and the activities that project it into the read model.
+
+Run several for capacity: they share the task queue on the same Temporal server.
+"""
+
+import asyncio
+import signal
+from concurrent.futures import ThreadPoolExecutor
+
+from sqlalchemy import Engine
+from temporalio.client import Client
+from temporalio.worker import Worker
+
+from activities.projection import ProjectionActivities
+from core.db import make_engine
+from core.logging import configure_logging, get_logger
+from core.settings import Settings, get_settings
+from core.temporal import connect
+from workflows.hazard import HazardWorkflow
+
+WORKFLOWS = [HazardWorkflow]
+
+
+def build_worker(
+    client: Client, engine: Engine, task_queue: str, executor: ThreadPoolExecutor, max_cached_workflows: int = 1000
+) -> Worker:
+    projection = ProjectionActivities(engine)
+    return Worker(
+        client,
+        task_queue=task_queue,
+        workflows=WORKFLOWS,
+        activities=[projection.project_transition],
+        activity_executor=executor,
+        max_cached_workflows=max_cached_workflows,
+    )
+
+
+async def serve(settings: Settings) -> None:
+    log = get_logger("duban.worker")
+    client = await connect(settings)
+    engine = make_engine(settings.sqlalchemy_url)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    with ThreadPoolExecutor(max_workers=16) as executor:
+        worker = build_worker(
+            client, engine, settings.temporal_task_queue, executor, settings.worker_max_cached_workflows
+        )
+        log.info("worker started", task_queue=settings.temporal_task_queue, temporal=settings.temporal_target)
+        async with worker:
+            await stop.wait()
+            log.info("worker stopping")
+    engine.dispose()
+    log.info("worker stopped")
+
+
+def main() -> None:
+    settings = get_settings()
+    configure_logging(settings.log_level, settings.log_json)
+    asyncio.run(serve(settings))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""Temporal workflows: one file per process."""
