@@ -11,8 +11,8 @@ PROVINCE = JurisdictionRef(code="370000", name="山东省", level=JurisdictionLe
 CITY = JurisdictionRef(code="371700", name="菏泽市", level=JurisdictionLevel.CITY)
 COUNTY = JurisdictionRef(code="371702", name="牡丹区", level=JurisdictionLevel.COUNTY)
 COUNTY2 = JurisdictionRef(code="371721", name="曹县", level=JurisdictionLevel.COUNTY)
-USCC_A = "91371702MA3C4G0R2G"
-USCC_B = "91371721MA3D8J7K5X"
+USCC_A = "91371702MA3C4G0R29"
+USCC_B = "91371721MA3D8J7K5L"
 
 
 def actor(

@@ -1,0 +1,77 @@
+"""The API's calls into Temporal: start a hazard's workflow, run a human step as an Update."""
+
+import asyncio
+import hashlib
+from typing import Any
+
+from temporalio.client import Client, WorkflowUpdateFailedError, WorkflowUpdateStage
+from temporalio.common import WorkflowIDReusePolicy
+from temporalio.exceptions import ApplicationError, WorkflowAlreadyStartedError
+from temporalio.service import RPCError, RPCStatusCode
+
+from api.errors import STATUS_FOR, ApiError
+from models.actions import Command
+from models.enums import Action, RefusalKind
+from models.hazard import HazardStart, HazardState, workflow_id_for
+from workflows.hazard import HazardWorkflow
+
+UPDATES: dict[Action, Any] = {
+    Action.ASSESS: HazardWorkflow.assess,
+    Action.LIST: HazardWorkflow.list_hazard,
+    Action.SUBMIT_PLAN: HazardWorkflow.submit_plan,
+    Action.REVIEW_PLAN: HazardWorkflow.review_plan,
+    Action.REPORT_PROGRESS: HazardWorkflow.report_progress,
+    Action.SUBMIT_COMPLETION: HazardWorkflow.submit_completion,
+    Action.VERIFY: HazardWorkflow.verify,
+    Action.CLOSE: HazardWorkflow.close,
+    Action.VOID: HazardWorkflow.void,
+}
+
+
+async def start_hazard(client: Client, start: HazardStart, task_queue: str) -> bool:
+    """Start the hazard's workflow. True when the workflow under this code is this hazard's (just started, or
+    started by an earlier try of the same request); False when another hazard already holds the code."""
+    fingerprint = hashlib.sha256(start.model_dump_json().encode()).hexdigest()
+    try:
+        await client.start_workflow(
+            HazardWorkflow.run,
+            start,
+            id=workflow_id_for(start.code),
+            task_queue=task_queue,
+            id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
+            memo={"fingerprint": fingerprint},
+        )
+        return True
+    except WorkflowAlreadyStartedError:
+        existing = await client.get_workflow_handle(workflow_id_for(start.code)).describe()
+        return bool(await existing.memo_value("fingerprint", default=None) == fingerprint)
+
+
+async def run_update(
+    client: Client, code: str, action: Action, command: Command[Any], timeout: float
+) -> HazardState | None:
+    """Run the Update; a refusal becomes an ApiError. None when accepted but not finished within `timeout`."""
+    handle = client.get_workflow_handle(workflow_id_for(code))
+    try:
+        update = await handle.start_update(UPDATES[action], command, wait_for_stage=WorkflowUpdateStage.ACCEPTED)
+        return await asyncio.wait_for(update.result(), timeout)  # type: ignore[no-any-return]
+    except WorkflowUpdateFailedError as failure:
+        raise refusal_from(failure.cause) from None
+    except RPCError as error:
+        if error.status == RPCStatusCode.NOT_FOUND:
+            raise ApiError(
+                409, "hazard_finished", f"隐患 {code} 的流程已结束", f"the process of hazard {code} has ended"
+            ) from None
+        raise
+    except TimeoutError:
+        return None
+
+
+def refusal_from(cause: BaseException | None) -> ApiError:
+    if isinstance(cause, ApplicationError) and cause.type in {k.value for k in RefusalKind} and cause.details:
+        detail = cause.details[0]
+        return ApiError(
+            STATUS_FOR[RefusalKind(cause.type)], detail["code"], detail["message_zh"], detail["message_en"]
+        )
+    message = str(cause) if cause else "unknown failure"
+    return ApiError(500, "update_failed", f"操作失败：{message}", f"the action failed: {message}")

@@ -1,0 +1,104 @@
+"""The FastAPI application: `uvicorn api.main:create_app --factory`."""
+
+import asyncio
+import time
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+
+import structlog
+from fastapi import APIRouter, FastAPI, Request, Response
+from fastapi.middleware.cors import CORSMiddleware
+from temporalio.client import Client
+
+from api.errors import BodySizeLimit, install_error_handlers
+from api.routes import auth, hazards, reference, tasks
+from core.db import make_engine, migrate, session_scope
+from core.demo import load_demo_data, remove_demo_accounts
+from core.logging import configure_logging, get_logger
+from core.settings import Settings, get_settings
+from core.temporal import connect
+
+log = get_logger("duban.api")
+
+
+def create_app(settings: Settings | None = None, temporal: Client | None = None) -> FastAPI:
+    settings = settings or get_settings()
+    configure_logging(settings.log_level, settings.log_json)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        await asyncio.to_thread(prepare_database, settings)
+        app.state.engine = make_engine(settings.sqlalchemy_url)
+        app.state.temporal = temporal or await connect_with_retry(settings)
+        log.info("api ready", temporal=settings.temporal_target, env=settings.env)
+        yield
+        app.state.engine.dispose()
+
+    app = FastAPI(
+        title="Duban 督办",
+        version="0.1.0",
+        description="Work-safety hazard supervision and escalation: every hazard is a durable Temporal workflow.",
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    api = APIRouter(prefix="/api/v1")
+    for module in (auth, hazards, tasks, reference):
+        api.include_router(module.router)
+    app.include_router(api)
+    install_error_handlers(app)
+    app.middleware("http")(access_log)
+    if settings.cors_origins:
+        app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins, allow_methods=["*"], allow_headers=["*"])
+    app.add_middleware(BodySizeLimit, limit=settings.max_body_bytes)
+
+    @app.get("/healthz", include_in_schema=False)
+    def healthz() -> dict[str, str]:
+        return {"status": "ok"}
+
+    return app
+
+
+def prepare_database(settings: Settings) -> None:
+    """Migrate the schema; in development load the demo set once, elsewhere make sure it is absent."""
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    migrate(settings.sqlalchemy_url)
+    engine = make_engine(settings.sqlalchemy_url)
+    try:
+        with session_scope(engine) as session:
+            if settings.development and settings.load_demo_data:
+                if load_demo_data(session=session):
+                    log.info("demo data loaded")
+            elif not settings.development:
+                removed = remove_demo_accounts(session=session)
+                if removed:
+                    log.warning("demo accounts removed outside development", count=removed)
+    finally:
+        engine.dispose()
+
+
+async def connect_with_retry(settings: Settings, attempts: int = 60) -> Client:
+    for attempt in range(1, attempts + 1):
+        try:
+            return await connect(settings)
+        except Exception as error:  # noqa: BLE001 - the server may still be starting
+            if attempt == attempts:
+                raise
+            log.info("waiting for Temporal", target=settings.temporal_target, error=str(error))
+            await asyncio.sleep(1)
+    raise AssertionError("unreachable")
+
+
+async def access_log(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
+    structlog.contextvars.clear_contextvars()
+    structlog.contextvars.bind_contextvars(request_id=uuid.uuid4().hex[:12], path=request.url.path)
+    started = time.perf_counter()
+    response = await call_next(request)
+    log.info(
+        "request",
+        method=request.method,
+        status=response.status_code,
+        ms=round((time.perf_counter() - started) * 1000, 1),
+        hazard_code=request.path_params.get("code"),
+    )
+    return response

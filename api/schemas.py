@@ -1,0 +1,184 @@
+"""Request and response shapes of the API that are not workflow contracts."""
+
+from datetime import UTC, date, datetime, timedelta
+from typing import Annotated
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
+
+from domain.uscc import uscc_problem
+from models.actors import Actor
+from models.base import CHINA_TZ
+from models.enums import Action, HazardLevel, HazardStatus, Source
+from models.hazard import (
+    Assessment,
+    Completion,
+    Listing,
+    Plan,
+    PlanReview,
+    Progress,
+    Verification,
+)
+
+CLOCK_SKEW = timedelta(minutes=5)
+
+
+def _valid_uscc(value: str) -> str:
+    problem = uscc_problem(value)
+    if problem is not None:
+        raise ValueError(problem)
+    return value
+
+
+def _not_blank(value: str) -> str:
+    value = value.strip()
+    if not value:
+        raise ValueError("must not be empty")
+    return value
+
+
+USCC = Annotated[str, Field(min_length=18, max_length=18, examples=["91371702MA3C4G0R29"]), AfterValidator(_valid_uscc)]
+RegionCode = Annotated[str, Field(pattern=r"^\d{6}(\d{3}){0,2}$", examples=["371702"])]
+
+
+class HazardCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    title: Annotated[str, Field(max_length=200), AfterValidator(_not_blank)]
+    description: Annotated[str, Field(max_length=10_000)] = ""
+    enterprise_uscc: USCC
+    region_code: RegionCode
+    industry: Annotated[str, Field(max_length=100), AfterValidator(_not_blank)]
+    location: Annotated[str, Field(max_length=500)] = ""
+    source: Source
+    discovered_at: datetime | date
+
+    @field_validator("discovered_at")
+    @classmethod
+    def _not_in_future(cls, value: datetime | date) -> datetime:
+        if not isinstance(value, datetime):
+            value = datetime(value.year, value.month, value.day, tzinfo=CHINA_TZ)
+        elif value.tzinfo is None:
+            value = value.replace(tzinfo=CHINA_TZ)  # a local time as written in the field
+        value = value.astimezone(UTC)
+        if value > datetime.now(UTC) + CLOCK_SKEW:
+            raise ValueError("the discovery time is in the future")
+        return value
+
+
+class TimelineEntry(BaseModel):
+    seq: int
+    at: datetime
+    actor: str
+    actor_role: str
+    action: str
+    from_status: str | None
+    to_status: str
+    comment: str | None
+
+
+class HazardSummary(BaseModel):
+    code: str
+    status: HazardStatus
+    level: HazardLevel | None
+    title: str
+    region_code: str
+    enterprise_uscc: str
+    enterprise_name: str
+    industry: str
+    source: Source
+    listing_level: str | None
+    deadline: datetime | None
+    overdue: bool
+    reported_at: datetime
+    updated_at: datetime
+
+
+class ListingOut(BaseModel):
+    authority_level: str
+    authority_code: str
+    authority_name: str
+    notice_number: str
+    requirements: str
+    deadline: datetime
+    at: datetime
+    by: Actor
+
+    @classmethod
+    def of(cls, listing: Listing) -> "ListingOut":
+        return cls.model_validate(listing.model_dump())
+
+
+class HazardOut(HazardSummary):
+    description: str
+    location: str
+    region_name: str
+    discovered_at: datetime
+    reported_by: str
+    assessment: Assessment | None
+    listing: ListingOut | None
+    plan: Plan | None
+    plan_reviews: tuple[PlanReview, ...]
+    progress: tuple[Progress, ...]
+    completion: Completion | None
+    verifications: tuple[Verification, ...]
+    failed_verifications: int
+    closed_at: datetime | None
+    void_reason: str | None
+    timeline: list[TimelineEntry]
+    allowed_actions: tuple[Action, ...] = Field(description="what the caller may do now")
+    workflow_id: str
+
+
+class HazardPage(BaseModel):
+    items: list[HazardSummary]
+    total: int
+    page: int
+    page_size: int
+
+
+class TaskOut(BaseModel):
+    hazard_code: str
+    action: Action
+    due_at: datetime | None
+    title: str
+    status: HazardStatus
+    overdue: bool
+
+
+class EnterpriseOut(BaseModel):
+    uscc: str
+    name: str
+    region_code: str
+    principal: str
+    industry: str
+
+
+class JurisdictionOut(BaseModel):
+    code: str
+    name: str
+    level: str
+    parent_code: str | None
+
+
+class TokenOut(BaseModel):
+    access_token: str
+    token_type: str = "bearer"
+    expires_in: int
+
+
+class MeOut(BaseModel):
+    username: str
+    display_name: str
+    role: str
+    jurisdiction_code: str | None
+    enterprise_uscc: str | None
+
+
+class ErrorDetail(BaseModel):
+    code: str
+    message_zh: str
+    message_en: str
+
+
+class ErrorOut(BaseModel):
+    detail: ErrorDetail

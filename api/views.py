@@ -1,0 +1,84 @@
+"""Building API responses from the read model."""
+
+from sqlmodel import Session
+
+from api.deps import Principal
+from api.errors import ApiError, not_found
+from api.schemas import HazardOut, HazardSummary, ListingOut, TimelineEntry
+from core.db import as_utc
+from domain import permissions, transitions
+from models.tables import HazardRow
+from store import hazards
+
+
+def visible_row(session: Session, code: str, principal: Principal) -> HazardRow:
+    """The hazard's row, if it exists and the caller may see it (404 and 403 otherwise)."""
+    row = hazards.get_row(session=session, code=code)
+    if row is None:
+        raise not_found("隐患", "hazard", code)
+    if not hazards.in_scope(row, principal.scope):
+        raise ApiError(
+            403,
+            "outside_jurisdiction",
+            f"隐患 {code} 不在您的辖区或企业范围内",
+            f"hazard {code} is outside your jurisdiction or enterprise",
+        )
+    return row
+
+
+def summary(row: HazardRow) -> HazardSummary:
+    return HazardSummary(
+        code=row.code,
+        status=row.status,  # type: ignore[arg-type]
+        level=row.level,  # type: ignore[arg-type]
+        title=row.title,
+        region_code=row.region_code,
+        enterprise_uscc=row.enterprise_uscc,
+        enterprise_name=row.enterprise_name,
+        industry=row.industry,
+        source=row.source,  # type: ignore[arg-type]
+        listing_level=row.listing_level,
+        deadline=as_utc(row.deadline),
+        overdue=row.overdue,
+        reported_at=as_utc(row.reported_at),  # type: ignore[arg-type]
+        updated_at=as_utc(row.updated_at),  # type: ignore[arg-type]
+    )
+
+
+def detail(session: Session, row: HazardRow, principal: Principal) -> HazardOut:
+    state = hazards.state_of(row)
+    entries = hazards.timeline(session=session, code=row.code)
+    allowed = transitions.allowed_actions(state, principal.actor) if permissions.may_see(principal.actor, state) else ()
+    return HazardOut(
+        **summary(row).model_dump(),
+        description=state.facts.description,
+        location=state.facts.location,
+        region_name=state.facts.region_path[-1].name,
+        discovered_at=state.facts.discovered_at,
+        reported_by=state.reported_by.display_name or state.reported_by.username,
+        assessment=state.assessment,
+        listing=ListingOut.of(state.listing) if state.listing else None,
+        plan=state.plan,
+        plan_reviews=state.plan_reviews,
+        progress=state.progress,
+        completion=state.completion,
+        verifications=state.verifications,
+        failed_verifications=state.failed_verifications,
+        closed_at=state.closed_at,
+        void_reason=state.void_reason,
+        timeline=[
+            TimelineEntry(
+                seq=e.seq,
+                at=as_utc(e.at),  # type: ignore[arg-type]
+                actor=e.actor_name,
+                actor_role=e.actor_role,
+                action=e.action,
+                from_status=e.from_status,
+                to_status=e.to_status,
+                comment=e.comment,
+            )
+            for e in entries
+        ],
+        allowed_actions=allowed,
+        workflow_id=row.workflow_id,
+    )

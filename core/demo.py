@@ -1,0 +1,76 @@
+"""The demo data set loaded on the first start in development mode (documented in the README)."""
+
+import uuid
+
+from sqlmodel import Session, select
+
+from core.security import hash_password, verify_password
+from models.enums import JurisdictionLevel, Role
+from models.tables import Enterprise, User
+from store.reference import add_jurisdiction, get_jurisdiction
+
+DEMO_PASSWORD = "duban-demo"
+
+JURISDICTIONS = (
+    ("370000", "山东省", JurisdictionLevel.PROVINCE, None),
+    ("371700", "菏泽市", JurisdictionLevel.CITY, "370000"),
+    ("371702", "牡丹区", JurisdictionLevel.COUNTY, "371700"),
+    ("371721", "曹县", JurisdictionLevel.COUNTY, "371700"),
+)
+
+ENTERPRISES = (
+    ("91371702MA3C4G0R29", "菏泽市牡丹区示范化工有限公司", "371702", "王建国", "危险化学品"),
+    ("91371721MA3D8J7K5L", "曹县示范木业有限公司", "371721", "李春生", "工贸"),
+)
+
+# (username, display name, role, jurisdiction, enterprise)
+USERS = (
+    ("admin", "系统管理员", Role.ADMIN, None, None),
+    ("city.supervisor", "菏泽市安委办 督办员", Role.SUPERVISOR, "371700", None),
+    ("county.supervisor", "牡丹区安委办 督办员", Role.SUPERVISOR, "371702", None),
+    ("county2.supervisor", "曹县安委办 督办员", Role.SUPERVISOR, "371721", None),
+    ("inspector", "牡丹区应急管理局 检查员", Role.INSPECTOR, "371702", None),
+    ("enterprise.a", "示范化工 安全员", Role.ENTERPRISE, None, "91371702MA3C4G0R29"),
+    ("enterprise.b", "示范木业 安全员", Role.ENTERPRISE, None, "91371721MA3D8J7K5L"),
+    ("auditor", "山东省 审计员", Role.AUDITOR, "370000", None),
+)
+DEMO_USERNAMES = tuple(u[0] for u in USERS)
+
+
+def load_demo_data(*, session: Session) -> bool:
+    """Load the demo set unless it is there already. Returns whether anything was loaded."""
+    if session.exec(select(User).where(User.username == "admin")).first() is not None:
+        return False
+    for code, name, level, parent in JURISDICTIONS:
+        if get_jurisdiction(session=session, code=code) is None:
+            add_jurisdiction(session=session, code=code, name=name, level=level, parent_code=parent)
+    for uscc, name, region, principal, industry in ENTERPRISES:
+        if session.get(Enterprise, uscc) is None:
+            session.add(Enterprise(uscc=uscc, name=name, region_code=region, principal=principal, industry=industry))
+    session.flush()
+    password_hash = hash_password(DEMO_PASSWORD)
+    for username, display, role, jurisdiction, enterprise in USERS:
+        session.add(
+            User(
+                id=str(uuid.uuid4()),
+                username=username,
+                display_name=display,
+                password_hash=password_hash,
+                role=role.value,
+                jurisdiction_code=jurisdiction,
+                enterprise_uscc=enterprise,
+            )
+        )
+    session.flush()
+    return True
+
+
+def remove_demo_accounts(*, session: Session) -> int:
+    """Outside development the demo accounts must not exist: delete any that still have the demo password."""
+    removed = 0
+    for user in session.exec(select(User).where(User.username.in_(DEMO_USERNAMES))):  # type: ignore[attr-defined]
+        if verify_password(user.password_hash, DEMO_PASSWORD):
+            session.delete(user)
+            removed += 1
+    session.flush()
+    return removed
