@@ -31,6 +31,7 @@ with workflow.unsafe.imports_passed_through():
     from models.enums import Action
     from models.hazard import HazardStart, HazardState, ProjectionItem
 
+PROJECTION_TIMEOUT = timedelta(seconds=10)
 PROJECTION_RETRY = RetryPolicy(initial_interval=timedelta(seconds=1), maximum_interval=timedelta(seconds=30))
 
 
@@ -173,7 +174,7 @@ class HazardWorkflow:
                 await workflow.execute_activity(
                     "project_transition",
                     self._outbox[0],
-                    start_to_close_timeout=timedelta(seconds=30),
+                    start_to_close_timeout=PROJECTION_TIMEOUT,
                     retry_policy=PROJECTION_RETRY,
                 )
                 self._outbox.pop(0)
