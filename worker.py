@@ -15,7 +15,7 @@ from activities.projection import ProjectionActivities
 from core.db import make_engine
 from core.logging import configure_logging, get_logger
 from core.settings import Settings, get_settings
-from core.temporal import connect
+from core.temporal import connect_with_retry
 from workflows.hazard import HazardWorkflow
 
 WORKFLOWS = [HazardWorkflow]
@@ -37,7 +37,7 @@ def build_worker(
 
 async def serve(settings: Settings) -> None:
     log = get_logger("duban.worker")
-    client = await connect(settings)
+    client = await connect_with_retry(settings)
     engine = make_engine(settings.sqlalchemy_url)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()

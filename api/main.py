@@ -17,7 +17,7 @@ from core.db import make_engine, migrate, session_scope
 from core.demo import load_demo_data, remove_demo_accounts
 from core.logging import configure_logging, get_logger
 from core.settings import Settings, get_settings
-from core.temporal import connect
+from core.temporal import connect_with_retry
 
 log = get_logger("duban.api")
 
@@ -75,18 +75,6 @@ def prepare_database(settings: Settings) -> None:
                     log.warning("demo accounts removed outside development", count=removed)
     finally:
         engine.dispose()
-
-
-async def connect_with_retry(settings: Settings, attempts: int = 60) -> Client:
-    for attempt in range(1, attempts + 1):
-        try:
-            return await connect(settings)
-        except Exception as error:  # noqa: BLE001 - the server may still be starting
-            if attempt == attempts:
-                raise
-            log.info("waiting for Temporal", target=settings.temporal_target, error=str(error))
-            await asyncio.sleep(1)
-    raise AssertionError("unreachable")
 
 
 async def access_log(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:

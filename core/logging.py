@@ -8,6 +8,8 @@ import logging
 import sys
 
 import structlog
+import temporalio.activity
+import temporalio.workflow
 
 _configured = False
 
@@ -36,10 +38,13 @@ def configure_logging(level: str = "INFO", json: bool = True) -> None:
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(
         structlog.stdlib.ProcessorFormatter(
-            foreign_pre_chain=[*shared, _temporal_extra],
+            foreign_pre_chain=[*shared, structlog.stdlib.ExtraAdder(), _temporal_extra],
             processors=[structlog.stdlib.ProcessorFormatter.remove_processors_meta, renderer],
         )
     )
+    # The SDK's loggers put the workflow/activity info on the record (lifted below), not into the message.
+    temporalio.workflow.logger.workflow_info_on_message = False
+    temporalio.activity.logger.activity_info_on_message = False
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level.upper())
@@ -52,7 +57,7 @@ def _temporal_extra(
     """Lift the Temporal SDK's `temporal_workflow` / `temporal_activity` extras into top-level keys."""
     record = event.get("_record")
     for key in ("temporal_workflow", "temporal_activity"):
-        details = getattr(record, key, None)
+        details = event.pop(key, None) or getattr(record, key, None)
         if isinstance(details, dict):
             event.setdefault("workflow_id", details.get("workflow_id"))
             event.setdefault("run_id", details.get("run_id"))

@@ -1,11 +1,13 @@
 """Connecting to Temporal: the embedded dev server, a self-hosted cluster, or Temporal Cloud."""
 
+import asyncio
 import sys
 from pathlib import Path
 
 from temporalio.client import Client, TLSConfig
 from temporalio.contrib.pydantic import pydantic_data_converter
 
+from core.logging import get_logger
 from core.settings import Settings
 
 BIN_DIR = Path(sys.executable).parent  # the venv's bin: never rely on PATH (see the README's pitfalls)
@@ -37,3 +39,17 @@ async def connect(settings: Settings) -> Client:
         tls=tls_config(settings),
         api_key=settings.temporal_api_key,
     )
+
+
+async def connect_with_retry(settings: Settings, attempts: int = 60) -> Client:
+    """Connect, waiting for a server that is still starting (compose, or `make run` on a slow machine)."""
+    log = get_logger("duban.temporal")
+    for attempt in range(1, attempts + 1):
+        try:
+            return await connect(settings)
+        except Exception as error:
+            if attempt == attempts:
+                raise
+            log.info("waiting for Temporal", target=settings.temporal_target, error=str(error))
+            await asyncio.sleep(1)
+    raise AssertionError("unreachable")

@@ -4,6 +4,7 @@
 the transitions to record. Both are pure: the caller passes `now` (workflow time in the workflow).
 """
 
+from collections.abc import Mapping
 from datetime import date, datetime, timedelta
 
 from domain import permissions
@@ -194,7 +195,7 @@ def deadline_watched(state: HazardState) -> datetime | None:
 
 # --- the steps of each action: (actor, action, changes, comment) --------------------------------------
 
-Step = tuple[Actor, Action, dict[str, object], str | None]
+Step = tuple[Actor, Action, Mapping[str, object], str | None]
 
 
 def _assess(state: HazardState, actor: Actor, body: ActionBody, now: datetime) -> list[Step]:

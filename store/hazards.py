@@ -44,7 +44,7 @@ def next_code(*, session: Session, region_code: str, year: int) -> str:
         .on_conflict_do_update(
             index_elements=["region_code", "year"], set_={"value": HazardCodeCounter.value + 1}  # type: ignore[operator]
         )
-        .returning(HazardCodeCounter.value)  # type: ignore[arg-type]
+        .returning(col(HazardCodeCounter.value))
     )
     value = session.execute(statement).scalar_one()
     return f"HZ-{region_code}-{year}-{value:06d}"

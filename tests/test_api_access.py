@@ -14,7 +14,12 @@ from tests.api_helpers import DEMO_PASSWORD, Api, hazard_body, in_days, running_
 
 ENTERPRISE_A = "91371702MA3C4G0R29"  # 牡丹区 371702
 ENTERPRISE_B = "91371721MA3D8J7K5L"  # 曹县 371721
-IN_CAOXIAN = {"enterprise_uscc": ENTERPRISE_B, "region_code": "371721", "industry": "工贸", "location": "曹县开发区"}
+IN_CAOXIAN = {
+    "enterprise_uscc": ENTERPRISE_B,
+    "region_code": "371721",
+    "industry": "工贸",
+    "location": "曹县开发区",
+}
 UNKNOWN_CODE = "HZ-371702-2001-999999"
 PLAN = {
     "objectives": "加装挡鼠板",
@@ -37,7 +42,9 @@ async def report(api: Api, username: str = "inspector", **overrides: Any) -> str
     return reply.json()["code"]
 
 
-async def act(api: Api, username: str, code: str, action: str, body: dict[str, Any], status: str) -> dict[str, Any]:
+async def act(
+    api: Api, username: str, code: str, action: str, body: dict[str, Any], status: str
+) -> dict[str, Any]:
     reply = await api.act(username, code, action, body)
     assert reply.status_code == 200, (username, action, reply.text)
     assert reply.json()["status"] == status, (action, reply.json()["status"])
@@ -96,7 +103,9 @@ async def test_each_user_lists_only_the_hazards_of_their_jurisdiction_or_enterpr
         assert item["enterprise_uscc"] == ENTERPRISE_B
 
 
-async def test_reading_a_hazard_outside_ones_scope_is_forbidden_and_an_unknown_code_is_not_found(api: Api) -> None:
+async def test_reading_a_hazard_outside_ones_scope_is_forbidden_and_an_unknown_code_is_not_found(
+    api: Api,
+) -> None:
     mudan = await report(api, "inspector")
     caoxian = await report(api, "county2.supervisor", **IN_CAOXIAN)
 
@@ -140,8 +149,22 @@ async def test_hazard_list_filters_by_status_level_region_enterprise_overdue_and
     general = await report(api, "inspector", title="配电室挡鼠板缺失")
     major = await report(api, "county.supervisor", title="消防通道堵塞")
     caoxian = await report(api, "county2.supervisor", title="锯木车间粉尘积聚", **IN_CAOXIAN)
-    await act(api, "county.supervisor", general, "assess", {"level": "general", "rectification": "deadline", "deadline": in_days(10)}, "rectifying")
-    await act(api, "county.supervisor", major, "assess", {"level": "major", "basis": "GB 30871-2022 5.1"}, "assessed")
+    await act(
+        api,
+        "county.supervisor",
+        general,
+        "assess",
+        {"level": "general", "rectification": "deadline", "deadline": in_days(10)},
+        "rectifying",
+    )
+    await act(
+        api,
+        "county.supervisor",
+        major,
+        "assess",
+        {"level": "major", "basis": "GB 30871-2022 5.1"},
+        "assessed",
+    )
     everything = {general, major, caoxian}
 
     city = "city.supervisor"
@@ -240,13 +263,17 @@ async def test_tasks_follow_the_hazard_to_whoever_must_act_next(api: Api) -> Non
     (task,) = await tasks_for(api, "county.supervisor", code)
     assert task["status"] == "reported" and task["due_at"] is None and task["title"] == hazard_body()["title"]
 
-    await act(api, "county.supervisor", code, "assess", {"level": "major", "basis": "GB 30871-2022 5.1"}, "assessed")
+    await act(
+        api, "county.supervisor", code, "assess", {"level": "major", "basis": "GB 30871-2022 5.1"}, "assessed"
+    )
     assert await task_actions(api, "city.supervisor", code) == {"list"}
     assert await task_actions(api, "county.supervisor", code) == {"list"}
     assert await task_actions(api, "inspector", code) == set()
     assert await task_actions(api, "county2.supervisor", code) == set()
 
-    hazard = await act(api, "city.supervisor", code, "list", {"authority_level": "city", "deadline": in_days(60)}, "listed")
+    hazard = await act(
+        api, "city.supervisor", code, "list", {"authority_level": "city", "deadline": in_days(60)}, "listed"
+    )
     (task,) = await tasks_for(api, "enterprise.a", code)
     assert task["action"] == "submit-plan" and task["status"] == "listed"
     assert hazard["deadline"] is not None
@@ -268,7 +295,9 @@ async def test_tasks_follow_the_hazard_to_whoever_must_act_next(api: Api) -> Non
 # --- 4. who may report ------------------------------------------------------------------------------------
 
 
-async def test_only_inspectors_supervisors_and_enterprises_report_and_only_within_their_scope(api: Api) -> None:
+async def test_only_inspectors_supervisors_and_enterprises_report_and_only_within_their_scope(
+    api: Api,
+) -> None:
     refused = [
         ("auditor", {}, "role_not_allowed"),
         ("admin", {}, "role_not_allowed"),
@@ -327,7 +356,10 @@ async def test_enterprises_are_limited_to_the_callers_scope_and_the_region_filte
     assert await _enterprise_usccs(api, "city.supervisor") == {ENTERPRISE_A, ENTERPRISE_B}
     assert await _enterprise_usccs(api, "enterprise.a") == {ENTERPRISE_A}
     assert await _enterprise_usccs(api, "city.supervisor", region_code="371721") == {ENTERPRISE_B}
-    assert await _enterprise_usccs(api, "city.supervisor", region_code="370000") == {ENTERPRISE_A, ENTERPRISE_B}
+    assert await _enterprise_usccs(api, "city.supervisor", region_code="370000") == {
+        ENTERPRISE_A,
+        ENTERPRISE_B,
+    }
     assert await _enterprise_usccs(api, "county.supervisor", region_code="371721") == set()
     assert await _enterprise_usccs(api, "county.supervisor", region_code="371700") == {ENTERPRISE_A}
     reply = await api.as_user("city.supervisor", "GET", "/enterprises", params={"region_code": "379999"})
@@ -345,7 +377,9 @@ async def test_sign_in_refuses_a_wrong_password_and_requests_without_a_valid_tok
         assert detail["code"] == "bad_credentials" and detail["message_zh"] and detail["message_en"]
 
     forged = jwt.encode(
-        {"sub": "someone", "exp": datetime.now(UTC) + timedelta(hours=1)}, "not-the-secret-" * 4, algorithm="HS256"
+        {"sub": "someone", "exp": datetime.now(UTC) + timedelta(hours=1)},
+        "not-the-secret-" * 4,
+        algorithm="HS256",
     )
     headers_tried: list[dict[str, str]] = [
         {},
@@ -398,6 +432,8 @@ async def test_a_fresh_hazard_shows_each_caller_the_actions_they_may_take(api: A
     assert await allowed("auditor") == set()
     assert await allowed("admin") == set()
 
-    await act(api, "county.supervisor", code, "assess", {"level": "major", "basis": "GB 30871-2022 5.1"}, "assessed")
+    await act(
+        api, "county.supervisor", code, "assess", {"level": "major", "basis": "GB 30871-2022 5.1"}, "assessed"
+    )
     assert await allowed("city.supervisor") == {"list", "void"}
     assert await allowed("enterprise.a") == set()

@@ -1,5 +1,6 @@
 """A worker killed with `kill -9` mid-transition: a new worker finishes the hazard, nothing lost or doubled."""
 
+import json
 import os
 import signal
 import sqlite3
@@ -128,3 +129,8 @@ async def test_worker_killed_mid_transition_loses_and_doubles_nothing(
         "report", "assess", "list", "submit-plan", "review-plan", "submit-completion", "verify", "close",
     ]
     assert row is not None and row.status == "closed" and row.last_seq == final.seq
+    logged = [json.loads(line) for line in (tmp_path / "worker2.log").read_text().splitlines() if line.startswith("{")]
+    projected = [e for e in logged if e.get("event") == "transition projected"]
+    assert projected and all(e["hazard_code"] == code and e["workflow_id"] == f"hazard-{code}" for e in projected)
+    in_workflow = [e for e in logged if e.get("event") == "hazard transition"]
+    assert in_workflow and all(e["hazard_code"] == code and e["workflow_id"] == f"hazard-{code}" for e in in_workflow)

@@ -1,8 +1,8 @@
 """Helpers for workflow tests: a worker with a recording projection, and update calls that return errors."""
 
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import asynccontextmanager
 
 from temporalio import activity
 from temporalio.client import Client, WorkflowHandle, WorkflowUpdateFailedError

@@ -7,6 +7,7 @@ before the Update returns, so the caller reads its own write.
 
 import asyncio
 from datetime import timedelta
+from typing import Any
 
 from temporalio import workflow
 from temporalio.common import RetryPolicy
@@ -16,7 +17,6 @@ with workflow.unsafe.imports_passed_through():
     from domain import transitions
     from domain.refusals import Refusal
     from models.actions import (
-        ActionBody,
         AssessBody,
         CloseBody,
         Command,
@@ -147,13 +147,13 @@ class HazardWorkflow:
 
     # --- the machinery -------------------------------------------------------------------------------
 
-    def _check(self, action: Action, command: Command[ActionBody]) -> None:
+    def _check(self, action: Action, command: Command[Any]) -> None:
         try:
             transitions.check(action, self._state, command.actor, command.body, workflow.now())
         except Refusal as refusal:
             raise refusal_error(refusal) from None
 
-    async def _act(self, action: Action, command: Command[ActionBody]) -> HazardState:
+    async def _act(self, action: Action, command: Command[Any]) -> HazardState:
         # Re-check: another update accepted in the same activation may have moved the state since validation.
         self._check(action, command)
         self._record(*transitions.apply(action, self._state, command.actor, command.body, workflow.now()))
@@ -165,6 +165,11 @@ class HazardWorkflow:
         """Take the last item's state as the truth and queue every item for projection."""
         self._outbox.extend(items)
         self._state = items[-1].state
+        for item in items:
+            workflow.logger.info(
+                "hazard transition",
+                extra={"hazard_code": self._state.code, "seq": item.transition.seq, "action": item.transition.action.value},
+            )
         self._changes += 1
 
     async def _project(self) -> None:
