@@ -1,0 +1,58 @@
+"""The `duban` operations CLI: production set-up without demo data."""
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlmodel import Session, select
+
+from core.cli import main
+from core.db import make_engine
+from core.security import verify_password
+from core.settings import get_settings
+from models.tables import Enterprise, Jurisdiction, User
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    monkeypatch.setenv("DUBAN_DATA_DIR", str(tmp_path))
+    monkeypatch.delenv("DUBAN_DATABASE_URL", raising=False)
+    get_settings.cache_clear()
+    yield tmp_path
+    get_settings.cache_clear()
+
+
+def test_reference_data_and_a_first_supervisor_can_be_loaded_from_the_command_line(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    reference = data_dir / "ref.json"
+    reference.write_text(json.dumps({
+        "jurisdictions": [
+            {"code": "371702", "name": "牡丹区", "level": "county", "parent_code": "371700"},
+            {"code": "370000", "name": "山东省", "level": "province", "parent_code": None},
+            {"code": "371700", "name": "菏泽市", "level": "city", "parent_code": "370000"},
+        ],
+        "enterprises": [{"uscc": "91371702MA3C4G0R29", "name": "示范化工", "region_code": "371702", "principal": "王"}],
+    }), encoding="utf-8")
+    assert main(["load-reference", str(reference)]) == 0
+    monkeypatch.setenv("DUBAN_NEW_PASSWORD", "a-long-password")
+    assert main(["create-user", "li.si", "--role", "supervisor", "--jurisdiction", "371702"]) == 0
+    assert main(["create-user", "li.si", "--role", "supervisor", "--jurisdiction", "371702"]) == 2
+    assert main(["create-user", "ent", "--role", "enterprise"]) == 2
+    engine = make_engine(get_settings().sqlalchemy_url)
+    with Session(engine) as session:
+        assert session.get(Jurisdiction, "371702").path == "370000/371700/371702/"  # type: ignore[union-attr]
+        assert session.get(Enterprise, "91371702MA3C4G0R29") is not None
+        user = session.exec(select(User).where(User.username == "li.si")).one()
+        assert verify_password(user.password_hash, "a-long-password")
+    engine.dispose()
+
+
+def test_a_wrong_credit_code_in_reference_data_is_refused(data_dir: Path) -> None:
+    reference = data_dir / "ref.json"
+    reference.write_text(json.dumps({
+        "jurisdictions": [{"code": "370000", "name": "山东省", "level": "province"}],
+        "enterprises": [{"uscc": "91371702MA3C4G0R28", "name": "x", "region_code": "370000", "principal": "y"}],
+    }), encoding="utf-8")
+    assert main(["load-reference", str(reference)]) == 2

@@ -1,0 +1,45 @@
+"""Development and production modes: demo accounts and secrets."""
+
+from pathlib import Path
+
+import pytest
+from pydantic import ValidationError
+from sqlmodel import Session, select
+
+from api.main import prepare_database
+from core.db import make_engine
+from core.settings import DEFAULT_SECRET, Settings
+from models.tables import User
+
+SECRET = "x" * 40
+
+
+def usernames(settings: Settings) -> set[str]:
+    engine = make_engine(settings.sqlalchemy_url)
+    with Session(engine) as session:
+        names = {u.username for u in session.exec(select(User))}
+    engine.dispose()
+    return names
+
+
+def test_demo_accounts_exist_in_development_and_not_in_production(tmp_path: Path) -> None:
+    development = Settings(_env_file=None, data_dir=tmp_path)  # type: ignore[call-arg]
+    prepare_database(development)
+    assert {"admin", "city.supervisor", "enterprise.a", "auditor"} <= usernames(development)
+    production = Settings(_env_file=None, env="production", secret_key=SECRET, data_dir=tmp_path)  # type: ignore[call-arg]
+    prepare_database(production)
+    assert usernames(production) == set()
+    fresh = Settings(_env_file=None, env="production", secret_key=SECRET, data_dir=tmp_path / "fresh")  # type: ignore[call-arg]
+    prepare_database(fresh)
+    assert usernames(fresh) == set()
+
+
+@pytest.mark.parametrize("secret", [DEFAULT_SECRET, "short"])
+def test_production_refuses_to_start_with_a_default_or_weak_secret(secret: str) -> None:
+    with pytest.raises(ValidationError, match="DUBAN_SECRET_KEY"):
+        Settings(_env_file=None, env="production", secret_key=secret)  # type: ignore[call-arg]
+
+
+def test_production_refuses_a_wildcard_cors_origin() -> None:
+    with pytest.raises(ValidationError, match="CORS"):
+        Settings(_env_file=None, env="production", secret_key=SECRET, cors_origins=["*"])  # type: ignore[call-arg]
