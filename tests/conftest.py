@@ -51,8 +51,8 @@ def _postgres_available() -> str | None:
 
 
 @pytest.fixture
-def postgres_engine() -> Iterator[Engine]:
-    """A fresh schema on the real PostgreSQL server, migrated, dropped afterwards."""
+def postgres_url() -> Iterator[str]:
+    """The URL of a fresh, migrated schema on the real PostgreSQL server, dropped afterwards."""
     problem = _postgres_available()
     if problem is not None:
         if POSTGRES_REQUIRED:
@@ -66,11 +66,16 @@ def postgres_engine() -> Iterator[Engine]:
         conn.execute(f'CREATE SCHEMA "{schema}"')
     url = f"{POSTGRES_URL}?options=-csearch_path%3D{schema}"
     migrate(url)
-    engine = make_engine(url)
-    yield engine
-    engine.dispose()
+    yield url
     with psycopg.connect(plain, autocommit=True) as conn:
         conn.execute(f'DROP SCHEMA "{schema}" CASCADE')
+
+
+@pytest.fixture
+def postgres_engine(postgres_url: str) -> Iterator[Engine]:
+    engine = make_engine(postgres_url)
+    yield engine
+    engine.dispose()
 
 
 @pytest.fixture(params=["sqlite", "postgres"])

@@ -18,12 +18,23 @@ async def api(dev_env: WorkflowEnvironment, tmp_path: Path, task_queue: str) -> 
         yield client
 
 
+@pytest.fixture(params=["sqlite", "postgres"])
+async def api_on_both(
+    request: pytest.FixtureRequest, dev_env: WorkflowEnvironment, tmp_path: Path, task_queue: str
+) -> AsyncIterator[Api]:
+    """The app with its read model on SQLite, then on PostgreSQL."""
+    database = {"database_url": request.getfixturevalue("postgres_url")} if request.param == "postgres" else {}
+    async with running_api(dev_env.client, tmp_path, task_queue, **database) as client:
+        yield client
+
+
 def audit_rows(api: Api, code: str) -> list[AuditEntry]:
     with Session(api.app.state.engine) as session:
         return list(session.exec(select(AuditEntry).where(AuditEntry.hazard_code == code).order_by(AuditEntry.seq)))
 
 
-async def test_major_hazard_goes_from_report_to_close_out_through_the_api(api: Api) -> None:
+async def test_major_hazard_goes_from_report_to_close_out_through_the_api(api_on_both: Api) -> None:
+    api = api_on_both
     reply = await api.report()
     assert reply.status_code == 201, reply.text
     hazard = reply.json()

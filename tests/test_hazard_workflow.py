@@ -234,6 +234,13 @@ REFUSALS = [
     ("cannot verify a reported hazard", W.verify, f.COUNTY_SUPERVISOR, VerifyBody(decision="pass"), "conflict", "wrong_state"),
     ("cannot close a reported hazard", W.close, f.COUNTY_SUPERVISOR, CloseBody(), "conflict", "wrong_state"),
     ("enterprise cannot void", W.void, f.ENTERPRISE_A, VoidBody(reason="x"), "forbidden", "role_not_allowed"),
+    ("no plan before listing", W.submit_plan, f.ENTERPRISE_A, "plan", "conflict", "wrong_state"),
+    ("no plan review before a plan", W.review_plan, f.CITY_SUPERVISOR, ReviewPlanBody(decision="approve"), "conflict", "wrong_state"),
+    ("no progress before rectifying", W.report_progress, f.ENTERPRISE_A, ReportProgressBody(percent=10), "conflict", "wrong_state"),
+    ("no completion before rectifying", W.submit_completion, f.ENTERPRISE_A, SubmitCompletionBody(summary="x"), "conflict", "wrong_state"),
+    ("inspector cannot list", W.list_hazard, f.INSPECTOR, None, "forbidden", "role_not_allowed"),
+    ("inspector cannot close", W.close, f.INSPECTOR, CloseBody(), "forbidden", "role_not_allowed"),
+    ("other county cannot void", W.void, f.COUNTY2_SUPERVISOR, VoidBody(reason="x"), "forbidden", "outside_jurisdiction"),
 ]
 
 
@@ -246,6 +253,8 @@ async def test_refused_update_names_its_reason_and_leaves_no_trace_in_history(
         handle = await start_hazard(env, task_queue)
         if body is None:
             body = ListBody(authority_level="city", deadline=f.days_after(await now(env), 30))
+        elif body == "plan":
+            body = plan(f.days_after(await now(env), 30))
         refused = await refusal_of(handle, update, Command(actor=who, body=body))
         assert (refused.type, refused.details[0]["code"]) == (kind, code)
         assert refused.details[0]["message_zh"] and refused.details[0]["message_en"]
@@ -302,3 +311,14 @@ async def test_listing_and_close_belong_to_the_listing_authority(env: WorkflowEn
         assert refused.details[0]["code"] == "not_listing_authority"
         await handle.execute_update(W.close, Command(actor=f.CITY_SUPERVISOR, body=CloseBody()))
         assert (await handle.result()).status == HazardStatus.CLOSED
+
+
+async def test_a_second_assessment_is_refused_once_the_hazard_is_assessed(env: WorkflowEnvironment, task_queue: str) -> None:
+    projection = RecordingProjection()
+    async with hazard_worker(env.client, task_queue, projection):
+        handle = await start_hazard(env, task_queue)
+        await handle.execute_update(W.assess, assess_major())
+        refused = await refusal_of(handle, W.assess, assess_major())
+        assert (refused.type, refused.details[0]["code"]) == ("conflict", "wrong_state")
+        await handle.execute_update(W.void, Command(actor=f.CITY_SUPERVISOR, body=VoidBody(reason="误报")))
+        assert (await handle.result()).status == HazardStatus.VOIDED

@@ -43,3 +43,22 @@ def test_production_refuses_to_start_with_a_default_or_weak_secret(secret: str) 
 def test_production_refuses_a_wildcard_cors_origin() -> None:
     with pytest.raises(ValidationError, match="CORS"):
         Settings(_env_file=None, env="production", secret_key=SECRET, cors_origins=["*"])  # type: ignore[call-arg]
+
+
+def test_temporal_cloud_settings_turn_on_tls_with_the_client_certificate(tmp_path: Path) -> None:
+    from core.temporal import tls_config
+
+    (tmp_path / "client.pem").write_bytes(b"CERT")
+    (tmp_path / "client.key").write_bytes(b"KEY")
+    cloud = Settings(  # type: ignore[call-arg]
+        _env_file=None,
+        temporal_address="duban.a1b2c.tmprl.cloud:7233",
+        temporal_namespace="duban.a1b2c",
+        temporal_tls_cert=tmp_path / "client.pem",
+        temporal_tls_key=tmp_path / "client.key",
+    )
+    tls = tls_config(cloud)
+    assert not isinstance(tls, bool)
+    assert (tls.client_cert, tls.client_private_key, tls.server_root_ca_cert) == (b"CERT", b"KEY", None)
+    assert not cloud.embedded_temporal and cloud.temporal_target == "duban.a1b2c.tmprl.cloud:7233"
+    assert tls_config(Settings(_env_file=None)) is False  # type: ignore[call-arg]
