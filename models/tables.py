@@ -66,6 +66,10 @@ class HazardRow(SQLModel, table=True):
     closed_at: datetime | None = Field(default=None, sa_column=_utc_column())
     last_seq: int = 0
     state_json: str = Field(sa_column=Column(Text, nullable=False))  # the workflow state after last_seq
+    deadline_provisional: bool = False
+    paused: bool = False
+    escalation_rung: str | None = Field(default=None, max_length=40)
+    policy: str | None = Field(default=None, max_length=60)  # profile name@version
 
 
 class AuditEntry(SQLModel, table=True):
@@ -86,6 +90,8 @@ class AuditEntry(SQLModel, table=True):
     to_status: str = Field(max_length=30)
     comment: str | None = Field(default=None, sa_column=Column(Text))
     transition_json: str = Field(sa_column=Column(Text, nullable=False))
+    document_hash: str | None = Field(default=None, max_length=64)
+    policy: str | None = Field(default=None, max_length=60)
 
 
 class HazardCodeCounter(SQLModel, table=True):
@@ -107,4 +113,66 @@ class IdempotencyKey(SQLModel, table=True):
     key: str = Field(primary_key=True, max_length=200)
     request_hash: str = Field(max_length=64)
     hazard_code: str = Field(max_length=40)
+    created_at: datetime = Field(sa_column=_utc_column(nullable=False))
+
+
+class CalendarYearRow(SQLModel, table=True):
+    """An admin-loaded official schedule for a year `chinese-calendar` does not cover."""
+
+    __tablename__ = "calendar_year"
+
+    year: int = Field(primary_key=True)
+    holidays_json: str = Field(sa_column=Column(Text, nullable=False))
+    workdays_json: str = Field(sa_column=Column(Text, nullable=False))
+    loaded_by: str = Field(max_length=100)
+    loaded_at: datetime = Field(sa_column=_utc_column(nullable=False))
+
+
+class AdminAudit(SQLModel, table=True):
+    """An audited administrative change (calendars, policies, users)."""
+
+    __tablename__ = "admin_audit"
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = Field(sa_column=_utc_column(nullable=False))
+    actor_id: str = Field(max_length=36)
+    actor_name: str = Field(max_length=100)
+    action: str = Field(max_length=60)
+    subject: str = Field(max_length=100)
+    details_json: str = Field(sa_column=Column(Text, nullable=False))
+
+
+class Notification(SQLModel, table=True):
+    """An inbox row: a reminder, a rung or another notice for an enterprise or an authority."""
+
+    __tablename__ = "notification"
+    __table_args__ = (
+        UniqueConstraint("hazard_code", "seq", "target_kind", "target_code", name="uq_notification_target"),
+        Index("ix_notification_target", "target_kind", "target_code"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    hazard_code: str = Field(index=True, max_length=40)
+    seq: int
+    at: datetime = Field(sa_column=_utc_column(nullable=False))  # workflow time
+    target_kind: str = Field(max_length=20)  # enterprise | authority
+    target_code: str = Field(max_length=18)  # credit code or division code
+    kind: str = Field(max_length=40)  # reminder | rung | overdue | interview | ...
+    title: str = Field(max_length=300)
+    body: str = Field(sa_column=Column(Text, nullable=False))
+    document_hash: str | None = Field(default=None, max_length=64)
+    read_at: datetime | None = Field(default=None, sa_column=_utc_column())
+
+
+class Document(SQLModel, table=True):
+    """A rendered document (urging letter, circular, ...), stored by the SHA-256 of its content."""
+
+    __tablename__ = "document"
+
+    hash: str = Field(primary_key=True, max_length=64)
+    hazard_code: str = Field(index=True, max_length=40)
+    kind: str = Field(max_length=40)
+    title: str = Field(max_length=300)
+    media_type: str = Field(default="text/plain; charset=utf-8", max_length=60)
+    content: str = Field(sa_column=Column(Text, nullable=False))
     created_at: datetime = Field(sa_column=_utc_column(nullable=False))
