@@ -11,25 +11,38 @@ from sqlalchemy import Engine
 from temporalio.client import Client
 from temporalio.worker import Worker
 
+from activities.calendar import CalendarActivities
+from activities.interviews import InterviewActivities
 from activities.projection import ProjectionActivities
 from core.db import make_engine
 from core.logging import configure_logging, get_logger
 from core.settings import Settings, get_settings
 from core.temporal import connect_with_retry
 from workflows.hazard import HazardWorkflow
+from workflows.interview import InterviewWorkflow
 
-WORKFLOWS = [HazardWorkflow]
+WORKFLOWS = [HazardWorkflow, InterviewWorkflow]
 
 
 def build_worker(
     client: Client, engine: Engine, task_queue: str, executor: ThreadPoolExecutor, max_cached_workflows: int = 1000
 ) -> Worker:
     projection = ProjectionActivities(engine)
+    calendar = CalendarActivities(engine)
+    interview_projection = InterviewActivities(engine)
     return Worker(
         client,
         task_queue=task_queue,
         workflows=WORKFLOWS,
-        activities=[projection.project_transition],
+        activities=[
+            projection.project_transition,
+            interview_projection.project_interview,
+            calendar.compute_deadline,
+            calendar.count_working_days,
+            calendar.shift_deadline,
+            calendar.plan_clock,
+            calendar.plan_ladder,
+        ],
         activity_executor=executor,
         max_cached_workflows=max_cached_workflows,
     )

@@ -11,6 +11,7 @@ from sqlmodel import Session
 from temporalio.client import Client
 
 from api.errors import ApiError
+from core.policies import PolicyRegistry
 from core.security import user_id_from_token
 from core.settings import Settings
 from models.actors import Actor
@@ -38,9 +39,14 @@ def get_temporal(request: Request) -> Client:
     return request.app.state.temporal  # type: ignore[no-any-return]
 
 
+def get_policies(request: Request) -> PolicyRegistry:
+    return request.app.state.policies  # type: ignore[no-any-return]
+
+
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 SessionDep = Annotated[Session, Depends(get_session)]
 TemporalDep = Annotated[Client, Depends(get_temporal)]
+PoliciesDep = Annotated[PolicyRegistry, Depends(get_policies)]
 
 
 @dataclass(frozen=True)

@@ -25,6 +25,11 @@ UPDATES: dict[Action, Any] = {
     Action.VERIFY: HazardWorkflow.verify,
     Action.CLOSE: HazardWorkflow.close,
     Action.VOID: HazardWorkflow.void,
+    Action.REQUEST_EXTENSION: HazardWorkflow.request_extension,
+    Action.REVIEW_EXTENSION: HazardWorkflow.review_extension,
+    Action.PAUSE: HazardWorkflow.pause,
+    Action.RESUME: HazardWorkflow.resume,
+    Action.INTERVIEW: HazardWorkflow.interview,
 }
 
 

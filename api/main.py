@@ -12,10 +12,11 @@ from fastapi.middleware.cors import CORSMiddleware
 from temporalio.client import Client
 
 from api.errors import BodySizeLimit, install_error_handlers
-from api.routes import auth, hazards, reference, tasks
+from api.routes import auth, calendar, hazards, interviews, policies, reference, tasks
 from core.db import make_engine, migrate, session_scope
 from core.demo import load_demo_data, remove_demo_accounts
 from core.logging import configure_logging, get_logger
+from core.policies import PolicyRegistry
 from core.settings import Settings, get_settings
 from core.temporal import connect_with_retry
 
@@ -25,6 +26,7 @@ log = get_logger("duban.api")
 def create_app(settings: Settings | None = None, temporal: Client | None = None) -> FastAPI:
     settings = settings or get_settings()
     configure_logging(settings.log_level, settings.log_json)
+    registry = PolicyRegistry(settings.policies_dir)  # a bad profile refuses to start here, with its line
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -42,8 +44,9 @@ def create_app(settings: Settings | None = None, temporal: Client | None = None)
         lifespan=lifespan,
     )
     app.state.settings = settings
+    app.state.policies = registry
     api = APIRouter(prefix="/api/v1")
-    for module in (auth, hazards, tasks, reference):
+    for module in (auth, hazards, tasks, reference, calendar, policies, interviews):
         api.include_router(module.router)
     app.include_router(api)
     install_error_handlers(app)

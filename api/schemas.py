@@ -8,6 +8,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validat
 from domain.uscc import uscc_problem
 from models.actors import Actor
 from models.base import CHINA_TZ
+from models.clock import Extension, Pause
 from models.enums import Action, HazardLevel, HazardStatus, Source
 from models.hazard import (
     Assessment,
@@ -93,6 +94,34 @@ class HazardSummary(BaseModel):
     updated_at: datetime
 
 
+class FiredRungOut(BaseModel):
+    rung: str
+    at: datetime
+    reason: str
+    document_hash: str | None
+
+
+class NextRungOut(BaseModel):
+    rung: str
+    due_at: datetime
+
+
+class EscalationOut(BaseModel):
+    rung: str | None = Field(description="the last rung fired, or null")
+    fired: list[FiredRungOut]
+    next: NextRungOut | None
+    ladder: list[str] = Field(description="the hazard's own ladder (copied from its policy when listed)")
+
+
+class ClockOut(BaseModel):
+    name: str
+    owner_code: str
+    due_at: datetime
+    provisional: bool
+    lapsed: bool
+    next_reminder: datetime | None
+
+
 class ListingOut(BaseModel):
     authority_level: str
     authority_code: str
@@ -127,6 +156,15 @@ class HazardOut(HazardSummary):
     timeline: list[TimelineEntry]
     allowed_actions: tuple[Action, ...] = Field(description="what the caller may do now")
     workflow_id: str
+    deadline_provisional: bool
+    paused: bool
+    pause: Pause | None
+    pauses: tuple[Pause, ...]
+    extensions: tuple[Extension, ...]
+    escalation: EscalationOut
+    clocks: list[ClockOut]
+    interviews: tuple[str, ...]
+    policy: str
 
 
 class HazardPage(BaseModel):

@@ -4,9 +4,19 @@ from sqlmodel import Session
 
 from api.deps import Principal
 from api.errors import ApiError, not_found
-from api.schemas import HazardOut, HazardSummary, ListingOut, TimelineEntry
+from api.schemas import (
+    ClockOut,
+    EscalationOut,
+    FiredRungOut,
+    HazardOut,
+    HazardSummary,
+    ListingOut,
+    NextRungOut,
+    TimelineEntry,
+)
 from core.db import as_utc
-from domain import permissions, transitions
+from domain import clocks, permissions, transitions
+from models.hazard import HazardState
 from models.tables import HazardRow
 from store import hazards
 
@@ -81,4 +91,33 @@ def detail(session: Session, row: HazardRow, principal: Principal) -> HazardOut:
         ],
         allowed_actions=allowed,
         workflow_id=row.workflow_id,
+        deadline_provisional=state.deadline_provisional,
+        paused=state.pause is not None,
+        pause=state.pause,
+        pauses=state.pauses,
+        extensions=state.extensions,
+        escalation=escalation_of(state),
+        clocks=[
+            ClockOut(
+                name=c.spec.name.value,
+                owner_code=c.spec.owner_code,
+                due_at=c.due_at,
+                provisional=c.provisional,
+                lapsed=c.lapsed,
+                next_reminder=c.reminders[c.reminders_sent] if c.reminders_sent < len(c.reminders) else None,
+            )
+            for c in state.clocks
+        ],
+        interviews=state.interviews,
+        policy=state.policy.key,
+    )
+
+
+def escalation_of(state: HazardState) -> EscalationOut:
+    upcoming = clocks.next_rung(state)
+    return EscalationOut(
+        rung=state.fired[-1].rung.value if state.fired else None,
+        fired=[FiredRungOut(rung=f.rung.value, at=f.at, reason=f.reason, document_hash=f.document_hash) for f in state.fired],
+        next=NextRungOut(rung=upcoming[0], due_at=upcoming[1]) if upcoming else None,
+        ladder=[r.type.value for r in state.ladder],
     )

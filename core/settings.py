@@ -41,6 +41,8 @@ class Settings(BaseSettings):
     log_level: str = "INFO"
     log_json: bool = True
     worker_max_cached_workflows: int = Field(default=1000, ge=0)
+    policy: str = "default"  # the profile new hazards pin (its newest version)
+    policies_dir: Path | None = None  # policy profiles (*.toml); default: the repository's policies/ folder
 
     @model_validator(mode="after")
     def _safe_outside_development(self) -> "Settings":

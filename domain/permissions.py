@@ -15,6 +15,11 @@ ROLES_FOR: dict[Action, frozenset[Role]] = {
     Action.VERIFY: frozenset({Role.SUPERVISOR}),
     Action.CLOSE: frozenset({Role.SUPERVISOR}),
     Action.VOID: frozenset({Role.SUPERVISOR}),
+    Action.REQUEST_EXTENSION: frozenset({Role.ENTERPRISE}),
+    Action.REVIEW_EXTENSION: frozenset({Role.SUPERVISOR}),
+    Action.PAUSE: frozenset({Role.SUPERVISOR}),
+    Action.RESUME: frozenset({Role.SUPERVISOR}),
+    Action.INTERVIEW: frozenset({Role.SUPERVISOR}),
 }
 
 ROLE_ZH = {
@@ -91,7 +96,7 @@ def check_jurisdiction(action: Action, actor: Actor, state: HazardState, authori
         )
     if action == Action.LIST:
         _check_is_authority(actor, authority_code, "listing")
-    elif action in (Action.REVIEW_PLAN, Action.CLOSE):
+    elif action in (Action.REVIEW_PLAN, Action.CLOSE, Action.REVIEW_EXTENSION, Action.PAUSE, Action.RESUME):
         _check_is_authority(actor, _owning_authority(state), "owning")
     elif action == Action.VERIFY:
         owner_index = region_index(state, _owning_authority(state))

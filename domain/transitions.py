@@ -7,15 +7,20 @@ the transitions to record. Both are pure: the caller passes `now` (workflow time
 from collections.abc import Mapping
 from datetime import date, datetime, timedelta
 
-from domain import permissions
-from domain.refusals import conflict, invalid
+from domain import clocks, escalation, permissions
+from domain.refusals import Refusal, conflict, invalid
 from models.actions import (
     ActionBody,
     AssessBody,
     CloseBody,
     ListBody,
+    PauseBody,
     ReportProgressBody,
+    RequestExtensionBody,
+    ResumeBody,
+    ReviewExtensionBody,
     ReviewPlanBody,
+    StartInterviewBody,
     SubmitCompletionBody,
     SubmitPlanBody,
     VerifyBody,
@@ -23,6 +28,8 @@ from models.actions import (
 )
 from models.actors import Actor, system_actor
 from models.base import china_date, end_of_day
+from models.calendar import Deadline
+from models.clock import ClockName, Extension, ExtensionStatus, Pause
 from models.enums import (
     HUMAN_ACTIONS,
     Action,
@@ -59,6 +66,11 @@ ALLOWED_FROM: dict[Action, frozenset[HazardStatus]] = {
     Action.VERIFY: frozenset({S.ACCEPTANCE_REQUESTED}),
     Action.CLOSE: frozenset({S.VERIFIED}),
     Action.VOID: OPEN_STATES,
+    Action.REQUEST_EXTENSION: frozenset({S.RECTIFYING}),
+    Action.REVIEW_EXTENSION: frozenset({S.RECTIFYING}),
+    Action.PAUSE: frozenset({S.LISTED, S.PLAN_SUBMITTED, S.RECTIFYING}),
+    Action.RESUME: frozenset({S.LISTED, S.PLAN_SUBMITTED, S.RECTIFYING}),
+    Action.INTERVIEW: OPEN_STATES,
 }
 
 STATUS_ZH = {
@@ -99,6 +111,20 @@ def check_state(action: Action, state: HazardState) -> None:
             "一般隐患不挂牌督办",
             "only major hazards are listed for supervision",
         )
+    pending = clocks.pending_extension_index(state)
+    if action == Action.REQUEST_EXTENSION:
+        if pending is not None:
+            raise conflict("extension_pending", "已有一份延期申请待审批", "an extension request is already waiting for a decision")
+        limit = state.policy.extension.max_count
+        asked = sum(1 for e in state.extensions if e.status != ExtensionStatus.REJECTED)
+        if state.listing is not None and asked >= limit:
+            raise conflict("extension_limit", f"挂牌督办隐患最多延期 {limit} 次", f"a listed hazard may be extended at most {limit} times")
+    if action == Action.REVIEW_EXTENSION and pending is None:
+        raise conflict("no_extension_pending", "没有待审批的延期申请", "there is no extension request to decide")
+    if action == Action.PAUSE and state.pause is not None:
+        raise conflict("already_paused", "期限计时已中止", "the clock is already paused")
+    if action == Action.RESUME and state.pause is None:
+        raise conflict("not_paused", "期限计时未中止", "the clock is not paused")
 
 
 def check_body(action: Action, state: HazardState, body: ActionBody, now: datetime) -> None:
@@ -110,12 +136,36 @@ def check_body(action: Action, state: HazardState, body: ActionBody, now: dateti
                 f"{field}：日期 {day} 已过，请选择今天或以后的日期",
                 f"{field}: {day} is in the past; choose today or a later date",
             )
+    if isinstance(body, RequestExtensionBody):
+        _check_extension_request(state, body, now)
+    if isinstance(body, ReviewExtensionBody) and body.days is not None:
+        maximum = state.policy.extension.max_days_per_request
+        if body.days > maximum:
+            raise invalid("extension_too_long", f"days：每次延期不超过 {maximum} 个工作日", f"days: at most {maximum} working days per extension")
     if isinstance(body, SubmitPlanBody) and state.deadline and end_of_day(body.deadline) > state.deadline:
         limit = china_date(state.deadline - timedelta(seconds=1))
         raise invalid(
             "plan_after_deadline",
             f"deadline：整改方案的完成时限不能晚于督办期限 {limit}",
             f"deadline: the plan must finish by the listing's deadline, {limit}",
+        )
+
+
+def _check_extension_request(state: HazardState, body: RequestExtensionBody, now: datetime) -> None:
+    rules = state.policy.extension
+    if body.days > rules.max_days_per_request:
+        raise invalid(
+            "extension_too_long",
+            f"days：每次延期不超过 {rules.max_days_per_request} 个工作日",
+            f"days: at most {rules.max_days_per_request} working days per extension",
+        )
+    rectification = clocks.clock(state, ClockName.RECTIFICATION)
+    late = rectification is not None and rectification.cutoff_at is not None and now > rectification.cutoff_at
+    if late and not (body.late_reason and body.late_reason.strip()):
+        raise invalid(
+            "late_extension_needs_reason",
+            f"late_reason：距整改期限已不足 {rules.min_working_days_before} 个工作日，逾时申请须说明理由",
+            f"late_reason: fewer than {rules.min_working_days_before} working days are left; a late request needs a reason",
         )
 
 
@@ -128,7 +178,7 @@ def allowed_actions(state: HazardState, actor: Actor) -> tuple[Action, ...]:
             check_state(action, state)
             authority = actor.jurisdiction_code if action == Action.LIST else None
             permissions.check_jurisdiction(action, actor, state, authority)
-        except Exception:
+        except Refusal:
             continue
         if action == Action.LIST and actor.jurisdiction_level not in {a.value for a in AuthorityLevel}:
             continue
@@ -137,15 +187,28 @@ def allowed_actions(state: HazardState, actor: Actor) -> tuple[Action, ...]:
 
 
 def apply(
-    action: Action, state: HazardState, actor: Actor, body: ActionBody, now: datetime
+    action: Action,
+    state: HazardState,
+    actor: Actor,
+    body: ActionBody,
+    now: datetime,
+    new_deadline: Deadline | None = None,
 ) -> tuple[ProjectionItem, ...]:
-    """Take a checked action: each transition it makes, in order, with the state right after it."""
-    items = []
+    """Take a checked action: each transition it makes, in order, with the state right after it.
+
+    `new_deadline` is what the calendar activity computed for an approved extension or a resume."""
+    items: list[ProjectionItem] = []
     current = state
-    for step_actor, step_action, changes, comment in _STEPS[action](state, actor, body, now):
+    for step_actor, step_action, changes, comment in _STEPS[action](state, actor, body, now, new_deadline):
         after = current.model_copy(update={**changes, "seq": current.seq + 1})
+        if after.status != current.status:
+            after = after.model_copy(update={"status_since": now})
         items.append(_item(current, after, step_actor, step_action, comment, now))
         current = after
+    if isinstance(body, VerifyBody) and body.fake_rectification:
+        raised = escalation.fire_next_rung(current, "fake_rectification", now)
+        if raised is not None:
+            items.append(raised)
     return tuple(items)
 
 
@@ -198,7 +261,7 @@ def deadline_watched(state: HazardState) -> datetime | None:
 Step = tuple[Actor, Action, Mapping[str, object], str | None]
 
 
-def _assess(state: HazardState, actor: Actor, body: ActionBody, now: datetime) -> list[Step]:
+def _assess(state: HazardState, actor: Actor, body: ActionBody, now: datetime, _: Deadline | None) -> list[Step]:
     assert isinstance(body, AssessBody)
     assessment = Assessment(
         level=body.level,
@@ -232,14 +295,14 @@ def _assess(state: HazardState, actor: Actor, body: ActionBody, now: datetime) -
             (
                 actor,
                 Action.ORDER_RECTIFICATION,
-                {"status": S.RECTIFYING, "deadline": deadline},
+                {"status": S.RECTIFYING, "deadline": deadline, "deadline_set_at": now, "ladder": state.policy.general_ladder},
                 f"责令限期整改，期限 {body.deadline} / rectify by {body.deadline}",
             )
         )
     return steps
 
 
-def _list(state: HazardState, actor: Actor, body: ActionBody, now: datetime) -> list[Step]:
+def _list(state: HazardState, actor: Actor, body: ActionBody, now: datetime, _: Deadline | None) -> list[Step]:
     assert isinstance(body, ListBody)
     authority = permissions.authority_for(state, body.authority_level)
     listing = Listing(
@@ -252,17 +315,24 @@ def _list(state: HazardState, actor: Actor, body: ActionBody, now: datetime) -> 
         at=now,
         by=actor,
     )
-    changes = {"status": S.LISTED, "listing": listing, "deadline": listing.deadline, "overdue": False}
+    changes = {
+        "status": S.LISTED,
+        "listing": listing,
+        "deadline": listing.deadline,
+        "deadline_set_at": now,
+        "overdue": False,
+        "ladder": state.policy.ladder,  # snapshotted: later policy versions do not change this hazard
+    }
     return [(actor, Action.LIST, changes, body.requirements or None)]
 
 
-def _submit_plan(state: HazardState, actor: Actor, body: ActionBody, now: datetime) -> list[Step]:
+def _submit_plan(state: HazardState, actor: Actor, body: ActionBody, now: datetime, _: Deadline | None) -> list[Step]:
     assert isinstance(body, SubmitPlanBody)
     plan = Plan(**body.model_dump(), at=now, by=actor)
     return [(actor, Action.SUBMIT_PLAN, {"status": S.PLAN_SUBMITTED, "plan": plan}, None)]
 
 
-def _review_plan(state: HazardState, actor: Actor, body: ActionBody, now: datetime) -> list[Step]:
+def _review_plan(state: HazardState, actor: Actor, body: ActionBody, now: datetime, _: Deadline | None) -> list[Step]:
     assert isinstance(body, ReviewPlanBody)
     review = PlanReview(decision=body.decision, comment=body.comment, at=now, by=actor)
     status = S.RECTIFYING if body.decision == PlanDecision.APPROVE else S.LISTED
@@ -270,21 +340,21 @@ def _review_plan(state: HazardState, actor: Actor, body: ActionBody, now: dateti
     return [(actor, Action.REVIEW_PLAN, changes, body.comment)]
 
 
-def _report_progress(state: HazardState, actor: Actor, body: ActionBody, now: datetime) -> list[Step]:
+def _report_progress(state: HazardState, actor: Actor, body: ActionBody, now: datetime, _: Deadline | None) -> list[Step]:
     assert isinstance(body, ReportProgressBody)
     progress = Progress(percent=body.percent, note=body.note, at=now, by=actor)
     comment = f"{body.percent}% {body.note}".strip()
     return [(actor, Action.REPORT_PROGRESS, {"progress": (*state.progress, progress)}, comment)]
 
 
-def _submit_completion(state: HazardState, actor: Actor, body: ActionBody, now: datetime) -> list[Step]:
+def _submit_completion(state: HazardState, actor: Actor, body: ActionBody, now: datetime, _: Deadline | None) -> list[Step]:
     assert isinstance(body, SubmitCompletionBody)
     completion = Completion(summary=body.summary, evidence=body.evidence, at=now, by=actor)
     changes = {"status": S.ACCEPTANCE_REQUESTED, "completion": completion, "overdue": False}
     return [(actor, Action.SUBMIT_COMPLETION, changes, body.summary)]
 
 
-def _verify(state: HazardState, actor: Actor, body: ActionBody, now: datetime) -> list[Step]:
+def _verify(state: HazardState, actor: Actor, body: ActionBody, now: datetime, _: Deadline | None) -> list[Step]:
     assert isinstance(body, VerifyBody)
     new_deadline = end_of_day(body.new_deadline) if body.new_deadline else None
     verification = Verification(
@@ -302,21 +372,97 @@ def _verify(state: HazardState, actor: Actor, body: ActionBody, now: datetime) -
         changes.update(
             status=S.RECTIFYING,
             deadline=new_deadline,
+            deadline_set_at=now,
+            deadline_provisional=False,
             overdue=False,
             failed_verifications=state.failed_verifications + 1,
         )
     return [(actor, Action.VERIFY, changes, body.comment)]
 
 
-def _close(state: HazardState, actor: Actor, body: ActionBody, now: datetime) -> list[Step]:
+def _close(state: HazardState, actor: Actor, body: ActionBody, now: datetime, _: Deadline | None) -> list[Step]:
     assert isinstance(body, CloseBody)
     changes = {"status": S.CLOSED, "closed_at": now, "close_comment": body.comment}
     return [(actor, Action.CLOSE, changes, body.comment or None)]
 
 
-def _void(state: HazardState, actor: Actor, body: ActionBody, now: datetime) -> list[Step]:
+def _void(state: HazardState, actor: Actor, body: ActionBody, now: datetime, _: Deadline | None) -> list[Step]:
     assert isinstance(body, VoidBody)
     return [(actor, Action.VOID, {"status": S.VOIDED, "void_reason": body.reason}, body.reason)]
+
+
+def _request_extension(state: HazardState, actor: Actor, body: ActionBody, now: datetime, _: Deadline | None) -> list[Step]:
+    assert isinstance(body, RequestExtensionBody)
+    rectification = clocks.clock(state, ClockName.RECTIFICATION)
+    late = bool(rectification and rectification.cutoff_at and now > rectification.cutoff_at)
+    extension = Extension(
+        requested_at=now, requested_by=actor, days=body.days, reason=body.reason, late=late, late_reason=body.late_reason
+    )
+    comment = f"申请延期 {body.days} 个工作日：{body.reason}"
+    return [(actor, Action.REQUEST_EXTENSION, {"extensions": (*state.extensions, extension)}, comment)]
+
+
+def _review_extension(
+    state: HazardState, actor: Actor, body: ActionBody, now: datetime, new_deadline: Deadline | None
+) -> list[Step]:
+    assert isinstance(body, ReviewExtensionBody)
+    index = clocks.pending_extension_index(state)
+    assert index is not None
+    pending = state.extensions[index]
+    changes: dict[str, object] = {}
+    if body.decision == "approve":
+        assert new_deadline is not None, "the workflow computes the new deadline before applying"
+        _check_total_period(state, new_deadline)
+        decided = pending.model_copy(update={
+            "status": ExtensionStatus.APPROVED, "approved_days": body.days, "deadline_before": state.deadline,
+            "deadline_after": new_deadline.at,
+        })
+        changes.update(deadline=new_deadline.at, deadline_provisional=new_deadline.provisional, overdue=False)
+        comment = f"批准延期 {body.days} 个工作日，新期限 {china_date(new_deadline.at - timedelta(seconds=1))}"
+    else:
+        decided = pending.model_copy(update={"status": ExtensionStatus.REJECTED})
+        comment = f"不予延期：{body.comment}"
+    decided = decided.model_copy(update={"decided_at": now, "decided_by": actor, "comment": body.comment})
+    extensions = list(state.extensions)
+    extensions[index] = decided
+    changes["extensions"] = tuple(extensions)
+    return [(actor, Action.REVIEW_EXTENSION, changes, comment)]
+
+
+def _check_total_period(state: HazardState, new_deadline: Deadline) -> None:
+    if state.listing is None:
+        return
+    limit = state.policy.extension.max_total_calendar_days
+    if new_deadline.at > state.listing.at + timedelta(days=limit):
+        raise invalid(
+            "period_too_long",
+            f"days：挂牌督办隐患的整改总期限不得超过 {limit} 天",
+            f"days: a listed hazard's whole rectification period may not exceed {limit} days",
+        )
+
+
+def _pause(state: HazardState, actor: Actor, body: ActionBody, now: datetime, _: Deadline | None) -> list[Step]:
+    assert isinstance(body, PauseBody)
+    return [(actor, Action.PAUSE, {"pause": Pause(since=now, reason=body.reason, by=actor)}, body.reason)]
+
+
+def _resume(state: HazardState, actor: Actor, body: ActionBody, now: datetime, new_deadline: Deadline | None) -> list[Step]:
+    assert isinstance(body, ResumeBody) and state.pause is not None
+    assert new_deadline is not None, "the workflow computes the shifted deadline before applying"
+    paused = state.pause.model_copy(update={"until": now, "resumed_by": actor})
+    changes: dict[str, object] = {"pause": None, "pauses": (*state.pauses, paused)}
+    if state.deadline is not None:
+        changes.update(deadline=new_deadline.at, deadline_provisional=new_deadline.provisional)
+        if new_deadline.at > now:
+            changes["overdue"] = False
+    comment = f"恢复计时：{body.reason}；期限顺延至 {china_date(new_deadline.at - timedelta(seconds=1))}"
+    return [(actor, Action.RESUME, changes, comment)]
+
+
+def _interview(state: HazardState, actor: Actor, body: ActionBody, now: datetime, _: Deadline | None) -> list[Step]:
+    assert isinstance(body, StartInterviewBody)
+    started = (*state.interviews, escalation.interview_id(state))
+    return [(actor, Action.INTERVIEW, {"interviews": started}, body.reason)]
 
 
 _STEPS = {
@@ -329,6 +475,11 @@ _STEPS = {
     Action.VERIFY: _verify,
     Action.CLOSE: _close,
     Action.VOID: _void,
+    Action.REQUEST_EXTENSION: _request_extension,
+    Action.REVIEW_EXTENSION: _review_extension,
+    Action.PAUSE: _pause,
+    Action.RESUME: _resume,
+    Action.INTERVIEW: _interview,
 }
 
 

@@ -12,7 +12,14 @@ from pydantic import Field, model_validator
 
 from models.actors import Actor
 from models.base import Frozen
-from models.enums import AuthorityLevel, HazardLevel, PlanDecision, Rectification, VerifyDecision
+from models.enums import (
+    AuthorityLevel,
+    ExtensionDecision,
+    HazardLevel,
+    PlanDecision,
+    Rectification,
+    VerifyDecision,
+)
 
 ShortText = Annotated[str, Field(max_length=500)]
 LongText = Annotated[str, Field(max_length=10_000)]
@@ -112,6 +119,38 @@ class VoidBody(Frozen):
         return self
 
 
+class RequestExtensionBody(Frozen):
+    days: Annotated[int, Field(ge=1, le=365, description="working days to add to the deadline")]
+    reason: Annotated[str, Field(min_length=1, max_length=2_000)]
+    late_reason: Annotated[str, Field(max_length=2_000)] | None = None  # needed when asked late
+
+
+class ReviewExtensionBody(Frozen):
+    decision: ExtensionDecision
+    days: Annotated[int, Field(ge=1, le=365)] | None = None  # working days granted (approve)
+    comment: LongText | None = None
+
+    @model_validator(mode="after")
+    def _days_to_approve(self) -> "ReviewExtensionBody":
+        if self.decision == ExtensionDecision.APPROVE and self.days is None:
+            raise ValueError("days: say how many working days are granted")
+        if self.decision == ExtensionDecision.REJECT and not (self.comment and self.comment.strip()):
+            raise ValueError("comment: say why the extension is rejected")
+        return self
+
+
+class PauseBody(Frozen):
+    reason: Annotated[str, Field(min_length=1, max_length=2_000)]
+
+
+class ResumeBody(Frozen):
+    reason: Annotated[str, Field(min_length=1, max_length=2_000)]
+
+
+class StartInterviewBody(Frozen):
+    reason: Annotated[str, Field(min_length=1, max_length=2_000)]
+
+
 ActionBody = (
     AssessBody
     | ListBody
@@ -122,6 +161,11 @@ ActionBody = (
     | VerifyBody
     | CloseBody
     | VoidBody
+    | RequestExtensionBody
+    | ReviewExtensionBody
+    | PauseBody
+    | ResumeBody
+    | StartInterviewBody
 )
 
 BodyT = TypeVar("BodyT", bound=Frozen)

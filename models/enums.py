@@ -76,10 +76,19 @@ class Action(StrEnum):
     VERIFY = "verify"
     CLOSE = "close"
     VOID = "void"
+    REQUEST_EXTENSION = "request-extension"
+    REVIEW_EXTENSION = "review-extension"
+    PAUSE = "pause"
+    RESUME = "resume"
+    INTERVIEW = "interview"
     # system steps
     ORDER_RECTIFICATION = "order-rectification"
     RECTIFY_ON_THE_SPOT = "rectify-on-the-spot"
     DEADLINE_PASSED = "deadline-passed"
+    REMINDER = "reminder"
+    DEADLINE_MISSED = "deadline-missed"  # a step other than rectification was not taken in time
+    RUNG = "rung"
+    INTERVIEW_OUTCOME = "interview-outcome"
 
 
 HUMAN_ACTIONS: tuple[Action, ...] = (
@@ -92,12 +101,22 @@ HUMAN_ACTIONS: tuple[Action, ...] = (
     Action.VERIFY,
     Action.CLOSE,
     Action.VOID,
+    Action.REQUEST_EXTENSION,
+    Action.REVIEW_EXTENSION,
+    Action.PAUSE,
+    Action.RESUME,
+    Action.INTERVIEW,
 )
 
 
 class PlanDecision(StrEnum):
     APPROVE = "approve"
     RETURN = "return"
+
+
+class ExtensionDecision(StrEnum):
+    APPROVE = "approve"
+    REJECT = "reject"
 
 
 class VerifyDecision(StrEnum):

@@ -6,6 +6,7 @@ from pydantic import Field
 
 from models.actors import Actor
 from models.base import Frozen
+from models.clock import Clock, DocumentSpec, Extension, FiredRung, Notice, Pause
 from models.enums import (
     Action,
     AuthorityLevel,
@@ -17,6 +18,7 @@ from models.enums import (
     Source,
     VerifyDecision,
 )
+from models.policy import PolicyProfile, Rung
 
 
 class JurisdictionRef(Frozen):
@@ -32,6 +34,7 @@ class HazardFacts(Frozen):
     description: str
     enterprise_uscc: str
     enterprise_name: str
+    enterprise_principal: str = ""  # 主要负责人, the interviewee of an interview
     region_code: str
     region_path: tuple[JurisdictionRef, ...]  # root first, the hazard's own region last
     industry: str
@@ -44,6 +47,9 @@ class HazardStart(Frozen):
     code: str
     facts: HazardFacts
     reporter: Actor
+    policy: PolicyProfile
+    resume: "HazardState | None" = None  # the state carried over by continue-as-new
+    continue_as_new_after_events: int = Field(default=10_000, ge=100)
 
 
 class Assessment(Frozen):
@@ -118,6 +124,7 @@ class Transition(Frozen):
     from_status: HazardStatus | None
     to_status: HazardStatus
     comment: str | None = None
+    reason: str | None = None  # for system steps: the clock, reminder or rung that fired
 
 
 class HazardState(Frozen):
@@ -141,6 +148,19 @@ class HazardState(Frozen):
     close_comment: str | None = None
     void_reason: str | None = None
     seq: int = Field(default=0, ge=0)  # the last transition's number
+    policy: PolicyProfile
+    status_since: datetime
+    deadline_set_at: datetime | None = None
+    deadline_provisional: bool = False
+    clocks: tuple[Clock, ...] = ()
+    ladder: tuple[Rung, ...] = ()  # copied from the policy when the hazard is listed (or given a deadline)
+    ladder_due: tuple[datetime, ...] = ()  # when each rung fires, for the current deadline
+    ladder_deadline: datetime | None = None  # the deadline `ladder_due` was planned for
+    fired: tuple[FiredRung, ...] = ()
+    extensions: tuple[Extension, ...] = ()
+    pause: Pause | None = None
+    pauses: tuple[Pause, ...] = ()
+    interviews: tuple[str, ...] = ()  # ids of the interview workflows started
 
     @property
     def workflow_id(self) -> str:
@@ -148,11 +168,16 @@ class HazardState(Frozen):
 
 
 class ProjectionItem(Frozen):
-    """The projection activity's input: a transition and the state right after it."""
+    """The projection activity's input: a transition, the state right after it, and what it produced."""
 
     transition: Transition
     state: HazardState
+    notices: tuple[Notice, ...] = ()
+    document: DocumentSpec | None = None
 
 
 def workflow_id_for(code: str) -> str:
     return f"hazard-{code}"
+
+
+HazardStart.model_rebuild()

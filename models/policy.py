@@ -5,7 +5,8 @@ A hazard pins the profile (name, version and content) when it starts and copies 
 
 from enum import StrEnum
 
-from pydantic import Field
+from pydantic import Field, field_validator
+from pydantic_core import PydanticCustomError
 
 from models.base import Frozen
 
@@ -55,6 +56,20 @@ class Reminders(Frozen):
     fractions: tuple[float, ...] = (0.5,)  # of the period, e.g. half-way
     working_days_before: tuple[int, ...] = (5, 1)
 
+    @field_validator("fractions")
+    @classmethod
+    def _fractions_inside_the_period(cls, value: tuple[float, ...]) -> tuple[float, ...]:
+        if any(not 0 < f < 1 for f in value):
+            raise ValueError("each fraction must lie strictly between 0 and 1")
+        return value
+
+    @field_validator("working_days_before")
+    @classmethod
+    def _days_before_positive(cls, value: tuple[int, ...]) -> tuple[int, ...]:
+        if any(d < 1 for d in value):
+            raise ValueError("each value must be at least 1 working day")
+        return value
+
 
 class ExtensionRules(Frozen):
     max_count: int = Field(default=2, ge=0)  # for a listed hazard
@@ -86,6 +101,37 @@ class PolicyProfile(Frozen):
     interview: InterviewRules = InterviewRules()
     progress: ProgressRules = ProgressRules()
     four_eyes_major: bool = True  # the verifier of a major hazard does not also close it
+
+    @field_validator("ladder", "general_ladder")
+    @classmethod
+    def _ladder_well_formed(cls, ladder: tuple[Rung, ...]) -> tuple[Rung, ...]:
+        """Non-empty, unique rung types, strictly increasing offsets, every rung notifies someone.
+
+        The error's context names the offending rung (`index`, `field`) so a loader can point at its line.
+        """
+        if not ladder:
+            raise ValueError("the ladder needs at least one rung")
+        seen: set[RungType] = set()
+        for index, rung in enumerate(ladder):
+            if rung.type in seen:
+                raise PydanticCustomError(
+                    "rung_repeated",
+                    "rung {index} repeats the type {type}",
+                    {"index": index, "field": "type", "type": rung.type.value},
+                )
+            seen.add(rung.type)
+            previous = ladder[index - 1].offset_working_days if index else -1
+            if rung.offset_working_days <= previous:
+                raise PydanticCustomError(
+                    "rung_order",
+                    "rung {index} must come strictly after the previous rung ({previous} working days)",
+                    {"index": index, "field": "offset_working_days", "previous": previous},
+                )
+            if not rung.targets:
+                raise PydanticCustomError(
+                    "rung_targets", "rung {index} notifies nobody", {"index": index, "field": "targets"}
+                )
+        return ladder
 
     @property
     def key(self) -> str:

@@ -176,3 +176,44 @@ class Document(SQLModel, table=True):
     media_type: str = Field(default="text/plain; charset=utf-8", max_length=60)
     content: str = Field(sa_column=Column(Text, nullable=False))
     created_at: datetime = Field(sa_column=_utc_column(nullable=False))
+
+
+class InterviewRow(SQLModel, table=True):
+    """One interview (约谈): its latest projected state, for lists and the detail page."""
+
+    __tablename__ = "interview"
+
+    id: str = Field(primary_key=True, max_length=80)  # the interview id chosen by the parent hazard
+    hazard_code: str = Field(index=True, max_length=40)
+    workflow_id: str = Field(max_length=120)
+    status: str = Field(index=True, max_length=20)
+    enterprise_uscc: str = Field(index=True, max_length=18)
+    conducting_authority_code: str = Field(max_length=12)
+    region_path: str = Field(index=True, max_length=200)  # the hazard's "370000/371700/371702/"
+    interviewee: str = Field(max_length=100)
+    trigger: str = Field(max_length=10)  # ladder | manual
+    scheduled_at: datetime | None = Field(default=None, sa_column=_utc_column())
+    reply_due: datetime | None = Field(default=None, sa_column=_utc_column())
+    outcome: str | None = Field(default=None, max_length=20)
+    last_seq: int = 0
+    updated_at: datetime = Field(sa_column=_utc_column(nullable=False))
+    state_json: str = Field(sa_column=Column(Text, nullable=False))  # the workflow state after last_seq
+
+
+class InterviewEvent(SQLModel, table=True):
+    """One step of one interview, appended in the same transaction as the interview row's upsert."""
+
+    __tablename__ = "interview_event"
+    __table_args__ = (UniqueConstraint("interview_id", "seq", name="uq_interview_event_seq"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    interview_id: str = Field(index=True, max_length=80)
+    seq: int
+    at: datetime = Field(sa_column=_utc_column(nullable=False))  # workflow time of the step
+    actor_id: str = Field(max_length=36)
+    actor_name: str = Field(max_length=100)
+    actor_role: str = Field(max_length=20)
+    action: str = Field(max_length=40)
+    from_status: str | None = Field(default=None, max_length=20)
+    to_status: str = Field(max_length=20)
+    comment: str | None = Field(default=None, sa_column=Column(Text))

@@ -4,7 +4,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from models.hazard import HazardState, ProjectionItem
-from models.tables import AuditEntry, HazardRow
+from models.tables import AuditEntry, Document, HazardRow, Notification
 
 
 def project_transition(*, session: Session, item: ProjectionItem) -> bool:
@@ -31,8 +31,25 @@ def project_transition(*, session: Session, item: ProjectionItem) -> bool:
             to_status=transition.to_status.value,
             comment=transition.comment,
             transition_json=transition.model_dump_json(),
+            document_hash=item.document.sha256 if item.document else None,
+            policy=state.policy.key,
         )
     )
+    _store_document(session, item)
+    for notice in item.notices:
+        session.add(
+            Notification(
+                hazard_code=state.code,
+                seq=transition.seq,
+                at=transition.at,
+                target_kind=notice.target_kind,
+                target_code=notice.target_code,
+                kind=notice.kind,
+                title=notice.title,
+                body=notice.body,
+                document_hash=item.document.sha256 if item.document else None,
+            )
+        )
     row = session.get(HazardRow, state.code)
     if row is None:
         session.add(_row_from(state, transition.at))
@@ -45,6 +62,22 @@ def project_transition(*, session: Session, item: ProjectionItem) -> bool:
         session.rollback()
         return False
     return True
+
+
+def _store_document(session: Session, item: ProjectionItem) -> None:
+    document = item.document
+    if document is None or session.get(Document, document.sha256) is not None:
+        return
+    session.add(
+        Document(
+            hash=document.sha256,
+            hazard_code=item.state.code,
+            kind=document.kind,
+            title=document.title,
+            content=document.content,
+            created_at=item.transition.at,
+        )
+    )
 
 
 def _row_from(state: HazardState, at: object) -> HazardRow:
@@ -78,6 +111,10 @@ def _fill(row: HazardRow, state: HazardState, at: object) -> None:
     row.updated_at = at  # type: ignore[assignment]
     row.last_seq = state.seq
     row.state_json = state.model_dump_json()
+    row.deadline_provisional = state.deadline_provisional
+    row.paused = state.pause is not None
+    row.escalation_rung = state.fired[-1].rung.value if state.fired else None
+    row.policy = state.policy.key
 
 
 def region_path_key(codes: tuple[str, ...]) -> str:

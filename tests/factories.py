@@ -1,11 +1,14 @@
 """Factories for the demo jurisdiction chain, actors and hazard facts used across the tests."""
 
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 
+from core.policies import load_profile
 from models.actors import Actor
 from models.base import china_date
 from models.enums import JurisdictionLevel, Role, Source
 from models.hazard import HazardFacts, HazardStart, JurisdictionRef
+from models.policy import PolicyProfile
 
 PROVINCE = JurisdictionRef(code="370000", name="山东省", level=JurisdictionLevel.PROVINCE)
 CITY = JurisdictionRef(code="371700", name="菏泽市", level=JurisdictionLevel.CITY)
@@ -39,12 +42,16 @@ ENTERPRISE_B = actor("enterprise.b", Role.ENTERPRISE, None, USCC_B)
 AUDITOR = actor("auditor", Role.AUDITOR, PROVINCE)
 
 
+DEFAULT_POLICY: PolicyProfile = load_profile(Path(__file__).resolve().parent.parent / "policies" / "default.toml")
+
+
 def facts(title: str = "配电室未设置挡鼠板", source: Source = Source.INSPECTION) -> HazardFacts:
     return HazardFacts(
         title=title,
         description="检查发现配电室门口未设置挡鼠板",
         enterprise_uscc=USCC_A,
         enterprise_name="菏泽市牡丹区示范化工有限公司",
+        enterprise_principal="王建国",
         region_code=COUNTY.code,
         region_path=(PROVINCE, CITY, COUNTY),
         industry="危险化学品",
@@ -54,8 +61,8 @@ def facts(title: str = "配电室未设置挡鼠板", source: Source = Source.IN
     )
 
 
-def start(code: str, title: str = "配电室未设置挡鼠板") -> HazardStart:
-    return HazardStart(code=code, facts=facts(title), reporter=INSPECTOR)
+def start(code: str, title: str = "配电室未设置挡鼠板", policy: PolicyProfile = DEFAULT_POLICY, **extra: object) -> HazardStart:
+    return HazardStart(code=code, facts=facts(title), reporter=INSPECTOR, policy=policy, **extra)  # type: ignore[arg-type]
 
 
 def days_after(now: datetime, days: int) -> date:

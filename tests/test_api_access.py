@@ -261,7 +261,11 @@ async def test_tasks_follow_the_hazard_to_whoever_must_act_next(api: Api) -> Non
     assert await task_actions(api, "enterprise.a", code) == set()
     assert await task_actions(api, "auditor", code) == set()
     (task,) = await tasks_for(api, "county.supervisor", code)
-    assert task["status"] == "reported" and task["due_at"] is None and task["title"] == hazard_body()["title"]
+    assert task["status"] == "reported" and task["title"] == hazard_body()["title"]
+    # Assessment is due within 3 working days of the report (the default policy), at 24:00 Asia/Shanghai.
+    hazard = (await api.as_user("county.supervisor", "GET", f"/hazards/{code}")).json()
+    (assess_clock,) = [c for c in hazard["clocks"] if c["name"] == "assess"]
+    assert task["due_at"] == assess_clock["due_at"] and task["due_at"].endswith("T16:00:00Z")
 
     await act(
         api, "county.supervisor", code, "assess", {"level": "major", "basis": "GB 30871-2022 5.1"}, "assessed"
@@ -277,7 +281,10 @@ async def test_tasks_follow_the_hazard_to_whoever_must_act_next(api: Api) -> Non
     (task,) = await tasks_for(api, "enterprise.a", code)
     assert task["action"] == "submit-plan" and task["status"] == "listed"
     assert hazard["deadline"] is not None
-    assert datetime.fromisoformat(task["due_at"]) == datetime.fromisoformat(hazard["deadline"])
+    # The plan is due 10 working days after listing (its own clock), well before the rectification deadline.
+    (plan_clock,) = [c for c in hazard["clocks"] if c["name"] == "plan"]
+    assert datetime.fromisoformat(task["due_at"]) == datetime.fromisoformat(plan_clock["due_at"])
+    assert datetime.fromisoformat(task["due_at"]) < datetime.fromisoformat(hazard["deadline"])
     assert await task_actions(api, "city.supervisor", code) == set()
     assert await task_actions(api, "county.supervisor", code) == set()
     assert await task_actions(api, "enterprise.b", code) == set()
@@ -435,5 +442,5 @@ async def test_a_fresh_hazard_shows_each_caller_the_actions_they_may_take(api: A
     await act(
         api, "county.supervisor", code, "assess", {"level": "major", "basis": "GB 30871-2022 5.1"}, "assessed"
     )
-    assert await allowed("city.supervisor") == {"list", "void"}
+    assert await allowed("city.supervisor") == {"list", "void", "interview"}
     assert await allowed("enterprise.a") == set()

@@ -20,7 +20,7 @@ NOW = datetime(2026, 11, 2, 2, 0, tzinfo=UTC)
 
 
 def reported(code: str, title: str = "配电室未设置挡鼠板") -> ProjectionItem:
-    state = HazardState(code=code, facts=f.facts(title), reported_at=NOW, reported_by=f.INSPECTOR)
+    state = HazardState(code=code, facts=f.facts(title), reported_at=NOW, reported_by=f.INSPECTOR, policy=f.DEFAULT_POLICY, status_since=NOW)
     return transitions.reported(state, f.INSPECTOR)
 
 

@@ -19,7 +19,7 @@ NOW = datetime(2026, 11, 2, 2, 0, tzinfo=UTC)
 
 def fresh() -> HazardState:
     return transitions.reported(
-        HazardState(code="HZ-1", facts=f.facts(), reported_at=NOW, reported_by=f.INSPECTOR), f.INSPECTOR
+        HazardState(code="HZ-1", facts=f.facts(), reported_at=NOW, reported_by=f.INSPECTOR, policy=f.DEFAULT_POLICY, status_since=NOW), f.INSPECTOR
     ).state
 
 
@@ -52,8 +52,8 @@ def test_bodies_refuse_what_needs_no_state() -> None:
     "who,expected",
     [
         (f.INSPECTOR, (Action.ASSESS,)),
-        (f.COUNTY_SUPERVISOR, (Action.ASSESS, Action.VOID)),
-        (f.CITY_SUPERVISOR, (Action.ASSESS, Action.VOID)),
+        (f.COUNTY_SUPERVISOR, (Action.ASSESS, Action.VOID, Action.INTERVIEW)),
+        (f.CITY_SUPERVISOR, (Action.ASSESS, Action.VOID, Action.INTERVIEW)),
         (f.COUNTY2_SUPERVISOR, ()),
         (f.ENTERPRISE_A, ()),
         (f.AUDITOR, ()),

@@ -9,8 +9,11 @@ from temporalio.client import Client, WorkflowHandle, WorkflowUpdateFailedError
 from temporalio.exceptions import ApplicationError
 from temporalio.worker import Worker
 
+from activities.calendar import CalendarActivities
 from models.hazard import ProjectionItem
+from models.interview import InterviewProjection
 from workflows.hazard import HazardWorkflow
+from workflows.interview import InterviewWorkflow
 
 
 class RecordingProjection:
@@ -18,26 +21,44 @@ class RecordingProjection:
 
     def __init__(self) -> None:
         self.items: list[ProjectionItem] = []
+        self.interview_items: list[InterviewProjection] = []
 
     @activity.defn(name="project_transition")
     async def project_transition(self, item: ProjectionItem) -> bool:
         self.items.append(item)
         return True
 
+    @activity.defn(name="project_interview")
+    async def project_interview(self, item: InterviewProjection) -> bool:
+        self.interview_items.append(item)
+        return True
+
     def actions(self, code: str) -> list[str]:
         return [i.transition.action.value for i in self.items if i.state.code == code]
+
+    def of(self, code: str) -> list[ProjectionItem]:
+        return [i for i in self.items if i.state.code == code]
 
 
 @asynccontextmanager
 async def hazard_worker(
     client: Client, task_queue: str, projection: RecordingProjection, **kwargs: object
 ) -> AsyncIterator[Worker]:
+    calendar = CalendarActivities(None)  # the official calendar and the provisional rule; nothing loaded
     with ThreadPoolExecutor(max_workers=4) as executor:
         worker = Worker(
             client,
             task_queue=task_queue,
-            workflows=[HazardWorkflow],
-            activities=[projection.project_transition],
+            workflows=[HazardWorkflow, InterviewWorkflow],
+            activities=[
+                projection.project_transition,
+                projection.project_interview,
+                calendar.compute_deadline,
+                calendar.count_working_days,
+                calendar.shift_deadline,
+                calendar.plan_clock,
+                calendar.plan_ladder,
+            ],
             activity_executor=executor,
             **kwargs,  # type: ignore[arg-type]
         )

@@ -11,7 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from api import gateway, views
-from api.deps import CurrentUser, Principal, SessionDep, SettingsDep, TemporalDep
+from api.deps import CurrentUser, PoliciesDep, Principal, SessionDep, SettingsDep, TemporalDep
 from api.errors import ApiError, from_refusal
 from api.schemas import ErrorOut, HazardCreate, HazardOut, HazardPage, RegionCode
 from core.db import session_scope
@@ -22,6 +22,7 @@ from models.actions import Command
 from models.base import china_date
 from models.enums import Action, HazardLevel, HazardStatus, Role
 from models.hazard import HazardFacts, HazardStart
+from models.policy import PolicyProfile
 from models.tables import Enterprise, Jurisdiction
 from store import hazards, reference
 
@@ -41,11 +42,12 @@ def report_hazard(
     session: SessionDep,
     settings: SettingsDep,
     client: TemporalDep,
+    policies: PoliciesDep,
     response: Response,
     idempotency_key: Annotated[str | None, Header(alias="Idempotency-Key", max_length=200)] = None,
 ) -> Any:
     """Report a hazard (登记). With an `Idempotency-Key`, a retried request returns the same hazard with 200."""
-    facts = _hazard_start(session, principal, body)
+    facts = _hazard_start(session, principal, body, policies.latest(settings.policy))
     code, replay = _claim_code(session, principal, body, facts, idempotency_key)
     for _ in range(MAX_CODE_ATTEMPTS):
         start = facts.model_copy(update={"code": code})
@@ -142,6 +144,11 @@ ACTION_BODIES: dict[Action, type[bodies.Frozen]] = {
     Action.VERIFY: bodies.VerifyBody,
     Action.CLOSE: bodies.CloseBody,
     Action.VOID: bodies.VoidBody,
+    Action.REQUEST_EXTENSION: bodies.RequestExtensionBody,
+    Action.REVIEW_EXTENSION: bodies.ReviewExtensionBody,
+    Action.PAUSE: bodies.PauseBody,
+    Action.RESUME: bodies.ResumeBody,
+    Action.INTERVIEW: bodies.StartInterviewBody,
 }
 for _action, _model in ACTION_BODIES.items():
     _action_route(_action, _model)
@@ -156,7 +163,7 @@ def unknown_action(code: str, action: str) -> None:
 # --- reporting, step by step -------------------------------------------------------------------------
 
 
-def _hazard_start(session: Session, principal: Principal, body: HazardCreate) -> HazardStart:
+def _hazard_start(session: Session, principal: Principal, body: HazardCreate, policy: PolicyProfile) -> HazardStart:
     """Check the report against the reference data and the caller; resolve the region chain."""
     actor = principal.actor
     if actor.role not in REPORTER_ROLES:
@@ -180,6 +187,7 @@ def _hazard_start(session: Session, principal: Principal, body: HazardCreate) ->
         description=body.description,
         enterprise_uscc=enterprise.uscc,
         enterprise_name=enterprise.name,
+        enterprise_principal=enterprise.principal,
         region_code=region.code,
         region_path=reference.chain(session=session, jurisdiction=region),
         industry=body.industry,
@@ -187,7 +195,7 @@ def _hazard_start(session: Session, principal: Principal, body: HazardCreate) ->
         source=body.source,
         discovered_at=body.discovered_at,  # type: ignore[arg-type]
     )
-    return HazardStart(code="", facts=facts, reporter=actor)
+    return HazardStart(code="", facts=facts, reporter=actor, policy=policy)
 
 
 def _claim_code(

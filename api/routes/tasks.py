@@ -6,15 +6,16 @@ from fastapi import APIRouter
 
 from api.deps import CurrentUser, SessionDep
 from api.schemas import TaskOut
-from core.db import as_utc
+from domain import clocks
 from domain.transitions import allowed_actions
 from models.enums import Action
 from store import hazards
 
 router = APIRouter(tags=["tasks"])
 
-# Actions that move a hazard on; voiding and progress reports are possible but never "due".
-NOT_TASKS = {Action.VOID, Action.REPORT_PROGRESS}
+# Steps someone owes; voiding, pausing, interviews, extension requests and progress notes are possible but
+# never "due".
+NOT_TASKS = {Action.VOID, Action.REPORT_PROGRESS, Action.PAUSE, Action.RESUME, Action.INTERVIEW, Action.REQUEST_EXTENSION}
 FAR_FUTURE = datetime.max.replace(tzinfo=UTC)
 
 
@@ -30,7 +31,7 @@ def my_tasks(session: SessionDep, principal: CurrentUser) -> list[TaskOut]:
                 TaskOut(
                     hazard_code=row.code,
                     action=action,
-                    due_at=as_utc(row.deadline) if action in (Action.SUBMIT_PLAN, Action.SUBMIT_COMPLETION) else None,
+                    due_at=clocks.due_for(state, action.value),
                     title=row.title,
                     status=state.status,
                     overdue=row.overdue,

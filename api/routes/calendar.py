@@ -1,0 +1,111 @@
+"""The working-day calendar: admins load a year's official schedule; anyone signed in reads it and asks for
+a deadline."""
+
+from datetime import date, datetime, timedelta
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Path, Query
+from pydantic import BaseModel
+
+from api.deps import CurrentUser, SessionDep
+from api.errors import ApiError
+from domain.calendar import WorkCalendar, official_year, provisional_year
+from models.base import CHINA_TZ, china_date
+from models.calendar import CalendarYear, DeadlineRequest
+from models.enums import Role
+from store import calendar as store
+
+router = APIRouter(tags=["calendar"])
+
+Year = Annotated[int, Path(ge=1949, le=2200)]
+
+
+class CalendarYearIn(BaseModel):
+    holidays: list[date]
+    workdays: list[date]
+
+
+class CalendarYearOut(BaseModel):
+    year: int
+    source: Literal["loaded", "chinese-calendar", "provisional"]
+    holidays: list[date]
+    workdays: list[date]
+
+
+class DeadlineOut(BaseModel):
+    deadline: datetime
+    last_day: date
+    provisional: bool
+
+
+def _invalid(message_zh: str, message_en: str) -> ApiError:
+    return ApiError(422, "invalid_calendar", message_zh, message_en)
+
+
+@router.put("/admin/calendar/{year}", response_model=CalendarYearOut)
+def load_year(
+    year: Year, body: CalendarYearIn, session: SessionDep, principal: CurrentUser
+) -> CalendarYearOut:
+    if principal.actor.role != Role.ADMIN:
+        raise ApiError(
+            403,
+            "role_not_allowed",
+            "只有系统管理员可以维护工作日历",
+            "only an admin loads the working-day calendar",
+        )
+    outside = sorted({d for d in [*body.holidays, *body.workdays] if d.year != year})
+    if outside:
+        listed = ", ".join(d.isoformat() for d in outside)
+        raise _invalid(f"日期不在 {year} 年内：{listed}", f"dates outside {year}: {listed}")
+    both = sorted(set(body.holidays) & set(body.workdays))
+    if both:
+        listed = ", ".join(d.isoformat() for d in both)
+        raise _invalid(
+            f"日期不能既是假日又是调休工作日：{listed}", f"dates both a holiday and a workday: {listed}"
+        )
+    schedule = CalendarYear(
+        year=year, holidays=tuple(sorted(set(body.holidays))), workdays=tuple(sorted(set(body.workdays)))
+    )
+    stored = store.save_year(
+        session=session,
+        year=schedule,
+        actor_id=principal.user.id,
+        actor_name=principal.user.username,
+    )
+    session.commit()
+    return CalendarYearOut(
+        year=year, source="loaded", holidays=list(stored.holidays), workdays=list(stored.workdays)
+    )
+
+
+@router.get("/admin/calendar/{year}", response_model=CalendarYearOut)
+def read_year(year: Year, session: SessionDep, _: CurrentUser) -> CalendarYearOut:
+    loaded = store.get_year(session=session, year=year)
+    if loaded is not None:
+        return CalendarYearOut(
+            year=year, source="loaded", holidays=list(loaded.holidays), workdays=list(loaded.workdays)
+        )
+    official = official_year(year)
+    if official is not None:
+        return CalendarYearOut(
+            year=year,
+            source="chinese-calendar",
+            holidays=list(official.holidays),
+            workdays=list(official.workdays),
+        )
+    rule = provisional_year(year)
+    return CalendarYearOut(year=year, source="provisional", holidays=list(rule.holidays), workdays=[])
+
+
+@router.get("/calendar/deadline", response_model=DeadlineOut)
+def deadline(
+    session: SessionDep,
+    _: CurrentUser,
+    start: Annotated[date, Query()],
+    working_days: Annotated[int, Query(ge=0, le=2000)],
+) -> DeadlineOut:
+    calendar = WorkCalendar(store.loaded_years(session=session))
+    noon = datetime(start.year, start.month, start.day, 12, tzinfo=CHINA_TZ)
+    result = calendar.deadline(DeadlineRequest(start=noon, working_days=working_days))
+    last_day = china_date(result.at - timedelta(seconds=1))  # the deadline is 24:00 of its last day
+    return DeadlineOut(deadline=result.at, last_day=last_day, provisional=result.provisional)

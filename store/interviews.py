@@ -1,0 +1,121 @@
+"""The interview read model: idempotent projection of InterviewWorkflow's steps, and the queries the API runs."""
+
+from datetime import datetime
+
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col, select
+
+from models.interview import InterviewProjection, InterviewState
+from models.tables import InterviewEvent, InterviewRow
+from store.hazards import Scope
+from store.projection import region_path_key
+
+
+def project_interview(*, session: Session, item: InterviewProjection) -> bool:
+    """Append the event row and upsert the interview row, or do nothing if this `seq` is already recorded.
+
+    The caller commits; both writes land together or not at all. Returns whether anything was written.
+    """
+    state = item.state
+    exists = session.exec(
+        select(InterviewEvent.id).where(
+            InterviewEvent.interview_id == state.interview_id, InterviewEvent.seq == item.seq
+        )
+    ).first()
+    if exists is not None:
+        return False
+    session.add(
+        InterviewEvent(
+            interview_id=state.interview_id,
+            seq=item.seq,
+            at=item.at,
+            actor_id=item.actor.user_id,
+            actor_name=item.actor.display_name or item.actor.username,
+            actor_role=item.actor.role.value,
+            action=item.action.value,
+            from_status=item.from_status.value if item.from_status else None,
+            to_status=item.to_status.value,
+            comment=item.comment,
+        )
+    )
+    row = session.get(InterviewRow, state.interview_id)
+    if row is None:
+        session.add(_row_from(state, item.at))
+    elif row.last_seq < item.seq:
+        _fill(row, state, item.at)
+        session.add(row)
+    try:
+        session.flush()
+    except IntegrityError:  # a concurrent attempt of the same activity won the race
+        session.rollback()
+        return False
+    return True
+
+
+def _row_from(state: InterviewState, at: datetime) -> InterviewRow:
+    start = state.start
+    row = InterviewRow(
+        id=start.interview_id,
+        hazard_code=start.hazard_code,
+        workflow_id=state.workflow_id,
+        status=state.status.value,
+        enterprise_uscc=start.enterprise_uscc,
+        conducting_authority_code=start.conducting_authority_code,
+        region_path=region_path_key(tuple(r.code for r in start.region_path)),
+        interviewee=start.interviewee,
+        trigger=start.trigger,
+        updated_at=at,
+        state_json="{}",
+    )
+    _fill(row, state, at)
+    return row
+
+
+def _fill(row: InterviewRow, state: InterviewState, at: datetime) -> None:
+    row.status = state.status.value
+    row.scheduled_at = state.scheduled_at
+    row.reply_due = state.reply_due
+    row.outcome = state.outcome.value if state.outcome else None
+    row.last_seq = state.seq
+    row.updated_at = at
+    row.state_json = state.model_dump_json()
+
+
+def get_row(*, session: Session, interview_id: str) -> InterviewRow | None:
+    return session.get(InterviewRow, interview_id)
+
+
+def state_of(row: InterviewRow) -> InterviewState:
+    return InterviewState.model_validate_json(row.state_json)
+
+
+def events(*, session: Session, interview_id: str) -> list[InterviewEvent]:
+    query = select(InterviewEvent).where(InterviewEvent.interview_id == interview_id)
+    return list(session.exec(query.order_by(col(InterviewEvent.seq))))
+
+
+def in_scope(row: InterviewRow, scope: Scope) -> bool:
+    if scope.everything:
+        return True
+    if scope.enterprise_uscc is not None:
+        return row.enterprise_uscc == scope.enterprise_uscc
+    return scope.path is not None and row.region_path.startswith(scope.path)
+
+
+def list_rows(
+    *, session: Session, scope: Scope, hazard_code: str | None = None, status: str | None = None
+) -> list[InterviewRow]:
+    """The interviews the scope may see, newest activity first."""
+    query = select(InterviewRow)
+    if not scope.everything:
+        if scope.enterprise_uscc is not None:
+            query = query.where(InterviewRow.enterprise_uscc == scope.enterprise_uscc)
+        elif scope.path is None:
+            return []  # no jurisdiction, nothing to see
+        else:
+            query = query.where(col(InterviewRow.region_path).startswith(scope.path))
+    if hazard_code:
+        query = query.where(InterviewRow.hazard_code == hazard_code)
+    if status:
+        query = query.where(InterviewRow.status == status)
+    return list(session.exec(query.order_by(col(InterviewRow.updated_at).desc(), col(InterviewRow.id))))

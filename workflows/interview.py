@@ -1,0 +1,188 @@
+"""InterviewWorkflow (约谈): one execution per interview, a child of the hazard's workflow.
+
+The parent chooses the workflow id (`interview-<hazard_code>-<n>`). Every human step is an Update whose
+validator refuses the wrong state, role or party before anything reaches history; every step is projected
+into the read model, in order, before the Update returns. The outcome (replied, no-show, reply missed) is
+signalled to the parent hazard as `interview_outcome`; a no-show or a missed reply raises its rung.
+"""
+
+import asyncio
+from datetime import timedelta
+from typing import Any
+
+from temporalio import workflow
+from temporalio.common import RetryPolicy
+
+with workflow.unsafe.imports_passed_through():
+    from domain import interviews as rules
+    from domain.refusals import Refusal
+    from models.actions import Command
+    from models.calendar import Deadline
+    from models.interview import (
+        REPORTED_OUTCOMES,
+        InterviewAction,
+        InterviewProjection,
+        InterviewStart,
+        InterviewState,
+        InterviewStatus,
+        RecordBody,
+        ReplyBody,
+        ScheduleBody,
+        SubmitMaterialsBody,
+    )
+    from workflows.hazard import refusal_error
+
+ACTIVITY_TIMEOUT = timedelta(seconds=10)
+ACTIVITY_RETRY = RetryPolicy(initial_interval=timedelta(seconds=1), maximum_interval=timedelta(seconds=30))
+OUTCOME_SIGNAL = "interview_outcome"
+
+
+@workflow.defn
+class InterviewWorkflow:
+    @workflow.init
+    def __init__(self, start: InterviewStart) -> None:
+        self._state = InterviewState(start=start, workflow_id=workflow.info().workflow_id, notice_at=workflow.now())
+        self._outbox: list[InterviewProjection] = []
+        self._projecting = asyncio.Lock()
+        self._changes = 0
+        # Recorded here, not in run(): an update delivered with the first task runs before run() starts.
+        self._record(rules.noticed(self._state))
+
+    @workflow.run
+    async def run(self, start: InterviewStart) -> InterviewState:
+        await self._project()
+        while self._state.status != InterviewStatus.CLOSED:
+            await self._wait_for_change_or_deadline()
+        await self._tell_parent()
+        await workflow.wait_condition(workflow.all_handlers_finished)
+        await self._project()
+        return self._state
+
+    @workflow.query
+    def state(self) -> InterviewState:
+        return self._state
+
+    # --- human steps ---------------------------------------------------------------------------------
+
+    @workflow.update
+    async def schedule(self, command: Command[ScheduleBody]) -> InterviewState:
+        return await self._act(InterviewAction.SCHEDULE, command)
+
+    @schedule.validator
+    def _validate_schedule(self, command: Command[ScheduleBody]) -> None:
+        self._check(InterviewAction.SCHEDULE, command)
+
+    @workflow.update(name="submit-materials")
+    async def submit_materials(self, command: Command[SubmitMaterialsBody]) -> InterviewState:
+        return await self._act(InterviewAction.SUBMIT_MATERIALS, command)
+
+    @submit_materials.validator
+    def _validate_submit_materials(self, command: Command[SubmitMaterialsBody]) -> None:
+        self._check(InterviewAction.SUBMIT_MATERIALS, command)
+
+    @workflow.update
+    async def record(self, command: Command[RecordBody]) -> InterviewState:
+        reply_due = None
+        if command.body.attended:
+            reply_due = await workflow.execute_activity(
+                "compute_deadline",
+                rules.reply_deadline_request(self._state, workflow.now()),
+                result_type=Deadline,
+                start_to_close_timeout=ACTIVITY_TIMEOUT,
+                retry_policy=ACTIVITY_RETRY,
+            )
+        return await self._act(InterviewAction.RECORD, command, reply_due)
+
+    @record.validator
+    def _validate_record(self, command: Command[RecordBody]) -> None:
+        self._check(InterviewAction.RECORD, command)
+
+    @workflow.update
+    async def reply(self, command: Command[ReplyBody]) -> InterviewState:
+        return await self._act(InterviewAction.REPLY, command)
+
+    @reply.validator
+    def _validate_reply(self, command: Command[ReplyBody]) -> None:
+        self._check(InterviewAction.REPLY, command)
+
+    @workflow.signal
+    def cancel(self, reason: str) -> None:
+        """Call the interview off (the hazard closed): outcome `cancelled`, the parent is not signalled."""
+        if self._state.status == InterviewStatus.CLOSED:
+            return
+        self._record(rules.cancelled(self._state, reason, workflow.now()))
+
+    # --- the machinery -------------------------------------------------------------------------------
+
+    def _check(self, action: InterviewAction, command: Command[Any]) -> None:
+        try:
+            rules.check(action, self._state, command.actor, command.body, workflow.now())
+        except Refusal as refusal:
+            raise refusal_error(refusal) from None
+
+    async def _act(
+        self, action: InterviewAction, command: Command[Any], reply_due: Deadline | None = None
+    ) -> InterviewState:
+        # Re-check: another update or the cancel signal may have moved the state since validation.
+        self._check(action, command)
+        self._record(rules.apply(action, self._state, command.actor, command.body, workflow.now(), reply_due))
+        state = self._state
+        await self._project()
+        return state
+
+    def _record(self, item: InterviewProjection) -> None:
+        self._outbox.append(item)
+        self._state = item.state
+        workflow.logger.info(
+            "interview transition",
+            extra={
+                "interview_id": self._state.interview_id,
+                "hazard_code": self._state.start.hazard_code,
+                "seq": item.seq,
+                "action": item.action.value,
+            },
+        )
+        self._changes += 1
+
+    async def _project(self) -> None:
+        """Project queued steps in sequence order; one at a time, so the read model never goes back."""
+        async with self._projecting:
+            while self._outbox:
+                await workflow.execute_activity(
+                    "project_interview",
+                    self._outbox[0],
+                    start_to_close_timeout=ACTIVITY_TIMEOUT,
+                    retry_policy=ACTIVITY_RETRY,
+                )
+                self._outbox.pop(0)
+
+    async def _wait_for_change_or_deadline(self) -> None:
+        seen = self._changes
+        deadline = rules.deadline_watched(self._state)
+        if deadline is None:
+            await workflow.wait_condition(lambda: self._changes != seen)
+            return
+        remaining = deadline - workflow.now()
+        if remaining > timedelta(0):
+            try:
+                await workflow.wait_condition(lambda: self._changes != seen, timeout=remaining)
+                return
+            except TimeoutError:
+                pass
+        if rules.deadline_watched(self._state) == deadline:
+            self._record(rules.reply_missed(self._state, workflow.now()))
+            await self._project()
+
+    async def _tell_parent(self) -> None:
+        """Signal the outcome to the hazard; a parent that has finished is logged, never a failure here."""
+        outcome = rules.outcome_of(self._state, self._state.closed_at or workflow.now())
+        if outcome is None or outcome.kind not in REPORTED_OUTCOMES:
+            return
+        parent_id = self._state.start.hazard_workflow_id
+        try:
+            await workflow.get_external_workflow_handle(parent_id).signal(OUTCOME_SIGNAL, outcome)
+        except Exception as error:  # noqa: BLE001 - the parent may have ended; the outcome stays in our state
+            workflow.logger.warning(
+                "interview outcome not delivered to the hazard",
+                extra={"interview_id": outcome.interview_id, "parent": parent_id, "error": str(error)},
+            )
