@@ -17,7 +17,7 @@ def temporal_cli() -> Path:
     return BIN_DIR / "temporal"
 
 
-def test_server_binary() -> Path:
+def time_skipping_server_binary() -> Path:
     return BIN_DIR / "temporal-test-server"
 
 

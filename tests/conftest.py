@@ -11,7 +11,7 @@ from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 
 from core.db import make_engine, migrate
-from core.temporal import test_server_binary
+from core.temporal import time_skipping_server_binary
 
 POSTGRES_URL = os.environ.get("DUBAN_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 POSTGRES_REQUIRED = os.environ.get("DUBAN_REQUIRE_POSTGRES") == "1"
@@ -21,7 +21,7 @@ POSTGRES_REQUIRED = os.environ.get("DUBAN_REQUIRE_POSTGRES") == "1"
 async def env() -> AsyncIterator[WorkflowEnvironment]:
     async with await WorkflowEnvironment.start_time_skipping(
         data_converter=pydantic_data_converter,
-        test_server_existing_path=str(test_server_binary()),
+        test_server_existing_path=str(time_skipping_server_binary()),
     ) as environment:
         yield environment
 
