@@ -26,7 +26,7 @@ from models.actions import (
     VerifyBody,
     VoidBody,
 )
-from models.actors import Actor, system_actor
+from models.actors import Actor
 from models.base import china_date, end_of_day
 from models.calendar import Deadline
 from models.clock import ClockName, Extension, ExtensionStatus, Pause
@@ -68,8 +68,8 @@ ALLOWED_FROM: dict[Action, frozenset[HazardStatus]] = {
     Action.VOID: OPEN_STATES,
     Action.REQUEST_EXTENSION: frozenset({S.RECTIFYING}),
     Action.REVIEW_EXTENSION: frozenset({S.RECTIFYING}),
-    Action.PAUSE: frozenset({S.LISTED, S.PLAN_SUBMITTED, S.RECTIFYING}),
-    Action.RESUME: frozenset({S.LISTED, S.PLAN_SUBMITTED, S.RECTIFYING}),
+    Action.PAUSE: clocks.DEADLINE_STATES,
+    Action.RESUME: clocks.DEADLINE_STATES,
     Action.INTERVIEW: OPEN_STATES,
 }
 
@@ -85,8 +85,6 @@ STATUS_ZH = {
     S.VOIDED: "已作废",
 }
 
-# While in these states the rectification deadline runs; passing it makes the hazard overdue.
-DEADLINE_STATES = frozenset({S.LISTED, S.PLAN_SUBMITTED, S.RECTIFYING})
 
 
 def check(action: Action, state: HazardState, actor: Actor, body: ActionBody, now: datetime) -> None:
@@ -212,13 +210,6 @@ def apply(
     return tuple(items)
 
 
-def deadline_passed(state: HazardState, now: datetime) -> ProjectionItem:
-    """The system step when the rectification deadline passes with no acceptance requested (overdue)."""
-    after = state.model_copy(update={"overdue": True, "seq": state.seq + 1})
-    comment = "整改期限已过，尚未申请验收 / the deadline passed with no acceptance requested"
-    return _item(state, after, system_actor("rectification_deadline"), Action.DEADLINE_PASSED, comment, now)
-
-
 def reported(state: HazardState, reporter: Actor) -> ProjectionItem:
     """The first step: the hazard is recorded (登记)."""
     after = state.model_copy(update={"seq": 1})
@@ -247,13 +238,6 @@ def _item(
         comment=comment,
     )
     return ProjectionItem(transition=transition, state=after)
-
-
-def deadline_watched(state: HazardState) -> datetime | None:
-    """The deadline the workflow waits on now, if any."""
-    if state.status in DEADLINE_STATES and state.deadline is not None and not state.overdue:
-        return state.deadline
-    return None
 
 
 # --- the steps of each action: (actor, action, changes, comment) --------------------------------------

@@ -7,7 +7,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session, func, select
 
 from core.db import session_scope
-from domain import transitions
+from domain import escalation, transitions
 from models.actions import AssessBody, ListBody
 from models.actors import system_actor
 from models.enums import Action, HazardLevel, HazardStatus
@@ -22,6 +22,12 @@ NOW = datetime(2026, 11, 2, 2, 0, tzinfo=UTC)
 def reported(code: str, title: str = "配电室未设置挡鼠板") -> ProjectionItem:
     state = HazardState(code=code, facts=f.facts(title), reported_at=NOW, reported_by=f.INSPECTOR, policy=f.DEFAULT_POLICY, status_since=NOW)
     return transitions.reported(state, f.INSPECTOR)
+
+
+def overdue(state: HazardState) -> ProjectionItem:
+    """The system step when the rectification deadline passes (as the workflow's clock records it)."""
+    after = state.model_copy(update={"overdue": True})
+    return escalation.step(state, after, Action.DEADLINE_PASSED, "rectification_deadline", "逾期", NOW)
 
 
 def project(engine: Engine, item: ProjectionItem) -> bool:
@@ -101,8 +107,7 @@ def test_codes_are_sequential_per_region_and_year_and_unique_under_concurrency(e
 def test_list_filters_by_scope_status_region_overdue_and_title(engine: Engine) -> None:
     for n, title in enumerate(["配电室未设置挡鼠板", "消防通道堵塞", "储罐区静电接地失效"], start=1):
         project(engine, reported(f"HZ-371702-2026-{n:06d}", title))
-    overdue = transitions.deadline_passed(reported("HZ-371702-2026-000003").state, NOW)
-    project(engine, overdue)
+    project(engine, overdue(reported("HZ-371702-2026-000003").state))
     with Session(engine) as session:
         county = hazards.Scope(path="370000/371700/371702/")
         other = hazards.Scope(path="370000/371700/371721/")
@@ -125,7 +130,7 @@ def test_list_filters_by_scope_status_region_overdue_and_title(engine: Engine) -
 def test_system_transitions_are_recorded_with_the_system_actor(engine: Engine) -> None:
     item = reported("HZ-371702-2026-000009")
     project(engine, item)
-    project(engine, transitions.deadline_passed(item.state, NOW))
+    project(engine, overdue(item.state))
     with Session(engine) as session:
         entry = hazards.timeline(session=session, code="HZ-371702-2026-000009")[-1]
     assert (entry.actor_id, entry.actor_role, entry.action) == ("system", "system", "deadline-passed")
