@@ -17,8 +17,10 @@ POSTGRES_URL = os.environ.get("DUBAN_TEST_POSTGRES_URL", "postgresql+psycopg://p
 POSTGRES_REQUIRED = os.environ.get("DUBAN_REQUIRE_POSTGRES") == "1"
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture
 async def env() -> AsyncIterator[WorkflowEnvironment]:
+    """A time-skipping server of the test's own: a workflow left waiting by one test (its worker gone) would
+    otherwise hold up time skipping for the next."""
     async with await WorkflowEnvironment.start_time_skipping(
         data_converter=pydantic_data_converter,
         test_server_existing_path=str(time_skipping_server_binary()),

@@ -2,15 +2,11 @@
 human action; extensions, pauses, government-side deadlines and interviews."""
 
 import uuid
-from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime, timedelta
 
-import pytest
 from temporalio.client import WorkflowHandle
-from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 
-from core.temporal import time_skipping_server_binary
 from domain.calendar import WorkCalendar
 from models.actions import (
     AssessBody,
@@ -32,15 +28,6 @@ from tests.workflow_helpers import RecordingProjection, hazard_worker
 from workflows.hazard import HazardWorkflow as W
 
 CALENDAR = WorkCalendar()  # what the workers use in these tests: official data, else the provisional rule
-
-
-@pytest.fixture
-async def clock_env() -> AsyncIterator[WorkflowEnvironment]:
-    """A time-skipping server of this test's own: moving its time disturbs no other test."""
-    async with await WorkflowEnvironment.start_time_skipping(
-        data_converter=pydantic_data_converter, test_server_existing_path=str(time_skipping_server_binary())
-    ) as environment:
-        yield environment
 
 
 def fired_at(actual: datetime, expected: datetime) -> bool:
@@ -70,13 +57,13 @@ def system_steps(projection: RecordingProjection, code: str, action: str) -> lis
     return [i for i in projection.of(code) if i.transition.action.value == action]
 
 
-async def test_a_listed_hazard_left_alone_climbs_every_rung_on_its_working_day(clock_env: WorkflowEnvironment, task_queue: str) -> None:
+async def test_a_listed_hazard_left_alone_climbs_every_rung_on_its_working_day(env: WorkflowEnvironment, task_queue: str) -> None:
     projection = RecordingProjection()
-    async with hazard_worker(clock_env.client, task_queue, projection):
-        handle = await listed_hazard(clock_env, task_queue)
+    async with hazard_worker(env.client, task_queue, projection):
+        handle = await listed_hazard(env, task_queue)
         listed: HazardState = await handle.query(W.state)
         assert listed.deadline is not None and [r.type for r in listed.ladder][:2] == ["urging_letter", "circular"]
-        await clock_env.sleep(timedelta(days=140))
+        await env.sleep(timedelta(days=140))
         state: HazardState = await handle.query(W.state)
 
     code, deadline = state.code, listed.deadline
@@ -112,21 +99,21 @@ async def test_a_listed_hazard_left_alone_climbs_every_rung_on_its_working_day(c
     assert [i.transition.seq for i in projection.of(code)] == list(range(1, state.seq + 1))
 
 
-async def test_nothing_fires_for_the_enterprise_after_acceptance_is_requested(clock_env: WorkflowEnvironment, task_queue: str) -> None:
+async def test_nothing_fires_for_the_enterprise_after_acceptance_is_requested(env: WorkflowEnvironment, task_queue: str) -> None:
     projection = RecordingProjection()
-    async with hazard_worker(clock_env.client, task_queue, projection):
-        handle = await listed_hazard(clock_env, task_queue, days=20)
-        today = await clock_env.get_current_time()
+    async with hazard_worker(env.client, task_queue, projection):
+        handle = await listed_hazard(env, task_queue, days=20)
+        today = await env.get_current_time()
         await handle.execute_update(W.submit_plan, Command(actor=f.ENTERPRISE_A, body=plan(f.days_after(today, 15))))
         await handle.execute_update(W.review_plan, Command(actor=f.COUNTY_SUPERVISOR, body=ReviewPlanBody(decision="approve")))
         state: HazardState = await handle.query(W.state)
-        await clock_env.sleep(state.deadline - await clock_env.get_current_time() + timedelta(days=9))  # type: ignore[operator]
+        await env.sleep(state.deadline - await env.get_current_time() + timedelta(days=9))  # type: ignore[operator]
         fired_before = len((await handle.query(W.state)).fired)
         assert fired_before >= 2  # the urging letter and the circular
         accepted = await handle.execute_update(W.submit_completion, Command(actor=f.ENTERPRISE_A, body=SubmitCompletionBody(summary="整改完毕")))
         assert accepted.status == HazardStatus.ACCEPTANCE_REQUESTED and not accepted.overdue
         seq_at_acceptance = accepted.seq
-        await clock_env.sleep(timedelta(days=120))
+        await env.sleep(timedelta(days=120))
         after: HazardState = await handle.query(W.state)
 
     assert len(after.fired) == fired_before
@@ -135,15 +122,15 @@ async def test_nothing_fires_for_the_enterprise_after_acceptance_is_requested(cl
     assert all(n.target_kind == "authority" for i in later for n in i.notices)  # only the verifier is reminded
 
 
-async def test_an_extension_approved_while_the_timer_waits_moves_the_deadline(clock_env: WorkflowEnvironment, task_queue: str) -> None:
+async def test_an_extension_approved_while_the_timer_waits_moves_the_deadline(env: WorkflowEnvironment, task_queue: str) -> None:
     projection = RecordingProjection()
-    async with hazard_worker(clock_env.client, task_queue, projection):
-        handle = await listed_hazard(clock_env, task_queue, days=60)
-        today = await clock_env.get_current_time()
+    async with hazard_worker(env.client, task_queue, projection):
+        handle = await listed_hazard(env, task_queue, days=60)
+        today = await env.get_current_time()
         await handle.execute_update(W.submit_plan, Command(actor=f.ENTERPRISE_A, body=plan(f.days_after(today, 50))))
         await handle.execute_update(W.review_plan, Command(actor=f.COUNTY_SUPERVISOR, body=ReviewPlanBody(decision="approve")))
         original: HazardState = await handle.query(W.state)
-        await clock_env.sleep(timedelta(days=3))
+        await env.sleep(timedelta(days=3))
         requested = await handle.execute_update(
             W.request_extension, Command(actor=f.ENTERPRISE_A, body=RequestExtensionBody(days=15, reason="设备到货延迟"))
         )
@@ -156,31 +143,31 @@ async def test_an_extension_approved_while_the_timer_waits_moves_the_deadline(cl
         expected = end_of_day(CALENDAR.add_working_days(deadline_day(original.deadline), 10))  # type: ignore[arg-type]
         assert approved.deadline == expected and approved.extensions[-1].deadline_after == expected
         # Past the original deadline nothing fires; past the new one the ladder starts.
-        await clock_env.sleep(original.deadline - await clock_env.get_current_time() + timedelta(days=1))  # type: ignore[operator]
+        await env.sleep(original.deadline - await env.get_current_time() + timedelta(days=1))  # type: ignore[operator]
         mid: HazardState = await handle.query(W.state)
         assert not mid.overdue and not mid.fired
-        await clock_env.sleep(expected - await clock_env.get_current_time() + timedelta(hours=1))
+        await env.sleep(expected - await env.get_current_time() + timedelta(hours=1))
         late: HazardState = await handle.query(W.state)
     assert late.overdue and late.fired[0].rung == "urging_letter" and fired_at(late.fired[0].at, expected)
 
 
-async def test_a_pause_across_a_holiday_adds_only_the_working_days_paused(clock_env: WorkflowEnvironment, task_queue: str) -> None:
+async def test_a_pause_across_a_holiday_adds_only_the_working_days_paused(env: WorkflowEnvironment, task_queue: str) -> None:
     projection = RecordingProjection()
-    async with hazard_worker(clock_env.client, task_queue, projection):
-        now = await clock_env.get_current_time()
+    async with hazard_worker(env.client, task_queue, projection):
+        now = await env.get_current_time()
         holiday = next_weekday_holiday(china_date(now) + timedelta(days=3))
-        handle = await listed_hazard(clock_env, task_queue, days=(holiday - china_date(now)).days + 60)
+        handle = await listed_hazard(env, task_queue, days=(holiday - china_date(now)).days + 60)
         before: HazardState = await handle.query(W.state)
         # Pause on the morning of the working day before the holiday, resume on the morning after it.
         pause_at = datetime.combine(CALENDAR.add_working_days(holiday, 0) - timedelta(days=1), datetime.min.time(), CHINA_TZ)
         pause_day = previous_working_day(holiday)
         pause_at = datetime(pause_day.year, pause_day.month, pause_day.day, 9, tzinfo=CHINA_TZ)
-        await clock_env.sleep(pause_at - await clock_env.get_current_time())
+        await env.sleep(pause_at - await env.get_current_time())
         paused = await handle.execute_update(W.pause, Command(actor=f.COUNTY_SUPERVISOR, body=PauseBody(reason="上级部门责令停产")))
         assert paused.pause is not None and paused.clocks == ()
         resume_day = CALENDAR.add_working_days(holiday, 1)
         resume_at = datetime(resume_day.year, resume_day.month, resume_day.day, 9, tzinfo=CHINA_TZ)
-        await clock_env.sleep(resume_at - await clock_env.get_current_time())
+        await env.sleep(resume_at - await env.get_current_time())
         resumed = await handle.execute_update(W.resume, Command(actor=f.COUNTY_SUPERVISOR, body=ResumeBody(reason="复产")))
 
     paused_working_days = CALENDAR.working_days_between(pause_day, resume_day)
@@ -205,18 +192,18 @@ def previous_working_day(day: date) -> date:
     return day
 
 
-async def test_a_verification_deadline_missed_by_the_county_is_escalated_to_the_city(clock_env: WorkflowEnvironment, task_queue: str) -> None:
+async def test_a_verification_deadline_missed_by_the_county_is_escalated_to_the_city(env: WorkflowEnvironment, task_queue: str) -> None:
     projection = RecordingProjection()
-    async with hazard_worker(clock_env.client, task_queue, projection):
-        handle = await listed_hazard(clock_env, task_queue, days=40)
-        today = await clock_env.get_current_time()
+    async with hazard_worker(env.client, task_queue, projection):
+        handle = await listed_hazard(env, task_queue, days=40)
+        today = await env.get_current_time()
         await handle.execute_update(W.submit_plan, Command(actor=f.ENTERPRISE_A, body=plan(f.days_after(today, 30))))
         await handle.execute_update(W.review_plan, Command(actor=f.COUNTY_SUPERVISOR, body=ReviewPlanBody(decision="approve")))
         requested = await handle.execute_update(W.submit_completion, Command(actor=f.ENTERPRISE_A, body=SubmitCompletionBody(summary="完成")))
         (verify_clock,) = [c for c in requested.clocks if c.spec.name == "verify"]
         asked_day = china_date(requested.status_since)
         assert verify_clock.due_at == end_of_working_day_after(asked_day, 10) and verify_clock.spec.owner_code == "371702"
-        await clock_env.sleep(timedelta(days=30))
+        await env.sleep(timedelta(days=30))
         state: HazardState = await handle.query(W.state)
 
     missed = [i for i in system_steps(projection, state.code, "deadline-missed") if i.transition.reason == "verify_deadline"]
@@ -228,17 +215,17 @@ async def test_a_verification_deadline_missed_by_the_county_is_escalated_to_the_
     assert state.status == HazardStatus.ACCEPTANCE_REQUESTED and not state.fired  # no enterprise rung for a government delay
 
 
-async def test_a_general_hazard_with_a_deadline_climbs_its_own_shorter_ladder(clock_env: WorkflowEnvironment, task_queue: str) -> None:
+async def test_a_general_hazard_with_a_deadline_climbs_its_own_shorter_ladder(env: WorkflowEnvironment, task_queue: str) -> None:
     projection = RecordingProjection()
-    async with hazard_worker(clock_env.client, task_queue, projection):
+    async with hazard_worker(env.client, task_queue, projection):
         code = f"HZ-371702-2026-{uuid.uuid4().hex[:6]}"
-        handle = await clock_env.client.start_workflow(W.run, f.start(code), id=workflow_id_for(code), task_queue=task_queue)
-        deadline = f.days_after(await clock_env.get_current_time(), 14)
+        handle = await env.client.start_workflow(W.run, f.start(code), id=workflow_id_for(code), task_queue=task_queue)
+        deadline = f.days_after(await env.get_current_time(), 14)
         state = await handle.execute_update(
             W.assess, Command(actor=f.INSPECTOR, body=AssessBody(level="general", rectification="deadline", deadline=deadline))
         )
         assert state.ladder == f.DEFAULT_POLICY.general_ladder
-        await clock_env.sleep(timedelta(days=60))
+        await env.sleep(timedelta(days=60))
         final: HazardState = await handle.query(W.state)
     assert [x.rung for x in final.fired] == [r.type for r in f.DEFAULT_POLICY.general_ladder]
     assert final.listing is None
@@ -250,24 +237,24 @@ def test_calendar_days_used_here_are_working_days_of_the_calendar() -> None:
     assert end_of_working_day_after(date(2026, 9, 25), 10) == datetime(2026, 10, 15, 16, 0, tzinfo=UTC)
 
 
-async def test_a_no_show_at_the_interview_raises_the_hazards_rung(clock_env: WorkflowEnvironment, task_queue: str) -> None:
+async def test_a_no_show_at_the_interview_raises_the_hazards_rung(env: WorkflowEnvironment, task_queue: str) -> None:
     from models.actions import StartInterviewBody
     from models.interview import RecordBody, ScheduleBody
     from workflows.interview import InterviewWorkflow
 
     projection = RecordingProjection()
-    async with hazard_worker(clock_env.client, task_queue, projection):
-        handle = await listed_hazard(clock_env, task_queue, days=60)
+    async with hazard_worker(env.client, task_queue, projection):
+        handle = await listed_hazard(env, task_queue, days=60)
         # A supervisor starts an interview by hand; the enterprise's principal does not come.
         state = await handle.execute_update(
             W.interview, Command(actor=f.COUNTY_SUPERVISOR, body=StartInterviewBody(reason="整改方案迟迟未报"))
         )
         (interview_id,) = state.interviews
-        interview = clock_env.client.get_workflow_handle(interview_id)
+        interview = env.client.get_workflow_handle(interview_id)
         started = await interview.query(InterviewWorkflow.state)
         assert started.start.trigger == "manual" and started.start.started_by.username == "county.supervisor"
         assert started.start.interviewee == "王建国" and started.start.conducting_authority_code == "371702"
-        when = await clock_env.get_current_time() + timedelta(days=2)
+        when = await env.get_current_time() + timedelta(days=2)
         await interview.execute_update(
             InterviewWorkflow.schedule, Command(actor=f.COUNTY_SUPERVISOR, body=ScheduleBody(at=when, place="区应急局三楼会议室"))
         )
@@ -277,38 +264,38 @@ async def test_a_no_show_at_the_interview_raises_the_hazards_rung(clock_env: Wor
             raised: HazardState = await handle.query(W.state)
             if raised.fired:
                 break
-            await clock_env.sleep(timedelta(seconds=1))
+            await env.sleep(timedelta(seconds=1))
 
     assert [x.rung for x in raised.fired] == ["urging_letter"] and raised.fired[0].reason == "interview_no_show"
     assert not raised.overdue  # the deadline has not passed: the rung was raised by the no-show alone
 
 
-async def test_a_year_of_monthly_reports_continues_as_new_and_carries_the_state(clock_env: WorkflowEnvironment, task_queue: str) -> None:
+async def test_a_year_of_monthly_reports_continues_as_new_and_carries_the_state(env: WorkflowEnvironment, task_queue: str) -> None:
     from temporalio.client import WorkflowExecutionStatus
 
     from models.actions import ReportProgressBody
 
     projection = RecordingProjection()
-    async with hazard_worker(clock_env.client, task_queue, projection):
+    async with hazard_worker(env.client, task_queue, projection):
         code = f"HZ-371702-2026-{uuid.uuid4().hex[:6]}"
-        first = await clock_env.client.start_workflow(
+        first = await env.client.start_workflow(
             W.run, f.start(code, continue_as_new_after_events=150), id=workflow_id_for(code), task_queue=task_queue
         )
-        latest = clock_env.client.get_workflow_handle(workflow_id_for(code))  # follows the newest run
+        latest = env.client.get_workflow_handle(workflow_id_for(code))  # follows the newest run
         await latest.execute_update(W.assess, assess_major())
-        today = await clock_env.get_current_time()
+        today = await env.get_current_time()
         await latest.execute_update(
             W.list_hazard, Command(actor=f.CITY_SUPERVISOR, body=ListBody(authority_level="city", deadline=f.days_after(today, 360)))
         )
         await latest.execute_update(W.submit_plan, Command(actor=f.ENTERPRISE_A, body=plan(f.days_after(today, 350))))
         await latest.execute_update(W.review_plan, Command(actor=f.CITY_SUPERVISOR, body=ReviewPlanBody(decision="approve")))
         for month in range(12):
-            await clock_env.sleep(timedelta(days=29))
+            await env.sleep(timedelta(days=29))
             await latest.execute_update(
                 W.report_progress, Command(actor=f.ENTERPRISE_A, body=ReportProgressBody(percent=8 * (month + 1), note=f"第{month + 1}月"))
             )
         state: HazardState = await latest.query(W.state)
-        first_run = await clock_env.client.get_workflow_handle(
+        first_run = await env.client.get_workflow_handle(
             workflow_id_for(code), run_id=first.first_execution_run_id
         ).describe()
         newest_run = await latest.describe()
