@@ -79,7 +79,7 @@ class InterviewStart(Frozen):
     trigger: Literal["ladder", "manual"]
     enterprise_uscc: str
     enterprise_name: str
-    interviewee: Name  # the enterprise's principal (主要负责人) by name; no proxies
+    interviewee: Annotated[str, Field(min_length=1, max_length=200), AfterValidator(_not_blank)]  # the principal (主要负责人), no proxies
     conducting_authority_code: str
     conducting_authority_name: str
     region_path: tuple[JurisdictionRef, ...]  # the hazard's region chain, root first

@@ -190,7 +190,7 @@ class InterviewRow(SQLModel, table=True):
     enterprise_uscc: str = Field(index=True, max_length=18)
     conducting_authority_code: str = Field(max_length=12)
     region_path: str = Field(index=True, max_length=200)  # the hazard's "370000/371700/371702/"
-    interviewee: str = Field(max_length=100)
+    interviewee: str = Field(max_length=200)
     trigger: str = Field(max_length=10)  # ladder | manual
     scheduled_at: datetime | None = Field(default=None, sa_column=_utc_column())
     reply_due: datetime | None = Field(default=None, sa_column=_utc_column())

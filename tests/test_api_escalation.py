@@ -107,3 +107,33 @@ async def test_reporting_pins_the_newest_policy_version(api: Api, skipping: Work
     reply = await api.report(discovered_at=(await skipping.get_current_time()).isoformat())
     assert reply.status_code == 201 and reply.json()["policy"] == "default@1"
     assert hazard_body()["title"] == reply.json()["title"]
+
+
+async def test_a_new_policy_version_applies_to_new_hazards_only(skipping: WorkflowEnvironment, tmp_path: Path, task_queue: str) -> None:
+    policies = tmp_path / "policies"
+    policies.mkdir()
+    default = (Path(__file__).resolve().parent.parent / "policies" / "default.toml").read_text(encoding="utf-8")
+    (policies / "default.toml").write_text(default, encoding="utf-8")
+    async with running_api(skipping.client, tmp_path / "one", task_queue, policies_dir=policies) as api:
+        old = (await api.report(discovered_at=(await skipping.get_current_time()).isoformat())).json()["code"]
+    stricter = default.replace("version = 1", "version = 2").replace("offset_working_days = 5\n", "offset_working_days = 2\n", 1)
+    assert stricter != default
+    (policies / "default.v2.toml").write_text(stricter, encoding="utf-8")
+    async with running_api(skipping.client, tmp_path / "one", task_queue, policies_dir=policies) as api:
+        new = (await api.report(discovered_at=(await skipping.get_current_time()).isoformat())).json()
+        assert new["policy"] == "default@2"
+        assert (await api.as_user("inspector", "GET", f"/hazards/{old}")).json()["policy"] == "default@1"
+        listed = (await api.as_user("auditor", "GET", "/policies/default")).json()
+        assert listed["version"] == 2
+
+
+async def test_after_raise_listing_the_city_owns_the_hazard_and_the_county_still_reads_it(api: Api, skipping: WorkflowEnvironment) -> None:
+    code = await listed(api, skipping, days=10)
+    await skipping.sleep(timedelta(days=60))
+    hazard = (await api.as_user("county.supervisor", "GET", f"/hazards/{code}")).json()
+    assert "raise_listing" in [f["rung"] for f in hazard["escalation"]["fired"]]
+    assert hazard["listing"]["authority_code"] == "371700" and hazard["listing"]["authority_level"] == "city"
+    city = (await api.as_user("city.supervisor", "GET", f"/hazards/{code}")).json()
+    assert "pause" in city["allowed_actions"] and "pause" not in hazard["allowed_actions"]
+    inbox = (await api.as_user("city.supervisor", "GET", "/notifications", params={"hazard_code": code})).json()
+    assert any("提级督办" in n["title"] for n in inbox["items"])

@@ -306,3 +306,18 @@ async def test_a_year_of_monthly_reports_continues_as_new_and_carries_the_state(
     assert state.status == HazardStatus.RECTIFYING and state.listing is not None and state.listing.authority_code == "371700"
     assert [i.transition.seq for i in projection.of(code)] == list(range(1, state.seq + 1))  # nothing lost or doubled
     assert len(system_steps(projection, code, "report")) == 1  # the new run did not report the hazard again
+
+
+async def test_voiding_a_hazard_cancels_its_open_interview(env: WorkflowEnvironment, task_queue: str) -> None:
+    from models.actions import StartInterviewBody, VoidBody
+    from workflows.interview import InterviewWorkflow
+
+    projection = RecordingProjection()
+    async with hazard_worker(env.client, task_queue, projection):
+        handle = await listed_hazard(env, task_queue)
+        state = await handle.execute_update(W.interview, Command(actor=f.COUNTY_SUPERVISOR, body=StartInterviewBody(reason="约谈")))
+        await handle.execute_update(W.void, Command(actor=f.COUNTY_SUPERVISOR, body=VoidBody(reason="重复登记")))
+        await handle.result()
+        interview = env.client.get_workflow_handle_for(InterviewWorkflow.run, state.interviews[0])
+        final = await interview.result()
+    assert final.outcome == "cancelled" and "作废" in (final.cancel_reason or "")

@@ -95,7 +95,17 @@ class HazardWorkflow:
             await self._wait_for_change_or_due()
         await workflow.wait_condition(workflow.all_handlers_finished)
         await self._project()
+        await self._cancel_interviews()
         return self._state
+
+    async def _cancel_interviews(self) -> None:
+        """A closed or voided hazard needs no more interviews: tell any still open to stop (best effort)."""
+        reason = f"隐患 {self._state.code} 已{'销号' if self._state.status == 'closed' else '作废'}"
+        for interview_id in self._state.interviews:
+            try:
+                await workflow.get_external_workflow_handle(interview_id).signal("cancel", reason)
+            except Exception as error:  # noqa: BLE001 - it may have ended already
+                workflow.logger.info("interview not cancelled", extra={"interview_id": interview_id, "error": str(error)})
 
     @workflow.query
     def state(self) -> HazardState:

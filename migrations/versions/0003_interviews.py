@@ -26,7 +26,7 @@ def upgrade() -> None:
     sa.Column('enterprise_uscc', sqlmodel.sql.sqltypes.AutoString(length=18), nullable=False),
     sa.Column('conducting_authority_code', sqlmodel.sql.sqltypes.AutoString(length=12), nullable=False),
     sa.Column('region_path', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
-    sa.Column('interviewee', sqlmodel.sql.sqltypes.AutoString(length=100), nullable=False),
+    sa.Column('interviewee', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
     sa.Column('trigger', sqlmodel.sql.sqltypes.AutoString(length=10), nullable=False),
     sa.Column('scheduled_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('reply_due', sa.DateTime(timezone=True), nullable=True),
