@@ -310,6 +310,7 @@ async def test_a_year_of_monthly_reports_continues_as_new_and_carries_the_state(
 
 async def test_voiding_a_hazard_cancels_its_open_interview(env: WorkflowEnvironment, task_queue: str) -> None:
     from models.actions import StartInterviewBody, VoidBody
+    from models.interview import InterviewState
     from workflows.interview import InterviewWorkflow
 
     projection = RecordingProjection()
@@ -318,6 +319,8 @@ async def test_voiding_a_hazard_cancels_its_open_interview(env: WorkflowEnvironm
         state = await handle.execute_update(W.interview, Command(actor=f.COUNTY_SUPERVISOR, body=StartInterviewBody(reason="约谈")))
         await handle.execute_update(W.void, Command(actor=f.COUNTY_SUPERVISOR, body=VoidBody(reason="重复登记")))
         await handle.result()
-        interview = env.client.get_workflow_handle_for(InterviewWorkflow.run, state.interviews[0])
+        interview: WorkflowHandle[InterviewWorkflow, InterviewState] = env.client.get_workflow_handle_for(
+            InterviewWorkflow.run, state.interviews[0]
+        )
         final = await interview.result()
     assert final.outcome == "cancelled" and "作废" in (final.cancel_reason or "")
