@@ -12,7 +12,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from temporalio.client import Client
 
 from api.errors import BodySizeLimit, install_error_handlers
-from api.routes import auth, calendar, hazards, interviews, notifications, policies, reference, tasks
+from api.routes import audit, auth, calendar, hazards, interviews, notifications, policies, reference, tasks
 from core.db import make_engine, migrate, session_scope
 from core.demo import load_demo_data, remove_demo_accounts
 from core.logging import configure_logging, get_logger
@@ -46,7 +46,7 @@ def create_app(settings: Settings | None = None, temporal: Client | None = None)
     app.state.settings = settings
     app.state.policies = registry
     api = APIRouter(prefix="/api/v1")
-    for module in (auth, hazards, tasks, reference, calendar, policies, interviews, notifications):
+    for module in (auth, hazards, tasks, reference, calendar, policies, interviews, notifications, audit):
         api.include_router(module.router)
     app.include_router(api)
     install_error_handlers(app)

@@ -34,6 +34,7 @@ class Settings(BaseSettings):
     database_url: str | None = None  # default: SQLite under data_dir
 
     secret_key: str = DEFAULT_SECRET
+    audit_signing_key: str | None = None  # Ed25519 private key (base64 of the 32-byte seed) for checkpoints
     token_ttl_minutes: int = Field(default=480, ge=1)
     load_demo_data: bool = True  # development mode only
     cors_origins: list[str] = []

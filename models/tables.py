@@ -92,6 +92,25 @@ class AuditEntry(SQLModel, table=True):
     transition_json: str = Field(sa_column=Column(Text, nullable=False))
     document_hash: str | None = Field(default=None, max_length=64)
     policy: str | None = Field(default=None, max_length=60)
+    reason: str | None = Field(default=None, max_length=100)  # the system actor's clock, reminder or rung
+    prev_hash: str = Field(default="", max_length=64)  # the hazard's previous row's hash (genesis: 64 zeros)
+    row_hash: str = Field(default="", max_length=64)  # SHA-256 of this row's chained fields
+
+
+class AuditCheckpoint(SQLModel, table=True):
+    """A signed statement of every hazard's chain head at a moment, so a later rewrite can be proven."""
+
+    __tablename__ = "audit_checkpoint"
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = Field(sa_column=_utc_column(nullable=False))
+    max_entry_id: int  # the newest audit row covered
+    hazards: int
+    rows: int
+    heads_hash: str = Field(max_length=64)
+    signature: str = Field(max_length=200)  # Ed25519, base64
+    public_key: str = Field(max_length=100)  # base64 of the raw 32-byte key
+    signed_by: str = Field(max_length=100)
 
 
 class HazardCodeCounter(SQLModel, table=True):

@@ -5,6 +5,7 @@ from sqlmodel import Session, select
 
 from models.hazard import HazardState, ProjectionItem
 from models.tables import AuditEntry, Document, HazardRow, Notification
+from store import audit
 
 
 def project_transition(*, session: Session, item: ProjectionItem) -> bool:
@@ -18,23 +19,24 @@ def project_transition(*, session: Session, item: ProjectionItem) -> bool:
     ).first()
     if exists is not None:
         return False
-    session.add(
-        AuditEntry(
-            hazard_code=state.code,
-            seq=transition.seq,
-            at=transition.at,
-            actor_id=transition.actor.user_id,
-            actor_name=transition.actor.display_name or transition.actor.username,
-            actor_role=transition.actor.role.value,
-            action=transition.action.value,
-            from_status=transition.from_status.value if transition.from_status else None,
-            to_status=transition.to_status.value,
-            comment=transition.comment,
-            transition_json=transition.model_dump_json(),
-            document_hash=item.document.sha256 if item.document else None,
-            policy=state.policy.key,
-        )
+    entry = AuditEntry(
+        hazard_code=state.code,
+        seq=transition.seq,
+        at=transition.at,
+        actor_id=transition.actor.user_id,
+        actor_name=transition.actor.display_name or transition.actor.username,
+        actor_role=transition.actor.role.value,
+        action=transition.action.value,
+        from_status=transition.from_status.value if transition.from_status else None,
+        to_status=transition.to_status.value,
+        comment=transition.comment,
+        transition_json=transition.model_dump_json(),
+        document_hash=item.document.sha256 if item.document else None,
+        policy=state.policy.key,
+        reason=transition.reason,
     )
+    audit.seal(session=session, entry=entry)
+    session.add(entry)
     _store_document(session, item)
     for notice in item.notices:
         session.add(

@@ -57,8 +57,9 @@ def test_the_hazard_row_never_goes_back_to_an_older_transition(engine: Engine) -
     (second,) = transitions.apply(Action.ASSESS, first.state, f.COUNTY_SUPERVISOR, assess, NOW)
     listing = ListBody(authority_level="county", deadline=(NOW + timedelta(days=30)).date())
     (third,) = transitions.apply(Action.LIST, second.state, f.COUNTY_SUPERVISOR, listing, NOW)
-    for item in (first, third, second):  # a late retry of seq 2 arrives after seq 3
+    for item in (first, second, third):
         project(engine, item)
+    assert project(engine, second) is False  # a late duplicate attempt of seq 2 arrives after seq 3
     with Session(engine) as session:
         row = session.get(HazardRow, "HZ-371702-2026-000002")
         assert row is not None and row.status == "listed" and row.last_seq == 3
@@ -135,3 +136,13 @@ def test_system_transitions_are_recorded_with_the_system_actor(engine: Engine) -
         entry = hazards.timeline(session=session, code="HZ-371702-2026-000009")[-1]
     assert (entry.actor_id, entry.actor_role, entry.action) == ("system", "system", "deadline-passed")
     assert system_actor("x").role == "system"
+
+
+def test_a_transition_cannot_be_recorded_before_the_one_it_follows(engine: Engine) -> None:
+    first = reported("HZ-371702-2026-000010")
+    (second,) = transitions.apply(Action.ASSESS, first.state, f.COUNTY_SUPERVISOR, AssessBody(level="major", basis="GB"), NOW)
+    import pytest
+
+    with pytest.raises(RuntimeError, match="missing"):
+        project(engine, second)  # the activity fails and is retried once seq 1 is there
+    assert project(engine, first) and project(engine, second)
