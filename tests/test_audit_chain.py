@@ -48,7 +48,7 @@ def test_rows_chain_per_hazard_and_the_chain_verifies(engine: Engine) -> None:
     with Session(engine) as session:
         rows = list(session.exec(select(AuditEntry).where(AuditEntry.hazard_code == "HZ-A").order_by(AuditEntry.seq)))
         result = audit.verify(session=session)
-    assert rows[0].prev_hash == GENESIS and all(b.prev_hash == a.row_hash for a, b in zip(rows, rows[1:]))
+    assert rows[0].prev_hash == GENESIS and all(b.prev_hash == a.row_hash for a, b in zip(rows, rows[1:], strict=False))
     assert (result.ok, result.checked, result.first_broken) == (True, 8, None)
     rung = rows[-1]  # every row names who, what, the states, why, the policy and the document
     assert (rung.actor_id, rung.actor_role, rung.action, rung.reason) == ("system", "system", "rung", "rung:urging_letter")
