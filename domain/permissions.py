@@ -106,6 +106,28 @@ def check_jurisdiction(action: Action, actor: Actor, state: HazardState, authori
                 "核查验收由挂牌督办机关或其下级机关负责",
                 "verification belongs to the listing authority or a lower authority that holds the hazard",
             )
+    check_separation_of_duties(action, actor, state)
+
+
+def check_separation_of_duties(action: Action, actor: Actor, state: HazardState) -> None:
+    """Four eyes: whoever passed the verification of a major hazard does not close it (when the policy asks),
+    and nobody decides an extension they asked for themselves."""
+    if action == Action.CLOSE and state.level == HazardLevel.MAJOR and state.policy.four_eyes_major:
+        passed = [v for v in state.verifications if v.decision == "pass"]
+        if passed and passed[-1].by.user_id == actor.user_id:
+            raise forbidden(
+                "four_eyes",
+                "核查验收人不得同时办理销号（四眼原则），请由另一名督办人员销号",
+                "four eyes: the supervisor who verified this major hazard may not also close it; another supervisor must",
+            )
+    if action == Action.REVIEW_EXTENSION:
+        pending = [e for e in state.extensions if e.status == "pending"]
+        if pending and pending[-1].requested_by.user_id == actor.user_id:
+            raise forbidden(
+                "own_request",
+                "不得审批本人提出的延期申请",
+                "nobody decides an extension request they made themselves",
+            )
 
 
 def _owning_authority(state: HazardState) -> str | None:

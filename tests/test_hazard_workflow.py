@@ -322,3 +322,17 @@ async def test_a_second_assessment_is_refused_once_the_hazard_is_assessed(env: W
         assert (refused.type, refused.details[0]["code"]) == ("conflict", "wrong_state")
         await handle.execute_update(W.void, Command(actor=f.CITY_SUPERVISOR, body=VoidBody(reason="误报")))
         assert (await handle.result()).status == HazardStatus.VOIDED
+
+
+async def test_the_verifier_of_a_major_hazard_may_not_also_close_it(env: WorkflowEnvironment, task_queue: str) -> None:
+    projection = RecordingProjection()
+    async with hazard_worker(env.client, task_queue, projection):
+        handle = await start_hazard(env, task_queue)
+        await to_rectifying(env, handle)  # listed by the city
+        await handle.execute_update(W.submit_completion, Command(actor=f.ENTERPRISE_A, body=SubmitCompletionBody(summary="完成")))
+        await handle.execute_update(W.verify, Command(actor=f.CITY_SUPERVISOR, body=VerifyBody(decision="pass")))
+        refused = await refusal_of(handle, W.close, Command(actor=f.CITY_SUPERVISOR, body=CloseBody()))
+        assert (refused.type, refused.details[0]["code"]) == ("forbidden", "four_eyes")
+        colleague = f.CITY_SUPERVISOR.model_copy(update={"user_id": "u-city.supervisor2", "username": "city.supervisor2"})
+        await handle.execute_update(W.close, Command(actor=colleague, body=CloseBody()))
+        assert (await handle.result()).status == HazardStatus.CLOSED
