@@ -12,13 +12,25 @@ from fastapi.middleware.cors import CORSMiddleware
 from temporalio.client import Client
 
 from api.errors import BodySizeLimit, install_error_handlers
-from api.routes import audit, auth, calendar, hazards, interviews, notifications, policies, reference, tasks
+from api.routes import (
+    audit,
+    auth,
+    calendar,
+    hazards,
+    interviews,
+    notifications,
+    policies,
+    reference,
+    tasks,
+    users,
+)
 from core.db import make_engine, migrate, session_scope
 from core.demo import load_demo_data, remove_demo_accounts
 from core.logging import configure_logging, get_logger
 from core.policies import PolicyRegistry
 from core.settings import Settings, get_settings
 from core.temporal import connect_with_retry
+from core.throttle import SignInThrottle
 
 log = get_logger("duban.api")
 
@@ -44,9 +56,10 @@ def create_app(settings: Settings | None = None, temporal: Client | None = None)
         lifespan=lifespan,
     )
     app.state.settings = settings
+    app.state.sign_in_throttle = SignInThrottle()
     app.state.policies = registry
     api = APIRouter(prefix="/api/v1")
-    for module in (auth, hazards, tasks, reference, calendar, policies, interviews, notifications, audit):
+    for module in (auth, hazards, tasks, reference, calendar, policies, interviews, notifications, audit, users):
         api.include_router(module.router)
     app.include_router(api)
     install_error_handlers(app)

@@ -29,6 +29,7 @@ ROLE_ZH = {
     Role.LEADER: "领导",
     Role.AUDITOR: "审计人员",
     Role.ADMIN: "管理员",
+    Role.WHISTLEBLOWER_OFFICER: "举报受理专员",
     Role.SYSTEM: "系统",
 }
 

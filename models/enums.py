@@ -51,6 +51,7 @@ class Role(StrEnum):
     LEADER = "leader"
     AUDITOR = "auditor"
     ADMIN = "admin"
+    WHISTLEBLOWER_OFFICER = "whistleblower_officer"  # the only role that may read a reporter's contact
     SYSTEM = "system"  # timers and the workflow itself; never a user's role
 
 

@@ -1,0 +1,99 @@
+"""Accounts, for admins: `GET/POST /admin/users`, `PATCH /admin/users/{username}`; every change audited."""
+
+from typing import Annotated
+
+from fastapi import APIRouter
+from pydantic import BaseModel, ConfigDict, Field
+
+from api.deps import CurrentUser, Principal, SessionDep
+from api.errors import ApiError, not_found
+from models.enums import Role
+from models.tables import User
+from store import users
+from store.reference import user_by_name
+
+router = APIRouter(prefix="/admin/users", tags=["admin"])
+
+
+class UserOut(BaseModel):
+    username: str
+    display_name: str
+    role: str
+    jurisdiction_code: str | None
+    enterprise_uscc: str | None
+    disabled: bool
+
+
+class UserCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    username: Annotated[str, Field(pattern=r"^[A-Za-z0-9._-]{3,100}$")]
+    password: Annotated[str, Field(min_length=10, max_length=200)]
+    role: Role
+    display_name: Annotated[str, Field(max_length=100)] = ""
+    jurisdiction_code: Annotated[str, Field(pattern=r"^\d{6}(\d{3}){0,2}$")] | None = None
+    enterprise_uscc: Annotated[str, Field(min_length=18, max_length=18)] | None = None
+
+
+class UserUpdate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    role: Role | None = None
+    display_name: Annotated[str, Field(max_length=100)] | None = None
+    jurisdiction_code: Annotated[str, Field(pattern=r"^\d{6}(\d{3}){0,2}$")] | None = None
+    enterprise_uscc: Annotated[str, Field(min_length=18, max_length=18)] | None = None
+    disabled: bool | None = None
+    password: Annotated[str, Field(min_length=10, max_length=200)] | None = None
+
+
+def _admin(principal: Principal) -> None:
+    if principal.actor.role != Role.ADMIN:
+        raise ApiError(403, "role_not_allowed", "只有管理员可以管理账户", "only admins manage accounts")
+
+
+def _out(user: User) -> UserOut:
+    return UserOut(
+        username=user.username, display_name=user.display_name, role=user.role,
+        jurisdiction_code=user.jurisdiction_code, enterprise_uscc=user.enterprise_uscc, disabled=user.disabled,
+    )
+
+
+def _refused(problem: users.AccountProblem) -> ApiError:
+    status = 409 if problem.code == "username_taken" else 422
+    return ApiError(status, problem.code, problem.zh, problem.en)
+
+
+@router.get("", response_model=list[UserOut])
+def list_accounts(session: SessionDep, principal: CurrentUser) -> list[UserOut]:
+    _admin(principal)
+    return [_out(u) for u in users.list_users(session=session)]
+
+
+@router.post("", response_model=UserOut, status_code=201)
+def create_account(body: UserCreate, session: SessionDep, principal: CurrentUser) -> UserOut:
+    _admin(principal)
+    try:
+        user = users.create_user(session=session, by=principal.user.username, **body.model_dump())
+    except users.AccountProblem as problem:
+        raise _refused(problem) from None
+    session.commit()
+    return _out(user)
+
+
+@router.patch("/{username}", response_model=UserOut)
+def update_account(username: str, body: UserUpdate, session: SessionDep, principal: CurrentUser) -> UserOut:
+    """Re-role, move, rename, disable (its tokens stop working at once) or reset the password."""
+    _admin(principal)
+    user = user_by_name(session=session, username=username)
+    if user is None:
+        raise not_found("用户", "user", username)
+    changes = body.model_dump(exclude_unset=True)
+    if user.id == principal.user.id and (changes.get("disabled") or changes.get("role", Role.ADMIN) != Role.ADMIN):
+        raise ApiError(409, "own_account", "不能停用或降级自己的管理员账户", "you cannot disable or demote your own admin account")
+    try:
+        users.update_user(session=session, user=user, changes=changes, by=principal.user.username)
+    except users.AccountProblem as problem:
+        session.rollback()
+        raise _refused(problem) from None
+    session.commit()
+    return _out(user)

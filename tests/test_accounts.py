@@ -1,0 +1,95 @@
+"""Accounts: an admin creates, re-roles and disables users (audited); sign-in failures are slowed down."""
+
+import json
+import logging
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+from sqlmodel import Session, select
+from temporalio.testing import WorkflowEnvironment
+
+from core.throttle import SignInThrottle
+from models.tables import AdminAudit
+from tests.api_helpers import Api, running_api
+
+
+@pytest.fixture
+async def api(dev_env: WorkflowEnvironment, tmp_path: Path, task_queue: str) -> AsyncIterator[Api]:
+    async with running_api(dev_env.client, tmp_path, task_queue) as client:
+        client.app.state.sign_in_throttle = SignInThrottle(base_delay=0.01)
+        yield client
+
+
+async def sign_in(api: Api, username: str, password: str) -> tuple[int, dict[str, object]]:
+    reply = await api.http.post("/api/v1/auth/token", data={"username": username, "password": password})
+    return reply.status_code, reply.json()
+
+
+async def test_an_admin_creates_a_supervisor_who_then_acts_and_every_change_is_audited(api: Api) -> None:
+    new = {"username": "zhang.san", "password": "a-long-password", "role": "supervisor", "jurisdiction_code": "371702",
+           "display_name": "张三"}
+    reply = await api.as_user("admin", "POST", "/admin/users", json=new)
+    assert reply.status_code == 201 and reply.json()["role"] == "supervisor" and "password" not in reply.text
+    assert (await api.as_user("admin", "POST", "/admin/users", json=new)).status_code == 409
+    status, token = await sign_in(api, "zhang.san", "a-long-password")
+    assert status == 200
+    headers = {"Authorization": f"Bearer {token['access_token']}"}
+    code = (await api.report()).json()["code"]
+    assess = {"level": "general", "rectification": "immediate"}
+    # Re-roled to auditor: the same token now reads but no longer acts.
+    assert (await api.as_user("admin", "PATCH", "/admin/users/zhang.san", json={"role": "auditor"})).status_code == 200
+    refused = await api.http.post(f"/api/v1/hazards/{code}/actions/assess", json=assess, headers=headers)
+    assert refused.status_code == 403 and refused.json()["detail"]["code"] == "role_not_allowed"
+    # Disabled: the token stops working at once.
+    assert (await api.as_user("admin", "PATCH", "/admin/users/zhang.san", json={"disabled": True})).status_code == 200
+    assert (await api.http.get(f"/api/v1/hazards/{code}", headers=headers)).status_code == 401
+    with Session(api.app.state.engine) as session:
+        rows = list(session.exec(select(AdminAudit).where(AdminAudit.subject == "zhang.san").order_by(AdminAudit.id)))
+    assert [r.action for r in rows] == ["user.create", "user.update", "user.update"]
+    assert all("a-long-password" not in r.details_json for r in rows)
+    assert json.loads(rows[-1].details_json)["after"]["disabled"] is True and rows[0].actor_name == "admin"
+
+
+@pytest.mark.parametrize(
+    "body,status,code",
+    [
+        ({"username": "x.y", "password": "short", "role": "supervisor", "jurisdiction_code": "371702"}, 422, "invalid_input"),
+        ({"username": "x.y", "password": "a-long-password", "role": "supervisor"}, 422, "jurisdiction_required"),
+        ({"username": "x.y", "password": "a-long-password", "role": "supervisor", "jurisdiction_code": "379999"}, 422, "unknown_region"),
+        ({"username": "x.y", "password": "a-long-password", "role": "enterprise"}, 422, "unknown_enterprise"),
+        ({"username": "x.y", "password": "a-long-password", "role": "system", "jurisdiction_code": "371702"}, 422, "bad_role"),
+    ],
+)
+async def test_a_bad_account_is_refused_with_its_reason(api: Api, body: dict[str, str], status: int, code: str) -> None:
+    reply = await api.as_user("admin", "POST", "/admin/users", json=body)
+    assert reply.status_code == status and reply.json()["detail"]["code"] == code
+
+
+async def test_only_admins_manage_accounts_and_not_their_own(api: Api) -> None:
+    assert (await api.as_user("city.supervisor", "GET", "/admin/users")).status_code == 403
+    assert (await api.as_user("auditor", "PATCH", "/admin/users/inspector", json={"disabled": True})).status_code == 403
+    assert (await api.as_user("admin", "PATCH", "/admin/users/admin", json={"disabled": True})).status_code == 409
+    listed = (await api.as_user("admin", "GET", "/admin/users")).json()
+    assert {"admin", "enterprise.a", "auditor"} <= {u["username"] for u in listed}
+
+
+async def test_repeated_failed_sign_ins_are_slowed_logged_and_then_locked(api: Api) -> None:
+    records: list[logging.LogRecord] = []
+    handler = logging.Handler()
+    handler.emit = records.append  # type: ignore[method-assign]
+    logging.getLogger("duban.auth").addHandler(handler)
+    try:
+        throttle: SignInThrottle = api.app.state.sign_in_throttle
+        delays = []
+        for _ in range(10):
+            delays.append(throttle.delay("user:inspector"))
+            assert (await sign_in(api, "inspector", "wrong-password"))[0] == 401
+        status, body = await sign_in(api, "inspector", "duban-demo")  # even the right password, for now
+    finally:
+        logging.getLogger("duban.auth").removeHandler(handler)
+    assert delays == sorted(delays) and delays[0] == 0 and delays[-1] > delays[1] > 0
+    assert status == 429 and body["detail"]["code"] == "too_many_attempts"  # type: ignore[index]
+    refused = [r for r in records if "sign-in refused" in str(r.msg)]
+    assert len(refused) == 10 and all("wrong-password" not in str(r.msg) for r in records)
+    assert (await sign_in(api, "county.supervisor", "duban-demo"))[0] == 200  # others are not locked out
