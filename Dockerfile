@@ -26,4 +26,4 @@ USER duban
 EXPOSE 8000
 
 # The worker runs from this image with: python worker.py
-CMD ["uvicorn", "api.main:create_app", "--factory", "--host", "0.0.0.0", "--port", "8000"]
+CMD ["uvicorn", "api.main:create_app", "--factory", "--host", "0.0.0.0", "--port", "8000", "--no-access-log"]

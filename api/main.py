@@ -17,12 +17,14 @@ from api.routes import (
     auth,
     calendar,
     hazards,
+    history,
     interviews,
     notifications,
     policies,
     reference,
     tasks,
     users,
+    whistleblower,
 )
 from core.db import make_engine, migrate, session_scope
 from core.demo import load_demo_data, remove_demo_accounts
@@ -30,7 +32,7 @@ from core.logging import configure_logging, get_logger
 from core.policies import PolicyRegistry
 from core.settings import Settings, get_settings
 from core.temporal import connect_with_retry
-from core.throttle import SignInThrottle
+from core.throttle import RateLimiter, SignInThrottle
 
 log = get_logger("duban.api")
 
@@ -57,10 +59,14 @@ def create_app(settings: Settings | None = None, temporal: Client | None = None)
     )
     app.state.settings = settings
     app.state.sign_in_throttle = SignInThrottle()
+    app.state.public_report_limiter = RateLimiter(limit=settings.public_reports_per_hour, window=3600)
+    app.state.public_status_limiter = RateLimiter(limit=120, window=60)
     app.state.policies = registry
     api = APIRouter(prefix="/api/v1")
-    for module in (auth, hazards, tasks, reference, calendar, policies, interviews, notifications, audit, users):
+    for module in (auth, hazards, tasks, reference, calendar, policies, interviews, notifications, audit, history, users):
         api.include_router(module.router)
+    api.include_router(whistleblower.public)
+    api.include_router(whistleblower.staff)
     app.include_router(api)
     install_error_handlers(app)
     app.middleware("http")(access_log)
@@ -93,9 +99,17 @@ def prepare_database(settings: Settings) -> None:
         engine.dispose()
 
 
+PUBLIC_RECEIPTS = "/api/v1/public/reports/"
+
+
+def loggable_path(path: str) -> str:
+    """A whistleblower's receipt is a secret: it never reaches a log line."""
+    return PUBLIC_RECEIPTS + "{receipt}" if path.startswith(PUBLIC_RECEIPTS) else path
+
+
 async def access_log(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
     structlog.contextvars.clear_contextvars()
-    structlog.contextvars.bind_contextvars(request_id=uuid.uuid4().hex[:12], path=request.url.path)
+    structlog.contextvars.bind_contextvars(request_id=uuid.uuid4().hex[:12], path=loggable_path(request.url.path))
     started = time.perf_counter()
     response = await call_next(request)
     log.info(

@@ -33,6 +33,7 @@ USERS = (
     ("enterprise.a", "示范化工 安全员", Role.ENTERPRISE, None, "91371702MA3C4G0R29"),
     ("enterprise.b", "示范木业 安全员", Role.ENTERPRISE, None, "91371721MA3D8J7K5L"),
     ("auditor", "山东省 审计员", Role.AUDITOR, "370000", None),
+    ("wb.officer", "菏泽市 举报受理专员", Role.WHISTLEBLOWER_OFFICER, "371700", None),
 )
 DEMO_USERNAMES = tuple(u[0] for u in USERS)
 

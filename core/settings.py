@@ -34,6 +34,8 @@ class Settings(BaseSettings):
     database_url: str | None = None  # default: SQLite under data_dir
 
     secret_key: str = DEFAULT_SECRET
+    whistleblower_key: str | None = None  # Fernet key sealing whistleblowers' contacts; required in production
+    public_reports_per_hour: int = Field(default=10, ge=1)  # per client address, POST /public/reports
     audit_signing_key: str | None = None  # Ed25519 private key (base64 of the 32-byte seed) for checkpoints
     token_ttl_minutes: int = Field(default=480, ge=1)
     load_demo_data: bool = True  # development mode only
@@ -54,6 +56,11 @@ class Settings(BaseSettings):
                 )
             if "*" in self.cors_origins:
                 raise ValueError("DUBAN_CORS_ORIGINS may not contain '*' in production")
+            if not self.whistleblower_key:
+                raise ValueError(
+                    "DUBAN_WHISTLEBLOWER_KEY must be set in production (a Fernet key: "
+                    "python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())')"
+                )
         return self
 
     @property

@@ -52,3 +52,24 @@ class SignInThrottle:
     def succeed(self, username_key: str) -> None:
         with self._lock:
             self._failures.pop(username_key, None)
+
+
+@dataclass
+class RateLimiter:
+    """At most `limit` events per `window` seconds per key (a client address), in this API process."""
+
+    limit: int
+    window: float
+    _events: dict[str, deque[float]] = field(default_factory=lambda: defaultdict(deque))
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def allow(self, key: str) -> bool:
+        now = time.monotonic()
+        with self._lock:
+            events = self._events[key]
+            while events and now - events[0] > self.window:
+                events.popleft()
+            if len(events) >= self.limit:
+                return False
+            events.append(now)
+            return True

@@ -236,3 +236,24 @@ class InterviewEvent(SQLModel, table=True):
     from_status: str | None = Field(default=None, max_length=20)
     to_status: str = Field(max_length=20)
     comment: str | None = Field(default=None, sa_column=Column(Text))
+
+
+class WhistleblowerReport(SQLModel, table=True):
+    """A public report (举报). The reporter's contact is sealed; the receipt is kept only as its hash."""
+
+    __tablename__ = "whistleblower_report"
+
+    id: str = Field(primary_key=True, max_length=36)
+    receipt_hash: str = Field(unique=True, index=True, max_length=64)
+    description: str = Field(sa_column=Column(Text, nullable=False))
+    location: str = Field(max_length=500)
+    region_code: str | None = Field(default=None, index=True, max_length=12)
+    region_path: str | None = Field(default=None, max_length=200)
+    photos_json: str = Field(default="[]", sa_column=Column(Text, nullable=False))
+    contact_sealed: str | None = Field(default=None, sa_column=Column(Text))
+    status: str = Field(default="received", index=True, max_length=20)  # received | hazard | rejected
+    public_outcome: str = Field(default="", max_length=2000)
+    hazard_code: str | None = Field(default=None, max_length=40)
+    received_at: datetime = Field(sa_column=_utc_column(nullable=False))
+    screened_at: datetime | None = Field(default=None, sa_column=_utc_column())
+    screened_by: str | None = Field(default=None, max_length=100)

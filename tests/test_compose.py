@@ -20,7 +20,12 @@ PREFIX = "DUBAN_"
 REQUIRED_VAR = re.compile(r"^\$\{(?P<name>[A-Za-z_][A-Za-z0-9_]*):\?[^}]*\}$")
 INTERPOLATION = re.compile(r"\$\{(?P<name>[A-Za-z_][A-Za-z0-9_]*)(?P<op>:?[-?])?(?P<arg>[^}]*)\}")
 DUMMY_SECRET = "s" * 40
-DUMMY_ENV = {"DUBAN_SECRET_KEY": DUMMY_SECRET, "POSTGRES_PASSWORD": "compose-test-password"}
+DUMMY_ENV = {
+    "DUBAN_SECRET_KEY": DUMMY_SECRET,
+    "POSTGRES_PASSWORD": "compose-test-password",
+    "DUBAN_WHISTLEBLOWER_KEY": "ZmVybmV0LWtleS1mb3ItdGhlLWNvbXBvc2UtdGVzdCE=",
+    "DUBAN_AUDIT_SIGNING_KEY": "c2lnbmluZy1rZXktZm9yLXRoZS1jb21wb3NlLXRlc3Q=",
+}
 
 
 @pytest.fixture(scope="module")
@@ -190,7 +195,7 @@ def test_api_and_workers_are_built_from_the_repository_dockerfile(
     users = re.findall(r"^USER\s+(\S+)", text, re.MULTILINE)
     assert users and users[-1] not in ("root", "0")
     assert (
-        'CMD ["uvicorn", "api.main:create_app", "--factory", "--host", "0.0.0.0", "--port", "8000"]' in text
+        'CMD ["uvicorn", "api.main:create_app", "--factory", "--host", "0.0.0.0", "--port", "8000", "--no-access-log"]' in text
     )
     assert (ROOT / ".dockerignore").is_file()
     ignored = (ROOT / ".dockerignore").read_text(encoding="utf-8").split()

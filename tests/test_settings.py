@@ -12,6 +12,7 @@ from core.settings import DEFAULT_SECRET, Settings
 from models.tables import User
 
 SECRET = "x" * 40
+FERNET = "ZmVybmV0LWtleS1mb3ItdGhlLWNvbXBvc2UtdGVzdCE="
 
 
 def usernames(settings: Settings) -> set[str]:
@@ -26,10 +27,10 @@ def test_demo_accounts_exist_in_development_and_not_in_production(tmp_path: Path
     development = Settings(_env_file=None, data_dir=tmp_path)  # type: ignore[call-arg]
     prepare_database(development)
     assert {"admin", "city.supervisor", "enterprise.a", "auditor"} <= usernames(development)
-    production = Settings(_env_file=None, env="production", secret_key=SECRET, data_dir=tmp_path)  # type: ignore[call-arg]
+    production = Settings(_env_file=None, env="production", secret_key=SECRET, whistleblower_key=FERNET, data_dir=tmp_path)  # type: ignore[call-arg]
     prepare_database(production)
     assert usernames(production) == set()
-    fresh = Settings(_env_file=None, env="production", secret_key=SECRET, data_dir=tmp_path / "fresh")  # type: ignore[call-arg]
+    fresh = Settings(_env_file=None, env="production", secret_key=SECRET, whistleblower_key=FERNET, data_dir=tmp_path / "fresh")  # type: ignore[call-arg]
     prepare_database(fresh)
     assert usernames(fresh) == set()
 
@@ -42,7 +43,12 @@ def test_production_refuses_to_start_with_a_default_or_weak_secret(secret: str) 
 
 def test_production_refuses_a_wildcard_cors_origin() -> None:
     with pytest.raises(ValidationError, match="CORS"):
-        Settings(_env_file=None, env="production", secret_key=SECRET, cors_origins=["*"])  # type: ignore[call-arg]
+        Settings(_env_file=None, env="production", secret_key=SECRET, whistleblower_key=FERNET, cors_origins=["*"])
+
+
+def test_production_refuses_to_start_without_the_whistleblower_encryption_key() -> None:
+    with pytest.raises(ValidationError, match="DUBAN_WHISTLEBLOWER_KEY"):
+        Settings(_env_file=None, env="production", secret_key=SECRET)  # type: ignore[call-arg]  # type: ignore[call-arg]
 
 
 def test_temporal_cloud_settings_turn_on_tls_with_the_client_certificate(tmp_path: Path) -> None:
