@@ -9,6 +9,7 @@ from pydantic import BaseModel
 from api import views
 from api.deps import CurrentUser, Principal, SessionDep, SettingsDep
 from api.errors import ApiError, not_found
+from api.schemas import RowId
 from core import signing
 from core.db import as_utc
 from models.enums import Role
@@ -86,7 +87,7 @@ def list_checkpoints(session: SessionDep, principal: CurrentUser) -> list[Checkp
 
 
 @router.get("/checkpoints/{checkpoint_id}/verify", response_model=CheckpointCheckOut)
-def verify_checkpoint(checkpoint_id: int, session: SessionDep, principal: CurrentUser) -> CheckpointCheckOut:
+def verify_checkpoint(checkpoint_id: RowId, session: SessionDep, principal: CurrentUser) -> CheckpointCheckOut:
     _auditor(principal)
     checkpoint = session.get(AuditCheckpoint, checkpoint_id)
     if checkpoint is None:

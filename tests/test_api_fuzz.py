@@ -1,0 +1,93 @@
+"""Schemathesis against the API's own OpenAPI schema (bounded examples): no request makes a 500."""
+
+import asyncio
+import os
+import socket
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import httpx
+import pytest
+import schemathesis
+import uvicorn
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hypothesis_settings
+from temporalio.testing import WorkflowEnvironment
+
+from api.main import create_app, prepare_database
+from core.db import make_engine
+from core.settings import Settings
+from worker import build_worker
+
+EXAMPLES_PER_OPERATION = int(os.environ.get("DUBAN_FUZZ_EXAMPLES", "6"))
+pytestmark = pytest.mark.slow
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+class ServerThread:
+    """The real app served by uvicorn on a free port, in a thread with its own event loop."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.port = free_port()
+        config = uvicorn.Config(create_app(settings), host="127.0.0.1", port=self.port, log_level="warning")
+        self.server = uvicorn.Server(config)
+        self.thread = threading.Thread(target=self.server.run, daemon=True)
+
+    def __enter__(self) -> str:
+        self.thread.start()
+        deadline = time.monotonic() + 60
+        while not self.server.started:
+            assert time.monotonic() < deadline, "the app did not start"
+            time.sleep(0.05)
+        return f"http://127.0.0.1:{self.port}"
+
+    def __exit__(self, *_: object) -> None:
+        self.server.should_exit = True
+        self.thread.join(30)
+
+
+def fuzz(base: str) -> list[str]:
+    token = httpx.post(f"{base}/api/v1/auth/token", data={"username": "city.supervisor", "password": "duban-demo"}).json()
+    headers = {"Authorization": f"Bearer {token['access_token']}"}
+    schema = schemathesis.openapi.from_url(f"{base}/openapi.json")
+    failures: list[str] = []
+    for result in schema.get_all_operations():
+        operation = result.ok()
+
+        @hypothesis_settings(
+            max_examples=EXAMPLES_PER_OPERATION, deadline=None, database=None, derandomize=True,
+            suppress_health_check=list(HealthCheck),
+        )
+        @given(case=operation.as_strategy())
+        def examine(case: schemathesis.Case) -> None:
+            response = case.call(base_url=base, headers=headers, timeout=30)
+            if response.status_code >= 500:
+                failures.append(f"{case.method} {case.formatted_path} -> {response.status_code}: {response.text[:200]}")
+
+        examine()
+    return failures
+
+
+async def test_no_generated_request_makes_a_server_error(dev_env: WorkflowEnvironment, tmp_path: Path, task_queue: str) -> None:
+    settings = Settings(  # type: ignore[call-arg]
+        _env_file=None,
+        data_dir=tmp_path,
+        temporal_task_queue=task_queue,
+        temporal_address=dev_env.client.service_client.config.target_host,
+        public_reports_per_hour=1000,
+    )
+    prepare_database(settings)
+    engine = make_engine(settings.sqlalchemy_url)
+    with ThreadPoolExecutor(max_workers=8) as executor:
+        async with build_worker(dev_env.client, engine, task_queue, executor):
+            with ServerThread(settings) as base:
+                failures = await asyncio.to_thread(fuzz, base)
+    engine.dispose()
+    assert failures == [], "\n".join(failures)
