@@ -36,7 +36,7 @@ class User(SQLModel, table=True):
     username: str = Field(unique=True, index=True, max_length=100)
     display_name: str = Field(default="", max_length=100)
     password_hash: str = Field(max_length=200)
-    role: str = Field(max_length=20)
+    role: str = Field(max_length=30)
     jurisdiction_code: str | None = Field(default=None, foreign_key="jurisdiction.code", max_length=12)
     enterprise_uscc: str | None = Field(default=None, foreign_key="enterprise.uscc", max_length=18)
     disabled: bool = False
@@ -84,7 +84,7 @@ class AuditEntry(SQLModel, table=True):
     at: datetime = Field(sa_column=_utc_column(nullable=False))  # workflow time of the transition
     actor_id: str = Field(max_length=36)
     actor_name: str = Field(max_length=100)
-    actor_role: str = Field(max_length=20)
+    actor_role: str = Field(max_length=30)
     action: str = Field(max_length=40)
     from_status: str | None = Field(default=None, max_length=30)
     to_status: str = Field(max_length=30)
@@ -231,7 +231,7 @@ class InterviewEvent(SQLModel, table=True):
     at: datetime = Field(sa_column=_utc_column(nullable=False))  # workflow time of the step
     actor_id: str = Field(max_length=36)
     actor_name: str = Field(max_length=100)
-    actor_role: str = Field(max_length=20)
+    actor_role: str = Field(max_length=30)
     action: str = Field(max_length=40)
     from_status: str | None = Field(default=None, max_length=20)
     to_status: str = Field(max_length=20)

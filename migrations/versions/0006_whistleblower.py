@@ -1,4 +1,5 @@
-"""whistleblower reports (举报): sealed contact, hashed receipt
+"""whistleblower reports (举报): sealed contact, hashed receipt; role columns wide enough for
+`whistleblower_officer`
 
 Revision ID: 0006
 Revises: 0004
@@ -17,7 +18,13 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 
+ROLE_COLUMNS = (("app_user", "role"), ("audit_entry", "actor_role"), ("interview_event", "actor_role"))
+
+
 def upgrade() -> None:
+    for table, column in ROLE_COLUMNS:
+        with op.batch_alter_table(table, schema=None) as batch_op:
+            batch_op.alter_column(column, type_=sqlmodel.sql.sqltypes.AutoString(length=30), existing_nullable=False)
     op.create_table(
         "whistleblower_report",
         sa.Column("id", sqlmodel.sql.sqltypes.AutoString(length=36), nullable=False),
@@ -44,3 +51,6 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_table("whistleblower_report")
+    for table, column in ROLE_COLUMNS:
+        with op.batch_alter_table(table, schema=None) as batch_op:
+            batch_op.alter_column(column, type_=sqlmodel.sql.sqltypes.AutoString(length=20), existing_nullable=False)
