@@ -34,6 +34,11 @@ class Settings(BaseSettings):
     database_url: str | None = None  # default: SQLite under data_dir
 
     secret_key: str = DEFAULT_SECRET
+    oidc_issuer: str | None = None  # an OpenID Connect provider whose tokens are accepted as bearer tokens
+    oidc_audience: str | None = None
+    oidc_jwks: str | None = None  # the provider's JWKS document (JSON)...
+    oidc_jwks_file: Path | None = None  # ...or a file holding it
+    oidc_username_claim: str = "preferred_username"  # names the local account (role, jurisdiction)
     whistleblower_key: str | None = None  # Fernet key sealing whistleblowers' contacts; required in production
     public_reports_per_hour: int = Field(default=10, ge=1)  # per client address, POST /public/reports
     audit_signing_key: str | None = None  # Ed25519 private key (base64 of the 32-byte seed) for checkpoints

@@ -1,0 +1,47 @@
+"""Tokens from an OpenID Connect provider (signed by a test key) name a local account."""
+
+import json
+from datetime import UTC, datetime, timedelta
+
+import jwt
+from cryptography.hazmat.primitives.asymmetric import rsa
+
+from core import oidc
+from core.settings import Settings
+
+ISSUER = "https://idp.example.gov.cn/realms/duban"
+
+
+def provider() -> tuple[rsa.RSAPrivateKey, str]:
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    public = json.loads(jwt.algorithms.RSAAlgorithm.to_jwk(key.public_key()))
+    return key, json.dumps({"keys": [public | {"kid": "test-1", "use": "sig", "alg": "RS256"}]})
+
+
+def token(key: rsa.RSAPrivateKey, **claims: object) -> str:
+    now = datetime.now(UTC)
+    body = {"iss": ISSUER, "aud": "duban", "exp": now + timedelta(minutes=5), "iat": now, "preferred_username": "county.supervisor"}
+    return jwt.encode(body | claims, key, algorithm="RS256", headers={"kid": "test-1"})
+
+
+def settings(jwks: str) -> Settings:
+    return Settings(_env_file=None, oidc_issuer=ISSUER, oidc_audience="duban", oidc_jwks=jwks)  # type: ignore[call-arg]
+
+
+def test_a_token_signed_by_the_provider_names_the_local_account() -> None:
+    key, jwks = provider()
+    assert oidc.username_from(token(key), settings(jwks)) == "county.supervisor"
+
+
+def test_forged_expired_foreign_or_misdirected_tokens_are_refused() -> None:
+    key, jwks = provider()
+    other, _ = provider()
+    config = settings(jwks)
+    assert oidc.username_from(token(other), config) is None  # signed by someone else
+    assert oidc.username_from(token(key, exp=datetime.now(UTC) - timedelta(minutes=1)), config) is None
+    assert oidc.username_from(token(key, iss="https://evil.example"), config) is None
+    assert oidc.username_from(token(key, aud="another-app"), config) is None
+    hs = jwt.encode({"iss": ISSUER, "aud": "duban", "exp": datetime.now(UTC) + timedelta(minutes=5),
+                     "preferred_username": "admin"}, "a-guessable-shared-secret-of-32-bytes!", algorithm="HS256")
+    assert oidc.username_from(hs, config) is None  # no symmetric algorithms from a provider
+    assert oidc.username_from(token(key), Settings(_env_file=None)) is None  # type: ignore[call-arg]  # not configured
