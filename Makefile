@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint worker api clean
+.PHONY: run test lint worker api clean browser screenshots
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "$(PYTHON) not found: install Python 3.11 or run make PYTHON=python3"; exit 1; }
@@ -16,7 +16,18 @@ $(STAMP): pyproject.toml
 run: $(STAMP)
 	$(PY) run.py
 
-test: $(STAMP)
+# The browser tests drive Debian's Chromium (never a browser Playwright downloads). Installed here when it is
+# missing and we can (root with apt-get); otherwise they skip, unless DUBAN_REQUIRE_BROWSER=1 (CI).
+CHROMIUM ?= /usr/bin/chromium
+browser:
+	@if [ -x $(CHROMIUM) ]; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		echo "installing Debian's chromium for the browser tests"; \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null) \
+			|| echo "could not install chromium: the browser tests will skip (apt-get install chromium)"; \
+	else echo "chromium is missing and cannot be installed here: the browser tests will skip (apt-get install chromium)"; fi
+
+test: $(STAMP) browser
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/mypy .
 	$(PY) -m pytest -q -p no:logging $(PYTEST_ARGS)
@@ -24,6 +35,9 @@ test: $(STAMP)
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/mypy .
+
+screenshots: $(STAMP) browser
+	$(PY) scripts/screenshots.py
 
 worker: $(STAMP)
 	$(PY) worker.py

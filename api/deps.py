@@ -7,10 +7,11 @@ from typing import Annotated
 from fastapi import Depends, Request
 from fastapi.security import OAuth2PasswordBearer
 from sqlalchemy import Engine
-from sqlmodel import Session
+from sqlmodel import Session, select
 from temporalio.client import Client
 
 from api.errors import ApiError
+from core import oidc
 from core.policies import PolicyRegistry
 from core.security import user_id_from_token
 from core.settings import Settings
@@ -65,11 +66,22 @@ def unauthorized() -> ApiError:
 def current_principal(
     session: SessionDep, settings: SettingsDep, token: Annotated[str | None, Depends(oauth2)]
 ) -> Principal:
-    user_id = user_id_from_token(token, settings.secret_key) if token else None
-    user = session.get(User, user_id) if user_id else None
-    if user is None or user.disabled:
+    principal = principal_or_none(session, settings, token)
+    if principal is None:
         raise unauthorized()
-    return principal_for(session, user)
+    return principal
+
+
+def user_for_token(session: Session, settings: Settings, token: str) -> User | None:
+    """The account a token names: one of ours (HS256, our secret), or one an OIDC provider signed."""
+    user_id = user_id_from_token(token, settings.secret_key)
+    if user_id is not None:
+        return session.get(User, user_id)
+    if oidc.enabled(settings):
+        username = oidc.username_from(token, settings)
+        if username is not None:
+            return session.exec(select(User).where(User.username == username)).first()
+    return None
 
 
 def principal_for(session: Session, user: User) -> Principal:
@@ -94,3 +106,34 @@ def principal_for(session: Session, user: User) -> Principal:
 
 
 CurrentUser = Annotated[Principal, Depends(current_principal)]
+
+
+# --- the web UI's session cookie --------------------------------------------------------------------------
+
+SESSION_COOKIE = "duban_token"  # the same JWT as POST /auth/token hands out, HttpOnly, SameSite=Lax
+
+
+def session_token(request: Request, bearer: str | None) -> str | None:
+    """The caller's token: the bearer header first, else the web UI's session cookie."""
+    return bearer or request.cookies.get(SESSION_COOKIE) or None
+
+
+def principal_or_none(session: Session, settings: Settings, token: str | None) -> Principal | None:
+    user = user_for_token(session, settings, token) if token else None
+    if user is None or user.disabled:
+        return None
+    return principal_for(session, user)
+
+
+def cookie_or_bearer_principal(
+    request: Request, session: SessionDep, settings: SettingsDep, token: Annotated[str | None, Depends(oauth2)]
+) -> Principal:
+    """Like `current_principal`, but a browser's session cookie counts too: for GET routes a page links to
+    (documents, attachments). State-changing routes keep to the bearer header (or check the web UI's CSRF)."""
+    principal = principal_or_none(session, settings, session_token(request, token))
+    if principal is None:
+        raise unauthorized()
+    return principal
+
+
+BrowserOrApiUser = Annotated[Principal, Depends(cookie_or_bearer_principal)]

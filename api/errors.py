@@ -1,5 +1,6 @@
 """Errors as the API shows them: `{"detail": {"code", "message_zh", "message_en"}}`, never a bare 500 text."""
 
+import re
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -60,19 +61,28 @@ def install_error_handlers(app: FastAPI) -> None:
 
 
 class BodySizeLimit:
-    """Refuse a request body over `limit` bytes with a 422 that says so, before any handler reads it."""
+    """Refuse a request body over `limit` bytes with a 422 that says so, before any handler reads it.
 
-    def __init__(self, app: ASGIApp, limit: int) -> None:
+    Paths matching `upload_paths` (file uploads) may send up to `upload_limit` bytes instead."""
+
+    def __init__(
+        self, app: ASGIApp, limit: int, upload_limit: int | None = None, upload_paths: re.Pattern[str] | None = None
+    ) -> None:
         self.app = app
         self.limit = limit
+        self.upload_limit = upload_limit
+        self.upload_paths = upload_paths
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        limit = self.limit
+        if self.upload_limit is not None and self.upload_paths is not None and self.upload_paths.match(scope.get("path", "")):
+            limit = max(limit, self.upload_limit)
         declared = dict(scope.get("headers") or []).get(b"content-length")
-        if declared is not None and declared.isdigit() and int(declared) > self.limit:
-            await self._refuse(send)
+        if declared is not None and declared.isdigit() and int(declared) > limit:
+            await self._refuse(send, limit)
             return
         received = 0
 
@@ -81,22 +91,22 @@ class BodySizeLimit:
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
-                if received > self.limit:
+                if received > limit:
                     raise _TooLarge()
             return message
 
         try:
             await self.app(scope, counted, send)
         except _TooLarge:
-            await self._refuse(send)
+            await self._refuse(send, limit)
 
-    async def _refuse(self, send: Send) -> None:
+    async def _refuse(self, send: Send, limit: int) -> None:
         response = JSONResponse(
             {
                 "detail": {
                     "code": "body_too_large",
-                    "message_zh": f"提交的内容超过 {self.limit} 字节的上限",
-                    "message_en": f"the request body is larger than the limit of {self.limit} bytes",
+                    "message_zh": f"提交的内容超过 {limit} 字节的上限",
+                    "message_en": f"the request body is larger than the limit of {limit} bytes",
                 }
             },
             status_code=422,

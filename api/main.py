@@ -9,10 +9,13 @@ from contextlib import asynccontextmanager
 import structlog
 from fastapi import APIRouter, FastAPI, Request, Response
 from fastapi.middleware.cors import CORSMiddleware
+from fastapi.staticfiles import StaticFiles
 from temporalio.client import Client
 
+from api.attachments import UPLOAD_BODY_BYTES, UPLOAD_PATHS
 from api.errors import BodySizeLimit, install_error_handlers
 from api.routes import (
+    attachments,
     audit,
     auth,
     calendar,
@@ -33,6 +36,7 @@ from core.policies import PolicyRegistry
 from core.settings import Settings, get_settings
 from core.temporal import connect_with_retry
 from core.throttle import RateLimiter, SignInThrottle
+from web import routes as web_routes
 
 log = get_logger("duban.api")
 
@@ -63,16 +67,20 @@ def create_app(settings: Settings | None = None, temporal: Client | None = None)
     app.state.public_status_limiter = RateLimiter(limit=120, window=60)
     app.state.policies = registry
     api = APIRouter(prefix="/api/v1")
-    for module in (auth, hazards, tasks, reference, calendar, policies, interviews, notifications, audit, history, users):
+    for module in (auth, hazards, tasks, reference, calendar, policies, interviews, notifications, audit, history, users, attachments):
         api.include_router(module.router)
     api.include_router(whistleblower.public)
     api.include_router(whistleblower.staff)
     app.include_router(api)
+    app.include_router(web_routes.router)  # the web UI at /
+    app.mount("/static", StaticFiles(directory=web_routes.STATIC_DIR), name="static")
     install_error_handlers(app)
     app.middleware("http")(access_log)
     if settings.cors_origins:
         app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins, allow_methods=["*"], allow_headers=["*"])
-    app.add_middleware(BodySizeLimit, limit=settings.max_body_bytes)
+    app.add_middleware(
+        BodySizeLimit, limit=settings.max_body_bytes, upload_limit=UPLOAD_BODY_BYTES, upload_paths=UPLOAD_PATHS
+    )
 
     @app.get("/healthz", include_in_schema=False)
     def healthz() -> dict[str, str]:

@@ -1,20 +1,30 @@
-"""`duban`: operations on the read model (migrate, accounts, reference data)."""
+"""`duban`: operations on the read model (migrate, accounts, reference data) and audit (export, replay)."""
 
 import argparse
+import asyncio
 import getpass
 import json
 import os
 import sys
-import uuid
+from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 
+from sqlmodel import col, select
+
+from core import signing
+from core.archive import ExportError, ExportSummary, export_audit, jobs_from_export
 from core.db import make_engine, migrate, session_scope
-from core.security import hash_password
+from core.replay import HazardReplayJob, hazard_codes_from_query, jobs_from_server, replay_jobs
 from core.settings import get_settings
+from core.temporal import connect_with_retry
 from domain.uscc import uscc_problem
 from models.enums import JurisdictionLevel, Role
-from models.tables import Enterprise, Jurisdiction, User
-from store.reference import add_jurisdiction, user_by_name
+from models.tables import AuditCheckpoint, Enterprise, Jurisdiction
+from store import audit as audit_store
+from store import users
+from store.archive import hazard_codes
+from store.reference import add_jurisdiction
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -29,8 +39,11 @@ def main(argv: list[str] | None = None) -> int:
     user.add_argument("--name", default="", help="display name")
     reference = commands.add_parser("load-reference", help="load jurisdictions and enterprises from JSON")
     reference.add_argument("file", type=Path)
+    add_audit_commands(commands)
     args = parser.parse_args(argv)
 
+    if args.command == "audit":  # each audit command opens what it needs: a replay from files needs nothing
+        return AUDIT_COMMANDS[args.audit_command](args)
     settings = get_settings()
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     migrate(settings.sqlalchemy_url)
@@ -49,33 +62,137 @@ def main(argv: list[str] | None = None) -> int:
         engine.dispose()
 
 
+# --- duban audit ---------------------------------------------------------------------------------------
+
+
+def add_audit_commands(commands: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
+    audit = commands.add_parser("audit", help="histories, exports and replay for auditors")
+    sub = audit.add_subparsers(dest="audit_command", required=True)
+    export = sub.add_parser("export", help="write histories, audit rows and read-model rows to a directory or zip")
+    export.add_argument("--since", required=True, type=date.fromisoformat, help="YYYY-MM-DD: hazards reported or updated since")
+    export.add_argument("--out", required=True, type=Path, help="a directory, or a FILE.zip")
+    replay = sub.add_parser("replay", help="replay histories against today's workflow code")
+    source = replay.add_mutually_exclusive_group(required=True)
+    source.add_argument("--hazard", action="append", metavar="CODE", help="a hazard's code (repeatable)")
+    source.add_argument("--all", action="store_true", help="every hazard in the read model")
+    source.add_argument("--query", metavar="Q", help='a Temporal visibility query, e.g. "WorkflowType=\'HazardWorkflow\'"')
+    source.add_argument("--from", dest="from_path", type=Path, metavar="PATH", help="an export directory or zip")
+    replay.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="processes (default: every core)")
+    verify = sub.add_parser("verify", help="recompute the audit trail's hash chain (and check the checkpoints)")
+    verify.add_argument("--hazard", metavar="CODE", help="one hazard's entries only")
+    sub.add_parser("checkpoint", help="sign the chain heads (Ed25519, DUBAN_AUDIT_SIGNING_KEY) and print the checkpoint")
+
+
+def audit_export(args: argparse.Namespace) -> int:
+    settings = get_settings()
+    engine = make_engine(settings.sqlalchemy_url)
+
+    async def run() -> ExportSummary:
+        return await export_audit(await connect_with_retry(settings), engine, args.since, args.out)
+
+    try:
+        summary = asyncio.run(run())
+    finally:
+        engine.dispose()
+    print(f"exported {summary.hazards} hazards, {summary.histories} histories, {summary.files} files to {summary.out}")
+    for code in summary.missing_histories:
+        print(f"warning: no history of {code} on the server (past retention?): its rows were exported", file=sys.stderr)
+    return 0
+
+
+def audit_replay(args: argparse.Namespace, workflows: list[type] | None = None) -> int:
+    """Replay and report; `workflows` replaces today's workflow classes (a test's deliberately changed copy)."""
+    try:
+        jobs = jobs_from_export(args.from_path) if args.from_path else _jobs_from_server(args)
+    except ExportError as problem:
+        print(f"duban: {problem}", file=sys.stderr)
+        return 2
+    report = replay_jobs(jobs, workers=args.workers, workflows=workflows)
+    for result in report.results:
+        print(f"{result.hazard_code} {'ok' if result.ok else 'FAIL ' + str(result.error)}")
+    failed = len(report.failures)
+    print(f"replayed {len(report.results)} hazard(s), {report.histories} histories: {len(report.results) - failed} ok, {failed} failed")
+    print(f"{report.per_second:.1f} histories/s ({report.seconds:.2f} s, {report.workers} process(es))")
+    return 1 if failed else 0
+
+
+def _jobs_from_server(args: argparse.Namespace) -> list[HazardReplayJob]:
+    settings = get_settings()
+    engine = make_engine(settings.sqlalchemy_url)
+
+    async def run() -> list[HazardReplayJob]:
+        client = await connect_with_retry(settings)
+        if args.all:
+            with session_scope(engine) as session:
+                codes = hazard_codes(session=session)
+        else:
+            codes = args.hazard or await hazard_codes_from_query(client, args.query)
+        return await jobs_from_server(client, codes, engine)
+
+    try:
+        return asyncio.run(run())
+    finally:
+        engine.dispose()
+
+
+def audit_verify(args: argparse.Namespace) -> int:
+    """Exit 0 when the chain holds and every checkpoint still matches, 1 otherwise."""
+    settings = get_settings()
+    migrate(settings.sqlalchemy_url)
+    engine = make_engine(settings.sqlalchemy_url)
+    try:
+        with session_scope(engine) as session:
+            chain = audit_store.verify(session=session, hazard_code=args.hazard)
+            print(json.dumps({"ok": chain.ok, "checked": chain.checked, "first_broken": chain.first_broken}, ensure_ascii=False))
+            holds = chain.ok
+            if args.hazard is None:
+                for checkpoint in session.exec(select(AuditCheckpoint).order_by(col(AuditCheckpoint.id))):
+                    ok, reason = audit_store.check_checkpoint(session=session, checkpoint=checkpoint, verify_signature=signing.verify)
+                    print(f"checkpoint {checkpoint.id} ({checkpoint.at:%Y-%m-%d %H:%M}, {checkpoint.rows} rows): {'ok' if ok else 'FAIL'} - {reason}")
+                    holds = holds and ok
+    finally:
+        engine.dispose()
+    return 0 if holds else 1
+
+
+def audit_checkpoint(args: argparse.Namespace) -> int:
+    settings = get_settings()
+    migrate(settings.sqlalchemy_url)
+    engine = make_engine(settings.sqlalchemy_url)
+    try:
+        key = signing.signer(settings)
+        with session_scope(engine) as session:
+            checkpoint = audit_store.new_checkpoint(session=session, signed_by="cli", sign=key.sign, public_key=key.public_key)
+            print(json.dumps(checkpoint.model_dump(mode="json"), ensure_ascii=False, indent=2))
+    except signing.NoSigningKey as missing:
+        print(f"duban: {missing}", file=sys.stderr)
+        return 2
+    finally:
+        engine.dispose()
+    return 0
+
+
+AUDIT_COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
+    "export": audit_export,
+    "replay": audit_replay,
+    "verify": audit_verify,
+    "checkpoint": audit_checkpoint,
+}
+
+
 def create_user(engine, args: argparse.Namespace) -> int:  # type: ignore[no-untyped-def]
-    role = Role(args.role)
-    if role == Role.ENTERPRISE and not args.enterprise:
-        raise ValueError("an enterprise user needs --enterprise USCC")
-    if role not in (Role.ENTERPRISE, Role.ADMIN) and not args.jurisdiction:
-        raise ValueError(f"a {role.value} needs --jurisdiction CODE")
+    """The same rules as the admin API (store.users); the password is read from the terminal."""
     password = os.environ.get("DUBAN_NEW_PASSWORD") or getpass.getpass(f"password for {args.username}: ")
-    if len(password) < 10:
-        raise ValueError("the password must have at least 10 characters")
-    with session_scope(engine) as session:
-        if user_by_name(session=session, username=args.username) is not None:
-            raise ValueError(f"user {args.username} exists already")
-        if args.jurisdiction and session.get(Jurisdiction, args.jurisdiction) is None:
-            raise ValueError(f"no jurisdiction {args.jurisdiction}: load the reference data first")
-        if args.enterprise and session.get(Enterprise, args.enterprise) is None:
-            raise ValueError(f"no enterprise {args.enterprise}: load the reference data first")
-        session.add(
-            User(
-                id=str(uuid.uuid4()),
-                username=args.username,
-                display_name=args.name,
-                password_hash=hash_password(password),
-                role=role.value,
+    role = Role(args.role)
+    try:
+        with session_scope(engine) as session:
+            users.create_user(
+                session=session, username=args.username, password=password, role=role, display_name=args.name,
                 jurisdiction_code=args.jurisdiction if role != Role.ENTERPRISE else None,
-                enterprise_uscc=args.enterprise if role == Role.ENTERPRISE else None,
+                enterprise_uscc=args.enterprise if role == Role.ENTERPRISE else None, by="cli",
             )
-        )
+    except users.AccountProblem as problem:
+        raise ValueError(problem.en) from None
     print(f"created {role.value} {args.username}")
     return 0
 

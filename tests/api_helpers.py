@@ -77,7 +77,8 @@ def _own_code_range(engine: Any) -> None:
     with Session(engine) as session:
         for region in ("371702", "371721", "371700", "370000"):
             for year in {china_date(datetime.now(UTC)).year, china_date(datetime.now(UTC) - timedelta(days=2)).year}:
-                session.add(HazardCodeCounter(region_code=region, year=year, value=start))
+                if session.get(HazardCodeCounter, (region, year)) is None:  # a restart keeps its range
+                    session.add(HazardCodeCounter(region_code=region, year=year, value=start))
         session.commit()
 
 

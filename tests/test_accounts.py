@@ -77,7 +77,7 @@ async def test_only_admins_manage_accounts_and_not_their_own(api: Api) -> None:
 async def test_repeated_failed_sign_ins_are_slowed_logged_and_then_locked(api: Api) -> None:
     records: list[logging.LogRecord] = []
     handler = logging.Handler()
-    handler.emit = records.append  # type: ignore[method-assign]
+    handler.emit = records.append  # type: ignore[method-assign,assignment]
     logging.getLogger("duban.auth").addHandler(handler)
     try:
         throttle: SignInThrottle = api.app.state.sign_in_throttle

@@ -56,3 +56,21 @@ def test_a_wrong_credit_code_in_reference_data_is_refused(data_dir: Path) -> Non
         "enterprises": [{"uscc": "91371702MA3C4G0R28", "name": "x", "region_code": "370000", "principal": "y"}],
     }), encoding="utf-8")
     assert main(["load-reference", str(reference)]) == 2
+
+
+def test_the_audit_cli_signs_a_checkpoint_and_verify_fails_once_a_row_is_edited(data_dir: Path) -> None:
+    from sqlalchemy import text
+
+    from core.db import session_scope
+    from tests.test_audit_chain import life, record
+
+    assert main(["migrate"]) == 0
+    engine = make_engine(get_settings().sqlalchemy_url)
+    record(engine, life("HZ-A"))
+    assert main(["audit", "checkpoint"]) == 0
+    assert main(["audit", "verify"]) == 0
+    with session_scope(engine) as session:
+        session.execute(text("UPDATE audit_entry SET comment = 'x' WHERE seq = 3"))
+    engine.dispose()
+    assert main(["audit", "verify", "--hazard", "HZ-A"]) == 1
+    assert main(["audit", "verify"]) == 1

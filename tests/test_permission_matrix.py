@@ -54,7 +54,7 @@ NEEDS = {
 
 
 def body(action: str) -> dict[str, Any]:
-    return {
+    bodies: dict[str, dict[str, Any]] = {
         "assess": {"level": "major", "basis": "GB 30871-2022 5.1"},
         "list": {"authority_level": "county", "deadline": in_days(90)},
         "submit-plan": {"objectives": "整改", "measures": "措施", "funds_cny": 1000, "responsible_person": "王建国",
@@ -70,7 +70,8 @@ def body(action: str) -> dict[str, Any]:
         "close": {"comment": "销号"},
         "void": {"reason": "重复"},
         "interview": {"reason": "约谈"},
-    }[action]
+    }
+    return bodies[action]
 
 
 SETUP = [  # (state reached, who acts, action)

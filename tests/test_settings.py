@@ -48,7 +48,7 @@ def test_production_refuses_a_wildcard_cors_origin() -> None:
 
 def test_production_refuses_to_start_without_the_whistleblower_encryption_key() -> None:
     with pytest.raises(ValidationError, match="DUBAN_WHISTLEBLOWER_KEY"):
-        Settings(_env_file=None, env="production", secret_key=SECRET)  # type: ignore[call-arg]  # type: ignore[call-arg]
+        Settings(_env_file=None, env="production", secret_key=SECRET)  # type: ignore[call-arg]
 
 
 def test_temporal_cloud_settings_turn_on_tls_with_the_client_certificate(tmp_path: Path) -> None:

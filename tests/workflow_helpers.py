@@ -1,6 +1,6 @@
 """Helpers for workflow tests: a worker with a recording projection, and update calls that return errors."""
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
 
@@ -40,16 +40,25 @@ class RecordingProjection:
         return [i for i in self.items if i.state.code == code]
 
 
+# Worker options every `hazard_worker` gets unless the call overrides them; the uncached suite
+# (tests/test_hazard_workflow_uncached.py) sets `max_cached_workflows=0` here so every step replays.
+WORKER_OPTIONS: dict[str, object] = {}
+
+
 @asynccontextmanager
 async def hazard_worker(
-    client: Client, task_queue: str, projection: RecordingProjection, **kwargs: object
+    client: Client,
+    task_queue: str,
+    projection: RecordingProjection,
+    workflows: Sequence[type] = (HazardWorkflow, InterviewWorkflow),
+    **kwargs: object,
 ) -> AsyncIterator[Worker]:
     calendar = CalendarActivities(None)  # the official calendar and the provisional rule; nothing loaded
     with ThreadPoolExecutor(max_workers=4) as executor:
         worker = Worker(
             client,
             task_queue=task_queue,
-            workflows=[HazardWorkflow, InterviewWorkflow],
+            workflows=list(workflows),
             activities=[
                 projection.project_transition,
                 projection.project_interview,
@@ -60,7 +69,7 @@ async def hazard_worker(
                 calendar.plan_ladder,
             ],
             activity_executor=executor,
-            **kwargs,  # type: ignore[arg-type]
+            **{**WORKER_OPTIONS, **kwargs},  # type: ignore[arg-type]
         )
         async with worker:
             yield worker

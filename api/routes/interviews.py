@@ -8,7 +8,6 @@ import asyncio
 from datetime import datetime
 from typing import Any
 
-from anyio import from_thread
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
@@ -16,13 +15,13 @@ from sqlmodel import Session
 from temporalio.client import Client, WorkflowUpdateFailedError, WorkflowUpdateStage
 from temporalio.service import RPCError, RPCStatusCode
 
+from api import services
 from api.deps import CurrentUser, Principal, SessionDep, TemporalDep
-from api.errors import ApiError, from_refusal, not_found
+from api.errors import ApiError, not_found
 from api.gateway import refusal_from
 from api.schemas import ErrorOut, TimelineEntry
 from core.db import as_utc
 from domain import interviews as rules
-from domain.refusals import Refusal
 from models.actions import Command
 from models.actors import Actor
 from models.base import Frozen
@@ -122,20 +121,15 @@ def _action_route(action: InterviewAction, body_model: type[Frozen]) -> None:
     def take_action(
         interview_id: str, body: body_model, session: SessionDep, principal: CurrentUser, client: TemporalDep  # type: ignore[valid-type]
     ) -> Any:
-        row = visible_row(session, interview_id, principal)
-        try:
-            rules.check_role(action, principal.actor)
-        except Refusal as refusal:
-            raise from_refusal(refusal) from None
-        command = Command[body_model](actor=principal.actor, body=body)  # type: ignore[valid-type]
-        state = from_thread.run(run_update, client, row.workflow_id, action, command, PROJECTION_WAIT_SECONDS)
-        if state is None:
+        row = services.interview_action(
+            session=session, principal=principal, client=client, interview_id=interview_id, action=action, body=body
+        )
+        if row is None:
             return JSONResponse(
                 {"id": interview_id, "detail": {"code": "accepted", "message_zh": "操作已受理，正在处理", "message_en": "accepted; still being recorded"}},
                 status_code=202,
             )
-        session.expire_all()
-        return detail(session, visible_row(session, row.id, principal), principal)
+        return detail(session, row, principal)
 
     take_action.__name__ = f"interview_action_{action.value.replace('-', '_')}"
     router.add_api_route(

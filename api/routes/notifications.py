@@ -8,8 +8,9 @@ from fastapi.responses import PlainTextResponse
 from pydantic import BaseModel
 
 from api import views
-from api.deps import CurrentUser, Principal, SessionDep
+from api.deps import BrowserOrApiUser, CurrentUser, Principal, SessionDep
 from api.errors import ApiError, not_found
+from api.schemas import RowId
 from core.db import as_utc
 from models.enums import Role
 from models.tables import Notification
@@ -65,7 +66,7 @@ def my_notifications(
     principal: CurrentUser,
     unread: bool | None = None,
     hazard_code: Annotated[str | None, Query(max_length=40)] = None,
-    page: Annotated[int, Query(ge=1)] = 1,
+    page: Annotated[int, Query(ge=1, le=100_000)] = 1,
     page_size: Annotated[int, Query(ge=1, le=200)] = 50,
 ) -> InboxOut:
     enterprise, authorities = _whose(principal)
@@ -77,7 +78,7 @@ def my_notifications(
 
 
 @router.post("/notifications/{notification_id}/read", response_model=NotificationOut)
-def mark_notification_read(notification_id: int, session: SessionDep, principal: CurrentUser) -> NotificationOut:
+def mark_notification_read(notification_id: RowId, session: SessionDep, principal: CurrentUser) -> NotificationOut:
     row = session.get(Notification, notification_id)
     enterprise, authorities = _whose(principal)
     mine = row is not None and (
@@ -92,8 +93,9 @@ def mark_notification_read(notification_id: int, session: SessionDep, principal:
 
 
 @router.get("/documents/{sha256}", response_class=PlainTextResponse)
-def get_document(sha256: str, session: SessionDep, principal: CurrentUser) -> PlainTextResponse:
-    """A rendered document (urging letter, circular, ...), to whoever may see its hazard."""
+def get_document(sha256: str, session: SessionDep, principal: BrowserOrApiUser) -> PlainTextResponse:
+    """A rendered document (urging letter, circular, ...), to whoever may see its hazard (a bearer token, or the
+    web UI's session cookie: its pages link here)."""
     document = notifications.document(session=session, sha256=sha256)
     if document is None:
         raise not_found("文书", "document", sha256)

@@ -1,0 +1,245 @@
+"""The service layer both doors call: the JSON API (`api/routes/`) and the web UI (`web/`).
+
+One function per use case: report a hazard, take a hazard action, take an interview action. Each checks the
+caller against the read model and the pure rules of `domain/`, then asks Temporal (whose validators check the
+same rules again). Refusals are `ApiError`s with `{code, message_zh, message_en}`; each door shows them its
+own way. Sync functions: they run in FastAPI's thread pool and call the async gateway with `anyio.from_thread`.
+"""
+
+import hashlib
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from anyio import from_thread
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session
+from temporalio.client import Client
+
+from api import gateway, views
+from api.deps import Principal
+from api.errors import ApiError, from_refusal
+from api.schemas import HazardCreate
+from core.db import session_scope
+from core.policies import PolicyRegistry
+from core.settings import Settings
+from domain import interviews as interview_rules
+from domain import permissions
+from domain.refusals import Refusal
+from models import actions as bodies
+from models.actions import Command
+from models.base import Frozen, china_date
+from models.enums import Action, Role
+from models.hazard import HazardFacts, HazardStart
+from models.interview import InterviewAction
+from models.policy import PolicyProfile
+from models.tables import Enterprise, HazardRow, InterviewRow, Jurisdiction
+from store import hazards, reference
+
+REPORTER_ROLES = {Role.INSPECTOR, Role.SUPERVISOR, Role.ENTERPRISE}
+PROJECTION_WAIT_SECONDS = 15.0
+MAX_CODE_ATTEMPTS = 50
+
+HAZARD_ACTION_BODIES: dict[Action, type[Frozen]] = {
+    Action.ASSESS: bodies.AssessBody,
+    Action.LIST: bodies.ListBody,
+    Action.SUBMIT_PLAN: bodies.SubmitPlanBody,
+    Action.REVIEW_PLAN: bodies.ReviewPlanBody,
+    Action.REPORT_PROGRESS: bodies.ReportProgressBody,
+    Action.SUBMIT_COMPLETION: bodies.SubmitCompletionBody,
+    Action.VERIFY: bodies.VerifyBody,
+    Action.CLOSE: bodies.CloseBody,
+    Action.VOID: bodies.VoidBody,
+    Action.REQUEST_EXTENSION: bodies.RequestExtensionBody,
+    Action.REVIEW_EXTENSION: bodies.ReviewExtensionBody,
+    Action.PAUSE: bodies.PauseBody,
+    Action.RESUME: bodies.ResumeBody,
+    Action.INTERVIEW: bodies.StartInterviewBody,
+}
+
+
+@dataclass(frozen=True)
+class Reported:
+    """The outcome of a report: the hazard's code, its row (None while not yet projected) and whether this
+    was a retry of an earlier request with the same idempotency key."""
+
+    code: str
+    row: HazardRow | None
+    replay: bool
+
+
+def report_hazard(
+    *,
+    session: Session,
+    principal: Principal,
+    body: HazardCreate,
+    settings: Settings,
+    client: Client,
+    policies: PolicyRegistry,
+    idempotency_key: str | None = None,
+) -> Reported:
+    """Report a hazard (登记): check it, give it a code, start its workflow, wait for its first row."""
+    facts = hazard_start(session, principal, body, policies.latest(settings.policy))
+    code, replay = _claim_code(session, principal, body, facts, idempotency_key)
+    for _ in range(MAX_CODE_ATTEMPTS):
+        start = facts.model_copy(update={"code": code})
+        if from_thread.run(gateway.start_hazard, client, start, settings.temporal_task_queue):
+            break
+        # The code is held by a workflow the read model does not know (say, a restored database): skip it.
+        code = _next_free_code(session, principal, facts, idempotency_key)
+    else:
+        raise ApiError(503, "no_free_code", "暂时无法分配隐患编号，请稍后重试", "no free hazard code could be found; retry later")
+    return Reported(code=code, row=_wait_for_row(session, code), replay=replay)
+
+
+def check_permission(action: Action, principal: Principal, row: HazardRow, body: Frozen) -> None:
+    """The API's own door: role, jurisdiction, listing authority and separation of duties, with the same rule
+    functions the workflow's validator runs again (so neither door can be bypassed alone). The state itself
+    (409) and the body against the clock (422) are the workflow's to judge: only it knows them for certain."""
+    state = hazards.state_of(row)
+    try:
+        permissions.check_role(action, principal.actor)
+        authority = None
+        if isinstance(body, bodies.ListBody):
+            authority = permissions.authority_for(state, body.authority_level).code
+        permissions.check_jurisdiction(action, principal.actor, state, authority)
+    except Refusal as refusal:
+        raise from_refusal(refusal) from None
+
+
+def hazard_action(
+    *, session: Session, principal: Principal, client: Client, code: str, action: Action, body: Frozen
+) -> HazardRow | None:
+    """Take a human action on a hazard. The hazard's row afterwards, or None when Temporal accepted the
+    action but the read model has not caught up yet."""
+    row = views.visible_row(session, code, principal)
+    check_permission(action, principal, row, body)
+    command_type: Any = Command[type(body)]  # type: ignore[misc]
+    command = command_type(actor=principal.actor, body=body)
+    state = from_thread.run(gateway.run_update, client, code, action, command, PROJECTION_WAIT_SECONDS)
+    if state is None:
+        return None
+    session.expire_all()
+    return views.visible_row(session, row.code, principal)
+
+
+def interview_action(
+    *,
+    session: Session,
+    principal: Principal,
+    client: Client,
+    interview_id: str,
+    action: InterviewAction,
+    body: Frozen,
+) -> InterviewRow | None:
+    """Take a human step of an interview; None when accepted but not yet in the read model."""
+    from api.routes.interviews import run_update, visible_row  # the interview routes own the Updates
+
+    row = visible_row(session, interview_id, principal)
+    try:
+        interview_rules.check_role(action, principal.actor)
+    except Refusal as refusal:
+        raise from_refusal(refusal) from None
+    command_type: Any = Command[type(body)]  # type: ignore[misc]
+    command = command_type(actor=principal.actor, body=body)
+    state = from_thread.run(run_update, client, row.workflow_id, action, command, PROJECTION_WAIT_SECONDS)
+    if state is None:
+        return None
+    session.expire_all()
+    return visible_row(session, row.id, principal)
+
+
+# --- reporting, step by step -------------------------------------------------------------------------
+
+
+def hazard_start(session: Session, principal: Principal, body: HazardCreate, policy: PolicyProfile) -> HazardStart:
+    """Check the report against the reference data and the caller; resolve the region chain."""
+    actor = principal.actor
+    if actor.role not in REPORTER_ROLES:
+        raise ApiError(403, "role_not_allowed", "只有检查人员、督办人员和企业用户可以登记隐患", "only inspectors, supervisors and enterprise users report hazards")
+    region = reference.get_jurisdiction(session=session, code=body.region_code)
+    if region is None:
+        raise ApiError(422, "unknown_region", f"region_code：行政区划代码 {body.region_code} 不存在", f"region_code: no region {body.region_code}")
+    enterprise = session.get(Enterprise, body.enterprise_uscc)
+    if enterprise is None:
+        raise ApiError(422, "unknown_enterprise", f"enterprise_uscc：未登记统一社会信用代码为 {body.enterprise_uscc} 的企业", f"enterprise_uscc: no enterprise {body.enterprise_uscc} is registered")
+    if actor.role == Role.ENTERPRISE:
+        if actor.enterprise_uscc != enterprise.uscc:
+            raise ApiError(403, "not_your_enterprise", "企业用户只能登记本企业的隐患", "an enterprise user reports only its own enterprise's hazards")
+    elif principal.scope.path is None or not region.path.startswith(principal.scope.path):
+        raise ApiError(403, "outside_jurisdiction", f"地区 {region.code} 不在您的辖区内", f"region {region.code} is outside your jurisdiction")
+    home = session.get(Jurisdiction, enterprise.region_code)
+    if home is None or not (home.path.startswith(region.path) or region.path.startswith(home.path)):
+        raise ApiError(422, "enterprise_elsewhere", f"region_code：企业登记在 {enterprise.region_code}，不在 {region.code}", f"region_code: the enterprise is registered in {enterprise.region_code}, not in {region.code}")
+    facts = HazardFacts(
+        title=body.title,
+        description=body.description,
+        enterprise_uscc=enterprise.uscc,
+        enterprise_name=enterprise.name,
+        enterprise_principal=enterprise.principal,
+        region_code=region.code,
+        region_path=reference.chain(session=session, jurisdiction=region),
+        industry=body.industry,
+        location=body.location,
+        source=body.source,
+        discovered_at=body.discovered_at,  # type: ignore[arg-type]
+    )
+    return HazardStart(code="", facts=facts, reporter=actor, policy=policy)
+
+
+def _claim_code(
+    session: Session, principal: Principal, body: HazardCreate, start: HazardStart, key: str | None
+) -> tuple[str, bool]:
+    """A new code for the hazard, or the code an earlier request with the same key was given."""
+    request_hash = hashlib.sha256(body.model_dump_json().encode()).hexdigest()
+    if key is not None:
+        earlier = hazards.find_idempotency_key(session=session, user_id=principal.user.id, key=key)
+        if earlier is not None:
+            if earlier.request_hash != request_hash:
+                raise ApiError(422, "idempotency_key_reused", "Idempotency-Key 已用于另一份不同的登记", "this Idempotency-Key was used for a different report")
+            return earlier.hazard_code, True
+    try:
+        code = _unused_code(session, start)
+        if key is not None:
+            hazards.remember_idempotency_key(
+                session=session, user_id=principal.user.id, key=key, request_hash=request_hash, hazard_code=code
+            )
+        session.commit()
+    except IntegrityError:  # the same key, sent twice at once: the other request won
+        session.rollback()
+        earlier = hazards.find_idempotency_key(session=session, user_id=principal.user.id, key=key or "")
+        if earlier is None:
+            raise
+        return earlier.hazard_code, True
+    return code, False
+
+
+def _unused_code(session: Session, start: HazardStart) -> str:
+    """The next code from the counter that no hazard in the read model has."""
+    year = china_date(start.facts.discovered_at).year
+    while True:
+        code = hazards.next_code(session=session, region_code=start.facts.region_code, year=year)
+        if hazards.get_row(session=session, code=code) is None:
+            return code
+
+
+def _next_free_code(session: Session, principal: Principal, start: HazardStart, key: str | None) -> str:
+    code = _unused_code(session, start)
+    if key is not None:
+        hazards.move_idempotency_key(session=session, user_id=principal.user.id, key=key, hazard_code=code)
+    session.commit()
+    return code
+
+
+def _wait_for_row(session: Session, code: str) -> HazardRow | None:
+    """Wait until the workflow's first transition is in the read model (it is projected within milliseconds)."""
+    engine: Any = session.get_bind()
+    deadline = time.monotonic() + PROJECTION_WAIT_SECONDS
+    while time.monotonic() < deadline:
+        with session_scope(engine) as fresh:
+            row = hazards.get_row(session=fresh, code=code)
+        if row is not None:
+            session.expire_all()
+            return hazards.get_row(session=session, code=code)
+        time.sleep(0.02)
+    return None

@@ -1,0 +1,168 @@
+"""A hazard's Temporal event histories, every run of it, and a readable timeline of what was decided.
+
+A hazard's workflow (`hazard-<code>`) may have continued as new: its histories are the runs from the first
+to the newest, each fetched on its own. The timeline reads them back as decisions: who asked for each human
+step (the Update and its Command's actor), each transition projected into the read model, each timer
+started and fired, each interview started and each signal received, with the event id and workflow time.
+"""
+
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from typing import Any
+
+from temporalio.api.enums.v1 import EventType
+from temporalio.api.history.v1 import HistoryEvent
+from temporalio.client import Client, WorkflowHistory
+from temporalio.contrib.pydantic import pydantic_data_converter
+
+from models.hazard import ProjectionItem, workflow_id_for
+from models.interview import InterviewProjection
+
+MAX_RUNS = 10_000  # a guard against a cycle in continued-as-new links, never reached in practice
+_E = EventType
+
+
+async def workflow_histories(client: Client, workflow_id: str) -> list[WorkflowHistory]:
+    """Every run of `workflow_id`, first to newest, following continue-as-new from the first run."""
+    newest = await client.get_workflow_handle(workflow_id).describe()
+    run_id: str | None = newest.raw_description.workflow_execution_info.first_run_id or newest.run_id
+    histories: list[WorkflowHistory] = []
+    while run_id and len(histories) < MAX_RUNS:
+        history = await client.get_workflow_handle(workflow_id, run_id=run_id).fetch_history()
+        histories.append(history)
+        run_id = next_run_id(history)
+    return histories
+
+
+async def hazard_histories(client: Client, code: str) -> list[WorkflowHistory]:
+    """Every run of the hazard's workflow `hazard-<code>`, in order."""
+    return await workflow_histories(client, workflow_id_for(code))
+
+
+def next_run_id(history: WorkflowHistory) -> str | None:
+    """The run this one continued as, if it did."""
+    last = history.events[-1] if history.events else None
+    if last is not None and last.event_type == _E.EVENT_TYPE_WORKFLOW_EXECUTION_CONTINUED_AS_NEW:
+        return last.workflow_execution_continued_as_new_event_attributes.new_execution_run_id or None
+    return None
+
+
+def child_workflow_ids(histories: Iterable[WorkflowHistory]) -> list[str]:
+    """The ids of the child workflows (interviews) the runs started, in order, once each."""
+    seen: dict[str, None] = {}
+    for history in histories:
+        for event in history.events:
+            if event.event_type == _E.EVENT_TYPE_START_CHILD_WORKFLOW_EXECUTION_INITIATED:
+                seen.setdefault(event.start_child_workflow_execution_initiated_event_attributes.workflow_id)
+    return list(seen)
+
+
+def histories_json(histories: Sequence[WorkflowHistory]) -> list[dict[str, Any]]:
+    """The runs as Temporal's own JSON (what the CLI and the Web UI download), one object per run."""
+    return [history.to_json_dict() for history in histories]
+
+
+# --- the timeline ---------------------------------------------------------------------------------------
+
+
+def timeline(histories: Sequence[WorkflowHistory]) -> list[dict[str, Any]]:
+    """The decisions recorded in the runs, in order: one dict per Update, transition, timer, child, signal."""
+    entries: list[dict[str, Any]] = []
+    for number, history in enumerate(histories, start=1):
+        run_id = history.run_id
+        for event in history.events:
+            entry = _entry(event)
+            if entry is not None:
+                entries.append({"run": number, "run_id": run_id, "event_id": event.event_id,
+                                "at": _time(event), **entry})
+    return entries
+
+
+def _time(event: HistoryEvent) -> str:
+    return event.event_time.ToDatetime().isoformat() + "Z"
+
+
+def _decode(payloads: Sequence[Any]) -> Any:
+    """The first payload as plain JSON data (the pydantic converter writes JSON)."""
+    if not payloads:
+        return None
+    return pydantic_data_converter.payload_converter.from_payload(payloads[0])
+
+
+def _actor(actor: dict[str, Any] | None) -> dict[str, Any]:
+    actor = actor or {}
+    return {"actor": actor.get("username"), "role": actor.get("role"), "actor_reason": actor.get("reason")}
+
+
+def _entry(event: HistoryEvent) -> dict[str, Any] | None:
+    kind = event.event_type
+    if kind == _E.EVENT_TYPE_WORKFLOW_EXECUTION_STARTED:
+        attributes = event.workflow_execution_started_event_attributes
+        return {"kind": "run_started", "workflow_type": attributes.workflow_type.name,
+                "continued_from": attributes.continued_execution_run_id or None}
+    if kind == _E.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED:
+        request = event.workflow_execution_update_accepted_event_attributes.accepted_request
+        command = _decode(request.input.args.payloads) or {}
+        return {"kind": "update", "update": request.input.name, "update_id": request.meta.update_id,
+                **_actor(command.get("actor") if isinstance(command, dict) else None)}
+    if kind == _E.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED:
+        return _activity_entry(event)
+    if kind == _E.EVENT_TYPE_TIMER_STARTED:
+        timer = event.timer_started_event_attributes
+        seconds = timer.start_to_fire_timeout.ToTimedelta().total_seconds()
+        fires = event.event_time.ToDatetime() + timer.start_to_fire_timeout.ToTimedelta()
+        return {"kind": "timer_started", "timer_id": timer.timer_id, "seconds": seconds,
+                "fires_at": fires.isoformat() + "Z"}
+    if kind == _E.EVENT_TYPE_TIMER_FIRED:
+        return {"kind": "timer_fired", "timer_id": event.timer_fired_event_attributes.timer_id}
+    if kind == _E.EVENT_TYPE_TIMER_CANCELED:
+        return {"kind": "timer_canceled", "timer_id": event.timer_canceled_event_attributes.timer_id}
+    if kind == _E.EVENT_TYPE_CHILD_WORKFLOW_EXECUTION_STARTED:
+        child = event.child_workflow_execution_started_event_attributes
+        return {"kind": "child_started", "workflow_type": child.workflow_type.name,
+                "workflow_id": child.workflow_execution.workflow_id}
+    if kind == _E.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED:
+        signal = event.workflow_execution_signaled_event_attributes
+        return {"kind": "signal", "signal": signal.signal_name, "input": _decode(signal.input.payloads)}
+    if kind == _E.EVENT_TYPE_SIGNAL_EXTERNAL_WORKFLOW_EXECUTION_INITIATED:
+        sent = event.signal_external_workflow_execution_initiated_event_attributes
+        return {"kind": "signal_sent", "signal": sent.signal_name, "workflow_id": sent.workflow_execution.workflow_id}
+    if kind == _E.EVENT_TYPE_WORKFLOW_EXECUTION_CONTINUED_AS_NEW:
+        return {"kind": "continued_as_new",
+                "new_run_id": event.workflow_execution_continued_as_new_event_attributes.new_execution_run_id}
+    if kind in _ENDINGS:
+        return {"kind": _ENDINGS[kind]}
+    return None
+
+
+_ENDINGS = {
+    _E.EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED: "completed",
+    _E.EVENT_TYPE_WORKFLOW_EXECUTION_FAILED: "failed",
+    _E.EVENT_TYPE_WORKFLOW_EXECUTION_TERMINATED: "terminated",
+    _E.EVENT_TYPE_WORKFLOW_EXECUTION_CANCELED: "canceled",
+    _E.EVENT_TYPE_WORKFLOW_EXECUTION_TIMED_OUT: "timed_out",
+}
+
+
+def _activity_entry(event: HistoryEvent) -> dict[str, Any] | None:
+    """A projected transition (hazard or interview); other activities (the calendar) are not decisions."""
+    scheduled = event.activity_task_scheduled_event_attributes
+    payloads = scheduled.input.payloads
+    if scheduled.activity_type.name == "project_transition" and payloads:
+        item = pydantic_data_converter.payload_converter.from_payload(payloads[0], ProjectionItem)
+        t = item.transition
+        return {"kind": "transition", "seq": t.seq, "action": t.action.value,
+                "from_status": t.from_status.value if t.from_status else None, "to_status": t.to_status.value,
+                **_actor(t.actor.model_dump(mode="json")), "reason": t.reason, "comment": t.comment,
+                "workflow_time": _iso(t.at), "document_hash": item.document.sha256 if item.document else None}
+    if scheduled.activity_type.name == "project_interview" and payloads:
+        step = pydantic_data_converter.payload_converter.from_payload(payloads[0], InterviewProjection)
+        return {"kind": "interview_step", "seq": step.seq, "action": step.action.value,
+                "from_status": step.from_status.value if step.from_status else None,
+                "to_status": step.to_status.value, **_actor(step.actor.model_dump(mode="json")),
+                "comment": step.comment, "workflow_time": _iso(step.at)}
+    return None
+
+
+def _iso(at: datetime) -> str:
+    return at.isoformat().replace("+00:00", "Z")

@@ -1,0 +1,321 @@
+"""The scenarios whose histories are committed in `tests/histories/`, and the command fingerprint of a history.
+
+Each scenario drives one hazard on a fresh time-skipping server, from a fixed instant (`EPOCH`) so the
+working-day calendar, and so the sequence of commands, is the same whenever it is run. `record.py` writes
+what they produce; `tests/test_replay_histories.py` replays it and runs them again to compare fingerprints.
+"""
+
+import asyncio
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from temporalio.api.enums.v1 import EventType
+from temporalio.api.history.v1 import HistoryEvent
+from temporalio.client import WorkflowHandle, WorkflowHistory
+from temporalio.contrib.pydantic import pydantic_data_converter
+from temporalio.testing import WorkflowEnvironment
+
+from core.histories import child_workflow_ids, hazard_histories, workflow_histories
+from core.temporal import time_skipping_server_binary
+from models.actions import (
+    AssessBody,
+    CloseBody,
+    Command,
+    ListBody,
+    PauseBody,
+    ReportProgressBody,
+    RequestExtensionBody,
+    ResumeBody,
+    ReviewExtensionBody,
+    ReviewPlanBody,
+    StartInterviewBody,
+    SubmitCompletionBody,
+    VerifyBody,
+)
+from models.hazard import HazardState, workflow_id_for
+from models.interview import RecordBody, ScheduleBody
+from tests import factories as f
+from tests.test_hazard_workflow import assess_major, plan
+from tests.workflow_helpers import RecordingProjection, hazard_worker
+from workflows.hazard import HazardWorkflow as W
+from workflows.interview import InterviewWorkflow
+
+# A Monday, 09:00 in Asia/Shanghai, in a year the calendar rule covers provisionally: the same every run.
+EPOCH = datetime(2040, 3, 5, 1, 0, tzinfo=UTC)
+PATCH_MARKER = "core_patch"
+Run = Callable[[WorkflowEnvironment, str, str], Awaitable[None]]
+
+
+@dataclass(frozen=True)
+class Scenario:
+    name: str
+    code: str  # the hazard's code, fixed so the files stay comparable
+    run: Run
+
+
+@dataclass(frozen=True)
+class Recorded:
+    """One history of a scenario and the file it is kept in."""
+
+    file: str
+    workflow_id: str
+    workflow_type: str
+    history: WorkflowHistory
+
+
+# --- the scenarios ----------------------------------------------------------------------------------------
+
+
+async def _start(env: WorkflowEnvironment, task_queue: str, code: str, **extra: object) -> WorkflowHandle:
+    """Start the hazard and wait until its first task is done (the report projected, the first timer set).
+
+    An Update sent at once would race the first workflow task: whether it lands in that task or the next
+    changes the commands recorded, and the fingerprint must not depend on such timing."""
+    handle = await env.client.start_workflow(W.run, f.start(code, **extra), id=workflow_id_for(code), task_queue=task_queue)
+    for _ in range(500):
+        history = await handle.fetch_history()
+        if any(e.event_type == EventType.EVENT_TYPE_TIMER_STARTED for e in history.events):
+            return handle
+        await asyncio.sleep(0.01)
+    raise AssertionError(f"{code}: the workflow's first task did not finish")
+
+
+async def _today(env: WorkflowEnvironment):  # type: ignore[no-untyped-def]
+    return f.days_after(await env.get_current_time(), 0)
+
+
+async def _listed(env: WorkflowEnvironment, task_queue: str, code: str, level: str, days: int) -> WorkflowHandle:
+    handle = await _start(env, task_queue, code)
+    await handle.execute_update(W.assess, assess_major())
+    who = f.COUNTY_SUPERVISOR if level == "county" else f.CITY_SUPERVISOR
+    today = await _today(env)
+    await handle.execute_update(
+        W.list_hazard, Command(actor=who, body=ListBody(authority_level=level, deadline=today + timedelta(days=days)))
+    )
+    return handle
+
+
+async def _rectifying(env: WorkflowEnvironment, task_queue: str, code: str, days: int) -> WorkflowHandle:
+    """Listed by the city, its plan approved."""
+    handle = await _listed(env, task_queue, code, "city", days)
+    today = await _today(env)
+    await handle.execute_update(W.submit_plan, Command(actor=f.ENTERPRISE_A, body=plan(today + timedelta(days=days - 10))))
+    await handle.execute_update(W.review_plan, Command(actor=f.CITY_SUPERVISOR, body=ReviewPlanBody(decision="approve")))
+    return handle
+
+
+async def general_on_the_spot(env: WorkflowEnvironment, task_queue: str, code: str) -> None:
+    handle = await _start(env, task_queue, code)
+    await handle.execute_update(W.assess, Command(actor=f.INSPECTOR, body=AssessBody(level="general", rectification="immediate")))
+    await handle.execute_update(W.verify, Command(actor=f.COUNTY_SUPERVISOR, body=VerifyBody(decision="pass")))
+    await handle.execute_update(W.close, Command(actor=f.COUNTY_SUPERVISOR, body=CloseBody(comment="现场整改完毕")))
+    await handle.result()
+
+
+async def general_deadline_ladder(env: WorkflowEnvironment, task_queue: str, code: str) -> None:
+    handle = await _start(env, task_queue, code)
+    deadline = await _today(env) + timedelta(days=14)
+    await handle.execute_update(
+        W.assess, Command(actor=f.INSPECTOR, body=AssessBody(level="general", rectification="deadline", deadline=deadline))
+    )
+    await env.sleep(timedelta(days=60))  # left alone: the general ladder climbs
+
+
+async def major_rejection_loop(env: WorkflowEnvironment, task_queue: str, code: str) -> None:
+    handle = await _listed(env, task_queue, code, "city", 60)
+    today = await _today(env)
+    await handle.execute_update(W.submit_plan, Command(actor=f.ENTERPRISE_A, body=plan(today + timedelta(days=50))))
+    await handle.execute_update(
+        W.review_plan, Command(actor=f.CITY_SUPERVISOR, body=ReviewPlanBody(decision="return", comment="资金不足"))
+    )
+    await handle.execute_update(W.submit_plan, Command(actor=f.ENTERPRISE_A, body=plan(today + timedelta(days=40))))
+    await handle.execute_update(W.review_plan, Command(actor=f.CITY_SUPERVISOR, body=ReviewPlanBody(decision="approve")))
+    await handle.execute_update(W.report_progress, Command(actor=f.ENTERPRISE_A, body=ReportProgressBody(percent=50, note="已采购")))
+    await handle.execute_update(W.submit_completion, Command(actor=f.ENTERPRISE_A, body=SubmitCompletionBody(summary="已安装")))
+    await handle.execute_update(
+        W.verify,
+        Command(actor=f.COUNTY_SUPERVISOR, body=VerifyBody(decision="fail", comment="高度不足", new_deadline=today + timedelta(days=20))),
+    )
+    await handle.execute_update(W.submit_completion, Command(actor=f.ENTERPRISE_A, body=SubmitCompletionBody(summary="已加高")))
+    await handle.execute_update(W.verify, Command(actor=f.COUNTY_SUPERVISOR, body=VerifyBody(decision="pass")))
+    await handle.execute_update(W.close, Command(actor=f.CITY_SUPERVISOR, body=CloseBody(comment="销号")))
+    await handle.result()
+
+
+async def extension_approved(env: WorkflowEnvironment, task_queue: str, code: str) -> None:
+    handle = await _rectifying(env, task_queue, code, 60)
+    await env.sleep(timedelta(days=3))
+    await handle.execute_update(
+        W.request_extension, Command(actor=f.ENTERPRISE_A, body=RequestExtensionBody(days=15, reason="设备到货延迟"))
+    )
+    await handle.execute_update(
+        W.review_extension,
+        Command(actor=f.CITY_SUPERVISOR, body=ReviewExtensionBody(decision="approve", days=10, comment="同意")),
+    )
+    await handle.execute_update(W.submit_completion, Command(actor=f.ENTERPRISE_A, body=SubmitCompletionBody(summary="整改完毕")))
+    await handle.execute_update(W.verify, Command(actor=f.COUNTY_SUPERVISOR, body=VerifyBody(decision="pass")))
+    await handle.execute_update(W.close, Command(actor=f.CITY_SUPERVISOR, body=CloseBody()))
+    await handle.result()
+
+
+async def pause_resume(env: WorkflowEnvironment, task_queue: str, code: str) -> None:
+    handle = await _rectifying(env, task_queue, code, 60)
+    await env.sleep(timedelta(days=2))
+    await handle.execute_update(W.pause, Command(actor=f.CITY_SUPERVISOR, body=PauseBody(reason="上级部门责令停产")))
+    await env.sleep(timedelta(days=7))
+    await handle.execute_update(W.resume, Command(actor=f.CITY_SUPERVISOR, body=ResumeBody(reason="复产")))
+    await env.sleep(timedelta(days=5))
+
+
+async def every_rung(env: WorkflowEnvironment, task_queue: str, code: str) -> None:
+    await _listed(env, task_queue, code, "county", 30)
+    await env.sleep(timedelta(days=140))  # left alone past the last rung: interview, raise_listing and all
+
+
+async def interview_no_show(env: WorkflowEnvironment, task_queue: str, code: str) -> None:
+    handle = await _listed(env, task_queue, code, "county", 60)
+    state = await handle.execute_update(
+        W.interview, Command(actor=f.COUNTY_SUPERVISOR, body=StartInterviewBody(reason="整改方案迟迟未报"))
+    )
+    interview = env.client.get_workflow_handle(state.interviews[0])
+    when = await env.get_current_time() + timedelta(days=2)
+    await interview.execute_update(
+        InterviewWorkflow.schedule, Command(actor=f.COUNTY_SUPERVISOR, body=ScheduleBody(at=when, place="区应急局三楼会议室"))
+    )
+    await interview.execute_update(InterviewWorkflow.record, Command(actor=f.COUNTY_SUPERVISOR, body=RecordBody(attended=False)))
+    await interview.result()
+    for _ in range(50):  # the outcome reaches the hazard as a signal
+        raised: HazardState = await handle.query(W.state)
+        if raised.fired:
+            return
+        await env.sleep(timedelta(seconds=1))
+    raise AssertionError("the no-show did not raise the rung")
+
+
+async def continue_as_new(env: WorkflowEnvironment, task_queue: str, code: str) -> None:
+    await _start(env, task_queue, code, continue_as_new_after_events=150)
+    latest = env.client.get_workflow_handle(workflow_id_for(code))  # follows the newest run
+    await latest.execute_update(W.assess, assess_major())
+    today = await _today(env)
+    await latest.execute_update(
+        W.list_hazard, Command(actor=f.CITY_SUPERVISOR, body=ListBody(authority_level="city", deadline=today + timedelta(days=360)))
+    )
+    await latest.execute_update(W.submit_plan, Command(actor=f.ENTERPRISE_A, body=plan(today + timedelta(days=350))))
+    await latest.execute_update(W.review_plan, Command(actor=f.CITY_SUPERVISOR, body=ReviewPlanBody(decision="approve")))
+    for month in range(12):
+        await env.sleep(timedelta(days=29))
+        await latest.execute_update(
+            W.report_progress, Command(actor=f.ENTERPRISE_A, body=ReportProgressBody(percent=8 * (month + 1), note=f"第{month + 1}月"))
+        )
+
+
+SCENARIOS = tuple(
+    Scenario(run.__name__, f"HZ-371702-2040-{n:06d}", run)
+    for n, run in enumerate(
+        (
+            general_on_the_spot,
+            general_deadline_ladder,
+            major_rejection_loop,
+            extension_approved,
+            pause_resume,
+            every_rung,
+            interview_no_show,
+            continue_as_new,
+        ),
+        start=1,
+    )
+)
+
+
+# --- running and recording ------------------------------------------------------------------------------
+
+
+async def record(scenario: Scenario, workflows: Sequence[type] = (W, InterviewWorkflow)) -> list[Recorded]:
+    """Run the scenario on a fresh time-skipping server with today's code; every history it produced."""
+    async with await WorkflowEnvironment.start_time_skipping(
+        data_converter=pydantic_data_converter, test_server_existing_path=str(time_skipping_server_binary())
+    ) as env:
+        await env.sleep(EPOCH - await env.get_current_time())
+        task_queue = f"scenario-{scenario.name}"
+        async with hazard_worker(env.client, task_queue, RecordingProjection(), workflows):
+            await scenario.run(env, task_queue, scenario.code)
+        runs = await hazard_histories(env.client, scenario.code)
+        recorded = _files(scenario.name, workflow_id_for(scenario.code), "HazardWorkflow", runs)
+        for n, interview_id in enumerate(child_workflow_ids(runs), start=1):
+            interview_runs = await workflow_histories(env.client, interview_id)
+            recorded += _files(f"{scenario.name}.interview-{n}", interview_id, "InterviewWorkflow", interview_runs)
+    return recorded
+
+
+def _files(stem: str, workflow_id: str, workflow_type: str, runs: list[WorkflowHistory]) -> list[Recorded]:
+    return [
+        Recorded(f"{stem}.json" if n == 1 else f"{stem}.run-{n}.json", workflow_id, workflow_type, history)
+        for n, history in enumerate(runs, start=1)
+    ]
+
+
+# --- the fingerprint: the sequence of commands a history records -----------------------------------------
+
+_E = EventType
+
+
+def _command(event: HistoryEvent) -> str | None:
+    kind = event.event_type
+    if kind == _E.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED:
+        return f"ScheduleActivity {event.activity_task_scheduled_event_attributes.activity_type.name}"
+    if kind == _E.EVENT_TYPE_START_CHILD_WORKFLOW_EXECUTION_INITIATED:
+        return f"StartChildWorkflow {event.start_child_workflow_execution_initiated_event_attributes.workflow_type.name}"
+    if kind == _E.EVENT_TYPE_SIGNAL_EXTERNAL_WORKFLOW_EXECUTION_INITIATED:
+        return f"SignalExternalWorkflow {event.signal_external_workflow_execution_initiated_event_attributes.signal_name}"
+    if kind == _E.EVENT_TYPE_MARKER_RECORDED:
+        return f"RecordMarker {event.marker_recorded_event_attributes.marker_name}"
+    return _SIMPLE_COMMANDS.get(kind)
+
+
+_SIMPLE_COMMANDS = {
+    _E.EVENT_TYPE_TIMER_STARTED: "StartTimer",
+    _E.EVENT_TYPE_TIMER_CANCELED: "CancelTimer",
+    _E.EVENT_TYPE_ACTIVITY_TASK_CANCEL_REQUESTED: "RequestCancelActivity",
+    _E.EVENT_TYPE_REQUEST_CANCEL_EXTERNAL_WORKFLOW_EXECUTION_INITIATED: "RequestCancelExternalWorkflow",
+    _E.EVENT_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES: "UpsertSearchAttributes",
+    _E.EVENT_TYPE_WORKFLOW_PROPERTIES_MODIFIED: "ModifyWorkflowProperties",
+    _E.EVENT_TYPE_WORKFLOW_EXECUTION_CONTINUED_AS_NEW: "ContinueAsNew",
+    _E.EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED: "CompleteWorkflow",
+    _E.EVENT_TYPE_WORKFLOW_EXECUTION_FAILED: "FailWorkflow",
+    _E.EVENT_TYPE_WORKFLOW_EXECUTION_CANCELED: "CancelWorkflow",
+}
+
+
+def command_sequence(history: WorkflowHistory) -> list[str]:
+    """The commands the workflow code issued, in order: what a code change must not alter unpatched."""
+    return [c for c in map(_command, history.events) if c is not None]
+
+
+def has_patch_marker(history: WorkflowHistory) -> bool:
+    return any(
+        e.event_type == _E.EVENT_TYPE_MARKER_RECORDED and e.marker_recorded_event_attributes.marker_name == PATCH_MARKER
+        for e in history.events
+    )
+
+
+def fingerprint_problem(scenario: str, committed: dict[str, list[str]], fresh: dict[str, WorkflowHistory]) -> str | None:
+    """None when today's run of the scenario issues the committed commands, or differs behind a patch marker;
+    else what to do about it."""
+    now = {name: command_sequence(history) for name, history in fresh.items()}
+    if now == committed or any(has_patch_marker(h) for h in fresh.values()):
+        return None
+    changed = sorted(n for n in set(now) | set(committed) if now.get(n) != committed.get(n))
+    return (
+        f"scenario {scenario!r}: today's code issues a different sequence of commands ({', '.join(changed)}) and "
+        "records no patch marker. A hazard already running would fail to replay (NondeterminismError) and be stuck. "
+        'Gate the change: `if workflow.patched("<change-id>"): <new code> else: <old code>`, then re-record with '
+        "`python tests/histories/record.py` (the old histories move to tests/histories/previous/ and keep being "
+        "replayed). If no hazard of the old version can be running, re-recording alone is enough.\n"
+        + "\n".join(_first_difference(n, committed.get(n, []), now.get(n, [])) for n in changed)
+    )
+
+
+def _first_difference(name: str, old: list[str], new: list[str]) -> str:
+    at = next((i for i, (a, b) in enumerate(zip(old, new, strict=False)) if a != b), min(len(old), len(new)))
+    return f"  {name}: command {at + 1}: committed {old[at] if at < len(old) else '(end)'!r}, now {new[at] if at < len(new) else '(end)'!r}"
