@@ -2,12 +2,16 @@
 
 import json
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
+import httpx
 import jwt
 from cryptography.hazmat.primitives.asymmetric import rsa
+from temporalio.testing import WorkflowEnvironment
 
 from core import oidc
 from core.settings import Settings
+from tests.api_helpers import running_api
 
 ISSUER = "https://idp.example.gov.cn/realms/duban"
 
@@ -45,3 +49,20 @@ def test_forged_expired_foreign_or_misdirected_tokens_are_refused() -> None:
                      "preferred_username": "admin"}, "a-guessable-shared-secret-of-32-bytes!", algorithm="HS256")
     assert oidc.username_from(hs, config) is None  # no symmetric algorithms from a provider
     assert oidc.username_from(token(key), Settings(_env_file=None)) is None  # type: ignore[call-arg]  # not configured
+
+
+async def test_the_api_accepts_the_providers_token_for_an_existing_enabled_account(
+    dev_env: WorkflowEnvironment, tmp_path: Path, task_queue: str
+) -> None:
+    key, jwks = provider()
+    async with running_api(dev_env.client, tmp_path, task_queue, oidc_issuer=ISSUER, oidc_audience="duban", oidc_jwks=jwks) as api:
+
+        async def me(bearer: str) -> httpx.Response:
+            return await api.http.get("/api/v1/auth/me", headers={"Authorization": f"Bearer {bearer}"})
+
+        reply = await me(token(key))
+        assert reply.status_code == 200 and reply.json()["username"] == "county.supervisor"
+        assert (await me(token(key, preferred_username="nobody"))).status_code == 401  # no such local account
+        assert (await me(token(provider()[0]))).status_code == 401  # another key
+        await api.as_user("admin", "PATCH", "/admin/users/county.supervisor", json={"disabled": True})
+        assert (await me(token(key))).status_code == 401  # disabled: refused at once
