@@ -56,6 +56,9 @@ class Supervisor:
                 raise SystemExit(f"{child.name} stopped unexpectedly (exit {code}); see {child.log}")
 
     def stop(self) -> None:
+        # A second Ctrl-C must not cut the orderly stop short (each child gets STOP_GRACE_SECONDS, then a kill).
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
         self.stopping = True
         for child in reversed(self.children):
             if child.process.poll() is None:
@@ -145,6 +148,7 @@ def main() -> int:
         raise KeyboardInterrupt
 
     signal.signal(signal.SIGTERM, on_signal)
+    signal.signal(signal.SIGINT, on_signal)  # even when started with SIGINT ignored (a background job)
     try:
         print("Preparing the read model (migrations, demo data)...", flush=True)
         from api.main import prepare_database
