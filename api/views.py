@@ -1,5 +1,8 @@
 """Building API responses from the read model."""
 
+from collections.abc import Sequence
+from typing import Any
+
 from sqlmodel import Session
 
 from api.deps import Principal
@@ -76,19 +79,7 @@ def detail(session: Session, row: HazardRow, principal: Principal) -> HazardOut:
         failed_verifications=state.failed_verifications,
         closed_at=state.closed_at,
         void_reason=state.void_reason,
-        timeline=[
-            TimelineEntry(
-                seq=e.seq,
-                at=as_utc(e.at),  # type: ignore[arg-type]
-                actor=e.actor_name,
-                actor_role=e.actor_role,
-                action=e.action,
-                from_status=e.from_status,
-                to_status=e.to_status,
-                comment=e.comment,
-            )
-            for e in entries
-        ],
+        timeline=timeline_of(entries),
         allowed_actions=allowed,
         workflow_id=row.workflow_id,
         deadline_provisional=state.deadline_provisional,
@@ -121,3 +112,20 @@ def escalation_of(state: HazardState) -> EscalationOut:
         next=NextRungOut(rung=upcoming[0], due_at=upcoming[1]) if upcoming else None,
         ladder=[r.type.value for r in state.ladder],
     )
+
+
+def timeline_of(entries: Sequence[Any]) -> list[TimelineEntry]:
+    """Audit or interview event rows as the timeline a person reads (actor, time, step, comment)."""
+    return [
+        TimelineEntry(
+            seq=e.seq,
+            at=as_utc(e.at),  # type: ignore[arg-type]
+            actor=e.actor_name,
+            actor_role=e.actor_role,
+            action=e.action,
+            from_status=e.from_status,
+            to_status=e.to_status,
+            comment=e.comment,
+        )
+        for e in entries
+    ]

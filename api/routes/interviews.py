@@ -15,7 +15,7 @@ from sqlmodel import Session
 from temporalio.client import Client, WorkflowUpdateFailedError, WorkflowUpdateStage
 from temporalio.service import RPCError, RPCStatusCode
 
-from api import services
+from api import services, views
 from api.deps import CurrentUser, Principal, SessionDep, TemporalDep
 from api.errors import ApiError, not_found
 from api.gateway import refusal_from
@@ -229,19 +229,7 @@ def detail(session: Session, row: InterviewRow, principal: Principal) -> Intervi
         closed_at=state.closed_at,
         cancel_reason=state.cancel_reason,
         started_by=state.start.started_by,
-        timeline=[
-            TimelineEntry(
-                seq=e.seq,
-                at=as_utc(e.at),  # type: ignore[arg-type]
-                actor=e.actor_name,
-                actor_role=e.actor_role,
-                action=e.action,
-                from_status=e.from_status,
-                to_status=e.to_status,
-                comment=e.comment,
-            )
-            for e in events
-        ],
+        timeline=views.timeline_of(events),
         allowed_actions=allowed,
         workflow_id=row.workflow_id,
     )
