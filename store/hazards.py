@@ -28,6 +28,7 @@ class Scope:
 class HazardFilter:
     status: str | None = None
     level: str | None = None
+    source: str | None = None  # e.g. `campaign` (专项整治) or `whistleblower`
     region_path: str | None = None
     enterprise_uscc: str | None = None
     overdue: bool | None = None
@@ -108,6 +109,8 @@ def _filtered(query, flt: HazardFilter):  # type: ignore[no-untyped-def]
         query = query.where(HazardRow.status == flt.status)
     if flt.level:
         query = query.where(HazardRow.level == flt.level)
+    if flt.source:
+        query = query.where(HazardRow.source == flt.source)
     if flt.region_path:
         query = query.where(col(HazardRow.region_path).startswith(flt.region_path))
     if flt.enterprise_uscc:

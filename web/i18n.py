@@ -25,6 +25,39 @@ WORDS: dict[str, tuple[str, str]] = {
     "nav.dashboard": ("统计", "Dashboard"),
     "nav.notifications": ("通知", "Notifications"),
     "nav.interviews": ("约谈", "Interviews"),
+    "nav.whistleblower": ("举报受理", "Reports"),
+    "nav.audit": ("审计", "Audit"),
+    "wb.title": ("举报受理", "Whistleblower reports"),
+    "wb.note": ("举报人联系方式已加密，仅举报受理专员可查看。", "The reporter's contact is sealed; only the whistleblower officer may read it."),
+    "wb.done": ("已处理：", "Screened:"),
+    "wb.photo": ("照片", "Photo"),
+    "wb.outcome": ("公开答复", "Public outcome"),
+    "wb.screen": ("甄别", "Screen"),
+    "wb.industry": ("行业", "Industry"),
+    "wb.to_hazard": ("登记为事故隐患", "Record as a hazard"),
+    "wb.reject": ("不予受理", "Reject"),
+    "wb.contact": ("举报人联系方式", "Reporter's contact"),
+    "wb.show_contact": ("查看联系方式（留痕）", "Show the contact (audited)"),
+    "wb.empty": ("暂无举报", "No reports"),
+    "audit.title": ("审计视图", "Audit view"),
+    "audit.chain": ("审计链核验", "Audit chain"),
+    "audit.chain_ok": ("审计链完整：已核验 {n} 条记录", "The chain holds: {n} rows checked"),
+    "audit.chain_broken": ("审计链被改动（已核验 {n} 条）：", "The chain is broken ({n} rows checked):"),
+    "audit.checkpoints": ("签名检查点", "Signed checkpoints"),
+    "audit.sign": ("签署当前检查点", "Sign a checkpoint now"),
+    "audit.signed_at": ("时间", "Signed at"),
+    "audit.rows": ("记录数", "Rows"),
+    "audit.signed_by": ("签署人", "Signed by"),
+    "audit.holds": ("核验", "Still holds"),
+    "audit.history": ("流程历史与重放", "History and replay"),
+    "audit.replay": ("查看历史并重放", "Show history and replay"),
+    "audit.replay_ok": ("重放通过：{n} 段历史与当前代码一致，结果与读模型一致", "Replay clean: {n} histories match today's code and the read model"),
+    "audit.replay_failed": ("重放不一致", "Replay diverged"),
+    "audit.event": ("事件", "Event"),
+    "audit.when": ("时间", "When"),
+    "audit.what": ("内容", "What"),
+    "audit.who": ("办理人", "Who"),
+    "audit.detail": ("详情", "Detail"),
     "sign_in": ("登录", "Sign in"),
     "sign_out": ("退出", "Sign out"),
     "username": ("用户名", "Username"),
@@ -208,6 +241,7 @@ STATUS: dict[str, tuple[str, str]] = {
 LEVEL = {"general": ("一般隐患", "General"), "major": ("重大隐患", "Major")}
 
 ROLE = {
+    "whistleblower_officer": ("举报受理专员", "Whistleblower officer"),
     "enterprise": ("企业用户", "Enterprise user"),
     "inspector": ("检查人员", "Inspector"),
     "supervisor": ("督办人员", "Supervisor"),
@@ -396,7 +430,14 @@ _PATTERNS_ZH: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"^String should match pattern"), "格式不对"),
 )
 
+WB_STATUS: dict[str, tuple[str, str]] = {
+    "received": ("待甄别", "to screen"),
+    "hazard": ("已登记为隐患", "recorded as a hazard"),
+    "rejected": ("不予受理", "rejected"),
+}
+
 TABLES = {
+    "wb_status": WB_STATUS,
     "status": STATUS,
     "level": LEVEL,
     "role": ROLE,

@@ -285,6 +285,7 @@ def tasks_page(page: PageDep) -> HTMLResponse:
 class ListQuery:
     status: str | None
     level: str | None
+    source: str | None
     region: str | None
     enterprise: str | None
     overdue: str | None
@@ -300,13 +301,14 @@ class ListQuery:
 def _list_query(
     status: Annotated[str | None, Query(max_length=30)] = None,
     level: Annotated[str | None, Query(max_length=10)] = None,
+    source: Annotated[str | None, Query(max_length=20)] = None,
     region: Annotated[str | None, Query(max_length=12)] = None,
     enterprise: Annotated[str | None, Query(max_length=18)] = None,
     overdue: Annotated[str | None, Query(max_length=5)] = None,
     q: Annotated[str | None, Query(max_length=100)] = None,
     page: Annotated[int, Query(ge=1, le=100_000)] = 1,
 ) -> ListQuery:
-    return ListQuery(status or None, level or None, region or None, enterprise or None, overdue or None, (q or "").strip() or None, page)
+    return ListQuery(status or None, level or None, source or None, region or None, enterprise or None, overdue or None, (q or "").strip() or None, page)
 
 
 ListQueryDep = Annotated[ListQuery, Depends(_list_query)]
@@ -320,6 +322,7 @@ def _filter(page: Page, query: ListQuery) -> hazards.HazardFilter:
     return hazards.HazardFilter(
         status=query.status if query.status in {s.value for s in HazardStatus} else None,
         level=query.level if query.level in {lv.value for lv in HazardLevel} else None,
+        source=query.source if query.source in {s.value for s in Source} else None,
         region_path=region_path,
         enterprise_uscc=query.enterprise,
         overdue={"yes": True, "no": False}.get(query.overdue or ""),
@@ -359,6 +362,7 @@ def hazards_page(page: PageDep, query: ListQueryDep) -> HTMLResponse:
     return render(
         page, "hazards.html", items=items, total=total, pages=pages, query=query, regions=_regions(page),
         enterprises=_enterprises(page), statuses=[s.value for s in HazardStatus], levels=[lv.value for lv in HazardLevel],
+        sources=[s.value for s in Source],
     )
 
 

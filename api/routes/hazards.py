@@ -10,7 +10,7 @@ from api.deps import CurrentUser, PoliciesDep, SessionDep, SettingsDep, Temporal
 from api.errors import ApiError
 from api.schemas import ErrorOut, HazardCreate, HazardOut, HazardPage, RegionCode
 from models import actions as bodies
-from models.enums import Action, HazardLevel, HazardStatus
+from models.enums import Action, HazardLevel, HazardStatus, Source
 from store import hazards, reference
 
 router = APIRouter(tags=["hazards"])
@@ -51,6 +51,7 @@ def list_hazards(
     principal: CurrentUser,
     status: HazardStatus | None = None,
     level: HazardLevel | None = None,
+    source: Annotated[Source | None, Query(description="how it was found, e.g. `campaign` (专项整治)")] = None,
     region_code: Annotated[RegionCode | None, Query()] = None,
     enterprise_uscc: Annotated[str | None, Query(max_length=18)] = None,
     overdue: bool | None = None,
@@ -67,6 +68,7 @@ def list_hazards(
     flt = hazards.HazardFilter(
         status=status.value if status else None,
         level=level.value if level else None,
+        source=source.value if source else None,
         region_path=region_path,
         enterprise_uscc=enterprise_uscc,
         overdue=overdue,

@@ -1,0 +1,130 @@
+"""The screens of the oversight roles: whistleblower intake (inspectors, supervisors, the whistleblower officer)
+and the audit view (auditors: the hash chain, signed checkpoints, a hazard's history timeline and its replay).
+
+They call the same route functions as the JSON API, so the rules are the API's.
+"""
+
+from functools import partial
+from typing import Any
+
+from anyio import to_thread
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, Response
+from pydantic import ValidationError
+from starlette.datastructures import FormData
+
+from api.errors import ApiError
+from api.routes import audit as audit_routes
+from api.routes import history as history_routes
+from api.routes import whistleblower as whistleblower_routes
+from models.enums import Role
+from web.routes import Page, PageDep, _enterprises, _regions, csrf_refused, error_page, render, see_other
+
+router = APIRouter(include_in_schema=False)
+SCREENERS = {Role.INSPECTOR, Role.SUPERVISOR, Role.WHISTLEBLOWER_OFFICER}
+AUDITORS = {Role.AUDITOR, Role.ADMIN}
+
+
+def _message(page: Page, error: ApiError) -> str:
+    return str(error.detail["message_zh"] if page.lang == "zh" else error.detail["message_en"])
+
+
+# --- whistleblower intake ---------------------------------------------------------------------------------------
+
+
+def _intake(page: Page, status: int = 200, **context: Any) -> HTMLResponse:
+    try:
+        reports = whistleblower_routes.list_reports(page.session, page.principal)
+    except ApiError as error:
+        return error_page(page, error)
+    return render(
+        page, "whistleblower.html", status=status, reports=reports, regions=_regions(page), enterprises=_enterprises(page),
+        screens=page.principal.actor.role in {Role.INSPECTOR, Role.SUPERVISOR},
+        officer=page.principal.actor.role == Role.WHISTLEBLOWER_OFFICER, **context,
+    )
+
+
+@router.get("/whistleblower", response_class=HTMLResponse)
+def intake_page(page: PageDep) -> HTMLResponse:
+    return _intake(page, done=page.request.query_params.get("done"))
+
+
+@router.post("/whistleblower/{report_id}/screen", response_class=HTMLResponse)
+async def screen(request: Request, page: PageDep, report_id: str) -> Response:
+    form = await request.form()
+    if (refused := csrf_refused(page, form)) is not None:
+        return refused
+    return await to_thread.run_sync(partial(_screen, page, report_id, form))
+
+
+def _screen(page: Page, report_id: str, form: FormData) -> Response:
+    values = {k: str(v).strip() for k, v in form.items() if k != "csrf" and str(v).strip()}
+    try:
+        body = whistleblower_routes.ScreenBody.model_validate(values)
+        state = page.request.app.state
+        screened = whistleblower_routes.screen_report(
+            report_id, body, page.session, page.principal, page.settings, state.temporal, state.policies
+        )
+    except ValidationError as error:
+        problems = "; ".join(f"{'.'.join(str(p) for p in e['loc']) or 'body'}: {e['msg']}" for e in error.errors())
+        return _intake(page, status=422, failed=report_id, problem=problems)
+    except ApiError as error:
+        return _intake(page, status=error.status, failed=report_id, problem=_message(page, error))
+    return see_other(f"/whistleblower?done={screened.hazard_code or screened.status}")
+
+
+@router.post("/whistleblower/{report_id}/contact", response_class=HTMLResponse)
+async def contact(request: Request, page: PageDep, report_id: str) -> Response:
+    """The reporter's contact, shown once to the whistleblower officer (a POST: never in a URL or history)."""
+    form = await request.form()
+    if (refused := csrf_refused(page, form)) is not None:
+        return refused
+    try:
+        shown = whistleblower_routes.reporter_contact(report_id, page.session, page.principal, page.settings)
+    except ApiError as error:
+        return error_page(page, error)
+    return _intake(page, contact_of=report_id, contact=shown["contact"])
+
+
+# --- the audit view ----------------------------------------------------------------------------------------------
+
+
+@router.get("/audit", response_class=HTMLResponse)
+async def audit_page(page: PageDep, hazard: str | None = None) -> Response:
+    return await to_thread.run_sync(partial(_audit, page, (hazard or "").strip() or None))
+
+
+def _audit(page: Page, code: str | None, **context: Any) -> Response:
+    if page.principal.actor.role not in AUDITORS:
+        return error_page(page, ApiError(403, "role_not_allowed", "只有审计人员和管理员可以使用审计视图", "the audit view is for auditors and admins"))
+    chain = audit_routes.verify_trail(page.session, page.principal, None)
+    checkpoints = [
+        (c, audit_routes.verify_checkpoint(c.id, page.session, page.principal))
+        for c in audit_routes.list_checkpoints(page.session, page.principal)[:10]
+    ]
+    timeline: list[dict[str, Any]] = []
+    replayed: Any = None
+    problem = None
+    if code:
+        client = page.request.app.state.temporal
+        try:
+            history = history_routes.hazard_history(code, page.session, page.principal, client, "timeline")
+            timeline = history.timeline or []
+            body = history_routes.ReplayIn(hazard_codes=[code])
+            replayed = history_routes.replay(body, page.session, page.principal, client, page.request.app.state.engine)
+        except ApiError as error:
+            problem = _message(page, error)
+    return render(page, "audit.html", chain=chain, checkpoints=checkpoints, code=code, timeline=timeline,
+                  replayed=replayed, problem=problem, **context)
+
+
+@router.post("/audit/checkpoint", response_class=HTMLResponse)
+async def sign_checkpoint(request: Request, page: PageDep) -> Response:
+    form = await request.form()
+    if (refused := csrf_refused(page, form)) is not None:
+        return refused
+    try:
+        audit_routes.create_checkpoint(page.session, page.principal, page.settings)
+    except ApiError as error:
+        return error_page(page, error)
+    return see_other("/audit")
