@@ -124,6 +124,7 @@ def banner(settings: Settings, supervisor: Supervisor) -> str:
     lines = [
         "",
         f"Duban is running ({settings.env}).",
+        f"  Web UI                {api}/",
         f"  API and OpenAPI docs  {api}/docs",
         f"  Temporal              {temporal}, namespace {settings.temporal_namespace}",
     ]

@@ -76,11 +76,12 @@ class Running:
 def test_run_starts_everything_stops_on_ctrl_c_and_a_second_run_finds_the_hazard_where_it_was(tmp_path: Path) -> None:
     first = Running(tmp_path)
     try:
-        for where in (f"http://127.0.0.1:{first.http}/docs", f"127.0.0.1:{first.temporal}", f"http://127.0.0.1:{first.ui}"):
+        for where in (f"http://127.0.0.1:{first.http}/", f"http://127.0.0.1:{first.http}/docs", f"127.0.0.1:{first.temporal}", f"http://127.0.0.1:{first.ui}"):
             assert where in first.output
         assert "enterprise.a" in first.output and "duban-demo" in first.output
         assert httpx.get(f"http://127.0.0.1:{first.ui}/", timeout=10).status_code == 200
         assert httpx.get(f"http://127.0.0.1:{first.http}/docs").status_code == 200
+        assert "登录" in httpx.get(f"http://127.0.0.1:{first.http}/login").text
         inspector = first.token("inspector")
         reply = httpx.post(f"{first.base}/hazards", json=hazard_body(), headers=inspector, timeout=30)
         assert reply.status_code == 201, reply.text
