@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint worker api clean browser screenshots
+.PHONY: run test lint worker api clean browser screenshots bench
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "$(PYTHON) not found: install Python 3.11 or run make PYTHON=python3"; exit 1; }
@@ -35,6 +35,10 @@ test: $(STAMP) browser
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/mypy .
+
+# Benchmarks (bench/suite.py) into bench/RESULTS.md; sizes by DUBAN_BENCH_{INTAKE,ACTION,TIMERS,SCALE,REPLAY,RUNS}.
+bench: $(STAMP)
+	$(PY) bench/suite.py --write
 
 screenshots: $(STAMP) browser
 	$(PY) scripts/screenshots.py

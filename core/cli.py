@@ -40,7 +40,11 @@ def main(argv: list[str] | None = None) -> int:
     reference = commands.add_parser("load-reference", help="load jurisdictions and enterprises from JSON")
     reference.add_argument("file", type=Path)
     add_audit_commands(commands)
+    add_simulate_command(commands)
     args = parser.parse_args(argv)
+
+    if args.command == "simulate":  # needs no read model: the time-skipping server and an in-memory stand-in
+        return simulate_command(args)
 
     if args.command == "audit":  # each audit command opens what it needs: a replay from files needs nothing
         return AUDIT_COMMANDS[args.audit_command](args)
@@ -60,6 +64,53 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     finally:
         engine.dispose()
+
+
+# --- duban simulate ------------------------------------------------------------------------------------
+
+
+def add_simulate_command(commands: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
+    from core.simulate import DEFAULT_MONTHLY, Model
+
+    d = Model()
+    sim = commands.add_parser("simulate", help="a city's year of hazards on the time-skipping server, per policy profile")
+    sim.add_argument("--seed", type=int, default=d.seed)
+    sim.add_argument("--hazards", type=int, default=d.hazards, help="hazards reported in the year")
+    sim.add_argument("--policy", action="append", metavar="NAME[@VERSION]", help="repeat to compare profiles side by side")
+    sim.add_argument("--year", type=int, default=d.year)
+    sim.add_argument("--major", type=float, default=d.major, help="share of major hazards")
+    sim.add_argument("--late", type=float, default=d.late, help="share of enterprises finishing late")
+    sim.add_argument("--extension", type=float, default=d.extension, help="share of listed enterprises asking for an extension")
+    sim.add_argument("--failed-verification", type=float, default=d.failed_verification, help="share failing the first verification")
+    sim.add_argument("--no-show", type=float, default=d.no_show, help="share of interviewees not coming")
+    sim.add_argument("--late-government", type=float, default=d.late_government, help="share of hazards whose supervisors act late")
+    sim.add_argument("--monthly", default=",".join(str(w) for w in DEFAULT_MONTHLY), help="12 arrival weights, January first")
+    sim.add_argument("--json", type=Path, help="also write the figures as JSON to this file")
+    sim.add_argument("--concurrency", type=int, default=32, help="Updates in flight at once within a simulated day")
+
+
+def simulate_command(args: argparse.Namespace) -> int:
+    from core.simulate import Model, resolve_policy, run
+
+    monthly = tuple(float(w) for w in args.monthly.split(","))
+    if len(monthly) != 12:
+        print("duban: --monthly needs 12 weights", file=sys.stderr)
+        return 2
+    try:
+        policies = [resolve_policy(spec) for spec in (args.policy or ["default"])]
+    except (KeyError, ValueError) as problem:
+        print(f"duban: {problem}", file=sys.stderr)
+        return 2
+    model = Model(
+        seed=args.seed, hazards=args.hazards, year=args.year, major=args.major, late=args.late,
+        extension=args.extension, failed_verification=args.failed_verification, no_show=args.no_show,
+        late_government=args.late_government, monthly=monthly,
+    )
+    results = asyncio.run(run(model, policies, concurrency=args.concurrency))
+    if args.json:
+        args.json.write_text(json.dumps([{"policy": m.policy, "seconds": m.seconds, **m.figures()} for m in results],
+                                        ensure_ascii=False, indent=2), encoding="utf-8")
+    return 0
 
 
 # --- duban audit ---------------------------------------------------------------------------------------

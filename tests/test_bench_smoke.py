@@ -1,0 +1,25 @@
+"""Each bench of bench/suite.py at a tiny size on one embedded stack, so the benches cannot rot. Speed is never
+asserted here (it is measured by `make bench` into bench/RESULTS.md); only that every figure is produced."""
+
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
+
+import suite  # noqa: E402
+
+
+async def test_every_bench_produces_its_figures() -> None:
+    async with suite.stack() as s:
+        intake = await suite.bench_intake(s, 10, concurrency=5)
+        action = await suite.bench_action(s, 4)
+        timers = await suite.bench_timers(s, 5, min_lead=6.0)
+        scale = await suite.bench_scale(s, 10)
+        replay = await suite.bench_replay(s, 3)
+    assert intake["hazards/s"] > 0 and intake["bare starts/s"] > 0 and intake["ratio"] > 0
+    assert {"seq p99 ms", "seq bare p99 ms", "c20 p99 ms", "c20 bare p99 ms"} <= set(action)
+    assert timers["fired"] == 5 and timers["rung p99 ms"] >= 0 and timers["reminder p99 ms"] >= 0
+    assert scale["server RSS MiB"] > 0 and scale["Temporal DB MiB"] > 0 and scale["dashboard ms"] > 0
+    assert replay["histories"] == 3 and replay["bare /s"] > 0 and replay["duban 1 core /s"] > 0
+    report = suite.report({"intake": [intake], "action": [action]}, {"intake": 10, "action": 4}, "cmd")
+    assert "| hazards/s |" in report and "| seq p99 ratio |" in report
