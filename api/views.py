@@ -1,7 +1,7 @@
 """Building API responses from the read model."""
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlmodel import Session
 
@@ -23,18 +23,25 @@ from models.hazard import HazardState
 from models.tables import HazardRow
 from store import hazards
 
+RowT = TypeVar("RowT")
+
 
 def visible_row(session: Session, code: str, principal: Principal) -> HazardRow:
     """The hazard's row, if it exists and the caller may see it (404 and 403 otherwise)."""
     row = hazards.get_row(session=session, code=code)
+    return visible(row, row is not None and hazards.in_scope(row, principal.scope), ("隐患", "hazard"), code)
+
+
+def visible(row: RowT | None, in_scope: bool, what: tuple[str, str], key: str) -> RowT:
+    """`row` when it exists and is in the caller's scope; else 404, or 403 naming the rule."""
     if row is None:
-        raise not_found("隐患", "hazard", code)
-    if not hazards.in_scope(row, principal.scope):
+        raise not_found(what[0], what[1], key)
+    if not in_scope:
         raise ApiError(
             403,
             "outside_jurisdiction",
-            f"隐患 {code} 不在您的辖区或企业范围内",
-            f"hazard {code} is outside your jurisdiction or enterprise",
+            f"{what[0]} {key} 不在您的辖区或企业范围内",
+            f"{what[1]} {key} is outside your jurisdiction or enterprise",
         )
     return row
 

@@ -70,6 +70,7 @@ from models.interview import (
     ScheduleBody,
 )
 from models.policy import PolicyProfile, RungType
+from store.metrics import RECTIFIED, Figures
 from workflows.hazard import HazardWorkflow
 from workflows.interview import InterviewWorkflow
 
@@ -321,16 +322,24 @@ class Metrics:
     seconds: float = 0.0
 
     @property
+    def rates(self) -> Figures:
+        """The dashboard's own figures, so 整改率, 按期整改率 and 销号率 are defined once (store.metrics)."""
+        return Figures(
+            found=self.found, rectified=self.rectified, on_time=self.on_time, listed=self.listed,
+            closed_listed=self.listed_closed,
+        )
+
+    @property
     def rectification_rate(self) -> float | None:
-        return self.rectified / self.found if self.found else None
+        return self.rates.rectification_rate
 
     @property
     def on_time_rate(self) -> float | None:
-        return self.on_time / self.rectified if self.rectified else None
+        return self.rates.on_time_rate
 
     @property
     def close_rate(self) -> float | None:
-        return self.listed_closed / self.listed if self.listed else None
+        return self.rates.closure_rate
 
     def figures(self) -> dict[str, Any]:
         """Every figure that must be the same for the same seed (not the run time)."""
@@ -356,7 +365,7 @@ def metrics_of(policy: str, projection: LastStateProjection, calendar: WorkCalen
         m.found += 1
         if state.listing is not None:
             m.listed += 1
-        if state.status in (S.VERIFIED, S.CLOSED):
+        if state.status.value in RECTIFIED:
             m.rectified += 1
             done = projection.completed_at.get(code)
             if state.deadline is None or (done is not None and done <= state.deadline):

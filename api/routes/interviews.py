@@ -17,7 +17,7 @@ from temporalio.service import RPCError, RPCStatusCode
 
 from api import services, views
 from api.deps import CurrentUser, Principal, SessionDep, TemporalDep
-from api.errors import ApiError, not_found
+from api.errors import ApiError
 from api.gateway import refusal_from
 from api.schemas import ErrorOut, TimelineEntry
 from core.db import as_utc
@@ -178,16 +178,8 @@ async def run_update(
 def visible_row(session: Session, interview_id: str, principal: Principal) -> InterviewRow:
     """The interview's row, if it exists and the caller may see it (404 and 403 otherwise)."""
     row = interviews.get_row(session=session, interview_id=interview_id)
-    if row is None:
-        raise not_found("约谈", "interview", interview_id)
-    if not interviews.in_scope(row, principal.scope):
-        raise ApiError(
-            403,
-            "outside_jurisdiction",
-            f"约谈 {interview_id} 不在您的辖区或企业范围内",
-            f"interview {interview_id} is outside your jurisdiction or enterprise",
-        )
-    return row
+    in_scope = row is not None and interviews.in_scope(row, principal.scope)
+    return views.visible(row, in_scope, ("约谈", "interview"), interview_id)
 
 
 def summary(row: InterviewRow, state: InterviewState) -> InterviewSummary:
