@@ -5,7 +5,7 @@ from temporalio import activity
 
 from core.db import session_scope
 from core.logging import get_logger
-from models.interview import InterviewProjection
+from models.interview import InterviewProjection, InterviewReceipt
 from store import interviews
 
 log = get_logger("duban.projection")
@@ -16,7 +16,7 @@ class InterviewActivities:
         self._engine = engine
 
     @activity.defn(name="project_interview")
-    def project_interview(self, item: InterviewProjection) -> bool:
+    def project_interview(self, item: InterviewProjection) -> InterviewReceipt:
         info = activity.info()
         bound = log.bind(
             workflow_id=info.workflow_id,
@@ -31,4 +31,4 @@ class InterviewActivities:
         with session_scope(self._engine) as session:
             written = interviews.project_interview(session=session, item=item)
         bound.info("interview step projected" if written else "interview step already projected")
-        return written
+        return InterviewReceipt.of(item, written)

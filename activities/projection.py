@@ -5,7 +5,7 @@ from temporalio import activity
 
 from core.db import session_scope
 from core.logging import get_logger
-from models.hazard import ProjectionItem
+from models.hazard import ProjectionItem, ProjectionReceipt
 from store import projection
 
 log = get_logger("duban.projection")
@@ -16,7 +16,7 @@ class ProjectionActivities:
         self._engine = engine
 
     @activity.defn(name="project_transition")
-    def project_transition(self, item: ProjectionItem) -> bool:
+    def project_transition(self, item: ProjectionItem) -> ProjectionReceipt:
         info = activity.info()
         bound = log.bind(
             workflow_id=info.workflow_id,
@@ -30,4 +30,4 @@ class ProjectionActivities:
         with session_scope(self._engine) as session:
             written = projection.project_transition(session=session, item=item)
         bound.info("transition projected" if written else "transition already projected")
-        return written
+        return ProjectionReceipt.of(item, written)

@@ -1,8 +1,8 @@
 """The bench suite (issue 6): intake, a human action's round trip, timer precision, scale and replay, each against
 a bare ceiling measured in the same run on the same embedded Temporal dev server.
 
-    .venv/bin/python bench/suite.py [--runs 3] [--intake 2000] [--actions 200] [--timers 1000] [--scale 10000]
-                                    [--replay 2000] [--only intake,action,...] [--write]
+    .venv/bin/python bench/suite.py [--runs 3] [--intake 2000] [--action 200] [--timers 1000] [--scale 10000]
+                                    [--replay 2000] [--workers 1] [--cache 1000] [--only intake,action,...] [--write]
 
 Every figure is the median of `--runs` runs with min and max. Sizes also come from the environment
 (`DUBAN_BENCH_INTAKE`, ...), so `make bench` and the CI smoke run (tiny sizes) share this file. With `--write`
@@ -11,6 +11,7 @@ the tables replace the "Suite" section of bench/RESULTS.md (the other sections a
 
 import argparse
 import asyncio
+import contextlib
 import json
 import os
 import platform
@@ -19,19 +20,17 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager, contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import httpx
-import uvicorn
 from temporalio import activity, workflow
 from temporalio.client import Client
 from temporalio.contrib.pydantic import pydantic_data_converter
@@ -41,8 +40,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from activities.calendar import CalendarActivities  # noqa: E402
-from api.main import create_app  # noqa: E402
-from core.db import make_engine  # noqa: E402
+from activities.projection import ProjectionActivities  # noqa: E402
+from api.main import prepare_database  # noqa: E402
+from bench.ui_pages import DEFAULT_POSTGRES, drop_schema, page_times, postgres_schema  # noqa: E402
+from core.db import make_engine, migrate  # noqa: E402
 from core.histories import hazard_histories  # noqa: E402
 from core.policies import PolicyRegistry  # noqa: E402
 from core.replay import HazardReplayJob, WorkflowRuns, replay_jobs  # noqa: E402
@@ -53,8 +54,9 @@ from models.base import china_date  # noqa: E402
 from models.calendar import Deadline, DeadlineRequest, ShiftRequest, WorkingDaysRequest  # noqa: E402
 from models.clock import ClockPlan, ClockRequest, LadderRequest  # noqa: E402
 from models.enums import Action, HazardLevel  # noqa: E402
-from models.hazard import HazardStart, ProjectionItem, workflow_id_for  # noqa: E402
-from worker import WORKFLOWS, build_worker  # noqa: E402
+from models.hazard import HazardStart, ProjectionItem, ProjectionReceipt, workflow_id_for  # noqa: E402
+from models.interview import InterviewProjection, InterviewReceipt  # noqa: E402
+from worker import WORKFLOWS  # noqa: E402
 
 RESULTS = ROOT / "bench" / "RESULTS.md"
 SECTION = "## Suite (make bench)"
@@ -151,59 +153,85 @@ async def connect(address: str) -> Client:
     raise RuntimeError(f"no Temporal server at {address}")
 
 
-class AppThread:
-    """The real app under uvicorn on a free port, in a thread with its own event loop (as tests/test_api_fuzz.py)."""
-
-    def __init__(self, settings: Settings) -> None:
-        self.port = free_port()
-        config = uvicorn.Config(create_app(settings), host="127.0.0.1", port=self.port, log_level="warning", access_log=False)
-        self.server = uvicorn.Server(config)
-        self.thread = threading.Thread(target=self.server.run, daemon=True)
-
-    def __enter__(self) -> str:
-        self.thread.start()
-        deadline = time.monotonic() + 60
-        while not self.server.started:
-            if time.monotonic() > deadline:
-                raise RuntimeError("the app did not start")
-            time.sleep(0.05)
-        return f"http://127.0.0.1:{self.port}"
-
-    def __exit__(self, *_: object) -> None:
-        self.server.should_exit = True
-        self.thread.join(30)
-
-
 @dataclass
 class Stack:
+    """The production shape on one machine, as `make run` starts it: the dev server, worker process(es) and the
+    API (uvicorn) in processes of their own; the bench drives them from this process over HTTP and gRPC."""
+
     server: DevServer
     client: Client
     settings: Settings
     base_url: str
     task_queue: str
     directory: Path
+    workers: list[subprocess.Popen[bytes]]
+    api: subprocess.Popen[bytes]
+
+    def worker_rss_mib(self) -> float:
+        return sum(rss_mib(w.pid) for w in self.workers)
+
+
+def _child(command: list[str], env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
+    with log.open("ab") as out:
+        return subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
+
+
+def _stop(process: subprocess.Popen[bytes]) -> None:
+    process.terminate()
+    try:
+        process.wait(20)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
+async def _wait_for_http(url: str, api: subprocess.Popen[bytes], log: Path) -> None:
+    async with httpx.AsyncClient() as http:
+        for _ in range(600):
+            if api.poll() is not None:
+                raise RuntimeError(f"the API stopped: {log.read_text()[-2000:]}")
+            with contextlib.suppress(httpx.HTTPError):
+                if (await http.get(url)).status_code == 200:
+                    return
+            await asyncio.sleep(0.1)
+    raise RuntimeError(f"the API did not start: {log}")
 
 
 @asynccontextmanager
-async def stack(cache: int = 1000) -> AsyncIterator[Stack]:
-    """Dev server, app and a real worker (the real projection into the SQLite read model), all fresh."""
+async def stack(cache: int = 1000, workers: int = 1, database_url: str | None = None) -> AsyncIterator[Stack]:
+    """A fresh dev server, read model (SQLite, or `database_url`), `workers` worker processes and the API."""
     with tempfile.TemporaryDirectory(prefix="duban-bench-") as tmp:
         directory = Path(tmp)
         with dev_server(directory) as server:
             client = await connect(server.address)
             task_queue = f"bench-{uuid.uuid4().hex[:8]}"
+            port = free_port()
+            env = {
+                **os.environ, "DUBAN_DATA_DIR": str(directory / "data"), "DUBAN_TEMPORAL_ADDRESS": server.address,
+                "DUBAN_TEMPORAL_TASK_QUEUE": task_queue, "DUBAN_LOG_LEVEL": "WARNING",
+                "DUBAN_WORKER_MAX_CACHED_WORKFLOWS": str(cache), "DUBAN_HTTP_PORT": str(port),
+                **({"DUBAN_DATABASE_URL": database_url} if database_url else {}),
+            }
             settings = Settings(  # type: ignore[call-arg]
                 _env_file=None, data_dir=directory / "data", temporal_address=server.address, temporal_task_queue=task_queue,
-                log_json=False, log_level="WARNING",
+                database_url=database_url, log_json=False, log_level="WARNING",
             )
             settings.data_dir.mkdir(parents=True, exist_ok=True)
-            with AppThread(settings) as base_url:
-                engine = make_engine(settings.sqlalchemy_url)
-                with ThreadPoolExecutor(max_workers=16) as executor:
-                    trivial = Worker(client, task_queue=f"{task_queue}-bare", workflows=[Trivial])
-                    async with build_worker(client, engine, task_queue, executor, cache), trivial:
-                        yield Stack(server, client, settings, base_url, task_queue, directory)
-                engine.dispose()
+            prepare_database(settings)
+            logs = directory / "logs"
+            logs.mkdir()
+            children = [_child([sys.executable, "worker.py"], env, logs / f"worker-{n}.log") for n in range(workers)]
+            api = _child([sys.executable, "-m", "uvicorn", "api.main:create_app", "--factory", "--host", "127.0.0.1",
+                          "--port", str(port), "--no-access-log", "--log-level", "warning"], env, logs / "api.log")
+            children.append(api)
+            try:
+                base_url = f"http://127.0.0.1:{port}"
+                await _wait_for_http(f"{base_url}/healthz", api, logs / "api.log")
+                async with Worker(client, task_queue=f"{task_queue}-bare", workflows=[Trivial]):
+                    yield Stack(server, client, settings, base_url, task_queue, directory, children[:-1], api)
+            finally:
+                for child in reversed(children):
+                    _stop(child)
 
 
 async def token(http: httpx.AsyncClient, username: str) -> dict[str, str]:
@@ -360,27 +388,30 @@ class ShortCalendar:
         return self.real.shift_deadline(request)
 
 
-@dataclass
 class TimerLog:
-    """The projection's stand-in for the timer bench: when each hazard's first reminder and first rung ran."""
+    """The real projection (into the stack's read model), noting when each hazard's first reminder and first
+    rung ran (workflow time) and when the rung was written (wall time)."""
 
-    reminder: dict[str, datetime] = field(default_factory=dict)
-    rung: dict[str, datetime] = field(default_factory=dict)
-    wall_rung: dict[str, float] = field(default_factory=dict)
+    def __init__(self, engine: Any) -> None:
+        self.real = ProjectionActivities(engine)
+        self.reminder: dict[str, datetime] = {}
+        self.rung: dict[str, datetime] = {}
+        self.wall_rung: dict[str, float] = {}
 
     @activity.defn(name="project_transition")
-    async def project_transition(self, item: ProjectionItem) -> bool:
+    def project_transition(self, item: ProjectionItem) -> ProjectionReceipt:
+        receipt = self.real.project_transition(item)
         t, code = item.transition, item.state.code
         if t.action == Action.REMINDER and code not in self.reminder:
             self.reminder[code] = t.at
         if t.action == Action.RUNG and code not in self.rung:
             self.rung[code] = t.at
             self.wall_rung[code] = time.time()
-        return True
+        return receipt
 
     @activity.defn(name="project_interview")
-    async def project_interview(self, item: object) -> bool:
-        return True
+    def project_interview(self, item: InterviewProjection) -> InterviewReceipt:
+        return InterviewReceipt.of(item, True)
 
 
 async def bench_timers(s: Stack, n: int, min_lead: float = 20.0) -> dict[str, float]:
@@ -389,9 +420,10 @@ async def bench_timers(s: Stack, n: int, min_lead: float = 20.0) -> dict[str, fl
     profile = PolicyRegistry(BENCH_POLICIES).latest("bench")
     lead = timedelta(seconds=max(min_lead, n / 10))  # time to start and assess them all before the deadline
     at = (datetime.now().astimezone() + lead).replace(microsecond=0)
-    calendar, log = ShortCalendar(at), TimerLog()
+    engine = make_engine(s.settings.sqlalchemy_url)
+    calendar, log = ShortCalendar(at), TimerLog(engine)
     queue = f"{s.task_queue}-timers"
-    with ThreadPoolExecutor(max_workers=8) as executor:
+    with ThreadPoolExecutor(max_workers=16) as executor:
         worker = Worker(
             s.client, task_queue=queue, workflows=WORKFLOWS, activity_executor=executor, max_cached_workflows=n + 100,
             activities=[log.project_transition, log.project_interview, calendar.plan_clock, calendar.plan_ladder,
@@ -418,6 +450,7 @@ async def bench_timers(s: Stack, n: int, min_lead: float = 20.0) -> dict[str, fl
                 await asyncio.sleep(0.2)
             for code in codes:  # leave nothing waiting
                 await s.client.get_workflow_handle(workflow_id_for(code)).terminate("bench done")
+    engine.dispose()
     reminder_late = [(log.reminder[c] - (at - calendar.reminder)).total_seconds() * 1000 for c in codes if c in log.reminder]
     rung_late = [(log.rung[c] - at).total_seconds() * 1000 for c in codes if c in log.rung]
     wall_late = [(log.wall_rung[c] - at.timestamp()) * 1000 for c in codes if c in log.wall_rung]
@@ -454,20 +487,45 @@ async def bench_scale(s: Stack, n: int) -> dict[str, float]:
     engine.dispose()
     out = {"open hazards": float(n), "started and projected /s": n / (time.perf_counter() - began)}
     out["server RSS MiB"] = rss_mib(s.server.process.pid)
-    out["worker+app RSS MiB"] = rss_mib(os.getpid())
+    out["worker RSS MiB"] = s.worker_rss_mib()
+    out["API RSS MiB"] = rss_mib(s.api.pid)
     out["Temporal DB MiB"] = s.server.db_mib()
-    async with httpx.AsyncClient(base_url=s.base_url, timeout=120) as http:
-        headers = await token(http, "city.supervisor")
-        http.cookies.set("duban_token", headers["Authorization"].removeprefix("Bearer "))
-        for name, path in (("list", "/hazards"), ("board", "/board"), ("dashboard", "/dashboard")):
-            times = []
-            for _ in range(4):
-                t0 = time.perf_counter()
-                reply = await http.get(path)
-                assert reply.status_code == 200, (path, reply.status_code)
-                times.append((time.perf_counter() - t0) * 1000)
-            out[f"{name} ms"] = statistics.median(times[1:])
+    sqlite_pages = await page_times(s.settings, runs=3, pages=SCALE_PAGES)
+    out.update({f"SQLite {name} ms": statistics.median(times) for name, times in sqlite_pages.items()})
+    target = postgres_schema(DEFAULT_POSTGRES)
+    if target is not None:
+        url, schema = target
+        try:
+            copy_read_model(s.settings.sqlalchemy_url, url)
+            settings = s.settings.model_copy(update={"database_url": url})
+            pg_pages = await page_times(settings, runs=3, pages=SCALE_PAGES)
+            out.update({f"PostgreSQL {name} ms": statistics.median(times) for name, times in pg_pages.items()})
+        finally:
+            drop_schema(DEFAULT_POSTGRES, schema)
     return out
+
+
+SCALE_PAGES = (("list", "/hazards"), ("board", "/board"), ("dashboard", "/dashboard"))
+
+
+def copy_read_model(source_url: str, target_url: str) -> None:
+    """The whole read model, row for row, into a freshly migrated database (the pages only read it)."""
+    from sqlmodel import SQLModel
+
+    import models.tables  # noqa: F401 - the tables' metadata
+
+    migrate(target_url)
+    source, target = make_engine(source_url), make_engine(target_url)
+    tables = SQLModel.metadata.sorted_tables
+    with source.connect() as read, target.begin() as write:
+        for table in reversed(tables):
+            write.execute(table.delete())
+        for table in tables:
+            rows = [dict(r) for r in read.execute(table.select()).mappings()]
+            for i in range(0, len(rows), 5000):
+                write.execute(table.insert(), rows[i : i + 5000])
+    source.dispose()
+    target.dispose()
 
 
 # --- 5. replay ----------------------------------------------------------------------------------------------------
@@ -530,11 +588,13 @@ TITLES = {
 }
 
 
-async def run_all(sizes: dict[str, int], runs: int, only: tuple[str, ...]) -> dict[str, list[dict[str, float]]]:
+async def run_all(
+    sizes: dict[str, int], runs: int, only: tuple[str, ...], workers: int = 1, cache: int = 1000
+) -> dict[str, list[dict[str, float]]]:
     results: dict[str, list[dict[str, float]]] = {name: [] for name in only}
     for r in range(runs):
         for name in only:
-            async with stack(cache=max(1000, sizes.get("scale", 0) + 100)) as s:
+            async with stack(cache=cache, workers=workers) as s:
                 t0 = time.perf_counter()
                 figures = await RUNNERS[name](s, sizes[name])
                 print(f"run {r + 1}/{runs} {name} ({sizes[name]}): {json.dumps({k: round(v, 2) for k, v in figures.items()})} "
@@ -567,13 +627,16 @@ def main(argv: list[str] | None = None) -> int:
     for name, default in defaults.items():
         parser.add_argument(f"--{name}", type=int, default=env_int(name, default))
     parser.add_argument("--runs", type=int, default=env_int("runs", 3))
+    parser.add_argument("--workers", type=int, default=env_int("workers", 1), help="worker processes")
+    parser.add_argument("--cache", type=int, default=env_int("cache", 1000), help="each worker's max_cached_workflows")
     parser.add_argument("--only", default=os.environ.get("DUBAN_BENCH_ONLY", ",".join(BENCHES)))
     parser.add_argument("--write", action="store_true", help="put the tables in bench/RESULTS.md")
     args = parser.parse_args(argv)
     only = tuple(b for b in args.only.split(",") if b)
     sizes = {name: getattr(args, name) for name in defaults}
-    results = asyncio.run(run_all(sizes, args.runs, only))
-    command = ".venv/bin/python bench/suite.py " + " ".join(f"--{n} {sizes[n]}" for n in only) + f" --runs {args.runs} --only {','.join(only)} --write"
+    results = asyncio.run(run_all(sizes, args.runs, only, args.workers, args.cache))
+    command = (".venv/bin/python bench/suite.py " + " ".join(f"--{n} {sizes[n]}" for n in only)
+               + f" --runs {args.runs} --workers {args.workers} --cache {args.cache} --only {','.join(only)} --write")
     section = report(results, sizes, command)
     print(section)
     if args.write:

@@ -45,20 +45,26 @@ class NoTemporal:
 
 async def measure(database_url: str | None, data_dir: Path, hazards: int, runs: int) -> dict[str, list[float]]:
     settings = Settings(_env_file=None, data_dir=data_dir, database_url=database_url, log_json=False, log_level="WARNING")  # type: ignore[call-arg]
+    return await page_times(settings, runs, fill=hazards)
+
+
+async def page_times(settings: Settings, runs: int, fill: int = 0, pages: tuple[tuple[str, str], ...] = PAGES) -> dict[str, list[float]]:
+    """Each page's times (ms) as the city supervisor, through the app in process; `fill` synthetic hazards first."""
     app = create_app(settings, temporal=NoTemporal())  # type: ignore[arg-type]
     timings: dict[str, list[float]] = {}
     async with app.router.lifespan_context(app):
-        started = time.perf_counter()
-        with Session(app.state.engine) as session:
-            insert(session, many(hazards))
-        print(f"  {hazards} hazards inserted in {time.perf_counter() - started:.1f} s", file=sys.stderr)
+        if fill:
+            started = time.perf_counter()
+            with Session(app.state.engine) as session:
+                insert(session, many(fill))
+            print(f"  {fill} hazards inserted in {time.perf_counter() - started:.1f} s", file=sys.stderr)
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://bench", timeout=60) as http:
             login = await http.get("/login")
             csrf = re.search(r'name="csrf" value="([^"]+)"', login.text).group(1)  # type: ignore[union-attr]
             signed = await http.post("/login", data={"username": "city.supervisor", "password": "duban-demo", "csrf": csrf, "next": "/"})
             assert signed.status_code == 303, signed.text
-            for name, path in PAGES:
+            for name, path in pages:
                 warm = await http.get(path)
                 assert warm.status_code == 200, (path, warm.status_code, warm.text[:500])
                 timings[name] = []

@@ -86,7 +86,9 @@ def add_simulate_command(commands: "argparse._SubParsersAction[argparse.Argument
     sim.add_argument("--late-government", type=float, default=d.late_government, help="share of hazards whose supervisors act late")
     sim.add_argument("--monthly", default=",".join(str(w) for w in DEFAULT_MONTHLY), help="12 arrival weights, January first")
     sim.add_argument("--json", type=Path, help="also write the figures as JSON to this file")
-    sim.add_argument("--concurrency", type=int, default=32, help="Updates in flight at once within a simulated day")
+    sim.add_argument("--concurrency", type=int, default=32, help="Updates in flight at once within a simulated day (per server)")
+    sim.add_argument("--shards", type=int, default=1,
+                     help="time-skipping servers run side by side, the hazards dealt over them (same figures, less time)")
 
 
 def simulate_command(args: argparse.Namespace) -> int:
@@ -106,7 +108,7 @@ def simulate_command(args: argparse.Namespace) -> int:
         extension=args.extension, failed_verification=args.failed_verification, no_show=args.no_show,
         late_government=args.late_government, monthly=monthly,
     )
-    results = asyncio.run(run(model, policies, concurrency=args.concurrency))
+    results = asyncio.run(run(model, policies, concurrency=args.concurrency, shards=args.shards))
     if args.json:
         args.json.write_text(json.dumps([{"policy": m.policy, "seconds": m.seconds, **m.figures()} for m in results],
                                         ensure_ascii=False, indent=2), encoding="utf-8")

@@ -15,11 +15,12 @@ from temporalio.api.history.v1 import HistoryEvent
 from temporalio.client import Client, WorkflowHistory
 from temporalio.contrib.pydantic import pydantic_data_converter
 
-from models.hazard import ProjectionItem, workflow_id_for
-from models.interview import InterviewProjection
+from models.hazard import ProjectionItem, ProjectionReceipt, Transition, workflow_id_for
+from models.interview import InterviewProjection, InterviewReceipt
 
 MAX_RUNS = 10_000  # a guard against a cycle in continued-as-new links, never reached in practice
 _E = EventType
+LOCAL_ACTIVITY_MARKER = "core_local_activity"
 
 
 async def workflow_histories(client: Client, workflow_id: str) -> list[WorkflowHistory]:
@@ -107,6 +108,8 @@ def _entry(event: HistoryEvent) -> dict[str, Any] | None:
                 **_actor(command.get("actor") if isinstance(command, dict) else None)}
     if kind == _E.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED:
         return _activity_entry(event)
+    if kind == _E.EVENT_TYPE_MARKER_RECORDED:
+        return _local_activity_entry(event)
     if kind == _E.EVENT_TYPE_TIMER_STARTED:
         timer = event.timer_started_event_attributes
         seconds = timer.start_to_fire_timeout.ToTimedelta().total_seconds()
@@ -150,18 +153,41 @@ def _activity_entry(event: HistoryEvent) -> dict[str, Any] | None:
     payloads = scheduled.input.payloads
     if scheduled.activity_type.name == "project_transition" and payloads:
         item = pydantic_data_converter.payload_converter.from_payload(payloads[0], ProjectionItem)
-        t = item.transition
-        return {"kind": "transition", "seq": t.seq, "action": t.action.value,
-                "from_status": t.from_status.value if t.from_status else None, "to_status": t.to_status.value,
-                **_actor(t.actor.model_dump(mode="json")), "reason": t.reason, "comment": t.comment,
-                "workflow_time": _iso(t.at), "document_hash": item.document.sha256 if item.document else None}
+        return _transition_entry(item.transition, item.document.sha256 if item.document else None)
     if scheduled.activity_type.name == "project_interview" and payloads:
-        step = pydantic_data_converter.payload_converter.from_payload(payloads[0], InterviewProjection)
-        return {"kind": "interview_step", "seq": step.seq, "action": step.action.value,
-                "from_status": step.from_status.value if step.from_status else None,
-                "to_status": step.to_status.value, **_actor(step.actor.model_dump(mode="json")),
-                "comment": step.comment, "workflow_time": _iso(step.at)}
+        return _interview_entry(pydantic_data_converter.payload_converter.from_payload(payloads[0], InterviewProjection))
     return None
+
+
+def _local_activity_entry(event: HistoryEvent) -> dict[str, Any] | None:
+    """A projection run as a local activity: its marker keeps the receipt it returned (not its input)."""
+    marker = event.marker_recorded_event_attributes
+    if marker.marker_name != LOCAL_ACTIVITY_MARKER or "data" not in marker.details or "result" not in marker.details:
+        return None
+    about = _decode(marker.details["data"].payloads)
+    activity_type = about.get("activity_type") if isinstance(about, dict) else None
+    result = marker.details["result"].payloads
+    if activity_type == "project_transition" and result:
+        receipt = pydantic_data_converter.payload_converter.from_payload(result[0], ProjectionReceipt)
+        return _transition_entry(receipt.transition, receipt.document_sha256)
+    if activity_type == "project_interview" and result:
+        step = pydantic_data_converter.payload_converter.from_payload(result[0], InterviewReceipt)
+        return _interview_entry(step)
+    return None
+
+
+def _transition_entry(t: Transition, document_hash: str | None) -> dict[str, Any]:
+    return {"kind": "transition", "seq": t.seq, "action": t.action.value,
+            "from_status": t.from_status.value if t.from_status else None, "to_status": t.to_status.value,
+            **_actor(t.actor.model_dump(mode="json")), "reason": t.reason, "comment": t.comment,
+            "workflow_time": _iso(t.at), "document_hash": document_hash}
+
+
+def _interview_entry(step: InterviewProjection | InterviewReceipt) -> dict[str, Any]:
+    return {"kind": "interview_step", "seq": step.seq, "action": step.action.value,
+            "from_status": step.from_status.value if step.from_status else None,
+            "to_status": step.to_status.value, **_actor(step.actor.model_dump(mode="json")),
+            "comment": step.comment, "workflow_time": _iso(step.at)}
 
 
 def _iso(at: datetime) -> str:

@@ -1,11 +1,12 @@
 """The outcome half of a replay: the state today's code reaches, compared with the one the read model holds.
 
-While a history replays, a worker interceptor records the argument of every projection activity the code
-schedules (`project_transition`'s ProjectionItem, `project_interview`'s InterviewProjection): each carries the
+While a history replays, a worker interceptor records the argument of every projection activity (regular or
+local) the code schedules (`project_transition`'s ProjectionItem, `project_interview`'s InterviewProjection): each carries the
 state right after its step. The read model holds the state of the highest step projected, so it must equal
 the replayed state with the same `seq`, and must not be behind what the history shows projected.
 """
 
+import json
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -16,6 +17,7 @@ from temporalio.client import WorkflowHistory
 from temporalio.worker import (
     Interceptor,
     StartActivityInput,
+    StartLocalActivityInput,
     WorkflowInboundInterceptor,
     WorkflowInterceptorClassInput,
     WorkflowOutboundInterceptor,
@@ -23,6 +25,7 @@ from temporalio.worker import (
 
 PROJECTIONS = frozenset({"project_transition", "project_interview"})
 CAPTURE = "duban_capture_projection"
+LOCAL_ACTIVITY_MARKER_DATA = "data"  # a local activity marker's detail naming the activity
 FIRST_FIELDS = ("status", "seq")  # shown first when states differ
 
 
@@ -52,14 +55,23 @@ class _CaptureInbound(WorkflowInboundInterceptor):
 
 class _CaptureOutbound(WorkflowOutboundInterceptor):
     def start_activity(self, input: StartActivityInput) -> workflow.ActivityHandle[Any]:
-        if input.activity in PROJECTIONS and input.args:
-            info = workflow.info()
-            workflow.extern_functions()[CAPTURE](info.workflow_id, info.run_id, input.args[0])
+        _capture(input.activity, input.args)
         return super().start_activity(input)
+
+    def start_local_activity(self, input: StartLocalActivityInput) -> workflow.ActivityHandle[Any]:
+        _capture(input.activity, input.args)
+        return super().start_local_activity(input)
+
+
+def _capture(activity: str, args: Any) -> None:
+    if activity in PROJECTIONS and args:
+        info = workflow.info()
+        workflow.extern_functions()[CAPTURE](info.workflow_id, info.run_id, args[0])
 
 
 def completed_projections(history: WorkflowHistory) -> int:
-    """How many projection activities the history shows completed (they run one at a time, in order)."""
+    """How many projection activities the history shows completed (they run one at a time, in order): regular
+    ones by their completion event, local ones by their marker holding a result."""
     scheduled: set[int] = set()
     completed = 0
     for event in history.events:
@@ -68,7 +80,19 @@ def completed_projections(history: WorkflowHistory) -> int:
                 scheduled.add(event.event_id)
         elif event.event_type == EventType.EVENT_TYPE_ACTIVITY_TASK_COMPLETED:
             completed += event.activity_task_completed_event_attributes.scheduled_event_id in scheduled
+        elif event.event_type == EventType.EVENT_TYPE_MARKER_RECORDED:
+            completed += _completed_local_projection(event.marker_recorded_event_attributes.details)
     return completed
+
+
+def _completed_local_projection(details: Any) -> bool:
+    if LOCAL_ACTIVITY_MARKER_DATA not in details or "result" not in details or not details[LOCAL_ACTIVITY_MARKER_DATA].payloads:
+        return False
+    try:
+        data = json.loads(details[LOCAL_ACTIVITY_MARKER_DATA].payloads[0].data)
+    except ValueError:
+        return False
+    return isinstance(data, dict) and data.get("activity_type") in PROJECTIONS
 
 
 @dataclass

@@ -436,22 +436,52 @@ async def _act(client: Client, step: Step, refused: Counter[str]) -> None:
         debug(f"{wid} {label}: {error}")
 
 
+@dataclass
+class Shard:
+    """One time-skipping server's share of the year: its hazards, what they projected, what the actors did."""
+
+    number: int
+    plans: list[Plan]
+    projection: LastStateProjection = field(default_factory=LastStateProjection)
+    refused: Counter[str] = field(default_factory=Counter)
+    actions: int = 0
+
+
 async def simulate(
     model: Model,
     policy: PolicyProfile,
     progress: Callable[[str], None] | None = None,
     concurrency: int = 32,
+    shards: int = 1,
 ) -> Metrics:
-    """Run the model's year with `policy` on a fresh time-skipping server; the year's metrics."""
+    """Run the model's year with `policy`; the year's metrics. The hazards are dealt by number over `shards`
+    fresh time-skipping servers run side by side (hazards do not interact, so the figures do not depend on it)."""
     began = time.monotonic()
     say = progress or (lambda _line: None)
     schedule = plans(model)
-    by_code = {p.code: p for p in schedule}
+    parts = [Shard(k, [p for p in schedule if p.index % shards == k]) for k in range(shards)]
+    await asyncio.gather(*(_run_shard(model, policy, part, shards, say, concurrency, began) for part in parts))
     projection = LastStateProjection()
-    calendar = CalendarActivities(None)
     refused: Counter[str] = Counter()
-    actions = 0
-    task_queue = f"simulate-{model.seed}"
+    for part in parts:
+        projection.hazards.update(part.projection.hazards)
+        projection.interviews.update(part.projection.interviews)
+        projection.steps.update(part.projection.steps)
+        projection.completed_at.update(part.projection.completed_at)
+        refused.update(part.refused)
+    result = metrics_of(policy.key, projection, CalendarActivities(None).calendar(), sum(p.actions for p in parts), refused)
+    result.seconds = round(time.monotonic() - began, 1)
+    return result
+
+
+async def _run_shard(
+    model: Model, policy: PolicyProfile, shard: Shard, shards: int, say: Callable[[str], None], concurrency: int, began: float
+) -> None:
+    by_code = {p.code: p for p in shard.plans}
+    projection, refused = shard.projection, shard.refused
+    calendar = CalendarActivities(None)
+    task_queue = f"simulate-{model.seed}-{shard.number}"
+    label = policy.key if shards == 1 else f"{policy.key} {shard.number + 1}/{shards}"
     async with await WorkflowEnvironment.start_time_skipping(
         data_converter=pydantic_data_converter, test_server_existing_path=str(time_skipping_server_binary())
     ) as env:
@@ -466,10 +496,10 @@ async def simulate(
                     projection.project_transition, projection.project_interview, calendar.compute_deadline,
                     calendar.count_working_days, calendar.shift_deadline, calendar.plan_clock, calendar.plan_ladder,
                 ],
-                activity_executor=executor, max_cached_workflows=2 * model.hazards + 100,
+                activity_executor=executor, max_cached_workflows=2 * len(shard.plans) + 100,
             )
             async with worker:
-                pending = list(schedule)
+                pending = list(shard.plans)
                 semaphore = asyncio.Semaphore(concurrency)
 
                 async def limited(step: Step) -> None:
@@ -496,14 +526,13 @@ async def simulate(
                             istep = interview_step(by_code[interview.start.hazard_code], interview, day, now)
                             if istep is not None:
                                 steps.append(istep)
-                    debug(f"{day} acting {len(steps)}")
+                    debug(f"{label} {day} acting {len(steps)}")
                     await asyncio.gather(*(limited(s) for s in steps))
-                    debug(f"{day} acted")
-                    actions += len(steps)
+                    shard.actions += len(steps)
                     if day.day == 1 or day == date(model.year, 12, 31):
                         open_now = sum(1 for s in projection.hazards.values() if not s.status.terminal)
-                        say(f"[{policy.key}] {day}: {len(projection.hazards)} reported, {open_now} open, "
-                            f"{actions} actions, {time.monotonic() - began:.0f} s ({sleeping:.0f} s waiting on the server's timers)")
+                        say(f"[{label}] {day}: {len(projection.hazards)} reported, {open_now} open, "
+                            f"{shard.actions} actions, {time.monotonic() - began:.0f} s ({sleeping:.0f} s waiting on the server's timers)")
                     day += timedelta(days=1)
                     target = datetime(day.year, day.month, day.day, 1, 0, tzinfo=UTC)
                     if day.year != model.year:  # the year's last timers: up to 24:00 of 31 December in Asia/Shanghai
@@ -511,9 +540,6 @@ async def simulate(
                     slept = time.monotonic()
                     await _sleep(env, target - await env.get_current_time())
                     sleeping += time.monotonic() - slept
-    result = metrics_of(policy.key, projection, calendar.calendar(), actions, refused)
-    result.seconds = round(time.monotonic() - began, 1)
-    return result
 
 
 # --- profiles and the report ---------------------------------------------------------------------------------
@@ -562,10 +588,14 @@ def table(results: Sequence[Metrics]) -> str:
     return "\n".join(lines)
 
 
-async def run(model: Model, policies: Sequence[PolicyProfile], out: TextIO = sys.stdout, concurrency: int = 32) -> list[Metrics]:
+async def run(
+    model: Model, policies: Sequence[PolicyProfile], out: TextIO = sys.stdout, concurrency: int = 32, shards: int = 1
+) -> list[Metrics]:
     results = []
     for policy in policies:
-        print(f"simulating {model.hazards} hazards of {model.year} with {policy.key} (seed {model.seed})", file=out, flush=True)
-        results.append(await simulate(model, policy, progress=lambda line: print(line, file=out, flush=True), concurrency=concurrency))
+        print(f"simulating {model.hazards} hazards of {model.year} with {policy.key} (seed {model.seed}, {shards} server(s))",
+              file=out, flush=True)
+        say = lambda line: print(line, file=out, flush=True)  # noqa: E731
+        results.append(await simulate(model, policy, progress=say, concurrency=concurrency, shards=shards))
     print(table(results), file=out, flush=True)
     return results

@@ -176,6 +176,19 @@ class ProjectionItem(Frozen):
     document: DocumentSpec | None = None
 
 
+class ProjectionReceipt(Frozen):
+    """What `project_transition` returns. Run as a local activity, a projection leaves only its result in the
+    workflow's history (a marker), not its input: the receipt keeps every decision legible there."""
+
+    transition: Transition
+    document_sha256: str | None = None
+    written: bool  # False: it was projected already (a retry)
+
+    @classmethod
+    def of(cls, item: ProjectionItem, written: bool) -> "ProjectionReceipt":
+        return cls(transition=item.transition, document_sha256=item.document.sha256 if item.document else None, written=written)
+
+
 def workflow_id_for(code: str) -> str:
     return f"hazard-{code}"
 

@@ -204,6 +204,24 @@ class InterviewProjection(Frozen):
     state: InterviewState
 
 
+class InterviewReceipt(Frozen):
+    """What `project_interview` returns: the step without the state (see models.hazard.ProjectionReceipt)."""
+
+    seq: int
+    at: datetime
+    actor: Actor
+    action: InterviewAction
+    from_status: InterviewStatus | None
+    to_status: InterviewStatus
+    comment: str | None = None
+    written: bool
+
+    @classmethod
+    def of(cls, item: InterviewProjection, written: bool) -> "InterviewReceipt":
+        return cls(seq=item.seq, at=item.at, actor=item.actor, action=item.action, from_status=item.from_status,
+                   to_status=item.to_status, comment=item.comment, written=written)
+
+
 def interview_workflow_id(hazard_code: str, n: int) -> str:
     """The workflow id of the hazard's `n`-th interview (chosen by the parent)."""
     return f"interview-{hazard_code}-{n}"

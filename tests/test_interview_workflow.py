@@ -23,6 +23,7 @@ from models.interview import (
     InterviewOutcome,
     InterviewOutcomeKind,
     InterviewProjection,
+    InterviewReceipt,
     InterviewStart,
     InterviewState,
     InterviewStatus,
@@ -71,9 +72,9 @@ class StandIns:
         self.deadline_requests: list[DeadlineRequest] = []
 
     @activity.defn(name="project_interview")
-    async def project_interview(self, item: InterviewProjection) -> bool:
+    async def project_interview(self, item: InterviewProjection) -> InterviewReceipt:
         self.items.append(item)
-        return True
+        return InterviewReceipt.of(item, True)
 
     # Stands in for the calendar activity (activities/calendar.py, "compute_deadline"): calendar days, not
     # working days, so the test does not depend on the holiday schedule.

@@ -47,9 +47,11 @@ async def test_replay_over_several_processes_gives_the_same_answers() -> None:
         HazardReplayJob(name, WorkflowRuns(entry["workflow_id"], ((HISTORIES / name).read_text(encoding="utf-8"),)))
         for name, entry in FINGERPRINTS.items()
     ]
-    # A changed history too: its failure must come back from its process, under its own name.
-    broken = jobs[0].hazard.histories[0].replace("project_transition", "project_something_else", 1)
-    jobs.append(HazardReplayJob("broken", WorkflowRuns(jobs[0].hazard.workflow_id, (broken,))))
+    # A changed history too (an activity renamed in one recorded before local activities): its failure must
+    # come back from its process, under its own name.
+    source = next(j for j in jobs if '"project_transition"' in j.hazard.histories[0])
+    broken = source.hazard.histories[0].replace('"project_transition"', '"project_something_else"', 1)
+    jobs.append(HazardReplayJob("broken", WorkflowRuns(source.hazard.workflow_id, (broken,))))
     pooled = await asyncio.to_thread(replay_jobs, jobs, workers=2)
     assert pooled.workers == 2
     assert [(r.hazard_code, r.ok) for r in pooled.results] == [(j.hazard_code, j.hazard_code != "broken") for j in jobs]

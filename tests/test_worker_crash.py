@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 from sqlmodel import Session, select
-from temporalio.api.enums.v1 import PendingActivityState
+from temporalio.api.enums.v1 import PendingActivityState, PendingWorkflowTaskState
 from temporalio.client import WorkflowUpdateStage
 from temporalio.testing import WorkflowEnvironment
 
@@ -62,16 +62,19 @@ def read_model(tmp_path: Path) -> Iterator[Path]:
     yield database
 
 
-async def wait_for_started_activity(handle, seconds: float = 20) -> None:  # type: ignore[no-untyped-def]
+async def wait_for_projection_in_flight(handle, seconds: float = 30) -> None:  # type: ignore[no-untyped-def]
+    """Until the worker is inside the projection: a started activity, or (local activities) a started
+    workflow task after the update was accepted."""
     import asyncio
 
     for _ in range(int(seconds * 10)):
-        description = await handle.describe()
-        pending = description.raw_description.pending_activities
-        if any(p.state == PendingActivityState.PENDING_ACTIVITY_STATE_STARTED for p in pending):
+        description = (await handle.describe()).raw_description
+        if any(p.state == PendingActivityState.PENDING_ACTIVITY_STATE_STARTED for p in description.pending_activities):
+            return
+        if description.pending_workflow_task.state == PendingWorkflowTaskState.PENDING_WORKFLOW_TASK_STATE_STARTED:
             return
         await asyncio.sleep(0.1)
-    raise AssertionError("the projection activity never started")
+    raise AssertionError("the projection never started")
 
 
 async def test_worker_killed_mid_transition_loses_and_doubles_nothing(
@@ -100,7 +103,7 @@ async def test_worker_killed_mid_transition_loses_and_doubles_nothing(
             Command(actor=f.CITY_SUPERVISOR, body=ReviewPlanBody(decision="approve")),
             wait_for_stage=WorkflowUpdateStage.ACCEPTED,
         )
-        await wait_for_started_activity(handle)
+        await wait_for_projection_in_flight(handle)
         first.kill_9()
         blocker.execute("ROLLBACK")
         blocker.close()

@@ -10,8 +10,8 @@ from temporalio.exceptions import ApplicationError
 from temporalio.worker import Worker
 
 from activities.calendar import CalendarActivities
-from models.hazard import ProjectionItem
-from models.interview import InterviewProjection
+from models.hazard import ProjectionItem, ProjectionReceipt
+from models.interview import InterviewProjection, InterviewReceipt
 from workflows.hazard import HazardWorkflow
 from workflows.interview import InterviewWorkflow
 
@@ -24,14 +24,14 @@ class RecordingProjection:
         self.interview_items: list[InterviewProjection] = []
 
     @activity.defn(name="project_transition")
-    async def project_transition(self, item: ProjectionItem) -> bool:
+    async def project_transition(self, item: ProjectionItem) -> ProjectionReceipt:
         self.items.append(item)
-        return True
+        return ProjectionReceipt.of(item, True)
 
     @activity.defn(name="project_interview")
-    async def project_interview(self, item: InterviewProjection) -> bool:
+    async def project_interview(self, item: InterviewProjection) -> InterviewReceipt:
         self.interview_items.append(item)
-        return True
+        return InterviewReceipt.of(item, True)
 
     def actions(self, code: str) -> list[str]:
         return [i.transition.action.value for i in self.items if i.state.code == code]

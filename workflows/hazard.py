@@ -10,11 +10,10 @@ returns, so the caller reads its own write.
 
 import asyncio
 import contextlib
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from temporalio import workflow
-from temporalio.common import RetryPolicy
 from temporalio.exceptions import ApplicationError, WorkflowAlreadyStartedError
 
 with workflow.unsafe.imports_passed_through():
@@ -43,11 +42,7 @@ with workflow.unsafe.imports_passed_through():
     from models.enums import Action, ExtensionDecision
     from models.hazard import HazardStart, HazardState, ProjectionItem
     from models.interview import RUNG_RAISING_OUTCOMES, InterviewOutcome, InterviewStart
-
-ACTIVITY_TIMEOUT = timedelta(seconds=10)
-PROJECTION_TIMEOUT = ACTIVITY_TIMEOUT
-ACTIVITY_RETRY = RetryPolicy(initial_interval=timedelta(seconds=1), maximum_interval=timedelta(seconds=30))
-
+    from workflows import calls
 
 def refusal_error(refusal: Refusal) -> ApplicationError:
     """An ApplicationError the API maps to an HTTP status by its `type`, never by its message."""
@@ -295,18 +290,11 @@ class HazardWorkflow:
         """Project queued transitions in sequence order; one at a time, so the read model never goes back."""
         async with self._projecting:
             while self._outbox:
-                await workflow.execute_activity(
-                    "project_transition",
-                    self._outbox[0],
-                    start_to_close_timeout=PROJECTION_TIMEOUT,
-                    retry_policy=ACTIVITY_RETRY,
-                )
+                await calls.call("project_transition", self._outbox[0])
                 self._outbox.pop(0)
 
     async def _calendar(self, activity: str, request: Any, result_type: type) -> Any:
-        return await workflow.execute_activity(
-            activity, request, result_type=result_type, start_to_close_timeout=ACTIVITY_TIMEOUT, retry_policy=ACTIVITY_RETRY
-        )
+        return await calls.call(activity, request, result_type)
 
     # --- the deadline clock --------------------------------------------------------------------------
 

@@ -11,7 +11,6 @@ from datetime import timedelta
 from typing import Any
 
 from temporalio import workflow
-from temporalio.common import RetryPolicy
 
 with workflow.unsafe.imports_passed_through():
     from domain import interviews as rules
@@ -30,10 +29,9 @@ with workflow.unsafe.imports_passed_through():
         ScheduleBody,
         SubmitMaterialsBody,
     )
+    from workflows import calls
     from workflows.hazard import refusal_error
 
-ACTIVITY_TIMEOUT = timedelta(seconds=10)
-ACTIVITY_RETRY = RetryPolicy(initial_interval=timedelta(seconds=1), maximum_interval=timedelta(seconds=30))
 OUTCOME_SIGNAL = "interview_outcome"
 
 
@@ -84,13 +82,7 @@ class InterviewWorkflow:
     async def record(self, command: Command[RecordBody]) -> InterviewState:
         reply_due = None
         if command.body.attended:
-            reply_due = await workflow.execute_activity(
-                "compute_deadline",
-                rules.reply_deadline_request(self._state, workflow.now()),
-                result_type=Deadline,
-                start_to_close_timeout=ACTIVITY_TIMEOUT,
-                retry_policy=ACTIVITY_RETRY,
-            )
+            reply_due = await calls.call("compute_deadline", rules.reply_deadline_request(self._state, workflow.now()), Deadline)
         return await self._act(InterviewAction.RECORD, command, reply_due)
 
     @record.validator
@@ -148,12 +140,7 @@ class InterviewWorkflow:
         """Project queued steps in sequence order; one at a time, so the read model never goes back."""
         async with self._projecting:
             while self._outbox:
-                await workflow.execute_activity(
-                    "project_interview",
-                    self._outbox[0],
-                    start_to_close_timeout=ACTIVITY_TIMEOUT,
-                    retry_policy=ACTIVITY_RETRY,
-                )
+                await calls.call("project_interview", self._outbox[0])
                 self._outbox.pop(0)
 
     async def _wait_for_change_or_deadline(self) -> None:

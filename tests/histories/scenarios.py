@@ -6,9 +6,11 @@ what they produce; `tests/test_replay_histories.py` replays it and runs them aga
 """
 
 import asyncio
+import json
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from temporalio.api.enums.v1 import EventType
 from temporalio.api.history.v1 import HistoryEvent
@@ -194,7 +196,7 @@ async def interview_no_show(env: WorkflowEnvironment, task_queue: str, code: str
 
 
 async def continue_as_new(env: WorkflowEnvironment, task_queue: str, code: str) -> None:
-    await _start(env, task_queue, code, continue_as_new_after_events=150)
+    await _start(env, task_queue, code, continue_as_new_after_events=100)
     latest = env.client.get_workflow_handle(workflow_id_for(code))  # follows the newest run
     await latest.execute_update(W.assess, assess_major())
     today = await _today(env)
@@ -269,7 +271,9 @@ def _command(event: HistoryEvent) -> str | None:
     if kind == _E.EVENT_TYPE_SIGNAL_EXTERNAL_WORKFLOW_EXECUTION_INITIATED:
         return f"SignalExternalWorkflow {event.signal_external_workflow_execution_initiated_event_attributes.signal_name}"
     if kind == _E.EVENT_TYPE_MARKER_RECORDED:
-        return f"RecordMarker {event.marker_recorded_event_attributes.marker_name}"
+        marker = event.marker_recorded_event_attributes
+        named = _marker_detail(marker.details, "patch-data", "id") or _marker_detail(marker.details, "data", "activity_type")
+        return f"RecordMarker {marker.marker_name}" + (f" {named}" if named else "")
     return _SIMPLE_COMMANDS.get(kind)
 
 
@@ -292,18 +296,34 @@ def command_sequence(history: WorkflowHistory) -> list[str]:
     return [c for c in map(_command, history.events) if c is not None]
 
 
+def _marker_detail(details: Any, key: str, field: str) -> str | None:
+    """A field of a marker's JSON detail: a patch marker's id, a local activity marker's activity type."""
+    if key not in details or not details[key].payloads:
+        return None
+    try:
+        value = json.loads(details[key].payloads[0].data).get(field)
+    except (ValueError, AttributeError):
+        return None
+    return str(value) if value else None
+
+
+def patches(commands: list[str]) -> set[str]:
+    """The patch ids a command sequence records (`workflow.patched(...)`)."""
+    prefix = f"RecordMarker {PATCH_MARKER} "
+    return {c.removeprefix(prefix) for c in commands if c.startswith(prefix)}
+
+
 def has_patch_marker(history: WorkflowHistory) -> bool:
-    return any(
-        e.event_type == _E.EVENT_TYPE_MARKER_RECORDED and e.marker_recorded_event_attributes.marker_name == PATCH_MARKER
-        for e in history.events
-    )
+    return bool(patches(command_sequence(history)))
 
 
 def fingerprint_problem(scenario: str, committed: dict[str, list[str]], fresh: dict[str, WorkflowHistory]) -> str | None:
-    """None when today's run of the scenario issues the committed commands, or differs behind a patch marker;
-    else what to do about it."""
+    """None when today's run of the scenario issues the committed commands, or differs behind a patch marker
+    the committed histories do not have yet (a patch already recorded does not excuse a new change); else what
+    to do about it."""
     now = {name: command_sequence(history) for name, history in fresh.items()}
-    if now == committed or any(has_patch_marker(h) for h in fresh.values()):
+    known: set[str] = set().union(*map(patches, committed.values()))
+    if now == committed or any(patches(commands) - known for commands in now.values()):
         return None
     changed = sorted(n for n in set(now) | set(committed) if now.get(n) != committed.get(n))
     return (
