@@ -418,7 +418,7 @@ async def bench_timers(s: Stack, n: int, min_lead: float = 20.0) -> dict[str, fl
     from tests import factories
 
     profile = PolicyRegistry(BENCH_POLICIES).latest("bench")
-    lead = timedelta(seconds=max(min_lead, n / 10))  # time to start and assess them all before the deadline
+    lead = timedelta(seconds=max(min_lead, n / 4))  # time to start and assess them all before the deadline
     at = (datetime.now().astimezone() + lead).replace(microsecond=0)
     engine = make_engine(s.settings.sqlalchemy_url)
     calendar, log = ShortCalendar(at), TimerLog(engine)

@@ -15,7 +15,10 @@ MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
     if make_url(url).get_backend_name() == "sqlite":
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 5}, **kwargs)
+        # A connection to a WAL file is cheap, and each request of the API's thread pool (40 threads) may hold
+        # one while it waits for the workflow: a pool smaller than that queues requests behind each other.
+        pool = {"pool_size": 20, "max_overflow": 60} if make_url(url).database not in (None, "", ":memory:") else {}
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 5}, **{**pool, **kwargs})
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
     return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20, **kwargs)
