@@ -3,7 +3,7 @@
 from sqlalchemy import Engine
 from temporalio import activity
 
-from core.db import session_scope
+from core.db import write_scope
 from core.logging import get_logger
 from models.interview import InterviewProjection, InterviewReceipt
 from store import interviews
@@ -28,7 +28,7 @@ class InterviewActivities:
             seq=item.seq,
             action=item.action.value,
         )
-        with session_scope(self._engine) as session:
+        with write_scope(self._engine) as session:
             written = interviews.project_interview(session=session, item=item)
         bound.info("interview step projected" if written else "interview step already projected")
         return InterviewReceipt.of(item, written)

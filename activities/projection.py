@@ -3,7 +3,7 @@
 from sqlalchemy import Engine
 from temporalio import activity
 
-from core.db import session_scope
+from core.db import write_scope
 from core.logging import get_logger
 from models.hazard import ProjectionItem, ProjectionReceipt
 from store import projection
@@ -27,7 +27,7 @@ class ProjectionActivities:
             seq=item.transition.seq,
             action=item.transition.action.value,
         )
-        with session_scope(self._engine) as session:
+        with write_scope(self._engine) as session:
             written = projection.project_transition(session=session, item=item)
         bound.info("transition projected" if written else "transition already projected")
         return ProjectionReceipt.of(item, written)

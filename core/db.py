@@ -1,5 +1,6 @@
 """Database engine and sessions for the read model (SQLite embedded, PostgreSQL in production)."""
 
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -42,6 +43,23 @@ def migrate(url: str) -> None:
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
     config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
     command.upgrade(config, "head")
+
+
+_SQLITE_WRITER = threading.Lock()
+
+
+@contextmanager
+def write_scope(engine: Engine) -> Iterator[Session]:
+    """`session_scope` for a read-then-write transaction. SQLite has one writer: the writers of this process
+    take turns on a lock instead of meeting in SQLite's busy handler (which sleeps in steps of up to 100 ms) or
+    failing with a stale snapshot (a WAL read upgraded to a write after another commit), which the activity
+    would retry a second later. PostgreSQL needs no such turn."""
+    if engine.dialect.name != "sqlite":
+        with session_scope(engine) as session:
+            yield session
+        return
+    with _SQLITE_WRITER, session_scope(engine) as session:
+        yield session
 
 
 @contextmanager
