@@ -25,7 +25,12 @@ WORKFLOWS = [HazardWorkflow, InterviewWorkflow]
 
 
 def build_worker(
-    client: Client, engine: Engine, task_queue: str, executor: ThreadPoolExecutor, max_cached_workflows: int = 1000
+    client: Client,
+    engine: Engine,
+    task_queue: str,
+    executor: ThreadPoolExecutor,
+    max_cached_workflows: int = 1000,
+    max_concurrent_workflow_tasks: int = 20,
 ) -> Worker:
     projection = ProjectionActivities(engine)
     calendar = CalendarActivities(engine)
@@ -45,6 +50,8 @@ def build_worker(
         ],
         activity_executor=executor,
         max_cached_workflows=max_cached_workflows,
+        max_concurrent_workflow_tasks=max_concurrent_workflow_tasks,
+        max_concurrent_local_activities=max_concurrent_workflow_tasks,
     )
 
 
@@ -58,7 +65,8 @@ async def serve(settings: Settings) -> None:
         loop.add_signal_handler(sig, stop.set)
     with ThreadPoolExecutor(max_workers=16) as executor:
         worker = build_worker(
-            client, engine, settings.temporal_task_queue, executor, settings.worker_max_cached_workflows
+            client, engine, settings.temporal_task_queue, executor, settings.worker_max_cached_workflows,
+            settings.worker_max_concurrent_workflow_tasks,
         )
         log.info("worker started", task_queue=settings.temporal_task_queue, temporal=settings.temporal_target)
         async with worker:

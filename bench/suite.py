@@ -45,6 +45,7 @@ from api.main import prepare_database  # noqa: E402
 from bench.ui_pages import DEFAULT_POSTGRES, drop_schema, page_times, postgres_schema  # noqa: E402
 from core.db import make_engine, migrate  # noqa: E402
 from core.histories import hazard_histories  # noqa: E402
+from core.logging import configure_logging  # noqa: E402
 from core.policies import PolicyRegistry  # noqa: E402
 from core.replay import HazardReplayJob, WorkflowRuns, replay_jobs  # noqa: E402
 from core.settings import Settings  # noqa: E402
@@ -426,6 +427,8 @@ async def bench_timers(s: Stack, n: int, min_lead: float = 20.0) -> dict[str, fl
     with ThreadPoolExecutor(max_workers=16) as executor:
         worker = Worker(
             s.client, task_queue=queue, workflows=WORKFLOWS, activity_executor=executor, max_cached_workflows=n + 100,
+            max_concurrent_workflow_tasks=s.settings.worker_max_concurrent_workflow_tasks,
+            max_concurrent_local_activities=s.settings.worker_max_concurrent_workflow_tasks,
             activities=[log.project_transition, log.project_interview, calendar.plan_clock, calendar.plan_ladder,
                         calendar.compute_deadline, calendar.count_working_days, calendar.shift_deadline],
         )
@@ -633,6 +636,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--write", action="store_true", help="put the tables in bench/RESULTS.md")
     args = parser.parse_args(argv)
     only = tuple(b for b in args.only.split(",") if b)
+    configure_logging("WARNING", json=False)  # the timer bench's in-process projection logs like the worker
     sizes = {name: getattr(args, name) for name in defaults}
     results = asyncio.run(run_all(sizes, args.runs, only, args.workers, args.cache))
     command = (".venv/bin/python bench/suite.py " + " ".join(f"--{n} {sizes[n]}" for n in only)

@@ -49,6 +49,10 @@ class Settings(BaseSettings):
     log_level: str = "INFO"
     log_json: bool = True
     worker_max_cached_workflows: int = Field(default=1000, ge=0)
+    # Workflow tasks a worker runs at once. Each may wait on the read model's single SQLite writer inside its
+    # projection; more in flight than the writer can serve within the 10 s task timeout makes tasks time out
+    # and run again (bench/RESULTS.md, timer precision).
+    worker_max_concurrent_workflow_tasks: int = Field(default=20, ge=2)
     policy: str = "default"  # the profile new hazards pin (its newest version)
     policies_dir: Path | None = None  # policy profiles (*.toml); default: the repository's policies/ folder
 

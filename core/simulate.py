@@ -79,6 +79,7 @@ BENCH_POLICIES_DIR = DEFAULT_POLICIES_DIR.parent / "bench" / "policies"
 DEFAULT_MONTHLY = (0.6, 0.7, 1.2, 1.2, 1.1, 1.0, 0.9, 0.9, 1.1, 1.2, 1.1, 1.0)
 S = HazardStatus
 STUCK_SECONDS = 10.0
+UPDATE_TIMEOUT = timedelta(seconds=60)  # the test server now and then never answers an Update: count it lost
 RELEASED_LOCKS = [0]
 
 PROVINCE = JurisdictionRef(code="370000", name="山东省", level=JurisdictionLevel.PROVINCE)
@@ -428,7 +429,7 @@ async def _sleep(env: WorkflowEnvironment, duration: timedelta) -> None:
 async def _act(client: Client, step: Step, refused: Counter[str]) -> None:
     wid, update, command, label = step
     try:
-        await client.get_workflow_handle(wid).execute_update(update, command)
+        await client.get_workflow_handle(wid).execute_update(update, command, rpc_timeout=UPDATE_TIMEOUT)
     except WorkflowUpdateFailedError:
         refused[label] += 1
     except (RPCError, WorkflowUpdateRPCTimeoutOrCancelledError) as error:  # an overloaded test server loses Updates

@@ -1,6 +1,9 @@
 """The read model on SQLite and on PostgreSQL (every test runs on both): projection, codes, queries."""
 
+import contextlib
 import threading
+import time
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import Engine
@@ -146,3 +149,48 @@ def test_a_transition_cannot_be_recorded_before_the_one_it_follows(engine: Engin
     with pytest.raises(RuntimeError, match="missing"):
         project(engine, second)  # the activity fails and is retried once seq 1 is there
     assert project(engine, first) and project(engine, second)
+
+
+def test_projections_from_many_threads_all_land_and_sqlite_writers_take_turns(engine: Engine) -> None:
+    """Sixteen threads projecting at once (a worker's activity threads): every transition lands once; on SQLite
+    no two of this process's write transactions overlap (they queue on a lock, not on SQLite's busy handler)."""
+    from core import db
+
+    inside, most = [0], [0]
+    guard = threading.Lock()
+    real_scope = db.session_scope
+
+    @contextlib.contextmanager
+    def counting_scope(bound: Engine) -> Iterator[Session]:
+        with real_scope(bound) as session:
+            with guard:
+                inside[0] += 1
+                most[0] = max(most[0], inside[0])
+            try:
+                time.sleep(0.005)  # long enough for an unguarded writer to overlap
+                yield session
+            finally:
+                with guard:
+                    inside[0] -= 1
+
+    codes = [f"HZ-371702-2026-{900 + n:06d}" for n in range(16)]
+
+    def write(code: str) -> None:
+        with db.write_scope(engine) as session:
+            projection.project_transition(session=session, item=reported(code))
+
+    original = db.session_scope
+    db.session_scope = counting_scope  # type: ignore[assignment]
+    try:
+        threads = [threading.Thread(target=write, args=(code,)) for code in codes]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    finally:
+        db.session_scope = original  # type: ignore[assignment]
+    assert all(audit_count(engine, code) == 1 for code in codes)
+    if engine.dialect.name == "sqlite":
+        assert most[0] == 1
+    else:
+        assert most[0] > 1  # PostgreSQL takes concurrent writers as they come
