@@ -159,20 +159,30 @@ def _activity_entry(event: HistoryEvent) -> dict[str, Any] | None:
     return None
 
 
-def _local_activity_entry(event: HistoryEvent) -> dict[str, Any] | None:
-    """A projection run as a local activity: its marker keeps the receipt it returned (not its input)."""
+def completed_local_activity(event: HistoryEvent) -> tuple[str, Any] | None:
+    """A local activity's marker holding its result: (the activity type, the result payload); else None."""
+    if event.event_type != _E.EVENT_TYPE_MARKER_RECORDED:
+        return None
     marker = event.marker_recorded_event_attributes
     if marker.marker_name != LOCAL_ACTIVITY_MARKER or "data" not in marker.details or "result" not in marker.details:
         return None
     about = _decode(marker.details["data"].payloads)
     activity_type = about.get("activity_type") if isinstance(about, dict) else None
     result = marker.details["result"].payloads
-    if activity_type == "project_transition" and result:
-        receipt = pydantic_data_converter.payload_converter.from_payload(result[0], ProjectionReceipt)
+    return (activity_type, result[0]) if isinstance(activity_type, str) and result else None
+
+
+def _local_activity_entry(event: HistoryEvent) -> dict[str, Any] | None:
+    """A projection run as a local activity: its marker keeps the receipt it returned (not its input)."""
+    completed = completed_local_activity(event)
+    if completed is None:
+        return None
+    activity_type, result = completed
+    if activity_type == "project_transition":
+        receipt = pydantic_data_converter.payload_converter.from_payload(result, ProjectionReceipt)
         return _transition_entry(receipt.transition, receipt.document_sha256)
-    if activity_type == "project_interview" and result:
-        step = pydantic_data_converter.payload_converter.from_payload(result[0], InterviewReceipt)
-        return _interview_entry(step)
+    if activity_type == "project_interview":
+        return _interview_entry(pydantic_data_converter.payload_converter.from_payload(result, InterviewReceipt))
     return None
 
 

@@ -6,7 +6,6 @@ state right after its step. The read model holds the state of the highest step p
 the replayed state with the same `seq`, and must not be behind what the history shows projected.
 """
 
-import json
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -23,9 +22,10 @@ from temporalio.worker import (
     WorkflowOutboundInterceptor,
 )
 
+from core.histories import completed_local_activity
+
 PROJECTIONS = frozenset({"project_transition", "project_interview"})
 CAPTURE = "duban_capture_projection"
-LOCAL_ACTIVITY_MARKER_DATA = "data"  # a local activity marker's detail naming the activity
 FIRST_FIELDS = ("status", "seq")  # shown first when states differ
 
 
@@ -80,19 +80,9 @@ def completed_projections(history: WorkflowHistory) -> int:
                 scheduled.add(event.event_id)
         elif event.event_type == EventType.EVENT_TYPE_ACTIVITY_TASK_COMPLETED:
             completed += event.activity_task_completed_event_attributes.scheduled_event_id in scheduled
-        elif event.event_type == EventType.EVENT_TYPE_MARKER_RECORDED:
-            completed += _completed_local_projection(event.marker_recorded_event_attributes.details)
+        elif (local := completed_local_activity(event)) is not None:
+            completed += local[0] in PROJECTIONS
     return completed
-
-
-def _completed_local_projection(details: Any) -> bool:
-    if LOCAL_ACTIVITY_MARKER_DATA not in details or "result" not in details or not details[LOCAL_ACTIVITY_MARKER_DATA].payloads:
-        return False
-    try:
-        data = json.loads(details[LOCAL_ACTIVITY_MARKER_DATA].payloads[0].data)
-    except ValueError:
-        return False
-    return isinstance(data, dict) and data.get("activity_type") in PROJECTIONS
 
 
 @dataclass

@@ -59,10 +59,12 @@ from models.hazard import (
     HazardState,
     JurisdictionRef,
     ProjectionItem,
+    ProjectionReceipt,
     workflow_id_for,
 )
 from models.interview import (
     InterviewProjection,
+    InterviewReceipt,
     InterviewState,
     InterviewStatus,
     RecordBody,
@@ -183,11 +185,11 @@ class LastStateProjection:
         self.completed_at: dict[str, datetime] = {}  # last transition into acceptance_requested
 
     @activity.defn(name="project_transition")
-    async def project_transition(self, item: ProjectionItem) -> bool:
+    async def project_transition(self, item: ProjectionItem) -> ProjectionReceipt:
         code = item.state.code
         last = self.hazards.get(code)
         if last is not None and last.seq >= item.transition.seq:
-            return True
+            return ProjectionReceipt.of(item, False)
         self.hazards[code] = item.state
         t = item.transition
         self.steps[t.action.value] += 1
@@ -195,14 +197,12 @@ class LastStateProjection:
             self.steps[f"missed:{t.reason.removesuffix('_deadline')}"] += 1
         if t.to_status == S.ACCEPTANCE_REQUESTED and t.from_status != S.ACCEPTANCE_REQUESTED:
             self.completed_at[code] = t.at
-        return True
+        return ProjectionReceipt.of(item, True)
 
     @activity.defn(name="project_interview")
-    async def project_interview(self, item: InterviewProjection) -> bool:
-        last = self.interviews.get(item.state.workflow_id)
-        if last is None or item.seq >= 0:
-            self.interviews[item.state.workflow_id] = item.state
-        return True
+    async def project_interview(self, item: InterviewProjection) -> InterviewReceipt:
+        self.interviews[item.state.workflow_id] = item.state  # an interview projects its steps in order
+        return InterviewReceipt.of(item, True)
 
 
 # --- the actors -------------------------------------------------------------------------------------------
