@@ -89,11 +89,16 @@ def add_simulate_command(commands: "argparse._SubParsersAction[argparse.Argument
     sim.add_argument("--concurrency", type=int, default=32, help="Updates in flight at once within a simulated day (per server)")
     sim.add_argument("--shards", type=int, default=1,
                      help="time-skipping servers run side by side, the hazards dealt over them (same figures, less time)")
+    sim.add_argument("--processes", type=int, default=os.cpu_count() or 1,
+                     help="Python processes running the servers' workflow code (default: one per core, at most one per server)")
 
 
 def simulate_command(args: argparse.Namespace) -> int:
     from core.simulate import Model, resolve_policy, run
 
+    if args.shards < 1 or args.processes < 1 or args.concurrency < 1:
+        print("duban: --shards, --processes and --concurrency need a whole number of 1 or more", file=sys.stderr)
+        return 2
     monthly = tuple(float(w) for w in args.monthly.split(","))
     if len(monthly) != 12:
         print("duban: --monthly needs 12 weights", file=sys.stderr)
@@ -108,7 +113,8 @@ def simulate_command(args: argparse.Namespace) -> int:
         extension=args.extension, failed_verification=args.failed_verification, no_show=args.no_show,
         late_government=args.late_government, monthly=monthly,
     )
-    results = asyncio.run(run(model, policies, concurrency=args.concurrency, shards=args.shards))
+    results = asyncio.run(run(model, policies, concurrency=args.concurrency, shards=args.shards,
+                              processes=args.processes))
     if args.json:
         args.json.write_text(json.dumps([{"policy": m.policy, "seconds": m.seconds, **m.figures()} for m in results],
                                         ensure_ascii=False, indent=2), encoding="utf-8")

@@ -12,13 +12,14 @@ figures; two profiles on the same seed give a side-by-side comparison.
 
 import asyncio
 import contextlib
+import multiprocessing
 import os
 import random
 import sys
 import time
 from collections import Counter
 from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -480,14 +481,27 @@ async def simulate(
     progress: Callable[[str], None] | None = None,
     concurrency: int = 32,
     shards: int = 1,
+    processes: int = 1,
 ) -> Metrics:
     """Run the model's year with `policy`; the year's metrics. The hazards are dealt by number over `shards`
-    fresh time-skipping servers run side by side (hazards do not interact, so the figures do not depend on it)."""
+    fresh time-skipping servers run side by side (hazards do not interact, so the figures do not depend on it),
+    and the servers over `processes` Python processes: one process runs the workflow code of its servers on
+    one core. Progress from other processes goes to standard output."""
     began = time.monotonic()
     say = progress or (lambda _line: None)
     schedule = plans(model)
     parts = [Shard(k, [p for p in schedule if p.index % shards == k]) for k in range(shards)]
-    await asyncio.gather(*(_run_shard(model, policy, part, shards, say, concurrency, began) for part in parts))
+    groups = [parts[k::processes] for k in range(min(processes, shards))]
+    if len(groups) <= 1:
+        await _run_shards(model, policy, parts, shards, say, concurrency, began)
+    else:
+        loop = asyncio.get_running_loop()
+        with ProcessPoolExecutor(len(groups), mp_context=multiprocessing.get_context("spawn")) as pool:
+            done = await asyncio.gather(*(
+                loop.run_in_executor(pool, _shards_in_process, model, policy, group, shards, progress is not None, concurrency, began)
+                for group in groups
+            ))
+        parts = [part for group in done for part in group]
     projection = LastStateProjection()
     refused: Counter[str] = Counter()
     for part in parts:
@@ -499,6 +513,21 @@ async def simulate(
     result = metrics_of(policy.key, projection, CalendarActivities(None).calendar(), sum(p.actions for p in parts), refused)
     result.seconds = round(time.monotonic() - began, 1)
     return result
+
+
+def _shards_in_process(
+    model: Model, policy: PolicyProfile, parts: list[Shard], shards: int, verbose: bool, concurrency: int, began: float
+) -> list[Shard]:
+    """In a process of its own: run `parts` and hand them back with what they projected."""
+    say: Callable[[str], None] = (lambda line: print(line, flush=True)) if verbose else (lambda _line: None)
+    asyncio.run(_run_shards(model, policy, parts, shards, say, concurrency, began))
+    return parts
+
+
+async def _run_shards(
+    model: Model, policy: PolicyProfile, parts: list[Shard], shards: int, say: Callable[[str], None], concurrency: int, began: float
+) -> None:
+    await asyncio.gather(*(_run_shard(model, policy, part, shards, say, concurrency, began) for part in parts))
 
 
 async def _run_shard(
@@ -617,13 +646,14 @@ def table(results: Sequence[Metrics]) -> str:
 
 
 async def run(
-    model: Model, policies: Sequence[PolicyProfile], out: TextIO = sys.stdout, concurrency: int = 32, shards: int = 1
+    model: Model, policies: Sequence[PolicyProfile], out: TextIO = sys.stdout, concurrency: int = 32, shards: int = 1,
+    processes: int = 1,
 ) -> list[Metrics]:
     results = []
     for policy in policies:
-        print(f"simulating {model.hazards} hazards of {model.year} with {policy.key} (seed {model.seed}, {shards} server(s))",
-              file=out, flush=True)
+        print(f"simulating {model.hazards} hazards of {model.year} with {policy.key} (seed {model.seed}, "
+              f"{shards} server(s), {min(processes, shards)} process(es))", file=out, flush=True)
         say = lambda line: print(line, file=out, flush=True)  # noqa: E731
-        results.append(await simulate(model, policy, progress=say, concurrency=concurrency, shards=shards))
+        results.append(await simulate(model, policy, progress=say, concurrency=concurrency, shards=shards, processes=processes))
     print(table(results), file=out, flush=True)
     return results

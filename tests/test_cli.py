@@ -74,3 +74,9 @@ def test_the_audit_cli_signs_a_checkpoint_and_verify_fails_once_a_row_is_edited(
     engine.dispose()
     assert main(["audit", "verify", "--hazard", "HZ-A"]) == 1
     assert main(["audit", "verify"]) == 1
+
+
+def test_simulate_refuses_a_size_below_one_before_starting_anything(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["simulate", "--hazards", "10", "--shards", "0"]) == 2
+    assert main(["simulate", "--hazards", "10", "--processes", "0"]) == 2
+    assert "need a whole number of 1 or more" in capsys.readouterr().err

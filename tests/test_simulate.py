@@ -26,7 +26,7 @@ MODEL = Model(seed=7, hazards=16, major=0.3, late=0.5, no_show=0.5, late_governm
 async def test_same_seed_same_figures_and_a_stricter_ladder_climbs_sooner() -> None:
     default = resolve_policy("default")
     first = await simulate(MODEL, default)
-    again = await simulate(MODEL, default, shards=2)  # dealt over two servers side by side: the same year
+    again = await simulate(MODEL, default, shards=2, processes=2)  # two servers in two processes: the same year
     assert first.figures() == again.figures()
     assert first.found == MODEL.hazards and first.rectified > 0 and first.reminders > 0
     assert sum(first.rungs.values()) > 0 and first.government_missed > 0
