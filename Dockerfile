@@ -17,6 +17,7 @@ RUN python -c "import tomllib; print('\n'.join(tomllib.load(open('pyproject.toml
 
 COPY . .
 RUN pip install --no-deps . \
+    && python -m compileall -q workflows \
     && useradd --system --uid 10001 --user-group --home-dir /app --no-create-home duban \
     && mkdir -p /app/data \
     && chown duban:duban /app/data

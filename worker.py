@@ -14,6 +14,7 @@ from temporalio.worker import Worker
 from activities.calendar import CalendarActivities
 from activities.interviews import InterviewActivities
 from activities.projection import ProjectionActivities
+from core.bytecode import compile_workflows
 from core.db import make_engine
 from core.logging import configure_logging, get_logger
 from core.settings import Settings, get_settings
@@ -32,6 +33,7 @@ def build_worker(
     max_cached_workflows: int = 1000,
     max_concurrent_workflow_tasks: int = 20,
 ) -> Worker:
+    compile_workflows()
     projection = ProjectionActivities(engine)
     calendar = CalendarActivities(engine)
     interview_projection = InterviewActivities(engine)

@@ -34,6 +34,7 @@ from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
 from activities.calendar import CalendarActivities
+from core.bytecode import compile_workflows
 from core.policies import DEFAULT_POLICIES_DIR, PolicyRegistry
 from core.temporal import time_skipping_server_binary
 from domain import clocks, interviews
@@ -489,6 +490,7 @@ async def simulate(
     one core. Progress from other processes goes to standard output."""
     began = time.monotonic()
     say = progress or (lambda _line: None)
+    compile_workflows()
     schedule = plans(model)
     parts = [Shard(k, [p for p in schedule if p.index % shards == k]) for k in range(shards)]
     groups = [parts[k::processes] for k in range(min(processes, shards))]
