@@ -90,6 +90,7 @@ UPDATE_TIMEOUT = timedelta(seconds=60)  # the test server now and then never ans
 # completion, "invalid history builder state for action", and never sends the task again; the real server takes
 # it). So before acting, the clock is taken past every timer due within TIMER_GUARD of the morning.
 TIMER_GUARD = timedelta(minutes=10)
+YEAR_END_SETTLE = timedelta(minutes=1)  # the run ends this long after 24:00 on 31 December, the lapses due then done
 TIMER_SLACK = timedelta(seconds=30)  # a timer fires a workflow task's length after the instant it was planned for
 RELEASED_LOCKS = [0]
 
@@ -452,6 +453,14 @@ async def clear_of_timers(env: WorkflowEnvironment, projection: LastStateProject
         await _sleep(env, max(due[-1] + TIMER_SLACK - now, timedelta(seconds=1)))
 
 
+async def _until_projected(projection: LastStateProjection, codes: Sequence[str], limit: float = 60.0) -> None:
+    """Wait until the hazards started this morning have projected their report, so whether one is acted on the
+    day it arrives does not depend on how fast the worker took its first task."""
+    give_up = time.monotonic() + limit
+    while time.monotonic() < give_up and any(code not in projection.hazards for code in codes):
+        await asyncio.sleep(0.01)
+
+
 async def _act(client: Client, step: Step, refused: Counter[str]) -> None:
     wid, update, command, label = step
     try:
@@ -569,24 +578,23 @@ async def _run_shard(
                 while day.year == model.year:
                     await clear_of_timers(env, projection, datetime(day.year, day.month, day.day, 1, 0, tzinfo=UTC))
                     now = await env.get_current_time()
+                    arrivals: list[str] = []
                     while pending and pending[0].arrival <= day:
                         plan = pending.pop(0)
                         start = HazardStart(code=plan.code, facts=_facts(plan, now - timedelta(hours=1)), reporter=INSPECTORS[COUNTIES[plan.county][0].code], policy=policy)
                         await env.client.start_workflow(HazardWorkflow.run, start, id=workflow_id_for(plan.code), task_queue=task_queue)
-                    steps: list[Step] = []
-                    for code, state in list(projection.hazards.items()):
-                        if state.status.terminal:
-                            continue
-                        step = hazard_step(by_code[code], state, day)
-                        if step is not None:
-                            steps.append(step)
-                    for interview in list(projection.interviews.values()):
-                        if interview.status != InterviewStatus.CLOSED:
-                            istep = interview_step(by_code[interview.start.hazard_code], interview, day, now)
-                            if istep is not None:
-                                steps.append(istep)
+                        arrivals.append(plan.code)
+                    await _until_projected(projection, arrivals)
+                    hazard_steps = [step for code, state in list(projection.hazards.items()) if not state.status.terminal
+                                    and (step := hazard_step(by_code[code], state, day)) is not None]
+                    interview_steps = [step for i in list(projection.interviews.values()) if i.status != InterviewStatus.CLOSED
+                                       and (step := interview_step(by_code[i.start.hazard_code], i, day, now)) is not None]
+                    steps = hazard_steps + interview_steps
                     debug(f"{label} {day} acting {len(steps)}")
-                    await asyncio.gather(*(limited(s) for s in steps))
+                    # The hazards first, then the interviews: an interview's outcome is signalled to its hazard, and
+                    # must not race the hazard's own step of the day.
+                    await asyncio.gather(*(limited(s) for s in hazard_steps))
+                    await asyncio.gather(*(limited(s) for s in interview_steps))
                     shard.actions += len(steps)
                     if day.day == 1 or day == date(model.year, 12, 31):
                         open_now = sum(1 for s in projection.hazards.values() if not s.status.terminal)
@@ -594,8 +602,8 @@ async def _run_shard(
                             f"{shard.actions} actions, {time.monotonic() - began:.0f} s ({sleeping:.0f} s waiting on the server's timers)")
                     day += timedelta(days=1)
                     target = datetime(day.year, day.month, day.day, 1, 0, tzinfo=UTC)
-                    if day.year != model.year:  # the year's last timers: up to 24:00 of 31 December in Asia/Shanghai
-                        target -= timedelta(hours=9)
+                    if day.year != model.year:  # the year's last timers: up to 24:00 of 31 December in Asia/Shanghai,
+                        target -= timedelta(hours=9) - YEAR_END_SETTLE  # with what they set off settled
                     slept = time.monotonic()
                     await _sleep(env, target - await env.get_current_time())
                     sleeping += time.monotonic() - slept
