@@ -585,16 +585,19 @@ async def _run_shard(
                         await env.client.start_workflow(HazardWorkflow.run, start, id=workflow_id_for(plan.code), task_queue=task_queue)
                         arrivals.append(plan.code)
                     await _until_projected(projection, arrivals)
+                    # The hazards first, then the interviews: an interview's outcome is signalled to its hazard and
+                    # must not race the hazard's own step of the day, and a hazard closed today cancels its interviews.
                     hazard_steps = [step for code, state in list(projection.hazards.items()) if not state.status.terminal
                                     and (step := hazard_step(by_code[code], state, day)) is not None]
-                    interview_steps = [step for i in list(projection.interviews.values()) if i.status != InterviewStatus.CLOSED
-                                       and (step := interview_step(by_code[i.start.hazard_code], i, day, now)) is not None]
-                    steps = hazard_steps + interview_steps
-                    debug(f"{label} {day} acting {len(steps)}")
-                    # The hazards first, then the interviews: an interview's outcome is signalled to its hazard, and
-                    # must not race the hazard's own step of the day.
                     await asyncio.gather(*(limited(s) for s in hazard_steps))
+                    interview_steps = [
+                        step for i in list(projection.interviews.values())
+                        if i.status != InterviewStatus.CLOSED and not projection.hazards[i.start.hazard_code].status.terminal
+                        and (step := interview_step(by_code[i.start.hazard_code], i, day, now)) is not None
+                    ]
                     await asyncio.gather(*(limited(s) for s in interview_steps))
+                    steps = hazard_steps + interview_steps
+                    debug(f"{label} {day} acted {len(steps)}")
                     shard.actions += len(steps)
                     if day.day == 1 or day == date(model.year, 12, 31):
                         open_now = sum(1 for s in projection.hazards.values() if not s.status.terminal)
