@@ -310,6 +310,20 @@ def interview_step(plan: Plan, interview: InterviewState, today: date, now: date
     return None
 
 
+def todays_hazard_steps(projection: LastStateProjection, by_code: dict[str, Plan], day: date) -> list[Step]:
+    return [step for code, state in list(projection.hazards.items())
+            if not state.status.terminal and (step := hazard_step(by_code[code], state, day)) is not None]
+
+
+def todays_interview_steps(projection: LastStateProjection, by_code: dict[str, Plan], day: date, now: datetime) -> list[Step]:
+    """Leaving out the interviews of hazards closed (today, perhaps): a closed hazard cancels its interviews."""
+    return [
+        step for i in list(projection.interviews.values())
+        if i.status != InterviewStatus.CLOSED and not projection.hazards[i.start.hazard_code].status.terminal
+        and (step := interview_step(by_code[i.start.hazard_code], i, day, now)) is not None
+    ]
+
+
 # --- the run ------------------------------------------------------------------------------------------------
 
 
@@ -587,14 +601,9 @@ async def _run_shard(
                     await _until_projected(projection, arrivals)
                     # The hazards first, then the interviews: an interview's outcome is signalled to its hazard and
                     # must not race the hazard's own step of the day, and a hazard closed today cancels its interviews.
-                    hazard_steps = [step for code, state in list(projection.hazards.items()) if not state.status.terminal
-                                    and (step := hazard_step(by_code[code], state, day)) is not None]
+                    hazard_steps = todays_hazard_steps(projection, by_code, day)
                     await asyncio.gather(*(limited(s) for s in hazard_steps))
-                    interview_steps = [
-                        step for i in list(projection.interviews.values())
-                        if i.status != InterviewStatus.CLOSED and not projection.hazards[i.start.hazard_code].status.terminal
-                        and (step := interview_step(by_code[i.start.hazard_code], i, day, now)) is not None
-                    ]
+                    interview_steps = todays_interview_steps(projection, by_code, day, now)
                     await asyncio.gather(*(limited(s) for s in interview_steps))
                     steps = hazard_steps + interview_steps
                     debug(f"{label} {day} acted {len(steps)}")

@@ -1,6 +1,7 @@
 """`duban simulate` at a tiny size: the same seed gives the same figures; a stricter ladder fires more rungs,
 earlier. Speed is measured in bench/RESULTS.md, never asserted here."""
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 from temporalio.testing import WorkflowEnvironment
@@ -10,15 +11,19 @@ from core.simulate import (
     TIMER_SLACK,
     LastStateProjection,
     Model,
+    Plan,
     clear_of_timers,
     resolve_policy,
     simulate,
+    todays_interview_steps,
 )
 from domain import transitions
 from models.clock import Clock, ClockName, ClockSpec
 from models.enums import HazardStatus
 from models.hazard import HazardState
+from models.interview import InterviewState
 from tests import factories as f
+from tests.test_interview_workflow import interview_start
 
 MODEL = Model(seed=7, hazards=16, major=0.3, late=0.5, no_show=0.5, late_government=0.2)
 
@@ -68,3 +73,23 @@ async def test_the_actors_act_only_after_the_timers_due_that_morning_have_fired(
     acting = await env.get_current_time()
     assert morning + timedelta(milliseconds=200) + TIMER_SLACK <= acting < morning + timedelta(minutes=5)
     assert projection.timers_between(acting - TIMER_SLACK, morning + TIMER_GUARD) == []
+
+
+def test_the_interviews_of_a_hazard_closed_today_are_left_alone() -> None:
+    """A hazard closed in the morning cancels its interviews: acting on them as well would race the cancellation."""
+    projection = LastStateProjection()
+    today = datetime(2026, 3, 2, 1, 0, tzinfo=UTC)
+    projection.hazards = {"OPEN": _waiting_on("OPEN", today + timedelta(days=5)),
+                          "SHUT": _waiting_on("SHUT", today + timedelta(days=5), terminal=True)}
+    projection.interviews = {
+        f"interview-{code}-1": InterviewState(start=interview_start(code, f"{code}-1", f"hazard-{code}"),
+                                              workflow_id=f"interview-{code}-1", notice_at=today)
+        for code in ("OPEN", "SHUT")
+    }
+    plan = Plan(index=0, code="", arrival=today.date(), county=0, major=True, city_listed=False, period_days=30,
+                finish_offset=0, asks_extension=False, fails_verification=False, no_show=False, gov_delay=0)
+    by_code = {code: replace(plan, code=code) for code in ("OPEN", "SHUT")}
+
+    steps = todays_interview_steps(projection, by_code, today.date(), today)
+
+    assert [(wid, label) for wid, _update, _command, label in steps] == [("interview-OPEN-1", "interview-schedule")]
