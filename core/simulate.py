@@ -84,7 +84,7 @@ BENCH_POLICIES_DIR = DEFAULT_POLICIES_DIR.parent / "bench" / "policies"
 DEFAULT_MONTHLY = (0.6, 0.7, 1.2, 1.2, 1.1, 1.0, 0.9, 0.9, 1.1, 1.2, 1.1, 1.0)
 S = HazardStatus
 STUCK_SECONDS = 10.0
-UPDATE_TIMEOUT = timedelta(seconds=60)  # the test server now and then never answers an Update: count it lost
+UPDATE_TIMEOUT = timedelta(seconds=60)  # an Update whose workflow the test server stranded (below) never returns: lost
 # While the actors act the server's clock runs at wall speed. A timer that fires while an Update's workflow task
 # is with the worker, and that the task cancels, strands the workflow on the time-skipping server (it refuses the
 # completion, "invalid history builder state for action", and never sends the task again; the real server takes
