@@ -23,3 +23,10 @@ async def test_every_bench_produces_its_figures() -> None:
     assert replay["histories"] == 3 and replay["bare /s"] > 0 and replay["duban 1 core /s"] > 0
     report = suite.report({"intake": [intake], "action": [action]}, {"intake": 10, "action": 4}, "cmd")
     assert "| hazards/s |" in report and "| seq p99 ratio |" in report
+
+
+def test_the_scale_bench_measures_at_every_power_of_ten_on_the_way() -> None:
+    assert suite.scale_checkpoints(10) == (10,)
+    assert suite.scale_checkpoints(10_000) == (10_000,)
+    assert suite.scale_checkpoints(100_000) == (10_000, 100_000)
+    assert suite.scale_checkpoints(250_000) == (10_000, 100_000, 250_000)
