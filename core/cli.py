@@ -86,7 +86,7 @@ def add_simulate_command(commands: "argparse._SubParsersAction[argparse.Argument
     sim.add_argument("--late-government", type=float, default=d.late_government, help="share of hazards whose supervisors act late")
     sim.add_argument("--monthly", default=",".join(str(w) for w in DEFAULT_MONTHLY), help="12 arrival weights, January first")
     sim.add_argument("--json", type=Path, help="also write the figures as JSON to this file")
-    sim.add_argument("--concurrency", type=int, default=32, help="Updates in flight at once within a simulated day (per server)")
+    sim.add_argument("--concurrency", type=int, default=32, help="Updates in flight at once within a simulated day (per process, shared by its servers)")
     sim.add_argument("--shards", type=int, default=1,
                      help="time-skipping servers run side by side, the hazards dealt over them (same figures, less time)")
     sim.add_argument("--processes", type=int, default=os.cpu_count() or 1,

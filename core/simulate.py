@@ -552,11 +552,16 @@ def _shards_in_process(
 async def _run_shards(
     model: Model, policy: PolicyProfile, parts: list[Shard], shards: int, say: Callable[[str], None], concurrency: int, began: float
 ) -> None:
-    await asyncio.gather(*(_run_shard(model, policy, part, shards, say, concurrency, began) for part in parts))
+    # One budget of Updates in flight for the process's servers: their workflow code shares one core, and Updates
+    # beyond what it can run only wait there, each workflow task slower (at 8 servers of 32 each, tasks took over
+    # 5 s and timers past the morning's guard fired while they ran).
+    in_flight = asyncio.Semaphore(concurrency)
+    await asyncio.gather(*(_run_shard(model, policy, part, shards, say, in_flight, began) for part in parts))
 
 
 async def _run_shard(
-    model: Model, policy: PolicyProfile, shard: Shard, shards: int, say: Callable[[str], None], concurrency: int, began: float
+    model: Model, policy: PolicyProfile, shard: Shard, shards: int, say: Callable[[str], None], in_flight: asyncio.Semaphore,
+    began: float,
 ) -> None:
     by_code = {p.code: p for p in shard.plans}
     projection, refused = shard.projection, shard.refused
@@ -581,10 +586,8 @@ async def _run_shard(
             )
             async with worker:
                 pending = list(shard.plans)
-                semaphore = asyncio.Semaphore(concurrency)
-
                 async def limited(step: Step) -> None:
-                    async with semaphore:
+                    async with in_flight:
                         await _act(env.client, step, refused)
 
                 day = date(model.year, 1, 1)
