@@ -47,9 +47,9 @@ class HazardRow(SQLModel, table=True):
     __table_args__ = (
         Index("ix_hazard_status_deadline", "status", "deadline"),
         # Covering the board's counts and the dashboard's figures, so they never read the rows themselves (whose
-        # later columns sit past the state document): with 100,000 hazards the board went from 272 to 130 ms
-        # and the dashboard from 660 to 255 ms (migration 0007).
-        Index("ix_hazard_region_status", "region_path", "status"),
+        # later columns sit past the state document). The first leads with `status`, so SQLite prefers it to
+        # ix_hazard_status_deadline even before ANALYZE. Migration 0007; bench/RESULTS.md has the times.
+        Index("ix_hazard_status_region", "status", "region_path"),
         Index("ix_hazard_dashboard", "reported_at", "region_path", "industry", "status", "listing_level", "overdue",
               "escalation_rung", "deadline", "code"),
     )

@@ -27,5 +27,5 @@ def test_the_board_and_dashboard_indexes_are_migrated(sqlite_engine: Engine) -> 
 
     hazard = {ix["name"] for ix in inspect(sqlite_engine).get_indexes("hazard")}
     audit = {ix["name"] for ix in inspect(sqlite_engine).get_indexes("audit_entry")}
-    assert {"ix_hazard_region_status", "ix_hazard_dashboard"} <= hazard
+    assert {"ix_hazard_status_region", "ix_hazard_dashboard"} <= hazard
     assert {"ix_audit_hazard_status_at", "ix_audit_hazard_action"} <= audit

@@ -19,7 +19,7 @@ HAZARD_DASHBOARD = ("reported_at", "region_path", "industry", "status", "listing
 
 
 def upgrade() -> None:
-    op.create_index("ix_hazard_region_status", "hazard", ["region_path", "status"])
+    op.create_index("ix_hazard_status_region", "hazard", ["status", "region_path"])
     op.create_index("ix_hazard_dashboard", "hazard", list(HAZARD_DASHBOARD))
     op.create_index("ix_audit_hazard_status_at", "audit_entry", ["hazard_code", "to_status", "at"])
     op.create_index("ix_audit_hazard_action", "audit_entry", ["hazard_code", "action"])
@@ -29,4 +29,4 @@ def downgrade() -> None:
     op.drop_index("ix_audit_hazard_action", table_name="audit_entry")
     op.drop_index("ix_audit_hazard_status_at", table_name="audit_entry")
     op.drop_index("ix_hazard_dashboard", table_name="hazard")
-    op.drop_index("ix_hazard_region_status", table_name="hazard")
+    op.drop_index("ix_hazard_status_region", table_name="hazard")
