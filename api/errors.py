@@ -1,28 +1,40 @@
-"""Errors as the API shows them: `{"detail": {"code", "message_zh", "message_en"}}`, never a bare 500 text."""
+"""Errors as the API shows them: `{"detail": {"code", "field", "message_zh", "message_en"}}`, never a bare 500
+text. `field` names the input concerned (dotted for nested ones), or is null."""
 
 import re
 from typing import Any
 
 from fastapi import FastAPI, Request
+from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
+from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from domain.refusals import Refusal
 from models.enums import RefusalKind
+from registry.refusals import REFUSALS, input_words, words
 
+HTTP_WORDS = {
+    401: ("请先登录", "sign in first"),
+    403: ("无权访问", "not allowed"),
+    404: ("没有这个地址", "no such address"),
+    405: ("此地址不接受这种请求方法", "this address does not take this method"),
+}
 STATUS_FOR = {RefusalKind.CONFLICT: 409, RefusalKind.FORBIDDEN: 403, RefusalKind.INVALID: 422}
 
 
 class ApiError(Exception):
-    def __init__(self, status: int, code: str, message_zh: str, message_en: str, **extra: Any) -> None:
+    def __init__(
+        self, status: int, code: str, message_zh: str, message_en: str, field: str | None = None, **extra: Any
+    ) -> None:
         super().__init__(message_en)
         self.status = status
-        self.detail = {"code": code, "message_zh": message_zh, "message_en": message_en, **extra}
+        self.detail = {"code": code, "field": field, "message_zh": message_zh, "message_en": message_en, **extra}
 
 
 def from_refusal(refusal: Refusal) -> ApiError:
-    return ApiError(STATUS_FOR[refusal.kind], refusal.code, refusal.message_zh, refusal.message_en)
+    return ApiError(STATUS_FOR[refusal.kind], refusal.code, refusal.message_zh, refusal.message_en, refusal.field)
 
 
 def not_found(what_zh: str, what_en: str, key: str) -> ApiError:
@@ -34,15 +46,41 @@ def _field(loc: tuple[Any, ...]) -> str:
     return ".".join(parts) or "body"
 
 
+def _one_error(error: dict[str, Any]) -> dict[str, Any]:
+    """One pydantic error as `{code, field, message_zh, message_en, message}`: a body model's own check by its
+    code (`models.base.body_error`), pydantic's checks by their type."""
+    context = dict(error.get("ctx") or {})
+    field = _field(tuple(error.get("loc", ())))
+    kind = str(error.get("type", ""))
+    if kind in REFUSALS:
+        inner = context.get("field")
+        if isinstance(inner, str):
+            field = inner if field == "body" else f"{field}.{inner}" if not field.endswith(inner) else field
+        zh, en = words(kind, **context)
+        code = kind
+    else:
+        if "expected" in context:
+            context["expected"] = str(context["expected"])
+        zh, en = input_words(kind, context, str(error.get("msg", "")))
+        code = "invalid_input"
+    return {"code": code, "field": field, "message_zh": zh, "message_en": en, "message": en}
+
+
 def validation_detail(errors: list[dict[str, Any]]) -> dict[str, Any]:
-    fields = [{"field": _field(tuple(e.get("loc", ()))), "message": str(e.get("msg", ""))} for e in errors]
-    summary = "; ".join(f"{f['field']}: {f['message']}" for f in fields)
-    return {
-        "code": "invalid_input",
-        "message_zh": f"提交的内容有误：{summary}",
-        "message_en": f"the request is not valid: {summary}",
-        "errors": fields,
-    }
+    """The refusal body of a request that failed its models: the first error's code and field; every error
+    listed in `errors`."""
+    items = [_one_error(e) for e in errors] or [
+        {"code": "invalid_input", "field": None, "message_zh": "提交的内容有误", "message_en": "the request is not valid", "message": ""}
+    ]
+    first = items[0]
+    if len(items) == 1:
+        zh, en = first["message_zh"], first["message_en"]
+        if first["code"] == "invalid_input":
+            zh, en = words("invalid_input", summary=f"{first['field']}：{zh}")[0], words("invalid_input", summary=f"{first['field']}: {en}")[1]
+    else:
+        zh = words("invalid_input", summary="；".join(f"{i['field']}：{i['message_zh']}" for i in items))[0]
+        en = words("invalid_input", summary="; ".join(f"{i['field']}: {i['message_en']}" for i in items))[1]
+    return {"code": first["code"], "field": first["field"], "message_zh": zh, "message_en": en, "errors": items}
 
 
 def install_error_handlers(app: FastAPI) -> None:
@@ -54,6 +92,14 @@ def install_error_handlers(app: FastAPI) -> None:
     async def _refusal(_: Request, refusal: Refusal) -> JSONResponse:
         error = from_refusal(refusal)
         return JSONResponse({"detail": error.detail}, status_code=error.status)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, error: StarletteHTTPException) -> Response:
+        if not request.url.path.startswith("/api/"):
+            return await http_exception_handler(request, error)
+        zh, en = HTTP_WORDS.get(error.status_code, ("请求未能完成", "the request could not be completed"))
+        detail = {"code": f"http_{error.status_code}", "field": None, "message_zh": zh, "message_en": en}
+        return JSONResponse({"detail": detail}, status_code=error.status_code, headers=getattr(error, "headers", None))
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(_: Request, error: RequestValidationError) -> JSONResponse:
@@ -105,6 +151,7 @@ class BodySizeLimit:
             {
                 "detail": {
                     "code": "body_too_large",
+                    "field": None,
                     "message_zh": f"提交的内容超过 {limit} 字节的上限",
                     "message_en": f"the request body is larger than the limit of {limit} bytes",
                 }

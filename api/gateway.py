@@ -76,7 +76,8 @@ def refusal_from(cause: BaseException | None) -> ApiError:
     if isinstance(cause, ApplicationError) and cause.type in {k.value for k in RefusalKind} and cause.details:
         detail = cause.details[0]
         return ApiError(
-            STATUS_FOR[RefusalKind(cause.type)], detail["code"], detail["message_zh"], detail["message_en"]
+            STATUS_FOR[RefusalKind(cause.type)], detail["code"], detail["message_zh"], detail["message_en"],
+            detail.get("field"),
         )
     message = str(cause) if cause else "unknown failure"
     return ApiError(500, "update_failed", f"操作失败：{message}", f"the action failed: {message}")

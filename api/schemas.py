@@ -5,6 +5,7 @@ from typing import Annotated
 
 from fastapi import Path
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
+from pydantic_core import PydanticCustomError
 
 from domain.uscc import uscc_problem
 from models.actors import Actor
@@ -20,6 +21,7 @@ from models.hazard import (
     Progress,
     Verification,
 )
+from registry.base import ActionSpec, ProcessRegistry
 
 CLOCK_SKEW = timedelta(minutes=5)
 
@@ -34,7 +36,7 @@ def _valid_uscc(value: str) -> str:
 def _not_blank(value: str) -> str:
     value = value.strip()
     if not value:
-        raise ValueError("must not be empty")
+        raise PydanticCustomError("blank", "must not be empty")
     return value
 
 
@@ -64,7 +66,7 @@ class HazardCreate(BaseModel):
             value = value.replace(tzinfo=CHINA_TZ)  # a local time as written in the field
         value = value.astimezone(UTC)
         if value > datetime.now(UTC) + CLOCK_SKEW:
-            raise ValueError("the discovery time is in the future")
+            raise PydanticCustomError("discovered_in_future", "the discovery time is in the future")
         return value
 
 
@@ -177,12 +179,23 @@ class HazardPage(BaseModel):
 
 
 class TaskOut(BaseModel):
+    """A step the caller owes: on a hazard (`process: hazard`) or on one of its interviews (`interview_id`)."""
+
     hazard_code: str
-    action: Action
+    action: str  # a hazard action (`assess`, ...) or an interview step (`schedule`, ...)
     due_at: datetime | None
     title: str
-    status: HazardStatus
+    status: str  # the hazard's or the interview's status
     overdue: bool
+    process: str = "hazard"
+    interview_id: str | None = None
+
+
+class TaskPage(BaseModel):
+    items: list[TaskOut]
+    total: int
+    page: int
+    page_size: int
 
 
 class EnterpriseOut(BaseModel):
@@ -214,11 +227,35 @@ class MeOut(BaseModel):
     enterprise_uscc: str | None
 
 
-class ErrorDetail(BaseModel):
+class FieldError(BaseModel):
     code: str
+    field: str | None
     message_zh: str
     message_en: str
+    message: str
+
+
+class ErrorDetail(BaseModel):
+    """Every refusal: a stable `code`, the `field` concerned (or null), the words in both languages."""
+
+    code: str
+    field: str | None = None
+    message_zh: str
+    message_en: str
+    errors: list[FieldError] | None = None  # a request that failed its models: every problem found
 
 
 class ErrorOut(BaseModel):
     detail: ErrorDetail
+
+
+def action_description(registry: ProcessRegistry, spec: ActionSpec) -> str:
+    """An action's OpenAPI description, from its registry entry."""
+    states = ", ".join(sorted(str(s) for s in spec.allowed_from))
+    roles = ", ".join(sorted(r.value for r in spec.roles))
+    codes = ", ".join(f"`{c}`" for c in registry.refusal_codes(spec))
+    due = f" Owed as a task, due by the `{spec.clock}` clock." if spec.task and spec.clock else ""
+    return (
+        f"{spec.label_zh} / {spec.label_en}. Roles: {roles} ({spec.authority}). In states: {states}.{due} "
+        f"Refusals (`{{\"detail\": {{\"code\", \"field\", \"message_zh\", \"message_en\"}}}}`): {codes}."
+    )

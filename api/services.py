@@ -34,28 +34,14 @@ from models.hazard import HazardFacts, HazardStart
 from models.interview import InterviewAction
 from models.policy import PolicyProfile
 from models.tables import Enterprise, HazardRow, InterviewRow, Jurisdiction
+from registry.hazard import HAZARD
 from store import hazards, reference
 
 REPORTER_ROLES = {Role.INSPECTOR, Role.SUPERVISOR, Role.ENTERPRISE}
 PROJECTION_WAIT_SECONDS = 15.0
 MAX_CODE_ATTEMPTS = 50
 
-HAZARD_ACTION_BODIES: dict[Action, type[Frozen]] = {
-    Action.ASSESS: bodies.AssessBody,
-    Action.LIST: bodies.ListBody,
-    Action.SUBMIT_PLAN: bodies.SubmitPlanBody,
-    Action.REVIEW_PLAN: bodies.ReviewPlanBody,
-    Action.REPORT_PROGRESS: bodies.ReportProgressBody,
-    Action.SUBMIT_COMPLETION: bodies.SubmitCompletionBody,
-    Action.VERIFY: bodies.VerifyBody,
-    Action.CLOSE: bodies.CloseBody,
-    Action.VOID: bodies.VoidBody,
-    Action.REQUEST_EXTENSION: bodies.RequestExtensionBody,
-    Action.REVIEW_EXTENSION: bodies.ReviewExtensionBody,
-    Action.PAUSE: bodies.PauseBody,
-    Action.RESUME: bodies.ResumeBody,
-    Action.INTERVIEW: bodies.StartInterviewBody,
-}
+HAZARD_ACTION_BODIES: dict[Action, type[Frozen]] = {Action(spec.name): spec.body for spec in HAZARD.actions}  # type: ignore[misc]
 
 
 @dataclass(frozen=True)

@@ -9,9 +9,9 @@ from datetime import datetime, timedelta
 from models.clock import Clock, ClockName, ClockSpec
 from models.enums import HazardLevel, HazardStatus, JurisdictionLevel
 from models.hazard import HazardState, JurisdictionRef
+from registry.hazard import DEADLINE_STATES, HAZARD
 
 S = HazardStatus
-DEADLINE_STATES = frozenset({S.LISTED, S.PLAN_SUBMITTED, S.RECTIFYING})
 
 
 def local_authority(state: HazardState) -> JurisdictionRef:
@@ -118,17 +118,7 @@ def next_rung(state: HazardState) -> tuple[str, datetime] | None:
     return state.ladder[index].type.value, state.ladder_due[index]
 
 
-ACTION_CLOCK = {
-    "assess": ClockName.ASSESS,
-    "list": ClockName.LIST,
-    "submit-plan": ClockName.PLAN,
-    "review-plan": ClockName.REVIEW,
-    "submit-completion": ClockName.RECTIFICATION,
-    "verify": ClockName.VERIFY,
-    "close": ClockName.CLOSE,
-    "review-extension": ClockName.EXTENSION_DECISION,
-    "report-progress": ClockName.PROGRESS,
-}
+ACTION_CLOCK = {spec.name: ClockName(spec.clock) for spec in HAZARD.actions if spec.clock}
 
 
 def due_for(state: HazardState, action: str) -> datetime | None:

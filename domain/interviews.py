@@ -9,13 +9,12 @@ from collections.abc import Mapping
 from datetime import datetime, timedelta
 
 from domain.permissions import ROLE_ZH
-from domain.refusals import conflict, forbidden, invalid
+from domain.refusals import refuse
 from models.actors import Actor, system_actor
 from models.base import CHINA_TZ, china_date, end_of_day
 from models.calendar import Deadline, DeadlineRequest
 from models.enums import Role
 from models.interview import (
-    INTERVIEW_HUMAN_ACTIONS,
     InterviewAction,
     InterviewBody,
     InterviewOutcome,
@@ -30,22 +29,15 @@ from models.interview import (
     ScheduleBody,
     SubmitMaterialsBody,
 )
+from registry.interview import INTERVIEW
 
 A = InterviewAction
 S = InterviewStatus
 
-ROLES_FOR: dict[InterviewAction, Role] = {
-    A.SCHEDULE: Role.SUPERVISOR,
-    A.SUBMIT_MATERIALS: Role.ENTERPRISE,
-    A.RECORD: Role.SUPERVISOR,
-    A.REPLY: Role.ENTERPRISE,
-}
+ROLES_FOR: dict[InterviewAction, Role] = {A(spec.name): next(iter(spec.roles)) for spec in INTERVIEW.actions}
 
 ALLOWED_FROM: dict[InterviewAction, frozenset[InterviewStatus]] = {
-    A.SCHEDULE: frozenset({S.NOTICE}),
-    A.SUBMIT_MATERIALS: frozenset({S.SCHEDULED}),
-    A.RECORD: frozenset({S.SCHEDULED}),
-    A.REPLY: frozenset({S.HELD}),
+    A(spec.name): frozenset(S(s) for s in spec.allowed_from) for spec in INTERVIEW.actions
 }
 
 STATUS_ZH = {
@@ -83,24 +75,31 @@ def check_role(action: InterviewAction, actor: Actor) -> None:
     """403 unless `actor`'s role may ever take `action` on an interview."""
     wanted = ROLES_FOR.get(action)
     if wanted is None:
-        raise forbidden(
-            "not_a_human_action", f"“{action.value}”由系统执行", f"{action.value} is a system step, taken by no user"
-        )
+        raise refuse("not_a_human_action", action=action.value, action_zh=ACTION_ZH[action])
     if actor.role != wanted:
-        raise forbidden(
+        raise refuse(
             "role_not_allowed",
-            f"{ROLE_ZH[actor.role]}不能{ACTION_ZH[action]}，只有{ROLE_ZH[wanted]}可以",
-            f"a {actor.role.value} cannot {action.value} an interview; only a {wanted.value} may",
+            role=actor.role.value,
+            role_zh=ROLE_ZH[actor.role],
+            action=f"{action.value} an interview",
+            action_zh=ACTION_ZH[action],
+            roles=wanted.value,
+            roles_zh=ROLE_ZH[wanted],
         )
 
 
 def check_state(action: InterviewAction, state: InterviewState) -> None:
     """409 unless `action` applies to an interview in `state.status`."""
     if state.status not in ALLOWED_FROM.get(action, frozenset()):
-        raise conflict(
+        raise refuse(
             "wrong_state",
-            f"约谈当前状态为“{STATUS_ZH[state.status]}”，不能{ACTION_ZH[action]}",
-            f"cannot {action.value} an interview that is {state.status.value}",
+            subject="interview",
+            subject_zh="约谈",
+            article="an",
+            status=state.status.value,
+            status_zh=STATUS_ZH[state.status],
+            action=action.value,
+            action_zh=ACTION_ZH[action],
         )
 
 
@@ -109,17 +108,13 @@ def check_party(action: InterviewAction, state: InterviewState, actor: Actor) ->
     start = state.start
     if actor.role == Role.ENTERPRISE:
         if actor.enterprise_uscc != start.enterprise_uscc:
-            raise forbidden(
-                "not_your_enterprise",
-                "只能处理本企业的约谈",
-                "an enterprise user acts only on its own enterprise's interviews",
-            )
+            raise refuse("not_your_enterprise", subject="interviews", subject_zh="约谈")
         return
     if actor.jurisdiction_code != start.conducting_authority_code:
-        raise forbidden(
+        raise refuse(
             "not_conducting_authority",
-            f"只有约谈机关（{start.conducting_authority_name} {start.conducting_authority_code}）的督办人员可以执行此操作",
-            f"only a supervisor of the conducting authority ({start.conducting_authority_code}) may do this",
+            authority=start.conducting_authority_code,
+            authority_name=start.conducting_authority_name,
         )
 
 
@@ -127,29 +122,17 @@ def check_body(action: InterviewAction, state: InterviewState, body: InterviewBo
     """422 when the body does not fit the clock or the interview."""
     if isinstance(body, ScheduleBody):
         if body.at <= now:
-            raise invalid(
-                "schedule_in_past",
-                "at：约谈时间已过，请选择以后的时间",
-                "at: the interview time has passed; choose a later time",
-            )
+            raise refuse("schedule_in_past", "at")
         latest = latest_schedule(state)
         if body.at > latest:
             last_day = china_date(latest - timedelta(seconds=1))
             days = state.start.rules.notice_calendar_days
-            raise invalid(
-                "schedule_too_late",
-                f"at：约谈应在通知后 {days} 日内进行，最晚 {last_day}",
-                f"at: the interview must take place within {days} days of the notice, by {last_day}",
-            )
+            raise refuse("schedule_too_late", "at", days=days, last_day=last_day)
     elif isinstance(body, RecordBody):
         today = china_date(now)
         for index, commitment in enumerate(body.commitments):
             if commitment.due < today:
-                raise invalid(
-                    "date_in_past",
-                    f"commitments.{index}.due：日期 {commitment.due} 已过，请选择今天或以后的日期",
-                    f"commitments.{index}.due: {commitment.due} is in the past; choose today or a later date",
-                )
+                raise refuse("date_in_past", f"commitments.{index}.due", day=commitment.due)
 
 
 def latest_schedule(state: InterviewState) -> datetime:
@@ -160,7 +143,7 @@ def latest_schedule(state: InterviewState) -> datetime:
 def allowed_actions(state: InterviewState, actor: Actor) -> tuple[InterviewAction, ...]:
     """The human steps `actor` may take on `state` now (bodies aside)."""
     allowed = []
-    for action in INTERVIEW_HUMAN_ACTIONS:
+    for action in (A(spec.name) for spec in INTERVIEW.actions):
         try:
             check_role(action, actor)
             check_state(action, state)

@@ -1,26 +1,14 @@
 """Who may act on a hazard (domain.md section 2)."""
 
-from domain.refusals import forbidden, invalid
+from domain.refusals import refuse
 from models.actors import Actor
 from models.enums import Action, AuthorityLevel, HazardLevel, JurisdictionLevel, Role
 from models.hazard import HazardState, JurisdictionRef
+from registry.hazard import HAZARD
 
-ROLES_FOR: dict[Action, frozenset[Role]] = {
-    Action.ASSESS: frozenset({Role.INSPECTOR, Role.SUPERVISOR}),
-    Action.LIST: frozenset({Role.SUPERVISOR}),
-    Action.SUBMIT_PLAN: frozenset({Role.ENTERPRISE}),
-    Action.REVIEW_PLAN: frozenset({Role.SUPERVISOR}),
-    Action.REPORT_PROGRESS: frozenset({Role.ENTERPRISE}),
-    Action.SUBMIT_COMPLETION: frozenset({Role.ENTERPRISE}),
-    Action.VERIFY: frozenset({Role.SUPERVISOR}),
-    Action.CLOSE: frozenset({Role.SUPERVISOR}),
-    Action.VOID: frozenset({Role.SUPERVISOR}),
-    Action.REQUEST_EXTENSION: frozenset({Role.ENTERPRISE}),
-    Action.REVIEW_EXTENSION: frozenset({Role.SUPERVISOR}),
-    Action.PAUSE: frozenset({Role.SUPERVISOR}),
-    Action.RESUME: frozenset({Role.SUPERVISOR}),
-    Action.INTERVIEW: frozenset({Role.SUPERVISOR}),
-}
+ROLES_FOR: dict[Action, frozenset[Role]] = {Action(spec.name): spec.roles for spec in HAZARD.actions}
+
+LEVEL_ZH = {AuthorityLevel.COUNTY: "县", AuthorityLevel.CITY: "市", AuthorityLevel.PROVINCE: "省"}
 
 ROLE_ZH = {
     Role.ENTERPRISE: "企业用户",
@@ -56,22 +44,21 @@ def authority_for(state: HazardState, level: AuthorityLevel) -> JurisdictionRef:
     for ref in state.facts.region_path:
         if ref.level == wanted:
             return ref
-    raise invalid(
-        "no_authority_at_level",
-        f"该隐患所在地区没有{level.value}级督办机关",
-        f"the hazard's region has no {level.value}-level authority",
-    )
+    raise refuse("no_authority_at_level", "authority_level", level=level.value, level_zh=LEVEL_ZH[level])
 
 
 def check_role(action: Action, actor: Actor) -> None:
     """Raise a 403 refusal unless `actor`'s role may ever take `action`."""
     allowed = ROLES_FOR[action]
     if actor.role not in allowed:
-        roles = "、".join(ROLE_ZH[r] for r in sorted(allowed))
-        raise forbidden(
+        raise refuse(
             "role_not_allowed",
-            f"{ROLE_ZH[actor.role]}不能执行“{action.value}”，只有{roles}可以",
-            f"a {actor.role.value} cannot {action.value}; only {', '.join(sorted(allowed))} may",
+            role=actor.role.value,
+            role_zh=ROLE_ZH[actor.role],
+            action=action.value,
+            action_zh=f"执行“{action.value}”",
+            roles=", ".join(sorted(allowed)),
+            roles_zh="、".join(ROLE_ZH[r] for r in sorted(allowed)),
         )
 
 
@@ -82,19 +69,11 @@ def check_jurisdiction(action: Action, actor: Actor, state: HazardState, authori
     """
     if actor.role == Role.ENTERPRISE:
         if actor.enterprise_uscc != state.facts.enterprise_uscc:
-            raise forbidden(
-                "not_your_enterprise",
-                "只能处理本企业的隐患",
-                "an enterprise user acts only on its own enterprise's hazards",
-            )
+            raise refuse("not_your_enterprise", subject="hazards", subject_zh="隐患")
         return
     held_at = region_index(state, actor.jurisdiction_code)
     if held_at is None:
-        raise forbidden(
-            "outside_jurisdiction",
-            "该隐患不在您的辖区内",
-            "this hazard is outside your jurisdiction",
-        )
+        raise refuse("outside_jurisdiction", subject="hazard", subject_zh="隐患")
     if action == Action.LIST:
         _check_is_authority(actor, authority_code, "listing")
     elif action in (Action.REVIEW_PLAN, Action.CLOSE, Action.REVIEW_EXTENSION, Action.PAUSE, Action.RESUME):
@@ -102,11 +81,7 @@ def check_jurisdiction(action: Action, actor: Actor, state: HazardState, authori
     elif action == Action.VERIFY:
         owner_index = region_index(state, _owning_authority(state))
         if owner_index is not None and held_at < owner_index:
-            raise forbidden(
-                "above_listing_authority",
-                "核查验收由挂牌督办机关或其下级机关负责",
-                "verification belongs to the listing authority or a lower authority that holds the hazard",
-            )
+            raise refuse("above_listing_authority")
     check_separation_of_duties(action, actor, state)
 
 
@@ -116,19 +91,11 @@ def check_separation_of_duties(action: Action, actor: Actor, state: HazardState)
     if action == Action.CLOSE and state.level == HazardLevel.MAJOR and state.policy.four_eyes_major:
         passed = [v for v in state.verifications if v.decision == "pass"]
         if passed and passed[-1].by.user_id == actor.user_id:
-            raise forbidden(
-                "four_eyes",
-                "核查验收人不得同时办理销号（四眼原则），请由另一名督办人员销号",
-                "four eyes: the supervisor who verified this major hazard may not also close it; another supervisor must",
-            )
+            raise refuse("four_eyes")
     if action == Action.REVIEW_EXTENSION:
         pending = [e for e in state.extensions if e.status == "pending"]
         if pending and pending[-1].requested_by.user_id == actor.user_id:
-            raise forbidden(
-                "own_request",
-                "不得审批本人提出的延期申请",
-                "nobody decides an extension request they made themselves",
-            )
+            raise refuse("own_request")
 
 
 def _owning_authority(state: HazardState) -> str | None:
@@ -140,8 +107,4 @@ def _owning_authority(state: HazardState) -> str | None:
 
 def _check_is_authority(actor: Actor, authority_code: str | None, what: str) -> None:
     if authority_code is not None and actor.jurisdiction_code != authority_code:
-        raise forbidden(
-            "not_listing_authority",
-            f"只有挂牌督办机关（{authority_code}）的督办人员可以执行此操作",
-            f"only a supervisor of the {what} authority ({authority_code}) may do this",
-        )
+        raise refuse("not_listing_authority", authority=authority_code, what=what)

@@ -1,27 +1,28 @@
-"""A refused action, with the reason in Chinese and English."""
+"""A refused action: a stable code, the field it concerns (when one does), its words in Chinese and English.
+
+Rules raise `refuse(code, field=..., **placeholders)`; the words come from `registry.refusals` by code.
+"""
+
+from typing import Any
 
 from models.enums import RefusalKind
+from registry.refusals import REFUSALS, words
 
 
 class Refusal(Exception):
-    def __init__(self, kind: RefusalKind, code: str, message_zh: str, message_en: str) -> None:
+    def __init__(self, kind: RefusalKind, code: str, message_zh: str, message_en: str, field: str | None = None) -> None:
         super().__init__(message_en)
         self.kind = kind
         self.code = code
+        self.field = field
         self.message_zh = message_zh
         self.message_en = message_en
 
-    def as_detail(self) -> dict[str, str]:
-        return {"code": self.code, "message_zh": self.message_zh, "message_en": self.message_en}
+    def as_detail(self) -> dict[str, Any]:
+        return {"code": self.code, "field": self.field, "message_zh": self.message_zh, "message_en": self.message_en}
 
 
-def conflict(code: str, zh: str, en: str) -> Refusal:
-    return Refusal(RefusalKind.CONFLICT, code, zh, en)
-
-
-def forbidden(code: str, zh: str, en: str) -> Refusal:
-    return Refusal(RefusalKind.FORBIDDEN, code, zh, en)
-
-
-def invalid(code: str, zh: str, en: str) -> Refusal:
-    return Refusal(RefusalKind.INVALID, code, zh, en)
+def refuse(code: str, field: str | None = None, **params: object) -> Refusal:
+    """The refusal `code` (its kind and words from the registry), about `field` when it names one."""
+    zh, en = words(code, **params)
+    return Refusal(REFUSALS[code].kind, code, zh, en, field)

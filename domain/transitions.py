@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from datetime import date, datetime, timedelta
 
 from domain import clocks, escalation, permissions
-from domain.refusals import Refusal, conflict, invalid
+from domain.refusals import Refusal, refuse
 from models.actions import (
     ActionBody,
     AssessBody,
@@ -31,7 +31,6 @@ from models.base import china_date, end_of_day
 from models.calendar import Deadline
 from models.clock import ClockName, Extension, ExtensionStatus, Pause
 from models.enums import (
-    HUMAN_ACTIONS,
     Action,
     AuthorityLevel,
     HazardLevel,
@@ -52,25 +51,13 @@ from models.hazard import (
     Transition,
     Verification,
 )
+from registry.hazard import HAZARD
 
 S = HazardStatus
 OPEN_STATES = frozenset(s for s in HazardStatus if not s.terminal)
 
 ALLOWED_FROM: dict[Action, frozenset[HazardStatus]] = {
-    Action.ASSESS: frozenset({S.REPORTED}),
-    Action.LIST: frozenset({S.ASSESSED}),
-    Action.SUBMIT_PLAN: frozenset({S.LISTED}),
-    Action.REVIEW_PLAN: frozenset({S.PLAN_SUBMITTED}),
-    Action.REPORT_PROGRESS: frozenset({S.RECTIFYING}),
-    Action.SUBMIT_COMPLETION: frozenset({S.RECTIFYING}),
-    Action.VERIFY: frozenset({S.ACCEPTANCE_REQUESTED}),
-    Action.CLOSE: frozenset({S.VERIFIED}),
-    Action.VOID: OPEN_STATES,
-    Action.REQUEST_EXTENSION: frozenset({S.RECTIFYING}),
-    Action.REVIEW_EXTENSION: frozenset({S.RECTIFYING}),
-    Action.PAUSE: clocks.DEADLINE_STATES,
-    Action.RESUME: clocks.DEADLINE_STATES,
-    Action.INTERVIEW: OPEN_STATES,
+    Action(spec.name): frozenset(HazardStatus(s) for s in spec.allowed_from) for spec in HAZARD.actions
 }
 
 STATUS_ZH = {
@@ -98,79 +85,64 @@ def check(action: Action, state: HazardState, actor: Actor, body: ActionBody, no
 
 def check_state(action: Action, state: HazardState) -> None:
     if state.status not in ALLOWED_FROM[action]:
-        raise conflict(
+        raise refuse(
             "wrong_state",
-            f"隐患当前状态为“{STATUS_ZH[state.status]}”，不能执行“{action.value}”",
-            f"cannot {action.value} a hazard that is {state.status.value}",
+            subject="hazard",
+            subject_zh="隐患",
+            article="a",
+            status=state.status.value,
+            status_zh=STATUS_ZH[state.status],
+            action=action.value,
+            action_zh=f"执行“{action.value}”",
         )
     if action == Action.LIST and state.level != HazardLevel.MAJOR:
-        raise conflict(
-            "general_not_listed",
-            "一般隐患不挂牌督办",
-            "only major hazards are listed for supervision",
-        )
+        raise refuse("general_not_listed")
     pending = clocks.pending_extension_index(state)
     if action == Action.REQUEST_EXTENSION:
         if pending is not None:
-            raise conflict("extension_pending", "已有一份延期申请待审批", "an extension request is already waiting for a decision")
+            raise refuse("extension_pending")
         limit = state.policy.extension.max_count
         asked = sum(1 for e in state.extensions if e.status != ExtensionStatus.REJECTED)
         if state.listing is not None and asked >= limit:
-            raise conflict("extension_limit", f"挂牌督办隐患最多延期 {limit} 次", f"a listed hazard may be extended at most {limit} times")
+            raise refuse("extension_limit", limit=limit)
     if action == Action.REVIEW_EXTENSION and pending is None:
-        raise conflict("no_extension_pending", "没有待审批的延期申请", "there is no extension request to decide")
+        raise refuse("no_extension_pending")
     if action == Action.PAUSE and state.pause is not None:
-        raise conflict("already_paused", "期限计时已中止", "the clock is already paused")
+        raise refuse("already_paused")
     if action == Action.RESUME and state.pause is None:
-        raise conflict("not_paused", "期限计时未中止", "the clock is not paused")
+        raise refuse("not_paused")
 
 
 def check_body(action: Action, state: HazardState, body: ActionBody, now: datetime) -> None:
     today = china_date(now)
     for field, day in _dates_in(body):
         if day < today:
-            raise invalid(
-                "date_in_past",
-                f"{field}：日期 {day} 已过，请选择今天或以后的日期",
-                f"{field}: {day} is in the past; choose today or a later date",
-            )
+            raise refuse("date_in_past", field, day=day)
     if isinstance(body, RequestExtensionBody):
         _check_extension_request(state, body, now)
     if isinstance(body, ReviewExtensionBody) and body.days is not None:
         maximum = state.policy.extension.max_days_per_request
         if body.days > maximum:
-            raise invalid("extension_too_long", f"days：每次延期不超过 {maximum} 个工作日", f"days: at most {maximum} working days per extension")
+            raise refuse("extension_too_long", "days", maximum=maximum)
     if isinstance(body, SubmitPlanBody) and state.deadline and end_of_day(body.deadline) > state.deadline:
         limit = china_date(state.deadline - timedelta(seconds=1))
-        raise invalid(
-            "plan_after_deadline",
-            f"deadline：整改方案的完成时限不能晚于督办期限 {limit}",
-            f"deadline: the plan must finish by the listing's deadline, {limit}",
-        )
+        raise refuse("plan_after_deadline", "deadline", limit=limit)
 
 
 def _check_extension_request(state: HazardState, body: RequestExtensionBody, now: datetime) -> None:
     rules = state.policy.extension
     if body.days > rules.max_days_per_request:
-        raise invalid(
-            "extension_too_long",
-            f"days：每次延期不超过 {rules.max_days_per_request} 个工作日",
-            f"days: at most {rules.max_days_per_request} working days per extension",
-        )
+        raise refuse("extension_too_long", "days", maximum=rules.max_days_per_request)
     rectification = clocks.clock(state, ClockName.RECTIFICATION)
     late = rectification is not None and rectification.cutoff_at is not None and now > rectification.cutoff_at
     if late and not (body.late_reason and body.late_reason.strip()):
-        raise invalid(
-            "late_extension_needs_reason",
-            f"late_reason：距整改期限已不足 {rules.min_working_days_before} 个工作日，逾时申请须说明理由",
-            f"late_reason: fewer than {rules.min_working_days_before} working days are left; a late request needs a reason",
-        )
+        raise refuse("late_extension_needs_reason", "late_reason", days=rules.min_working_days_before)
 
 
 def allowed_actions(state: HazardState, actor: Actor) -> tuple[Action, ...]:
     """The human actions `actor` may take on `state` now (bodies aside)."""
     allowed = []
-    for action in HUMAN_ACTIONS:
+    for action in (Action(spec.name) for spec in HAZARD.actions):
         try:
             permissions.check_role(action, actor)
             check_state(action, state)
@@ -418,11 +390,7 @@ def _check_total_period(state: HazardState, new_deadline: Deadline) -> None:
         return
     limit = state.policy.extension.max_total_calendar_days
     if new_deadline.at > state.listing.at + timedelta(days=limit):
-        raise invalid(
-            "period_too_long",
-            f"days：挂牌督办隐患的整改总期限不得超过 {limit} 天",
-            f"days: a listed hazard's whole rectification period may not exceed {limit} days",
-        )
+        raise refuse("period_too_long", "days", limit=limit)
 
 
 def _pause(state: HazardState, actor: Actor, body: ActionBody, now: datetime, _: Deadline | None) -> list[Step]:

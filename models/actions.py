@@ -11,7 +11,7 @@ from typing import Annotated, Generic, TypeVar
 from pydantic import Field, model_validator
 
 from models.actors import Actor
-from models.base import Frozen
+from models.base import Frozen, body_error
 from models.enums import (
     AuthorityLevel,
     ExtensionDecision,
@@ -29,7 +29,7 @@ class AssessBody(Frozen):
     level: HazardLevel
     basis: ShortText | None = None  # 判定依据: standard and clause, required for major
     rectification: Rectification | None = None  # general only
-    deadline: date | None = None  # general with deadline
+    deadline: date | None = None  # general with deadline; none: the policy's general_rectification days
     interim_measures: LongText | None = None  # 临时管控措施
     comment: LongText | None = None
 
@@ -37,16 +37,14 @@ class AssessBody(Frozen):
     def _consistent(self) -> "AssessBody":
         if self.level == HazardLevel.MAJOR:
             if not (self.basis and self.basis.strip()):
-                raise ValueError("basis: a major hazard must cite its determination standard and clause")
+                raise body_error("basis_required", "basis")
             if self.rectification is not None:
-                raise ValueError("rectification: a major hazard is listed, not ordered on assessment")
+                raise body_error("rectification_not_for_major", "rectification")
         else:
             if self.rectification is None:
-                raise ValueError("rectification: say 'immediate' or 'deadline' for a general hazard")
-            if self.rectification == Rectification.DEADLINE and self.deadline is None:
-                raise ValueError("deadline: a general hazard rectified with a deadline needs the deadline")
+                raise body_error("rectification_required", "rectification")
             if self.rectification == Rectification.IMMEDIATE and self.deadline is not None:
-                raise ValueError("deadline: a hazard fixed on the spot has no deadline")
+                raise body_error("deadline_not_for_immediate", "deadline")
         return self
 
 
@@ -73,7 +71,7 @@ class ReviewPlanBody(Frozen):
     @model_validator(mode="after")
     def _comment_to_return(self) -> "ReviewPlanBody":
         if self.decision == PlanDecision.RETURN and not (self.comment and self.comment.strip()):
-            raise ValueError("comment: say why the plan is returned")
+            raise body_error("return_needs_comment", "comment")
         return self
 
 
@@ -97,11 +95,11 @@ class VerifyBody(Frozen):
     def _fail_needs_reason_and_deadline(self) -> "VerifyBody":
         if self.decision == VerifyDecision.FAIL:
             if not (self.comment and self.comment.strip()):
-                raise ValueError("comment: say why the verification failed")
+                raise body_error("fail_needs_comment", "comment")
             if self.new_deadline is None:
-                raise ValueError("new_deadline: a failed verification sets a new rectification deadline")
+                raise body_error("new_deadline_required", "new_deadline")
         elif self.fake_rectification or self.new_deadline is not None:
-            raise ValueError("fake_rectification and new_deadline go with a failed verification only")
+            raise body_error("only_when_failed", "fake_rectification" if self.fake_rectification else "new_deadline")
         return self
 
 
@@ -115,7 +113,7 @@ class VoidBody(Frozen):
     @model_validator(mode="after")
     def _reason_not_blank(self) -> "VoidBody":
         if not self.reason.strip():
-            raise ValueError("reason: say why the record is void")
+            raise body_error("reason_required", "reason")
         return self
 
 
@@ -133,9 +131,9 @@ class ReviewExtensionBody(Frozen):
     @model_validator(mode="after")
     def _days_to_approve(self) -> "ReviewExtensionBody":
         if self.decision == ExtensionDecision.APPROVE and self.days is None:
-            raise ValueError("days: say how many working days are granted")
+            raise body_error("days_required", "days")
         if self.decision == ExtensionDecision.REJECT and not (self.comment and self.comment.strip()):
-            raise ValueError("comment: say why the extension is rejected")
+            raise body_error("reject_needs_comment", "comment")
         return self
 
 

@@ -3,6 +3,7 @@
 from datetime import UTC, date, datetime, timedelta, timezone
 
 from pydantic import BaseModel, ConfigDict
+from pydantic_core import PydanticCustomError
 
 CHINA_TZ = timezone(timedelta(hours=8), "Asia/Shanghai")  # no DST since 1991: a fixed offset is exact
 
@@ -22,3 +23,10 @@ def end_of_day(day: date) -> datetime:
 def china_date(instant: datetime) -> date:
     """The calendar day in Asia/Shanghai that `instant` falls in."""
     return instant.astimezone(CHINA_TZ).date()
+
+
+def body_error(code: str, field: str) -> PydanticCustomError:
+    """A body model's own check that failed: its stable `code` (words in `registry.refusals`) and the field.
+
+    The API and the UI answer it as `{code, field, message_zh, message_en}`, words looked up by the code."""
+    return PydanticCustomError(code, "{field}: " + code.replace("_", " "), {"field": field})

@@ -10,16 +10,17 @@ from enum import StrEnum
 from typing import Annotated, Literal
 
 from pydantic import AfterValidator, Field, field_validator, model_validator
+from pydantic_core import PydanticCustomError
 
 from models.actors import Actor
-from models.base import CHINA_TZ, Frozen
+from models.base import CHINA_TZ, Frozen, body_error
 from models.hazard import JurisdictionRef
 from models.policy import InterviewRules
 
 
 def _not_blank(value: str) -> str:
     if not value.strip():
-        raise ValueError("must not be blank")
+        raise PydanticCustomError("blank", "must not be blank")
     return value
 
 
@@ -132,9 +133,9 @@ class RecordBody(Frozen):
     def _minutes_when_held(self) -> "RecordBody":
         if self.attended:
             if not self.minutes.strip():
-                raise ValueError("minutes: record the minutes of the interview held")
+                raise body_error("minutes_required", "minutes")
             if not self.attendees:
-                raise ValueError("attendees: name who attended the interview")
+                raise body_error("attendees_required", "attendees")
         return self
 
 

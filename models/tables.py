@@ -269,3 +269,31 @@ class WhistleblowerReport(SQLModel, table=True):
     received_at: datetime = Field(sa_column=_utc_column(nullable=False))
     screened_at: datetime | None = Field(default=None, sa_column=_utc_column())
     screened_by: str | None = Field(default=None, max_length=100)
+
+
+class TaskRow(SQLModel, table=True):
+    """A step someone owes ("my tasks"): written by the projection with the record's row, in its transaction.
+
+    One row per party that may take it: a role at a jurisdiction, or an enterprise. `due_sort` is `due_at`, or
+    9999-12-31 when no clock runs, so the most urgent come first from the index."""
+
+    __tablename__ = "task"
+    __table_args__ = (
+        Index("ix_task_staff", "role", "jurisdiction_code", "overdue", "due_sort", "record_id"),
+        Index("ix_task_enterprise", "role", "enterprise_uscc", "overdue", "due_sort", "record_id"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    process: str = Field(max_length=20)  # hazard | interview
+    record_id: str = Field(index=True, max_length=80)  # the hazard code or the interview id
+    hazard_code: str = Field(max_length=40)
+    action: str = Field(max_length=40)
+    role: str = Field(max_length=30)
+    jurisdiction_code: str | None = Field(default=None, max_length=12)
+    enterprise_uscc: str | None = Field(default=None, max_length=18)
+    excluded_user_id: str | None = Field(default=None, max_length=64)
+    due_at: datetime | None = Field(default=None, sa_column=_utc_column())
+    due_sort: datetime = Field(sa_column=_utc_column(nullable=False))
+    overdue: bool = False
+    title: str = Field(max_length=200)
+    status: str = Field(max_length=30)

@@ -7,6 +7,7 @@ from sqlmodel import Session, col, select
 
 from models.interview import InterviewProjection, InterviewState
 from models.tables import InterviewEvent, InterviewRow
+from store import tasks
 from store.hazards import Scope
 from store.projection import region_path_key
 
@@ -41,9 +42,11 @@ def project_interview(*, session: Session, item: InterviewProjection) -> bool:
     row = session.get(InterviewRow, state.interview_id)
     if row is None:
         session.add(_row_from(state, item.at))
+        tasks.replace_for_interview(session=session, state=state)
     elif row.last_seq < item.seq:
         _fill(row, state, item.at)
         session.add(row)
+        tasks.replace_for_interview(session=session, state=state)
     try:
         session.flush()
     except IntegrityError:  # a concurrent attempt of the same activity won the race

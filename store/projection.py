@@ -5,7 +5,7 @@ from sqlmodel import Session, select
 
 from models.hazard import HazardState, ProjectionItem
 from models.tables import AuditEntry, Document, HazardRow, Notification
-from store import audit
+from store import audit, tasks
 
 
 def project_transition(*, session: Session, item: ProjectionItem) -> bool:
@@ -55,9 +55,11 @@ def project_transition(*, session: Session, item: ProjectionItem) -> bool:
     row = session.get(HazardRow, state.code)
     if row is None:
         session.add(_row_from(state, transition.at))
+        tasks.replace_for_hazard(session=session, state=state)
     elif row.last_seq < transition.seq:
         _fill(row, state, transition.at)
         session.add(row)
+        tasks.replace_for_hazard(session=session, state=state)
     try:
         session.flush()
     except IntegrityError:  # a concurrent attempt of the same activity won the race

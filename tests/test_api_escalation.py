@@ -85,7 +85,7 @@ async def test_extension_and_pause_through_the_api(api: Api, skipping: WorkflowE
     assert reply.status_code == 200 and reply.json()["extensions"][0]["status"] == "pending"
     again = await api.act("enterprise.a", code, "request-extension", {"days": 5, "reason": "再延"})
     assert again.status_code == 409 and again.json()["detail"]["code"] == "extension_pending"
-    tasks = (await api.as_user("county.supervisor", "GET", "/tasks")).json()
+    tasks = (await api.as_user("county.supervisor", "GET", "/tasks")).json()["items"]
     assert any(t["hazard_code"] == code and t["action"] == "review-extension" and t["due_at"] for t in tasks)
     assert (await api.act("enterprise.a", code, "review-extension", {"decision": "approve", "days": 10})).status_code == 403
     approved = await api.act("county.supervisor", code, "review-extension", {"decision": "approve", "days": 8})

@@ -16,13 +16,13 @@ from api.errors import ApiError
 from api.main import create_app
 from core.settings import Settings
 from domain.calendar import WorkCalendar
-from models.actions import AssessBody, SubmitCompletionBody, VerifyBody
+from models.actions import AssessBody, ReportProgressBody, SubmitCompletionBody, VerifyBody
 from models.enums import HazardLevel, HazardStatus
 from models.interview import RecordBody
 from tests.factories import COUNTY, COUNTY2
 from tests.synthetic import Spec, insert
 from web import forms
-from web.i18n import check_message, label, t
+from web.i18n import label, t
 from web.urgency import urgency
 
 S = HazardStatus
@@ -205,12 +205,17 @@ def test_a_refusal_is_shown_next_to_its_field_or_at_the_top_in_the_chosen_langua
     assert zh.status == 422 and zh.fields == {"comment": ["核查不通过须说明理由"]} and zh.top == "提交的内容有误，请按标出的字段修改"
     en = forms.errors_from_validation(failed.value, names, "en")
     assert en.fields == {"comment": ["say why the verification failed"]}
-    rule = ApiError(422, "date_in_past", "new_deadline：日期 2020-01-01 已过", "new_deadline: 2020-01-01 is in the past")
+    rule = ApiError(422, "date_in_past", "日期 2020-01-01 已过", "2020-01-01 is in the past", field="new_deadline")
     assert forms.errors_from_api(rule, names, "zh").fields == {"new_deadline": ["日期 2020-01-01 已过"]}
+    # the field comes from the refusal's `field`, never from its words
+    unplaced = ApiError(422, "date_in_past", "new_deadline：日期 2020-01-01 已过", "new_deadline: 2020-01-01 is in the past")
+    assert forms.errors_from_api(unplaced, names, "zh").fields == {}
     wrong_state = ApiError(409, "wrong_state", "隐患当前状态为“登记”", "cannot verify a hazard that is reported")
     assert forms.errors_from_api(wrong_state, names, "en").top == "cannot verify a hazard that is reported"
     assert forms.errors_from_api(wrong_state, names, "zh").fields == {}
-    assert check_message("Input should be greater than or equal to 0", "zh") == "应不小于 0"
+    with pytest.raises(ValidationError) as negative:
+        forms.parse(ReportProgressBody, {"percent": "-1"})
+    assert forms.errors_from_validation(negative.value, {"percent", "note"}, "zh").fields == {"percent": ["应不小于 0"]}
     assert label("status", "rectifying", "zh") == "限期整改" and label("status", "rectifying", "en") == "Rectifying"
     assert t("working_days_left", "en", n=2) == "2 working days left"
 

@@ -5,7 +5,6 @@ values are turned into the same body model the JSON API validates, so the checks
 refusal (`ApiError`) becomes messages next to the fields it names, or one message at the top.
 """
 
-import re
 import types
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -16,7 +15,7 @@ from pydantic import BaseModel, ValidationError
 from pydantic.fields import FieldInfo
 
 from api.errors import ApiError, validation_detail
-from web.i18n import Lang, check_message, label, t
+from web.i18n import Lang, label, t
 
 LONG_TEXT = 2_000  # a text field allowing this many characters or more is a textarea
 FILE_FIELDS = frozenset({"evidence"})  # attachment ids: the form uploads files instead
@@ -151,44 +150,28 @@ def values_of(form: Any) -> dict[str, Any]:
     return {k: v for k, v in form.items() if isinstance(v, str) and k != "csrf"}
 
 
-_FIELD_PREFIX = re.compile(r"^(?:Value error, )?([a-z_]+)(?: and [a-z_]+)?[:：]")
-
-
-def _field_in(message: str, names: set[str]) -> str | None:
-    found = _FIELD_PREFIX.match(message)
-    return found.group(1) if found and found.group(1) in names else None
-
-
 def errors_from_validation(error: ValidationError, names: set[str], lang: Lang) -> FormErrors:
     """A form's pydantic errors, shown as the API reports them (`errors[].field`), placed by field."""
-    return errors_from_api(ApiError(422, **validation_detail(list(error.errors()))), names, lang)  # type: ignore[arg-type]
+    return errors_from_api(ApiError(422, **validation_detail([dict(e) for e in error.errors()])), names, lang)
 
 
 def errors_from_api(error: ApiError, names: set[str], lang: Lang) -> FormErrors:
-    """Where to show an API refusal: a 422's messages next to the fields they name (`errors[].field`, or the
-    field a rule's message starts with), anything else at the top, in the chosen language."""
+    """Where to show an API refusal: next to the field it names (`field`, and each of `errors[]`), else at the
+    top, in the chosen language. The words come with the refusal, by its code."""
     detail = error.detail
+    key = "message_zh" if lang == "zh" else "message_en"
     out = FormErrors(status=error.status)
-    message = detail["message_zh"] if lang == "zh" else detail["message_en"]
-    if error.status == 422:
-        for item in detail.get("errors") or []:
-            name = item["field"].split(".")[0]
-            if name not in names:
-                name = _field_in(item["message"], names) or ""
-            if name in names:
-                out.fields.setdefault(name, []).append(check_message(item["message"], lang))
-            else:
-                out.top = check_message(item["message"], lang)
-        if not detail.get("errors"):
-            name = _field_in(detail["message_en"], names)
-            if name is not None:
-                out.fields.setdefault(name, []).append(re.sub(r"^[a-z_]+[:：]\s*", "", message))
-            else:
-                out.top = message
-        if out.fields and out.top is None:
-            out.top = t("form_errors", lang)
-    else:
-        out.top = message
+    items = detail.get("errors") or [detail]
+    for item in items:
+        name = (item.get("field") or "").split(".")[0]
+        if name in names:
+            out.fields.setdefault(name, []).append(item[key])
+        elif len(items) == 1:
+            out.top = detail[key]
+        else:
+            out.top = f"{item.get('field') or ''}：{item[key]}" if lang == "zh" else f"{item.get('field') or ''}: {item[key]}"
+    if out.fields and out.top is None:
+        out.top = t("form_errors", lang)
     return out
 
 

@@ -1,11 +1,10 @@
 """The web UI's words in Chinese (the default) and English. The language comes from the `lang` cookie, set by
 the switch link in the page header (`/lang/zh`, `/lang/en`).
 
-Messages of the rules themselves (refusals) come from the API in both languages (`message_zh`,
-`message_en`); only the form checks of pydantic are translated here.
+Refusals come in both languages with the refusal itself (`message_zh`, `message_en`, looked up by their code
+in `registry/refusals.py`); nothing here translates a message.
 """
 
-import re
 from typing import Literal
 
 Lang = Literal["zh", "en"]
@@ -396,40 +395,6 @@ FIELD = {
     "discovered_at": ("发现日期", "Discovered on"),
 }
 
-# Form checks (pydantic's and the models' own validators), Chinese versions by their English text.
-CHECK_ZH: dict[str, str] = {
-    "Field required": "此项必填",
-    "must not be blank": "不能为空",
-    "must not be empty": "不能为空",
-    "a major hazard must cite its determination standard and clause": "重大隐患须写明判定依据（标准及条款）",
-    "a major hazard is listed, not ordered on assessment": "重大隐患须挂牌督办，定级时不选整改方式",
-    "say 'immediate' or 'deadline' for a general hazard": "一般隐患须选择整改方式",
-    "a general hazard rectified with a deadline needs the deadline": "限期整改须填写期限",
-    "a hazard fixed on the spot has no deadline": "即查即改不填期限",
-    "say why the plan is returned": "退回方案须说明理由",
-    "say why the verification failed": "核查不通过须说明理由",
-    "a failed verification sets a new rectification deadline": "核查不通过须确定新的整改期限",
-    "fake_rectification and new_deadline go with a failed verification only": "“虚假整改”和新期限只用于核查不通过",
-    "say why the record is void": "作废须说明理由",
-    "say how many working days are granted": "请填写批准延期的工作日数",
-    "say why the extension is rejected": "驳回延期须说明理由",
-    "record the minutes of the interview held": "请填写约谈纪要",
-    "name who attended the interview": "请填写参加人员",
-    "the discovery time is in the future": "发现时间不能晚于现在",
-}
-_PATTERNS_ZH: tuple[tuple[re.Pattern[str], str], ...] = (
-    (re.compile(r"^Input should be greater than or equal to (.+)$"), "应不小于 {0}"),
-    (re.compile(r"^Input should be less than or equal to (.+)$"), "应不大于 {0}"),
-    (re.compile(r"^Input should be greater than (.+)$"), "应大于 {0}"),
-    (re.compile(r"^String should have at least 1 character"), "不能为空"),
-    (re.compile(r"^String should have at most (\d+) characters?"), "不超过 {0} 个字"),
-    (re.compile(r"^Input should be a valid (number|integer)"), "应为数字"),
-    (re.compile(r"^Input should be a valid date"), "日期格式不对"),
-    (re.compile(r"^Input should be a valid datetime"), "时间格式不对"),
-    (re.compile(r"^Input should be '(.+)'"), "请选择一项"),
-    (re.compile(r"^String should match pattern"), "格式不对"),
-)
-
 WB_STATUS: dict[str, tuple[str, str]] = {
     "received": ("待甄别", "to screen"),
     "hazard": ("已登记为隐患", "recorded as a hazard"),
@@ -470,22 +435,6 @@ def label(table: str, value: object, lang: Lang) -> str:
     key = getattr(value, "value", value)
     pair = TABLES[table].get(str(key))
     return pick(pair, lang) if pair else str(key)
-
-
-def check_message(message: str, lang: Lang) -> str:
-    """A form check's message (English, from pydantic or a model validator) in `lang`, without the
-    "Value error, " and "field: " prefixes."""
-    text = re.sub(r"^(Value error|Assertion failed), ", "", message)
-    text = re.sub(r"^[a-z_]+(\.[a-z0-9_]+)*: ", "", text)
-    if lang == "en":
-        return text
-    if text in CHECK_ZH:
-        return CHECK_ZH[text]
-    for pattern, zh in _PATTERNS_ZH:
-        found = pattern.match(text)
-        if found:
-            return zh.format(*found.groups())
-    return text
 
 
 def lang_of(value: str | None) -> Lang:

@@ -33,7 +33,7 @@ from api.routes import interviews as interview_routes
 from api.routes import notifications as notification_routes
 from api.routes.attachments import read_upload
 from api.routes.auth import authenticate, token_for
-from api.routes.tasks import my_tasks
+from api.routes.tasks import task_page
 from api.schemas import HazardCreate
 from core.db import as_utc
 from core.settings import Settings
@@ -273,9 +273,9 @@ def switch_language(request: Request, lang: str, next: str | None = None) -> Res
 
 @router.get("/", response_class=HTMLResponse)
 def tasks_page(page: PageDep) -> HTMLResponse:
-    tasks = my_tasks(page.session, page.principal)  # the API's own list (GET /api/v1/tasks), most urgent first
-    rows = [{"task": task, "urgency": page.urgency(task.due_at, task.overdue)} for task in tasks[:TASKS_SHOWN]]
-    return render(page, "tasks.html", rows=rows, total=len(tasks))
+    tasks = task_page(page.session, page.principal, 1, TASKS_SHOWN)  # GET /api/v1/tasks, most urgent first
+    rows = [{"task": task, "urgency": page.urgency(task.due_at, task.overdue)} for task in tasks.items]
+    return render(page, "tasks.html", rows=rows, total=tasks.total)
 
 
 # --- hazards ------------------------------------------------------------------------------------------------

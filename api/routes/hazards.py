@@ -8,9 +8,10 @@ from fastapi.responses import JSONResponse
 from api import services, views
 from api.deps import CurrentUser, PoliciesDep, SessionDep, SettingsDep, TemporalDep
 from api.errors import ApiError
-from api.schemas import ErrorOut, HazardCreate, HazardOut, HazardPage, RegionCode
-from models import actions as bodies
+from api.schemas import ErrorOut, HazardCreate, HazardOut, HazardPage, RegionCode, action_description
 from models.enums import Action, HazardLevel, HazardStatus, Source
+from registry.base import ActionSpec
+from registry.hazard import HAZARD
 from store import hazards, reference
 
 router = APIRouter(tags=["hazards"])
@@ -83,9 +84,11 @@ def get_hazard(code: str, session: SessionDep, principal: CurrentUser) -> Hazard
     return views.detail(session, views.visible_row(session, code, principal), principal)
 
 
-def _action_route(action: Action, body_model: type[bodies.Frozen]) -> None:
+def _action_route(spec: ActionSpec) -> None:
+    action = Action(spec.name)
+
     def take_action(
-        code: str, body: body_model, session: SessionDep, principal: CurrentUser, client: TemporalDep  # type: ignore[valid-type]
+        code: str, body: spec.body, session: SessionDep, principal: CurrentUser, client: TemporalDep  # type: ignore[name-defined]
     ) -> Any:
         row = services.hazard_action(session=session, principal=principal, client=client, code=code, action=action, body=body)
         if row is None:
@@ -97,21 +100,21 @@ def _action_route(action: Action, body_model: type[bodies.Frozen]) -> None:
 
     take_action.__name__ = f"action_{action.value.replace('-', '_')}"
     router.add_api_route(
-        f"/hazards/{{code}}/actions/{action.value}",
+        f"/hazards/{{code}}/actions/{spec.name}",
         take_action,
         methods=["POST"],
         response_model=HazardOut,
         responses=REFUSALS,
-        summary=f"{action.value}",
+        summary=f"{spec.label_en} ({spec.label_zh})",
+        description=action_description(HAZARD, spec),
     )
 
 
-ACTION_BODIES: dict[Action, type[bodies.Frozen]] = services.HAZARD_ACTION_BODIES  # the web UI uses them too
-for _action, _model in ACTION_BODIES.items():
-    _action_route(_action, _model)
+for _spec in HAZARD.actions:
+    _action_route(_spec)
 
 
 @router.post("/hazards/{code}/actions/{action}", include_in_schema=False)
 def unknown_action(code: str, action: str) -> None:
-    known = ", ".join(a.value for a in ACTION_BODIES)
+    known = ", ".join(HAZARD.names)
     raise ApiError(404, "unknown_action", f"没有“{action}”这个操作，可用的有：{known}", f"no action '{action}'; the actions are {known}")

@@ -19,7 +19,7 @@ from api import services, views
 from api.deps import CurrentUser, Principal, SessionDep, TemporalDep
 from api.errors import ApiError
 from api.gateway import refusal_from
-from api.schemas import ErrorOut, TimelineEntry
+from api.schemas import ErrorOut, TimelineEntry, action_description
 from core.db import as_utc
 from domain import interviews as rules
 from models.actions import Command
@@ -32,13 +32,11 @@ from models.interview import (
     InterviewState,
     InterviewStatus,
     Materials,
-    RecordBody,
     Reply,
-    ReplyBody,
-    ScheduleBody,
-    SubmitMaterialsBody,
 )
 from models.tables import InterviewRow
+from registry.base import ActionSpec
+from registry.interview import INTERVIEW
 from store import interviews
 from workflows.interview import InterviewWorkflow
 
@@ -49,10 +47,7 @@ REFUSALS: dict[int | str, dict[str, Any]] = {
 PROJECTION_WAIT_SECONDS = 15.0
 
 ACTION_BODIES: dict[InterviewAction, type[Frozen]] = {
-    InterviewAction.SCHEDULE: ScheduleBody,
-    InterviewAction.SUBMIT_MATERIALS: SubmitMaterialsBody,
-    InterviewAction.RECORD: RecordBody,
-    InterviewAction.REPLY: ReplyBody,
+    InterviewAction(spec.name): spec.body for spec in INTERVIEW.actions  # type: ignore[misc]
 }
 UPDATES: dict[InterviewAction, Any] = {
     InterviewAction.SCHEDULE: InterviewWorkflow.schedule,
@@ -117,9 +112,11 @@ def get_interview(interview_id: str, session: SessionDep, principal: CurrentUser
     return detail(session, visible_row(session, interview_id, principal), principal)
 
 
-def _action_route(action: InterviewAction, body_model: type[Frozen]) -> None:
+def _action_route(spec: ActionSpec) -> None:
+    action = InterviewAction(spec.name)
+
     def take_action(
-        interview_id: str, body: body_model, session: SessionDep, principal: CurrentUser, client: TemporalDep  # type: ignore[valid-type]
+        interview_id: str, body: spec.body, session: SessionDep, principal: CurrentUser, client: TemporalDep  # type: ignore[name-defined]
     ) -> Any:
         row = services.interview_action(
             session=session, principal=principal, client=client, interview_id=interview_id, action=action, body=body
@@ -138,12 +135,13 @@ def _action_route(action: InterviewAction, body_model: type[Frozen]) -> None:
         methods=["POST"],
         response_model=InterviewOut,
         responses=REFUSALS,
-        summary=f"interview {action.value}",
+        summary=f"interview: {spec.label_en} ({spec.label_zh})",
+        description=action_description(INTERVIEW, spec),
     )
 
 
-for _action, _model in ACTION_BODIES.items():
-    _action_route(_action, _model)
+for _spec in INTERVIEW.actions:
+    _action_route(_spec)
 
 
 @router.post("/interviews/{interview_id}/actions/{action}", include_in_schema=False)

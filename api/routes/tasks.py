@@ -1,40 +1,45 @@
-"""`GET /tasks`: what the caller must do next (待办), most urgent first."""
+"""`GET /tasks`: what the caller must do next (待办), most urgent first, a page at a time.
 
-from datetime import UTC, datetime
+One indexed query of the task read model (`store/tasks.py`), which the projections keep with each record's
+row: hazards' steps and interviews' steps alike."""
 
-from fastapi import APIRouter
+from typing import Annotated
 
-from api.deps import CurrentUser, SessionDep
-from api.schemas import TaskOut
-from domain import clocks
-from domain.transitions import allowed_actions
-from models.enums import Action
-from store import hazards
+from fastapi import APIRouter, Query
+from sqlmodel import Session
+
+from api.deps import CurrentUser, Principal, SessionDep
+from api.schemas import ErrorOut, TaskOut, TaskPage
+from core.db import as_utc
+from store import tasks
 
 router = APIRouter(tags=["tasks"])
 
-# Steps someone owes; voiding, pausing, interviews, extension requests and progress notes are possible but
-# never "due".
-NOT_TASKS = {Action.VOID, Action.REPORT_PROGRESS, Action.PAUSE, Action.RESUME, Action.INTERVIEW, Action.REQUEST_EXTENSION}
-FAR_FUTURE = datetime.max.replace(tzinfo=UTC)
+
+def task_page(session: Session, principal: Principal, page: int = 1, page_size: int = 50) -> TaskPage:
+    """The caller's tasks: overdue first, then by due instant (none last)."""
+    rows, total = tasks.page_for(session=session, actor=principal.actor, page=page, page_size=page_size)
+    items = [
+        TaskOut(
+            hazard_code=row.hazard_code,
+            interview_id=row.record_id if row.process == "interview" else None,
+            process=row.process,
+            action=row.action,
+            due_at=as_utc(row.due_at),
+            title=row.title,
+            status=row.status,
+            overdue=row.overdue,
+        )
+        for row in rows
+    ]
+    return TaskPage(items=items, total=total, page=page, page_size=page_size)
 
 
-@router.get("/tasks", response_model=list[TaskOut])
-def my_tasks(session: SessionDep, principal: CurrentUser) -> list[TaskOut]:
-    tasks = []
-    for row in hazards.open_rows(session=session, scope=principal.scope):
-        state = hazards.state_of(row)
-        for action in allowed_actions(state, principal.actor):
-            if action in NOT_TASKS:
-                continue
-            tasks.append(
-                TaskOut(
-                    hazard_code=row.code,
-                    action=action,
-                    due_at=clocks.due_for(state, action.value),
-                    title=row.title,
-                    status=state.status,
-                    overdue=row.overdue,
-                )
-            )
-    return sorted(tasks, key=lambda t: (not t.overdue, t.due_at or FAR_FUTURE, t.hazard_code))
+@router.get("/tasks", response_model=TaskPage, responses={401: {"model": ErrorOut}, 422: {"model": ErrorOut}})
+def my_tasks(
+    session: SessionDep,
+    principal: CurrentUser,
+    page: Annotated[int, Query(ge=1, le=100_000)] = 1,
+    page_size: Annotated[int, Query(ge=1, le=200)] = 50,
+) -> TaskPage:
+    return task_page(session, principal, page, page_size)

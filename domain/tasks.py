@@ -1,0 +1,104 @@
+"""Who owes which step next ("my tasks", 待办): derived from a state with the same rules the validators run.
+
+For each party that could act (every staff role at every jurisdiction holding the record, and the
+enterprise), the registry's task actions that `allowed_actions` gives it are owed by it. Four eyes and
+one's own extension request leave one user out (`excluded_user_id`). The projection writes the result in
+the same transaction as the record's row (`store/tasks.py`), so "my tasks" is one indexed query.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from domain import clocks, interviews, transitions
+from models.actors import Actor
+from models.enums import HazardLevel, Role
+from models.hazard import HazardState
+from models.interview import InterviewAction, InterviewState, InterviewStatus
+from registry.hazard import HAZARD
+from registry.interview import INTERVIEW
+
+STAFF_ROLES = (Role.INSPECTOR, Role.SUPERVISOR)
+
+
+@dataclass(frozen=True)
+class Owed:
+    action: str
+    role: Role
+    jurisdiction_code: str | None
+    enterprise_uscc: str | None
+    due_at: datetime | None
+    excluded_user_id: str | None = None
+
+
+def _parties(region: tuple[tuple[str, str], ...], enterprise_uscc: str) -> list[Actor]:
+    """A stand-in actor for every party that could act: staff of each jurisdiction, and the enterprise."""
+    parties = [
+        Actor(user_id="", username="", role=role, jurisdiction_code=code, jurisdiction_level=level)  # type: ignore[arg-type]
+        for code, level in region
+        for role in STAFF_ROLES
+    ]
+    parties.append(Actor(user_id="", username="", role=Role.ENTERPRISE, enterprise_uscc=enterprise_uscc))
+    return parties
+
+
+def hazard_tasks(state: HazardState) -> list[Owed]:
+    """Every step someone owes on this hazard now, and by whom."""
+    if state.status.terminal:
+        return []
+    region = tuple((ref.code, ref.level.value) for ref in state.facts.region_path)
+    owed = []
+    for party in _parties(region, state.facts.enterprise_uscc):
+        for action in transitions.allowed_actions(state, party):
+            if action.value not in HAZARD.tasks:
+                continue
+            owed.append(
+                Owed(
+                    action=action.value,
+                    role=party.role,
+                    jurisdiction_code=party.jurisdiction_code,
+                    enterprise_uscc=party.enterprise_uscc,
+                    due_at=clocks.due_for(state, action.value),
+                    excluded_user_id=_excluded(state, action.value),
+                )
+            )
+    return owed
+
+
+def _excluded(state: HazardState, action: str) -> str | None:
+    """The one user the rules keep from this step: the verifier of a major hazard (four eyes), the requester of
+    an extension."""
+    if action == "close" and state.level == HazardLevel.MAJOR and state.policy.four_eyes_major:
+        passed = [v for v in state.verifications if v.decision == "pass"]
+        return passed[-1].by.user_id if passed else None
+    if action == "review-extension":
+        pending = [e for e in state.extensions if e.status == "pending"]
+        return pending[-1].requested_by.user_id if pending else None
+    return None
+
+
+def interview_tasks(state: InterviewState) -> list[Owed]:
+    """Every step someone owes on this interview now: the conducting authority's and the enterprise's."""
+    if state.status == InterviewStatus.CLOSED:
+        return []
+    start = state.start
+    authority = next((ref for ref in start.region_path if ref.code == start.conducting_authority_code), None)
+    region = ((authority.code, authority.level.value),) if authority else ()
+    owed = []
+    for party in _parties(region, start.enterprise_uscc):
+        for action in interviews.allowed_actions(state, party):
+            if action.value not in INTERVIEW.tasks:
+                continue
+            if action == InterviewAction.SUBMIT_MATERIALS and state.materials is not None:
+                continue  # sent once: no longer owed (it may still be sent again)
+            owed.append(
+                Owed(action.value, party.role, party.jurisdiction_code, party.enterprise_uscc, _interview_due(state, action))
+            )
+    return owed
+
+
+def _interview_due(state: InterviewState, action: InterviewAction) -> datetime | None:
+    if action == InterviewAction.SCHEDULE:
+        return interviews.latest_schedule(state)
+    if action == InterviewAction.REPLY:
+        return state.reply_due
+    return state.scheduled_at

@@ -1,0 +1,120 @@
+"""The words of every refusal, by its stable code: `{kind, zh, en}` with `{placeholders}`.
+
+A rule raises a refusal by code (`domain.refusals.refuse`, or `models.base.body_error` in a body model);
+the API answers `{"detail": {"code", "field", "message_zh", "message_en"}}` with these words, and the UI
+shows the words of the chosen language next to the field. Nothing ever matches the English text.
+"""
+
+from dataclasses import dataclass
+
+from models.enums import RefusalKind
+
+CONFLICT, FORBIDDEN, INVALID = RefusalKind.CONFLICT, RefusalKind.FORBIDDEN, RefusalKind.INVALID
+
+
+@dataclass(frozen=True)
+class Words:
+    kind: RefusalKind
+    zh: str
+    en: str
+
+
+REFUSALS: dict[str, Words] = {
+    # who may act (403)
+    "role_not_allowed": Words(FORBIDDEN, "{role_zh}不能{action_zh}，只有{roles_zh}可以", "a {role} cannot {action}; only {roles} may"),
+    "not_a_human_action": Words(FORBIDDEN, "“{action_zh}”由系统执行", "{action} is a system step, taken by no user"),
+    "not_your_enterprise": Words(FORBIDDEN, "只能处理本企业的{subject_zh}", "an enterprise user acts only on its own enterprise's {subject}"),
+    "outside_jurisdiction": Words(FORBIDDEN, "该{subject_zh}不在您的辖区内", "this {subject} is outside your jurisdiction"),
+    "above_listing_authority": Words(FORBIDDEN, "核查验收由挂牌督办机关或其下级机关负责", "verification belongs to the listing authority or a lower authority that holds the hazard"),
+    "not_listing_authority": Words(FORBIDDEN, "只有挂牌督办机关（{authority}）的督办人员可以执行此操作", "only a supervisor of the {what} authority ({authority}) may do this"),
+    "not_conducting_authority": Words(FORBIDDEN, "只有约谈机关（{authority_name} {authority}）的督办人员可以执行此操作", "only a supervisor of the conducting authority ({authority}) may do this"),
+    "four_eyes": Words(FORBIDDEN, "核查验收人不得同时办理销号（四眼原则），请由另一名督办人员销号", "four eyes: the supervisor who verified this major hazard may not also close it; another supervisor must"),
+    "own_request": Words(FORBIDDEN, "不得审批本人提出的延期申请", "nobody decides an extension request they made themselves"),
+    # the state (409)
+    "wrong_state": Words(CONFLICT, "{subject_zh}当前状态为“{status_zh}”，不能{action_zh}", "cannot {action} {article} {subject} that is {status}"),
+    "general_not_listed": Words(CONFLICT, "一般隐患不挂牌督办", "only major hazards are listed for supervision"),
+    "extension_pending": Words(CONFLICT, "已有一份延期申请待审批", "an extension request is already waiting for a decision"),
+    "extension_limit": Words(CONFLICT, "挂牌督办隐患最多延期 {limit} 次", "a listed hazard may be extended at most {limit} times"),
+    "no_extension_pending": Words(CONFLICT, "没有待审批的延期申请", "there is no extension request to decide"),
+    "already_paused": Words(CONFLICT, "期限计时已中止", "the clock is already paused"),
+    "not_paused": Words(CONFLICT, "期限计时未中止", "the clock is not paused"),
+    # the body against the state and the clock (422)
+    "date_in_past": Words(INVALID, "日期 {day} 已过，请选择今天或以后的日期", "{day} is in the past; choose today or a later date"),
+    "extension_too_long": Words(INVALID, "每次延期不超过 {maximum} 个工作日", "at most {maximum} working days per extension"),
+    "plan_after_deadline": Words(INVALID, "整改方案的完成时限不能晚于督办期限 {limit}", "the plan must finish by the listing's deadline, {limit}"),
+    "late_extension_needs_reason": Words(INVALID, "距整改期限已不足 {days} 个工作日，逾时申请须说明理由", "fewer than {days} working days are left; a late request needs a reason"),
+    "period_too_long": Words(INVALID, "挂牌督办隐患的整改总期限不得超过 {limit} 天", "a listed hazard's whole rectification period may not exceed {limit} days"),
+    "no_authority_at_level": Words(INVALID, "该隐患所在地区没有{level_zh}级督办机关", "the hazard's region has no {level}-level authority"),
+    "schedule_in_past": Words(INVALID, "约谈时间已过，请选择以后的时间", "the interview time has passed; choose a later time"),
+    "schedule_too_late": Words(INVALID, "约谈应在通知后 {days} 日内进行，最晚 {last_day}", "the interview must take place within {days} days of the notice, by {last_day}"),
+    # the body alone (422, from the body models' own validators)
+    "basis_required": Words(INVALID, "重大隐患须写明判定依据（标准及条款）", "a major hazard must cite its determination standard and clause"),
+    "rectification_not_for_major": Words(INVALID, "重大隐患须挂牌督办，定级时不选整改方式", "a major hazard is listed, not ordered on assessment"),
+    "rectification_required": Words(INVALID, "一般隐患须选择整改方式", "say 'immediate' or 'deadline' for a general hazard"),
+    "deadline_not_for_immediate": Words(INVALID, "即查即改不填期限", "a hazard fixed on the spot has no deadline"),
+    "return_needs_comment": Words(INVALID, "退回方案须说明理由", "say why the plan is returned"),
+    "fail_needs_comment": Words(INVALID, "核查不通过须说明理由", "say why the verification failed"),
+    "reject_needs_comment": Words(INVALID, "驳回延期须说明理由", "say why the extension is rejected"),
+    "new_deadline_required": Words(INVALID, "核查不通过须确定新的整改期限", "a failed verification sets a new rectification deadline"),
+    "only_when_failed": Words(INVALID, "“虚假整改”和新期限只用于核查不通过", "fake_rectification and new_deadline go with a failed verification only"),
+    "reason_required": Words(INVALID, "作废须说明理由", "say why the record is void"),
+    "days_required": Words(INVALID, "请填写批准延期的工作日数", "say how many working days are granted"),
+    "minutes_required": Words(INVALID, "请填写约谈纪要", "record the minutes of the interview held"),
+    "attendees_required": Words(INVALID, "请填写参加人员", "name who attended the interview"),
+    "discovered_in_future": Words(INVALID, "发现时间不能晚于现在", "the discovery time is in the future"),
+    "blank": Words(INVALID, "不能为空", "must not be blank"),
+    # pydantic's own checks of a field, by their type (see `input_words`)
+    "invalid_input": Words(INVALID, "提交的内容有误：{summary}", "the request is not valid: {summary}"),
+}
+
+# pydantic's error types, in words: {type: (zh, en)} with pydantic's own context as placeholders.
+INPUT_WORDS: dict[str, tuple[str, str]] = {
+    "missing": ("此项必填", "this field is required"),
+    "string_too_short": ("不能为空", "must not be empty"),
+    "string_too_long": ("不超过 {max_length} 个字", "at most {max_length} characters"),
+    "too_long": ("不超过 {max_length} 项", "at most {max_length} items"),
+    "greater_than_equal": ("应不小于 {ge}", "must be at least {ge}"),
+    "less_than_equal": ("应不大于 {le}", "must be at most {le}"),
+    "greater_than": ("应大于 {gt}", "must be greater than {gt}"),
+    "less_than": ("应小于 {lt}", "must be less than {lt}"),
+    "int_parsing": ("应为整数", "must be a whole number"),
+    "int_from_float": ("应为整数", "must be a whole number"),
+    "int_type": ("应为整数", "must be a whole number"),
+    "float_parsing": ("应为数字", "must be a number"),
+    "float_type": ("应为数字", "must be a number"),
+    "bool_parsing": ("应为是或否", "must be true or false"),
+    "bool_type": ("应为是或否", "must be true or false"),
+    "date_parsing": ("日期格式不对（YYYY-MM-DD）", "must be a date (YYYY-MM-DD)"),
+    "date_from_datetime_parsing": ("日期格式不对（YYYY-MM-DD）", "must be a date (YYYY-MM-DD)"),
+    "date_type": ("日期格式不对（YYYY-MM-DD）", "must be a date (YYYY-MM-DD)"),
+    "datetime_parsing": ("时间格式不对", "must be a date and time"),
+    "datetime_from_date_parsing": ("时间格式不对", "must be a date and time"),
+    "datetime_type": ("时间格式不对", "must be a date and time"),
+    "enum": ("请从以下选择：{expected}", "must be one of {expected}"),
+    "literal_error": ("请从以下选择：{expected}", "must be one of {expected}"),
+    "string_pattern_mismatch": ("格式不对", "does not have the expected form"),
+    "string_type": ("应为文字", "must be text"),
+    "list_type": ("应为列表", "must be a list"),
+    "tuple_type": ("应为列表", "must be a list"),
+    "model_type": ("格式不对", "must be an object"),
+    "dict_type": ("格式不对", "must be an object"),
+    "json_invalid": ("不是有效的 JSON", "is not valid JSON"),
+    "extra_forbidden": ("不认识这一项", "is not a field of this request"),
+}
+
+
+def words(code: str, **params: object) -> tuple[str, str]:
+    """The Chinese and English words of refusal `code`, its placeholders filled."""
+    entry = REFUSALS[code]
+    return entry.zh.format(**params), entry.en.format(**params)
+
+
+def input_words(error_type: str, context: dict[str, object] | None, fallback: str) -> tuple[str, str]:
+    """pydantic's check of one field in both languages; its own English message when the type is unknown."""
+    pair = INPUT_WORDS.get(error_type)
+    if pair is None:
+        return fallback, fallback
+    try:
+        return pair[0].format(**(context or {})), pair[1].format(**(context or {}))
+    except (KeyError, IndexError):
+        return pair[0].split("{")[0].rstrip("：: "), pair[1].split("{")[0].rstrip(": ")
