@@ -67,20 +67,14 @@ def _one_error(error: dict[str, Any]) -> dict[str, Any]:
 
 
 def validation_detail(errors: list[dict[str, Any]]) -> dict[str, Any]:
-    """The refusal body of a request that failed its models: the first error's code and field; every error
-    listed in `errors`."""
+    """The refusal body of a request that failed its models: code `invalid_input`, the first error's field, and
+    every error in `errors` with its own code (a body model's check, e.g. `return_needs_comment`) and words."""
     items = [_one_error(e) for e in errors] or [
         {"code": "invalid_input", "field": None, "message_zh": "提交的内容有误", "message_en": "the request is not valid", "message": ""}
     ]
-    first = items[0]
-    if len(items) == 1:
-        zh, en = first["message_zh"], first["message_en"]
-        if first["code"] == "invalid_input":
-            zh, en = words("invalid_input", summary=f"{first['field']}：{zh}")[0], words("invalid_input", summary=f"{first['field']}: {en}")[1]
-    else:
-        zh = words("invalid_input", summary="；".join(f"{i['field']}：{i['message_zh']}" for i in items))[0]
-        en = words("invalid_input", summary="; ".join(f"{i['field']}: {i['message_en']}" for i in items))[1]
-    return {"code": first["code"], "field": first["field"], "message_zh": zh, "message_en": en, "errors": items}
+    zh = words("invalid_input", summary="；".join(f"{i['field']}：{i['message_zh']}" for i in items))[0]
+    en = words("invalid_input", summary="; ".join(f"{i['field']}: {i['message_en']}" for i in items))[1]
+    return {"code": "invalid_input", "field": items[0]["field"], "message_zh": zh, "message_en": en, "errors": items}
 
 
 def install_error_handlers(app: FastAPI) -> None:

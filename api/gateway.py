@@ -4,8 +4,13 @@ import asyncio
 import hashlib
 from typing import Any
 
-from temporalio.client import Client, WorkflowUpdateFailedError, WorkflowUpdateStage
-from temporalio.common import WorkflowIDReusePolicy
+from temporalio.client import (
+    Client,
+    WithStartWorkflowOperation,
+    WorkflowUpdateFailedError,
+    WorkflowUpdateStage,
+)
+from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
 from temporalio.exceptions import ApplicationError, WorkflowAlreadyStartedError
 from temporalio.service import RPCError, RPCStatusCode
 
@@ -33,23 +38,45 @@ UPDATES: dict[Action, Any] = {
 }
 
 
-async def start_hazard(client: Client, start: HazardStart, task_queue: str) -> bool:
-    """Start the hazard's workflow. True when the workflow under this code is this hazard's (just started, or
-    started by an earlier try of the same request); False when another hazard already holds the code."""
+async def report_hazard(client: Client, start: HazardStart, task_queue: str, timeout: float) -> tuple[bool, bool]:
+    """Start the hazard's workflow with the Update that answers once its report is projected (update-with-start).
+
+    Returns (ours, projected): `ours` when the workflow under this code is this hazard's (just started, or
+    started by an earlier try of the same request; False when another hazard holds the code), `projected`
+    when its first row is in the read model (False: accepted, not yet recorded within `timeout`)."""
     fingerprint = hashlib.sha256(start.model_dump_json().encode()).hexdigest()
+    operation = WithStartWorkflowOperation(
+        HazardWorkflow.run,
+        start,
+        id=workflow_id_for(start.code),
+        task_queue=task_queue,
+        id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
+        id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
+        memo={"fingerprint": fingerprint},
+    )
     try:
-        await client.start_workflow(
-            HazardWorkflow.run,
-            start,
-            id=workflow_id_for(start.code),
-            task_queue=task_queue,
-            id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
-            memo={"fingerprint": fingerprint},
-        )
-        return True
-    except WorkflowAlreadyStartedError:
+        async with asyncio.timeout(timeout):
+            update = await client.start_update_with_start_workflow(
+                HazardWorkflow.reported, start_workflow_operation=operation, wait_for_stage=WorkflowUpdateStage.ACCEPTED
+            )
+            state = await update.result()
+    except TimeoutError:
+        return await _holds(client, start, fingerprint), False
+    except (WorkflowAlreadyStartedError, WorkflowUpdateFailedError):  # the code's workflow has ended already
+        return await _holds(client, start, fingerprint), True
+    ours = state.facts == start.facts and state.reported_by == start.reporter
+    return ours, True
+
+
+async def _holds(client: Client, start: HazardStart, fingerprint: str) -> bool:
+    """Whether the workflow under the hazard's code was started by this report (its memo's fingerprint)."""
+    try:
         existing = await client.get_workflow_handle(workflow_id_for(start.code)).describe()
-        return bool(await existing.memo_value("fingerprint", default=None) == fingerprint)
+    except RPCError as error:
+        if error.status == RPCStatusCode.NOT_FOUND:
+            return True  # not started yet: the request that timed out still holds the code
+        raise
+    return bool(await existing.memo_value("fingerprint", default=None) == fingerprint)
 
 
 async def run_update(

@@ -4,10 +4,11 @@ One function per use case: report a hazard, take a hazard action, take an interv
 caller against the read model and the pure rules of `domain/`, then asks Temporal (whose validators check the
 same rules again). Refusals are `ApiError`s with `{code, message_zh, message_en}`; each door shows them its
 own way. Sync functions: they run in FastAPI's thread pool and call the async gateway with `anyio.from_thread`.
+Reporting starts the hazard's workflow with an Update that returns once the report is projected
+(update-with-start), so the answer comes from the workflow, never from polling the read model.
 """
 
 import hashlib
-import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,7 +21,6 @@ from api import gateway, views
 from api.deps import Principal
 from api.errors import ApiError, from_refusal
 from api.schemas import HazardCreate
-from core.db import session_scope
 from core.policies import PolicyRegistry
 from core.settings import Settings
 from domain import interviews as interview_rules
@@ -69,13 +69,16 @@ def report_hazard(
     code, replay = _claim_code(session, principal, body, facts, idempotency_key)
     for _ in range(MAX_CODE_ATTEMPTS):
         start = facts.model_copy(update={"code": code})
-        if from_thread.run(gateway.start_hazard, client, start, settings.temporal_task_queue):
+        queue = settings.temporal_task_queue
+        ours, _ = from_thread.run(gateway.report_hazard, client, start, queue, PROJECTION_WAIT_SECONDS)
+        if ours:
             break
         # The code is held by a workflow the read model does not know (say, a restored database): skip it.
         code = _next_free_code(session, principal, facts, idempotency_key)
     else:
         raise ApiError(503, "no_free_code", "暂时无法分配隐患编号，请稍后重试", "no free hazard code could be found; retry later")
-    return Reported(code=code, row=_wait_for_row(session, code), replay=replay)
+    session.expire_all()  # the workflow answered once its first row was committed: read it afresh
+    return Reported(code=code, row=hazards.get_row(session=session, code=code), replay=replay)
 
 
 def check_permission(action: Action, principal: Principal, row: HazardRow, body: Frozen) -> None:
@@ -217,15 +220,3 @@ def _next_free_code(session: Session, principal: Principal, start: HazardStart, 
     return code
 
 
-def _wait_for_row(session: Session, code: str) -> HazardRow | None:
-    """Wait until the workflow's first transition is in the read model (it is projected within milliseconds)."""
-    engine: Any = session.get_bind()
-    deadline = time.monotonic() + PROJECTION_WAIT_SECONDS
-    while time.monotonic() < deadline:
-        with session_scope(engine) as fresh:
-            row = hazards.get_row(session=fresh, code=code)
-        if row is not None:
-            session.expire_all()
-            return hazards.get_row(session=session, code=code)
-        time.sleep(0.02)
-    return None

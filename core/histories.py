@@ -95,6 +95,9 @@ def _actor(actor: dict[str, Any] | None) -> dict[str, Any]:
     return {"actor": actor.get("username"), "role": actor.get("role"), "actor_reason": actor.get("reason")}
 
 
+INTAKE_UPDATE = "reported"  # HazardWorkflow.reported: POST /hazards waits on it for the first projection
+
+
 def _entry(event: HistoryEvent) -> dict[str, Any] | None:
     kind = event.event_type
     if kind == _E.EVENT_TYPE_WORKFLOW_EXECUTION_STARTED:
@@ -104,6 +107,8 @@ def _entry(event: HistoryEvent) -> dict[str, Any] | None:
     if kind == _E.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED:
         request = event.workflow_execution_update_accepted_event_attributes.accepted_request
         command = _decode(request.input.args.payloads) or {}
+        if request.input.name == INTAKE_UPDATE:  # update-with-start's read of the report, not a decision
+            return {"kind": "intake", "update": request.input.name, "update_id": request.meta.update_id}
         return {"kind": "update", "update": request.input.name, "update_id": request.meta.update_id,
                 **_actor(command.get("actor") if isinstance(command, dict) else None)}
     if kind == _E.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED:

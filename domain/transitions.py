@@ -217,7 +217,9 @@ def _item(
 Step = tuple[Actor, Action, Mapping[str, object], str | None]
 
 
-def _assess(state: HazardState, actor: Actor, body: ActionBody, now: datetime, _: Deadline | None) -> list[Step]:
+def _assess(
+    state: HazardState, actor: Actor, body: ActionBody, now: datetime, new_deadline: Deadline | None
+) -> list[Step]:
     assert isinstance(body, AssessBody)
     assessment = Assessment(
         level=body.level,
@@ -245,14 +247,17 @@ def _assess(state: HazardState, actor: Actor, body: ActionBody, now: datetime, _
                 "即查即改 / fixed on the spot",
             )
         )
-    elif body.rectification == Rectification.DEADLINE and body.deadline is not None:
-        deadline = end_of_day(body.deadline)
+    elif body.rectification == Rectification.DEADLINE:
+        # no date given: the policy's general_rectification working days, computed by the workflow's calendar
+        assert body.deadline is not None or new_deadline is not None, "the workflow computes the default deadline"
+        deadline = end_of_day(body.deadline) if body.deadline else new_deadline.at  # type: ignore[union-attr]
+        day = china_date(deadline - timedelta(seconds=1))
         steps.append(
             (
                 actor,
                 Action.ORDER_RECTIFICATION,
                 {"status": S.RECTIFYING, "deadline": deadline, "deadline_set_at": now, "ladder": state.policy.general_ladder},
-                f"责令限期整改，期限 {body.deadline} / rectify by {body.deadline}",
+                f"责令限期整改，期限 {day} / rectify by {day}",
             )
         )
     return steps

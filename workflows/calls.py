@@ -11,23 +11,56 @@ Hazards and interviews started before this change recorded regular activities; `
 replay down the old path (the histories in tests/histories/previous/ prove it).
 """
 
+from collections.abc import Callable
 from datetime import timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 from temporalio import workflow
 from temporalio.common import RetryPolicy
+from temporalio.exceptions import ApplicationError
+
+with workflow.unsafe.imports_passed_through():
+    from domain.refusals import Refusal
 
 ACTIVITY_TIMEOUT = timedelta(seconds=10)
 ACTIVITY_RETRY = RetryPolicy(initial_interval=timedelta(seconds=1), maximum_interval=timedelta(seconds=30))
 LOCAL_ACTIVITIES = "local-activities"
+ArgT = TypeVar("ArgT")
+ResultT = TypeVar("ResultT")
 
 
-async def call(activity: str, argument: Any, result_type: type | None = None) -> Any:
-    """Run one of the worker's activities and return its result (local for workflows started since the patch)."""
+async def call(activity: Callable[[Any, ArgT], ResultT], argument: ArgT) -> ResultT:
+    """Run one of the worker's activities, named by its method (typed: the result's type is the method's), and
+    return its result (local for workflows started since the patch)."""
     if workflow.patched(LOCAL_ACTIVITIES):
-        return await workflow.execute_local_activity(
-            activity, argument, result_type=result_type, start_to_close_timeout=ACTIVITY_TIMEOUT, retry_policy=ACTIVITY_RETRY
+        return await workflow.execute_local_activity_method(
+            activity, argument, start_to_close_timeout=ACTIVITY_TIMEOUT, retry_policy=ACTIVITY_RETRY
         )
-    return await workflow.execute_activity(
-        activity, argument, result_type=result_type, start_to_close_timeout=ACTIVITY_TIMEOUT, retry_policy=ACTIVITY_RETRY
+    return await workflow.execute_activity_method(
+        activity, argument, start_to_close_timeout=ACTIVITY_TIMEOUT, retry_policy=ACTIVITY_RETRY
     )
+
+
+async def project(activity: Callable[[Any, ArgT], object], item: ArgT) -> None:
+    """Run a projection activity (named by its method) for its effect only: its result is not decoded, since
+    histories recorded before the receipts hold a bare `true` there."""
+    name = activity_definition(activity).name
+    if workflow.patched(LOCAL_ACTIVITIES):
+        await workflow.execute_local_activity(
+            name, item, result_type=object, start_to_close_timeout=ACTIVITY_TIMEOUT, retry_policy=ACTIVITY_RETRY
+        )
+        return
+    await workflow.execute_activity(
+        name, item, result_type=object, start_to_close_timeout=ACTIVITY_TIMEOUT, retry_policy=ACTIVITY_RETRY
+    )
+
+
+def activity_definition(activity: Callable[..., object]) -> Any:
+    from temporalio.activity import _Definition
+
+    return _Definition.must_from_callable(activity)
+
+
+def refusal_error(refusal: Refusal) -> ApplicationError:
+    """An ApplicationError the API maps to an HTTP status by its `type`, never by its message."""
+    return ApplicationError(refusal.message_en, refusal.as_detail(), type=refusal.kind.value, non_retryable=True)

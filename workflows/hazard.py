@@ -14,9 +14,11 @@ from datetime import datetime
 from typing import Any
 
 from temporalio import workflow
-from temporalio.exceptions import ApplicationError, WorkflowAlreadyStartedError
+from temporalio.exceptions import WorkflowAlreadyStartedError
 
 with workflow.unsafe.imports_passed_through():
+    from activities.calendar import CalendarActivities
+    from activities.projection import ProjectionActivities
     from domain import clocks, escalation, transitions
     from domain.refusals import Refusal
     from models.actions import (
@@ -37,16 +39,15 @@ with workflow.unsafe.imports_passed_through():
         VoidBody,
     )
     from models.actors import Actor, system_actor
-    from models.calendar import Deadline, ShiftRequest, WorkingDaysRequest
+    from models.calendar import Deadline, DeadlineRequest, ShiftRequest, WorkingDaysRequest
     from models.clock import Clock, ClockName, ClockPlan, ClockRequest, ClockSpec, LadderRequest
-    from models.enums import Action, ExtensionDecision
+    from models.enums import Action, ExtensionDecision, Rectification
     from models.hazard import HazardStart, HazardState, ProjectionItem
     from models.interview import RUNG_RAISING_OUTCOMES, InterviewOutcome, InterviewStart
     from workflows import calls
+    from workflows.calls import refusal_error
+    from workflows.interview import InterviewWorkflow
 
-def refusal_error(refusal: Refusal) -> ApplicationError:
-    """An ApplicationError the API maps to an HTTP status by its `type`, never by its message."""
-    return ApplicationError(refusal.message_en, refusal.as_detail(), type=refusal.kind.value, non_retryable=True)
 
 
 @workflow.defn
@@ -60,6 +61,8 @@ class HazardWorkflow:
         self._changes = 0
         self._outcomes: list[InterviewOutcome] = []
         self._interview_starters: dict[str, Actor] = {}  # interviews a supervisor started by hand
+        self._interview_reasons: dict[str, str] = {}  # and the reason they gave
+        self._projected_seq = 0
         self._started_interviews: set[str] = set()
         if start.resume is not None:  # continued as new: the state carries on
             self._state = start.resume
@@ -98,7 +101,9 @@ class HazardWorkflow:
         reason = f"隐患 {self._state.code} 已{'销号' if self._state.status == 'closed' else '作废'}"
         for interview_id in self._state.interviews:
             try:
-                await workflow.get_external_workflow_handle(interview_id).signal("cancel", reason)
+                await workflow.get_external_workflow_handle_for(InterviewWorkflow.run, interview_id).signal(
+                    InterviewWorkflow.cancel, reason
+                )
             except Exception as error:  # noqa: BLE001 - it may have ended already
                 workflow.logger.info("interview not cancelled", extra={"interview_id": interview_id, "error": str(error)})
 
@@ -111,6 +116,13 @@ class HazardWorkflow:
         """An interview this hazard started has ended; a no-show or a missed reply raises the rung."""
         self._outcomes.append(outcome)
         self._changes += 1
+
+    @workflow.update
+    async def reported(self) -> HazardState:
+        """Update-with-start's answer to `POST /hazards`: the hazard once its report (登记) is projected, so
+        the API answers from the workflow and reads its own write without polling."""
+        await workflow.wait_condition(lambda: self._projected_seq >= 1)
+        return self._state
 
     # --- human steps ---------------------------------------------------------------------------------
 
@@ -248,22 +260,28 @@ class HazardWorkflow:
             await self._commit(items)
             if action == Action.INTERVIEW:
                 self._interview_starters[self._state.interviews[-1]] = command.actor
+                self._interview_reasons[self._state.interviews[-1]] = command.body.reason
             state = self._state
         await self._project()
         await self._start_interviews()
         return state
 
     async def _new_deadline(self, action: Action, command: Command[Any]) -> Deadline | None:
-        """The calendar's answer an approved extension or a resume needs, asked before the change."""
+        """The calendar's answer an approved extension, a resume or a general hazard ordered to rectify without
+        a date (the policy's `timers.general_rectification` working days) needs, asked before the change."""
+        body = command.body
+        if action == Action.ASSESS and body.rectification == Rectification.DEADLINE and body.deadline is None:
+            days = self._state.policy.timers.general_rectification
+            return await calls.call(CalendarActivities.compute_deadline, DeadlineRequest(start=workflow.now(), working_days=days))
         deadline = self._state.deadline
         if deadline is None:
             return None
         if action == Action.REVIEW_EXTENSION and command.body.decision == ExtensionDecision.APPROVE:
-            return await self._calendar("shift_deadline", ShiftRequest(deadline=deadline, working_days=command.body.days), Deadline)
+            return await calls.call(CalendarActivities.shift_deadline, ShiftRequest(deadline=deadline, working_days=command.body.days))
         if action == Action.RESUME and self._state.pause is not None:
             span = WorkingDaysRequest(start=self._state.pause.since, end=workflow.now())
-            paused_days = await self._calendar("count_working_days", span, int)
-            return await self._calendar("shift_deadline", ShiftRequest(deadline=deadline, working_days=paused_days), Deadline)
+            paused_days = await calls.call(CalendarActivities.count_working_days, span)
+            return await calls.call(CalendarActivities.shift_deadline, ShiftRequest(deadline=deadline, working_days=paused_days))
         return None
 
     async def _commit(self, items: tuple[ProjectionItem, ...]) -> None:
@@ -290,11 +308,8 @@ class HazardWorkflow:
         """Project queued transitions in sequence order; one at a time, so the read model never goes back."""
         async with self._projecting:
             while self._outbox:
-                await calls.call("project_transition", self._outbox[0])
-                self._outbox.pop(0)
-
-    async def _calendar(self, activity: str, request: Any, result_type: type) -> Any:
-        return await calls.call(activity, request, result_type)
+                await calls.project(ProjectionActivities.project_transition, self._outbox[0])
+                self._projected_seq = self._outbox.pop(0).state.seq
 
     # --- the deadline clock --------------------------------------------------------------------------
 
@@ -310,7 +325,7 @@ class HazardWorkflow:
             state = state.model_copy(update={"deadline_provisional": rectification.provisional})
         if state.ladder and state.deadline is not None and state.ladder_deadline != state.deadline:
             offsets = tuple(r.offset_working_days for r in state.ladder)
-            due = await self._calendar("plan_ladder", LadderRequest(deadline=state.deadline, offsets=offsets), tuple[datetime, ...])
+            due = await calls.call(CalendarActivities.plan_ladder, LadderRequest(deadline=state.deadline, offsets=offsets))
             state = state.model_copy(update={"ladder_due": tuple(due), "ladder_deadline": state.deadline})
         return state
 
@@ -326,7 +341,7 @@ class HazardWorkflow:
             reminder_working_days_before=rules.reminders.working_days_before if reminders else (),
             cutoff_working_days_before=cutoff,
         )
-        plan: ClockPlan = await self._calendar("plan_clock", request, ClockPlan)
+        plan: ClockPlan = await calls.call(CalendarActivities.plan_clock, request)
         now = workflow.now()
         sent = sum(1 for r in plan.reminders if r <= now)  # a clock planned late does not remind of the past
         return Clock(spec=spec, due_at=plan.due_at, provisional=plan.provisional, reminders=plan.reminders,
@@ -388,7 +403,7 @@ class HazardWorkflow:
                 interview_id=interview_id,
                 hazard_code=state.code,
                 hazard_workflow_id=workflow.info().workflow_id,
-                reason=escalation.interview_reason(state, workflow.now()),
+                reason=self._interview_reasons.get(interview_id) or escalation.interview_reason(state, workflow.now()),
                 trigger="manual" if interview_id in self._interview_starters else "ladder",
                 enterprise_uscc=state.facts.enterprise_uscc,
                 enterprise_name=state.facts.enterprise_name,
@@ -401,7 +416,7 @@ class HazardWorkflow:
             )
             with contextlib.suppress(WorkflowAlreadyStartedError):
                 await workflow.start_child_workflow(
-                    "InterviewWorkflow",
+                    InterviewWorkflow.run,
                     start,
                     id=interview_id,
                     parent_close_policy=workflow.ParentClosePolicy.ABANDON,

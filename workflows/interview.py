@@ -13,6 +13,8 @@ from typing import Any
 from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
+    from activities.calendar import CalendarActivities
+    from activities.interviews import InterviewActivities
     from domain import interviews as rules
     from domain.refusals import Refusal
     from models.actions import Command
@@ -30,9 +32,9 @@ with workflow.unsafe.imports_passed_through():
         SubmitMaterialsBody,
     )
     from workflows import calls
-    from workflows.hazard import refusal_error
+    from workflows.calls import refusal_error
 
-OUTCOME_SIGNAL = "interview_outcome"
+OUTCOME_SIGNAL = "interview_outcome"  # HazardWorkflow.interview_outcome (a string: that module imports this one)
 
 
 @workflow.defn
@@ -82,7 +84,7 @@ class InterviewWorkflow:
     async def record(self, command: Command[RecordBody]) -> InterviewState:
         reply_due = None
         if command.body.attended:
-            reply_due = await calls.call("compute_deadline", rules.reply_deadline_request(self._state, workflow.now()), Deadline)
+            reply_due = await calls.call(CalendarActivities.compute_deadline, rules.reply_deadline_request(self._state, workflow.now()))
         return await self._act(InterviewAction.RECORD, command, reply_due)
 
     @record.validator
@@ -140,7 +142,7 @@ class InterviewWorkflow:
         """Project queued steps in sequence order; one at a time, so the read model never goes back."""
         async with self._projecting:
             while self._outbox:
-                await calls.call("project_interview", self._outbox[0])
+                await calls.project(InterviewActivities.project_interview, self._outbox[0])
                 self._outbox.pop(0)
 
     async def _wait_for_change_or_deadline(self) -> None:
