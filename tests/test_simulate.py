@@ -6,7 +6,12 @@ from datetime import UTC, datetime, timedelta
 
 from temporalio.testing import WorkflowEnvironment
 
-from core.simulate import (
+from domain import transitions
+from models.clock import Clock, ClockName, ClockSpec
+from models.enums import HazardStatus
+from models.hazard import HazardState
+from models.interview import InterviewState
+from simulation.year import (
     TIMER_GUARD,
     TIMER_SLACK,
     LastStateProjection,
@@ -17,11 +22,6 @@ from core.simulate import (
     simulate,
     todays_interview_steps,
 )
-from domain import transitions
-from models.clock import Clock, ClockName, ClockSpec
-from models.enums import HazardStatus
-from models.hazard import HazardState
-from models.interview import InterviewState
 from tests import factories as f
 from tests.test_interview_workflow import interview_start
 
