@@ -17,7 +17,7 @@ from models.actors import Actor
 from models.enums import JurisdictionLevel, Role
 from models.tables import Jurisdiction, User
 from security import oidc
-from security.passwords import user_id_from_token
+from security.tokens import user_id_from_token
 from store.hazards import Scope
 
 oauth2 = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token", auto_error=False)

@@ -1,13 +1,9 @@
-"""Passwords (argon2) and signed, expiring access tokens (JWT, HS256)."""
+"""Passwords, hashed with argon2."""
 
-from datetime import UTC, datetime, timedelta
-
-import jwt
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 _hasher = PasswordHasher()
-ALGORITHM = "HS256"
 
 
 def hash_password(password: str) -> str:
@@ -19,19 +15,3 @@ def verify_password(password_hash: str, password: str) -> bool:
         return _hasher.verify(password_hash, password)
     except (VerificationError, InvalidHashError):
         return False
-
-
-def create_access_token(*, user_id: str, secret: str, ttl: timedelta, now: datetime | None = None) -> str:
-    issued = now or datetime.now(UTC)
-    claims = {"sub": user_id, "iat": issued, "exp": issued + ttl}
-    return jwt.encode(claims, secret, algorithm=ALGORITHM)
-
-
-def user_id_from_token(token: str, secret: str) -> str | None:
-    """The token's subject, or None when it is forged, malformed or expired."""
-    try:
-        claims = jwt.decode(token, secret, algorithms=[ALGORITHM], options={"require": ["sub", "exp"]})
-    except jwt.PyJWTError:
-        return None
-    subject = claims.get("sub")
-    return subject if isinstance(subject, str) else None

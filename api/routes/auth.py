@@ -14,8 +14,9 @@ from api.schemas import MeOut, TokenOut
 from core.logging import get_logger
 from core.settings import Settings
 from models.tables import User
-from security.passwords import create_access_token, verify_password
+from security.passwords import verify_password
 from security.throttle import SignInThrottle
+from security.tokens import create_access_token
 from store.reference import user_by_name
 
 router = APIRouter(prefix="/auth", tags=["auth"])
