@@ -16,9 +16,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from types import FrameType
 
-from core.demo import DEMO_PASSWORD, DEMO_USERNAMES
 from core.settings import Settings, get_settings
 from core.temporal import temporal_cli
+from store.demo import DEMO_PASSWORD, DEMO_USERNAMES
 
 ROOT = Path(__file__).resolve().parent
 STOP_GRACE_SECONDS = 15

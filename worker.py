@@ -19,10 +19,7 @@ from core.db import make_engine
 from core.logging import configure_logging, get_logger
 from core.settings import Settings, get_settings
 from core.temporal import connect_with_retry
-from workflows.hazard import HazardWorkflow
-from workflows.interview import InterviewWorkflow
-
-WORKFLOWS = [HazardWorkflow, InterviewWorkflow]
+from workflows.registry import WORKFLOWS
 
 
 def build_worker(

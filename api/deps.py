@@ -11,13 +11,13 @@ from sqlmodel import Session, select
 from temporalio.client import Client
 
 from api.errors import ApiError
-from core import oidc
 from core.policies import PolicyRegistry
-from core.security import user_id_from_token
 from core.settings import Settings
 from models.actors import Actor
 from models.enums import JurisdictionLevel, Role
 from models.tables import Jurisdiction, User
+from security import oidc
+from security.tokens import user_id_from_token
 from store.hazards import Scope
 
 oauth2 = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token", auto_error=False)

@@ -30,12 +30,12 @@ from api.routes import (
     whistleblower,
 )
 from core.db import make_engine, migrate, session_scope
-from core.demo import load_demo_data, remove_demo_accounts
 from core.logging import configure_logging, get_logger
 from core.policies import PolicyRegistry
 from core.settings import Settings, get_settings
 from core.temporal import connect_with_retry
-from core.throttle import RateLimiter, SignInThrottle
+from security.throttle import RateLimiter, SignInThrottle
+from store.demo import load_demo_data, remove_demo_accounts
 from web import oversight as web_oversight
 from web import routes as web_routes
 

@@ -42,12 +42,12 @@ sys.path.insert(0, str(ROOT))
 from activities.calendar import CalendarActivities  # noqa: E402
 from activities.projection import ProjectionActivities  # noqa: E402
 from api.main import prepare_database  # noqa: E402
+from audit.histories import hazard_histories  # noqa: E402
+from audit.replay import HazardReplayJob, WorkflowRuns, replay_jobs  # noqa: E402
 from bench.ui_pages import DEFAULT_POSTGRES, drop_schema, page_times, postgres_schema  # noqa: E402
 from core.db import make_engine, migrate  # noqa: E402
-from core.histories import hazard_histories  # noqa: E402
 from core.logging import configure_logging  # noqa: E402
 from core.policies import PolicyRegistry  # noqa: E402
-from core.replay import HazardReplayJob, WorkflowRuns, replay_jobs  # noqa: E402
 from core.settings import Settings  # noqa: E402
 from core.temporal import temporal_cli  # noqa: E402
 from models.actions import AssessBody, Command  # noqa: E402
@@ -57,7 +57,7 @@ from models.clock import ClockPlan, ClockRequest, LadderRequest  # noqa: E402
 from models.enums import Action, HazardLevel  # noqa: E402
 from models.hazard import HazardStart, ProjectionItem, ProjectionReceipt, workflow_id_for  # noqa: E402
 from models.interview import InterviewProjection, InterviewReceipt  # noqa: E402
-from worker import WORKFLOWS  # noqa: E402
+from workflows.registry import WORKFLOWS  # noqa: E402
 
 RESULTS = ROOT / "bench" / "RESULTS.md"
 SECTION = "## Suite (make bench)"
@@ -650,7 +650,7 @@ TITLES = {
     "action": "2. A human action (assess) round trip until projected, sequential and 20 concurrent, vs a bare Update",
     "timers": "3. Timer precision: hazards whose deadlines fall in the same second; lateness of the first reminder and rung",
     "scale": "4. Scale: open hazards waiting on their deadlines",
-    "replay": "5. Replay: `duban audit replay` (core.replay) vs the bare Replayer on the same histories",
+    "replay": "5. Replay: `duban audit replay` (audit.replay) vs the bare Replayer on the same histories",
 }
 
 

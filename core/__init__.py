@@ -1,1 +1,2 @@
-"""Process-level plumbing: settings, logging, database, security, the Temporal client and the CLI."""
+"""Process-level plumbing: settings, logging, database, the Temporal client connection, workflow bytecode, the
+policy profiles loader."""

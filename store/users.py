@@ -7,9 +7,9 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from core.security import hash_password
 from models.enums import Role
 from models.tables import AdminAudit, Enterprise, Jurisdiction, User
+from security.passwords import hash_password
 
 MIN_PASSWORD = 10
 

@@ -118,9 +118,9 @@ def _entry(code: str, seq: int, at: datetime, actor: Actor, action: str, before:
 
 def reference_data(session: Session) -> None:
     """The demo jurisdictions and enterprises (no accounts)."""
-    from core.demo import ENTERPRISES as DEMO_ENTERPRISES
-    from core.demo import JURISDICTIONS
     from models.tables import Enterprise
+    from store.demo import ENTERPRISES as DEMO_ENTERPRISES
+    from store.demo import JURISDICTIONS
     from store.reference import add_jurisdiction, get_jurisdiction
 
     for code, name, level, parent in JURISDICTIONS:

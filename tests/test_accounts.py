@@ -9,8 +9,8 @@ import pytest
 from sqlmodel import Session, select
 from temporalio.testing import WorkflowEnvironment
 
-from core.throttle import SignInThrottle
 from models.tables import AdminAudit
+from security.throttle import SignInThrottle
 from tests.api_helpers import Api, running_api
 
 

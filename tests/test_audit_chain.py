@@ -9,7 +9,7 @@ from sqlalchemy import Engine, text
 from sqlmodel import Session, select
 from temporalio.testing import WorkflowEnvironment
 
-from core import signing
+from audit import signing
 from core.db import session_scope
 from domain import escalation, transitions
 from domain.audit_chain import GENESIS

@@ -22,11 +22,11 @@ from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.service import RPCError, RPCStatusCode
 from temporalio.testing import WorkflowEnvironment
 
-from core import cli
-from core.archive import MANIFEST, jobs_from_export, replay_export
+from audit.archive import MANIFEST, jobs_from_export, replay_export
+from audit.histories import timeline
+from audit.replay import HazardReplayJob, WorkflowRuns, replay_report
+from cli import main as cli
 from core.db import make_engine, migrate
-from core.histories import timeline
-from core.replay import HazardReplayJob, WorkflowRuns, replay_report
 from core.settings import get_settings
 from core.temporal import time_skipping_server_binary
 from models.actions import (

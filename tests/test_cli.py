@@ -7,11 +7,11 @@ from pathlib import Path
 import pytest
 from sqlmodel import Session, select
 
-from core.cli import main
+from cli.main import main
 from core.db import make_engine
-from core.security import verify_password
 from core.settings import get_settings
 from models.tables import Enterprise, Jurisdiction, User
+from security.passwords import verify_password
 
 
 @pytest.fixture

@@ -9,8 +9,8 @@ import jwt
 from cryptography.hazmat.primitives.asymmetric import rsa
 from temporalio.testing import WorkflowEnvironment
 
-from core import oidc
 from core.settings import Settings
+from security import oidc
 from tests.api_helpers import running_api
 
 ISSUER = "https://idp.example.gov.cn/realms/duban"

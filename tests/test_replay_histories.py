@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from temporalio.client import WorkflowHistory
 
-from core.replay import HazardReplayJob, WorkflowRuns, replay_jobs, replay_report
+from audit.replay import HazardReplayJob, WorkflowRuns, replay_jobs, replay_report
 from tests.histories.scenarios import SCENARIOS, Scenario, command_sequence, fingerprint_problem, record
 
 HISTORIES = Path(__file__).resolve().parent / "histories"

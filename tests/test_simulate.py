@@ -6,22 +6,16 @@ from datetime import UTC, datetime, timedelta
 
 from temporalio.testing import WorkflowEnvironment
 
-from core.simulate import (
-    TIMER_GUARD,
-    TIMER_SLACK,
-    LastStateProjection,
-    Model,
-    Plan,
-    clear_of_timers,
-    resolve_policy,
-    simulate,
-    todays_interview_steps,
-)
 from domain import transitions
 from models.clock import Clock, ClockName, ClockSpec
 from models.enums import HazardStatus
 from models.hazard import HazardState
 from models.interview import InterviewState
+from simulation.actors import todays_interview_steps
+from simulation.model import Model, Plan
+from simulation.projection import LastStateProjection
+from simulation.report import resolve_policy
+from simulation.year import TIMER_GUARD, TIMER_SLACK, clear_of_timers, simulate
 from tests import factories as f
 from tests.test_interview_workflow import interview_start
 

@@ -10,7 +10,7 @@ from api import views
 from api.deps import CurrentUser, Principal, SessionDep, SettingsDep
 from api.errors import ApiError, not_found
 from api.schemas import RowId
-from core import signing
+from audit import signing
 from core.db import as_utc
 from models.enums import Role
 from models.tables import AuditCheckpoint

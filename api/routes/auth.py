@@ -12,10 +12,11 @@ from api.deps import CurrentUser, SessionDep, SettingsDep
 from api.errors import ApiError
 from api.schemas import MeOut, TokenOut
 from core.logging import get_logger
-from core.security import create_access_token, verify_password
 from core.settings import Settings
-from core.throttle import SignInThrottle
 from models.tables import User
+from security.passwords import verify_password
+from security.throttle import SignInThrottle
+from security.tokens import create_access_token
 from store.reference import user_by_name
 
 router = APIRouter(prefix="/auth", tags=["auth"])

@@ -12,8 +12,8 @@ from api import views
 from api.deps import CurrentUser, Principal, SessionDep, TemporalDep, get_engine
 from api.errors import ApiError
 from api.schemas import ErrorOut
-from core.histories import hazard_histories, histories_json, timeline
-from core.replay import jobs_from_server, replay_jobs
+from audit.histories import hazard_histories, histories_json, timeline
+from audit.replay import jobs_from_server, replay_jobs
 from models.enums import Role
 from store.archive import hazard_codes
 

@@ -14,11 +14,11 @@ from api import services
 from api.deps import CurrentUser, PoliciesDep, Principal, SessionDep, SettingsDep, TemporalDep
 from api.errors import ApiError, not_found
 from api.schemas import USCC, HazardCreate, RegionCode
-from core.contact_cipher import contact_cipher
 from core.db import as_utc
 from core.logging import get_logger
 from models.enums import Role, Source
 from models.tables import AdminAudit, WhistleblowerReport
+from security.contact_cipher import contact_cipher
 from store import reference, reports
 
 public = APIRouter(prefix="/public/reports", tags=["public"])

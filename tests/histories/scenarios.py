@@ -18,7 +18,7 @@ from temporalio.client import WorkflowHandle, WorkflowHistory
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 
-from core.histories import child_workflow_ids, hazard_histories, workflow_histories
+from audit.histories import child_workflow_ids, hazard_histories, workflow_histories
 from core.temporal import time_skipping_server_binary
 from models.actions import (
     AssessBody,

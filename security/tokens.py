@@ -1,24 +1,10 @@
-"""Passwords (argon2) and signed, expiring access tokens (JWT, HS256)."""
+"""Signed, expiring access tokens (JWT, HS256)."""
 
 from datetime import UTC, datetime, timedelta
 
 import jwt
-from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerificationError
 
-_hasher = PasswordHasher()
 ALGORITHM = "HS256"
-
-
-def hash_password(password: str) -> str:
-    return _hasher.hash(password)
-
-
-def verify_password(password_hash: str, password: str) -> bool:
-    try:
-        return _hasher.verify(password_hash, password)
-    except (VerificationError, InvalidHashError):
-        return False
 
 
 def create_access_token(*, user_id: str, secret: str, ttl: timedelta, now: datetime | None = None) -> str:

@@ -1,11 +1,11 @@
 """Replaying hazard histories against today's workflow code: determinism and outcome.
 
 For each hazard, every run of its workflow (and of its interviews) is replayed with Temporal's `Replayer`
-and the current `worker.WORKFLOWS`. Two things are checked:
+and the current `workflows.registry.WORKFLOWS`. Two things are checked:
 
 - determinism: today's code issues the same commands the history recorded, else the first divergence;
 - outcome: the state today's code reaches (the argument of the projections it makes, captured by a worker
-  interceptor while replaying: `core/outcome.py`) equals the state the read model recorded for the hazard.
+  interceptor while replaying: `audit/outcome.py`) equals the state the read model recorded for the hazard.
 
 Work is spread over processes (`ProcessPoolExecutor`, each with its own Replayer); histories travel as
 Temporal JSON strings.
@@ -27,8 +27,8 @@ from temporalio.client import Client, WorkflowHistory
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.worker import Replayer
 
-from core.histories import child_workflow_ids, hazard_histories, workflow_histories
-from core.outcome import ProjectionCapture, Reached, compare_outcome, completed_projections
+from audit.histories import child_workflow_ids, hazard_histories, workflow_histories
+from audit.outcome import ProjectionCapture, Reached, compare_outcome, completed_projections
 from models.hazard import HazardState, workflow_id_for
 from models.interview import InterviewState
 from models.tables import HazardRow, InterviewRow
@@ -113,7 +113,7 @@ class ReplayReport:
 
 def make_replayer(workflows: Sequence[type] | None, capture: ProjectionCapture) -> Replayer:
     if workflows is None:
-        from worker import WORKFLOWS  # the code the workers run today
+        from workflows.registry import WORKFLOWS  # the code the workers run today
 
         workflows = WORKFLOWS
     return Replayer(workflows=list(workflows), data_converter=pydantic_data_converter, interceptors=[capture])

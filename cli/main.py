@@ -12,10 +12,10 @@ from pathlib import Path
 
 from sqlmodel import col, select
 
-from core import signing
-from core.archive import ExportError, ExportSummary, export_audit, jobs_from_export
+from audit import signing
+from audit.archive import ExportError, ExportSummary, export_audit, jobs_from_export
+from audit.replay import HazardReplayJob, hazard_codes_from_query, jobs_from_server, replay_jobs
 from core.db import make_engine, migrate, session_scope
-from core.replay import HazardReplayJob, hazard_codes_from_query, jobs_from_server, replay_jobs
 from core.settings import get_settings
 from core.temporal import connect_with_retry
 from domain.uscc import uscc_problem
@@ -70,7 +70,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def add_simulate_command(commands: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
-    from core.simulate import DEFAULT_MONTHLY, Model
+    from simulation.model import DEFAULT_MONTHLY, Model
 
     d = Model()
     sim = commands.add_parser("simulate", help="a city's year of hazards on the time-skipping server, per policy profile")
@@ -94,7 +94,8 @@ def add_simulate_command(commands: "argparse._SubParsersAction[argparse.Argument
 
 
 def simulate_command(args: argparse.Namespace) -> int:
-    from core.simulate import Model, resolve_policy, run
+    from simulation.model import Model
+    from simulation.report import resolve_policy, run
 
     if args.shards < 1 or args.processes < 1 or args.concurrency < 1:
         print("duban: --shards, --processes and --concurrency need a whole number of 1 or more", file=sys.stderr)

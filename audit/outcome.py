@@ -22,7 +22,7 @@ from temporalio.worker import (
     WorkflowOutboundInterceptor,
 )
 
-from core.histories import completed_local_activity
+from audit.histories import completed_local_activity
 
 PROJECTIONS = frozenset({"project_transition", "project_interview"})
 CAPTURE = "duban_capture_projection"

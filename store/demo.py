@@ -4,9 +4,9 @@ import uuid
 
 from sqlmodel import Session, select
 
-from core.security import hash_password, verify_password
 from models.enums import JurisdictionLevel, Role
 from models.tables import Enterprise, User
+from security.passwords import hash_password, verify_password
 from store.reference import add_jurisdiction, get_jurisdiction
 
 DEMO_PASSWORD = "duban-demo"

@@ -27,8 +27,8 @@ from sqlalchemy import Engine
 from sqlmodel import Session
 from temporalio.client import Client, WorkflowHistory
 
-from core.histories import child_workflow_ids, hazard_histories, workflow_histories
-from core.replay import HazardReplayJob, ReplayReport, WorkflowRuns, replay_jobs, replay_report
+from audit.histories import child_workflow_ids, hazard_histories, workflow_histories
+from audit.replay import HazardReplayJob, ReplayReport, WorkflowRuns, replay_jobs, replay_report
 from models.base import CHINA_TZ
 from models.hazard import workflow_id_for
 from store import archive

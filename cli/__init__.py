@@ -1,0 +1,1 @@
+"""`duban`, the command line (`cli/main.py`): on top of everything else."""

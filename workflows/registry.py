@@ -1,0 +1,6 @@
+"""The workflows a worker runs, and a replay checks histories against: `worker.py` and `audit/replay.py` share this list."""
+
+from workflows.hazard import HazardWorkflow
+from workflows.interview import InterviewWorkflow
+
+WORKFLOWS = [HazardWorkflow, InterviewWorkflow]
