@@ -13,6 +13,7 @@ ROOT = Path(__file__).resolve().parent.parent
 # Lowest first. A module may import from its own layer and from the layers below it, never from one above.
 LAYERS: tuple[tuple[str, ...], ...] = (
     ("models",),  # shared contracts, pure
+    ("registry",),  # each process's actions declared once, and the refusals' words (data over models)
     ("domain",),  # pure rules
     ("core",),  # process plumbing: settings, db, logging, the Temporal connection, bytecode, the policies loader
     ("security",),  # passwords, tokens, OIDC, sign-in throttling, the contact cipher: they need only settings
