@@ -35,6 +35,10 @@ class PolicyError(Exception):
         return f"{where}: {self.reason}"
 
 
+# Optional in the model only so that hazards pinned before these keys existed still load; a file must state them.
+NEWER_KEYS = ("notices", "display")
+
+
 def load_profile(path: Path) -> PolicyProfile:
     """Read and validate one profile file; refuse it with `PolicyError` (file, line, reason)."""
     try:
@@ -45,14 +49,24 @@ def load_profile(path: Path) -> PolicyProfile:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         raise PolicyError(path, _toml_line(error), f"not valid TOML: {error}") from error
+    missing = [key for key in NEWER_KEYS if key not in data]
+    if missing:
+        raise PolicyError(path, None, f"{', '.join(missing)}: missing (a profile states every number; see policies/default.toml)")
     try:
         return PolicyProfile.model_validate(data)
     except ValidationError as error:
-        problems = [_located(text, e) for e in error.errors(include_url=False)]
+        problems = [_located(text, e) for e in _explained(error.errors(include_url=False))]
         line, reason = problems[0]
         for other_line, other_reason in problems[1:]:
             reason += f"; line {other_line}: {other_reason}" if other_line else f"; {other_reason}"
         raise PolicyError(path, line, reason) from error
+
+
+def _explained(errors: list[Any]) -> list[Any]:
+    """A misspelt key in a section shows up twice: as an unknown key and as the key missing beside it. Report
+    the first."""
+    misspelt = {tuple(e["loc"][:-1]) for e in errors if e["type"] == "extra_forbidden" and len(e["loc"]) > 1}
+    return [e for e in errors if not (e["type"] == "missing" and tuple(e["loc"][:-1]) in misspelt)]
 
 
 def _toml_line(error: tomllib.TOMLDecodeError) -> int | None:

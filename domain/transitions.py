@@ -270,7 +270,7 @@ def _list(state: HazardState, actor: Actor, body: ActionBody, now: datetime, _: 
         authority_level=body.authority_level,
         authority_code=authority.code,
         authority_name=authority.name,
-        notice_number=body.notice_number or f"督字〔{china_date(now).year}〕{state.code}号",
+        notice_number=body.notice_number or _notice_number(state, now),
         requirements=body.requirements,
         deadline=end_of_day(body.deadline),
         at=now,
@@ -285,6 +285,14 @@ def _list(state: HazardState, actor: Actor, body: ActionBody, now: datetime, _: 
         "ladder": state.policy.ladder,  # snapshotted: later policy versions do not change this hazard
     }
     return [(actor, Action.LIST, changes, body.requirements or None)]
+
+
+LEGACY_LISTING_NUMBER = "督字〔{year}〕{code}号"  # hazards that pinned a profile from before `[notices]`
+
+
+def _notice_number(state: HazardState, now: datetime) -> str:
+    template = state.policy.notices.listing_number if state.policy.notices else LEGACY_LISTING_NUMBER
+    return template.format(year=china_date(now).year, code=state.code)
 
 
 def _submit_plan(state: HazardState, actor: Actor, body: ActionBody, now: datetime, _: Deadline | None) -> list[Step]:

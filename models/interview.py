@@ -85,7 +85,8 @@ class InterviewStart(Frozen):
     conducting_authority_name: str
     region_path: tuple[JurisdictionRef, ...]  # the hazard's region chain, root first
     started_by: Actor
-    rules: InterviewRules = InterviewRules()
+    # Interviews started before the rules travelled with them ran on domain.md section 6's periods.
+    rules: InterviewRules = InterviewRules(notice_calendar_days=7, reply_working_days=5)
 
 
 class InterviewOutcome(Frozen):

@@ -42,19 +42,19 @@ class Rung(Frozen):
 class StepTimers(Frozen):
     """Working days allowed in each state (domain.md section 3)."""
 
-    assess: int = Field(default=3, ge=1)
-    list: int = Field(default=5, ge=1)
-    plan: int = Field(default=10, ge=1)
-    publish: int = Field(default=5, ge=1)
-    review: int = Field(default=5, ge=1)
-    verify: int = Field(default=10, ge=1)
-    close: int = Field(default=5, ge=1)
-    general_rectification: int = Field(default=10, ge=1)
+    assess: int = Field(ge=1)
+    list: int = Field(ge=1)
+    plan: int = Field(ge=1)
+    publish: int = Field(ge=1)
+    review: int = Field(ge=1)
+    verify: int = Field(ge=1)
+    close: int = Field(ge=1)
+    general_rectification: int = Field(ge=1)
 
 
 class Reminders(Frozen):
-    fractions: tuple[float, ...] = (0.5,)  # of the period, e.g. half-way
-    working_days_before: tuple[int, ...] = (5, 1)
+    fractions: tuple[float, ...]  # of the period, e.g. half-way
+    working_days_before: tuple[int, ...]
 
     @field_validator("fractions")
     @classmethod
@@ -72,20 +72,30 @@ class Reminders(Frozen):
 
 
 class ExtensionRules(Frozen):
-    max_count: int = Field(default=2, ge=0)  # for a listed hazard
-    min_working_days_before: int = Field(default=20, ge=0)  # later requests need `late_reason`
-    decide_working_days: int = Field(default=10, ge=1)
-    max_total_calendar_days: int = Field(default=365, ge=1)  # a listed hazard's whole period
-    max_days_per_request: int = Field(default=60, ge=1)
+    max_count: int = Field(ge=0)  # for a listed hazard
+    min_working_days_before: int = Field(ge=0)  # later requests need `late_reason`
+    decide_working_days: int = Field(ge=1)
+    max_total_calendar_days: int = Field(ge=1)  # a listed hazard's whole period
+    max_days_per_request: int = Field(ge=1)
 
 
 class InterviewRules(Frozen):
-    notice_calendar_days: int = Field(default=7, ge=1)  # the interview is held within this after the notice
-    reply_working_days: int = Field(default=5, ge=1)
+    notice_calendar_days: int = Field(ge=1)  # the interview is held within this after the notice
+    reply_working_days: int = Field(ge=1)
 
 
 class ProgressRules(Frozen):
-    major_report_every_calendar_days: int = Field(default=30, ge=1)  # monthly progress reports, major hazards
+    major_report_every_calendar_days: int = Field(ge=1)  # monthly progress reports, major hazards
+
+
+class NoticeRules(Frozen):
+    """Document numbers (文号): `{year}` and `{code}` are filled in."""
+
+    listing_number: str = Field(min_length=1, max_length=100)  # 挂牌督办通知书, e.g. 督字〔{year}〕{code}号
+
+
+class DisplayRules(Frozen):
+    warning_working_days: int = Field(ge=0, le=60)  # "my tasks" and lists mark a step due within this yellow
 
 
 class PolicyProfile(Frozen):
@@ -93,14 +103,18 @@ class PolicyProfile(Frozen):
     version: int = Field(ge=1)
     title: str = ""
     description: str = ""
-    timers: StepTimers = StepTimers()
-    reminders: Reminders = Reminders()
+    timers: StepTimers
+    reminders: Reminders
     ladder: tuple[Rung, ...]
     general_ladder: tuple[Rung, ...]
-    extension: ExtensionRules = ExtensionRules()
-    interview: InterviewRules = InterviewRules()
-    progress: ProgressRules = ProgressRules()
-    four_eyes_major: bool = True  # the verifier of a major hazard does not also close it
+    extension: ExtensionRules
+    interview: InterviewRules
+    progress: ProgressRules
+    four_eyes_major: bool  # the verifier of a major hazard does not also close it
+    # Keys added since the first profiles: a file must state them (the loader checks); a hazard that pinned
+    # its profile before they existed carries None and keeps what it was given then.
+    notices: NoticeRules | None = None
+    display: DisplayRules | None = None
 
     @field_validator("ladder", "general_ladder")
     @classmethod

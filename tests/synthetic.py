@@ -14,6 +14,7 @@ from models.enums import AuthorityLevel, HazardLevel, HazardStatus, Source
 from models.hazard import Completion, HazardState, JurisdictionRef, Listing
 from models.policy import RungType
 from models.tables import AuditEntry, HazardRow
+from store import tasks
 from store.projection import region_path_key
 from tests.factories import (
     CITY,
@@ -138,6 +139,7 @@ def insert(session: Session, specs: Iterable[Spec]) -> int:
         row, audit = make(spec)
         session.add(row)
         session.add_all(audit)
+        tasks.replace_for_hazard(session=session, state=HazardState.model_validate_json(row.state_json))  # as the projection does
         count += 1
     session.commit()
     return count

@@ -63,6 +63,13 @@ async def start_interview(api: Api, client: Any) -> tuple[str, WorkflowHandle]:
     raise AssertionError("the interview never reached the read model")
 
 
+async def interview_tasks(api: Api, username: str, interview_id: str) -> set[str]:
+    """The interview's steps in the caller's "my tasks" (GET /tasks)."""
+    reply = await api.as_user(username, "GET", "/tasks", params={"page_size": 200})
+    assert reply.status_code == 200, reply.text
+    return {t["action"] for t in reply.json()["items"] if t["interview_id"] == interview_id}
+
+
 async def act(api: Api, username: str, interview_id: str, action: str, body: dict[str, Any]) -> Any:
     return await api.as_user(username, "POST", f"/interviews/{interview_id}/actions/{action}", json=body)
 
@@ -132,6 +139,8 @@ async def test_an_interview_is_scheduled_prepared_held_and_answered_through_the_
     assert await allowed(api, "county.supervisor", interview_id) == {"schedule"}
     assert await allowed(api, "enterprise.a", interview_id) == set()
     assert await allowed(api, "city.supervisor", interview_id) == set()  # sees it; does not conduct it
+    assert await interview_tasks(api, "county.supervisor", interview_id) == {"schedule"}
+    assert await interview_tasks(api, "city.supervisor", interview_id) == set()
 
     interview = await done(api, "county.supervisor", interview_id, "schedule", SCHEDULE | {"at": in_hours(48)}, "scheduled")
     assert interview["scheduled_at"] is not None and interview["place"] == SCHEDULE["place"]
@@ -152,12 +161,14 @@ async def test_an_interview_is_scheduled_prepared_held_and_answered_through_the_
     assert datetime.fromisoformat(interview["reply_due"]) > datetime.now(UTC) + timedelta(days=5)
     assert interview["commitments"][0]["text"] == "加装挡鼠板"
     assert await allowed(api, "enterprise.a", interview_id) == {"reply"}
+    assert await interview_tasks(api, "enterprise.a", interview_id) == {"reply"}
     assert await listed_ids(api, "county.supervisor", status="held") == {interview_id}
 
     interview = await done(api, "enterprise.a", interview_id, "reply", {"text": "已加装挡鼠板"}, "closed")
     assert interview["outcome"] == "replied" and interview["reply"]["text"] == "已加装挡鼠板"
     assert [e["action"] for e in interview["timeline"]] == ["notice", "schedule", "submit-materials", "record", "reply"]
     assert [e["seq"] for e in interview["timeline"]] == [1, 2, 3, 4, 5]
+    assert await interview_tasks(api, "enterprise.a", interview_id) == set()
     assert interview["allowed_actions"] == []
 
     final = await asyncio.wait_for(handle.result(), 15)  # the parent is gone: the signal fails, quietly

@@ -258,3 +258,25 @@ def test_an_empty_or_missing_folder_is_refused(tmp_path: Path) -> None:
         PolicyRegistry(tmp_path)
     with pytest.raises(PolicyError, match="does not exist"):
         PolicyRegistry(tmp_path / "absent")
+
+
+def test_a_profile_must_state_the_newer_keys_and_the_notice_number_follows_its_template(tmp_path: Path) -> None:
+    text = default_text()
+    cut = text[: text.index("[notices]")] + text[text.index("[display]"):]
+    error = refused(write(tmp_path, "old.toml", cut))
+    assert error.reason.startswith("notices: missing")
+
+    from datetime import UTC, datetime
+
+    from domain.transitions import _notice_number
+    from tests import factories as f
+
+    profile = load_profile(DEFAULT_TOML)
+    assert profile.notices is not None and profile.display is not None and profile.display.warning_working_days == 3
+    custom = profile.model_copy(update={"notices": profile.notices.model_copy(update={"listing_number": "菏安督〔{year}〕{code}"})})
+    start = f.start("HZ-371702-2026-000001", policy=custom)
+    from models.hazard import HazardState
+
+    hazard = HazardState(code=start.code, facts=start.facts, reported_at=datetime(2026, 3, 1, tzinfo=UTC),
+                         reported_by=start.reporter, policy=custom, status_since=datetime(2026, 3, 1, tzinfo=UTC))
+    assert _notice_number(hazard, datetime(2026, 3, 2, tzinfo=UTC)) == "菏安督〔2026〕HZ-371702-2026-000001"

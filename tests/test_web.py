@@ -239,3 +239,18 @@ def test_urgency_counts_working_days_on_the_calendar() -> None:
     assert (late.mark, late.days_left) == ("red", -1)  # only the 28th was a working day since
     assert urgency(calendar, end_of(10, 15), True, monday_noon).mark == "red"  # flagged overdue (a lapsed clock)
     assert urgency(calendar, None, False, monday_noon).mark == "green"
+
+
+async def test_a_refused_field_shows_its_words_next_to_that_field(app: object) -> None:
+    with Session(app.state.engine) as session:  # type: ignore[attr-defined]
+        insert(session, [Spec(7, S.PLAN_SUBMITTED, NOW - timedelta(days=5), COUNTY, HazardLevel.MAJOR, listed=True,
+                              deadline=NOW + timedelta(days=30), title="方案待审的隐患")])
+    code = f"HZ-{COUNTY.code}-{(NOW - timedelta(days=5)).year}-000007"
+    for lang, words in (("zh", "退回方案须说明理由"), ("en", "say why the plan is returned")):
+        city = await browser(app, "city.supervisor", lang=lang)
+        csrf = csrf_of((await city.get(f"/hazards/{code}")).text)
+        reply = await city.post(f"/hazards/{code}/act/review-plan", data={"csrf": csrf, "decision": "return", "comment": ""})
+        assert reply.status_code == 422
+        field = re.search(r'<div class="field has-error" data-field="([a-z_]+)">(.*?)</div>', reply.text, re.S)
+        assert field is not None and field.group(1) == "comment", reply.text
+        assert f'<p class="field-error" role="alert">{words}</p>' in field.group(2)
