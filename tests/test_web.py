@@ -145,6 +145,18 @@ async def test_every_screen_renders_from_the_read_model(app: object) -> None:
     assert (await city.get("/hazards/HZ-NOPE")).status_code == 404
 
 
+async def test_the_list_refuses_an_unknown_region_as_the_api_does(app: object) -> None:
+    city = await browser(app, "city.supervisor")
+    page = await city.get("/hazards", params={"region": "379999"})
+    assert page.status_code == 422 and "行政区划代码 379999 不存在" in page.text and 'class="alert error"' in page.text
+    assert (await city.get("/hazards/export.xlsx", params={"region": "379999"})).status_code == 422
+    token = (await city.post("/api/v1/auth/token", data={"username": "city.supervisor", "password": "duban-demo"})).json()
+    api = await city.get("/api/v1/hazards", params={"region_code": "379999"},
+                         headers={"Authorization": f"Bearer {token['access_token']}"})
+    assert api.status_code == 422 and api.json()["detail"]["code"] == "unknown_region"
+    assert (await city.get("/hazards", params={"status": "nonsense"})).status_code == 422
+
+
 async def test_an_enterprise_sees_only_its_own_hazards_and_no_one_elses(app: object) -> None:
     year = (NOW - timedelta(days=40)).year
     company = await browser(app, "enterprise.b")
