@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlmodel import Session, col, select
+from starlette.datastructures import UploadFile
 
 from api.deps import Principal
 from api.errors import ApiError, not_found
@@ -28,6 +29,7 @@ MAX_BYTES = 10 * 1024 * 1024
 UPLOAD_BODY_BYTES = MAX_BYTES + 256 * 1024
 UPLOAD_PATHS = re.compile(r"^(/api/v1/attachments|/hazards/[^/]+/act/submit-completion)$")
 ID = re.compile(r"^[0-9a-f]{64}$")
+CHUNK = 1024 * 1024
 MAGIC: tuple[tuple[bytes, str, str], ...] = (
     (b"\xff\xd8\xff", "image/jpeg", "jpg"),
     (b"\x89PNG\r\n\x1a\n", "image/png", "png"),
@@ -148,3 +150,15 @@ def _write_atomically(path: Path, content: bytes) -> None:
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+def read_upload(file: UploadFile) -> bytes:
+    """The upload's bytes, refusing it as soon as it passes the size limit."""
+    parts: list[bytes] = []
+    size = 0
+    while chunk := file.file.read(CHUNK):
+        size += len(chunk)
+        if size > MAX_BYTES:
+            raise too_large()
+        parts.append(chunk)
+    return b"".join(parts)

@@ -36,8 +36,7 @@ from core.settings import Settings, get_settings
 from core.temporal import connect_with_retry
 from security.throttle import RateLimiter, SignInThrottle
 from store.demo import load_demo_data, remove_demo_accounts
-from web import oversight as web_oversight
-from web import routes as web_routes
+from web import pages as web_pages
 
 log = get_logger("duban.api")
 
@@ -73,9 +72,8 @@ def create_app(settings: Settings | None = None, temporal: Client | None = None)
     api.include_router(whistleblower.public)
     api.include_router(whistleblower.staff)
     app.include_router(api)
-    app.include_router(web_routes.router)  # the web UI at /
-    app.include_router(web_oversight.router)
-    app.mount("/static", StaticFiles(directory=web_routes.STATIC_DIR), name="static")
+    app.include_router(web_pages.router)  # the web UI at /
+    app.mount("/static", StaticFiles(directory=web_pages.STATIC_DIR), name="static")
     install_error_handlers(app)
     app.middleware("http")(access_log)
     if settings.cors_origins:

@@ -35,6 +35,7 @@ from models.interview import InterviewAction
 from models.policy import PolicyProfile
 from models.tables import Enterprise, HazardRow, InterviewRow, Jurisdiction
 from registry.hazard import HAZARD
+from services.interviews import run_update, visible_row
 from store import hazards, reference
 
 REPORTER_ROLES = {Role.INSPECTOR, Role.SUPERVISOR, Role.ENTERPRISE}
@@ -122,8 +123,6 @@ def interview_action(
     body: Frozen,
 ) -> InterviewRow | None:
     """Take a human step of an interview; None when accepted but not yet in the read model."""
-    from api.routes.interviews import run_update, visible_row  # the interview routes own the Updates
-
     row = visible_row(session, interview_id, principal)
     try:
         interview_rules.check_role(action, principal.actor)

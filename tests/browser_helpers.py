@@ -7,6 +7,7 @@ message saying how to get it; with `DUBAN_REQUIRE_BROWSER=1` (CI) they fail inst
 
 import asyncio
 import base64
+import contextlib
 import os
 import shutil
 import socket
@@ -24,6 +25,7 @@ from temporalio.client import Client
 
 from api.main import create_app
 from core.settings import Settings
+from tests.eventually import assert_eventually_async
 from worker import build_worker
 
 CHROMIUM = os.environ.get("DUBAN_CHROMIUM", "/usr/bin/chromium")
@@ -76,10 +78,8 @@ async def served_app(client: Client, data_dir: Path, task_queue: str, **settings
         uvicorn.Config(app, host="127.0.0.1", port=port, lifespan="on", log_config=None, log_level="warning", access_log=False)
     )
     serving = asyncio.create_task(server.serve())
-    for _ in range(400):
-        if server.started or serving.done():
-            break
-        await asyncio.sleep(0.025)
+    with contextlib.suppress(AssertionError):
+        await assert_eventually_async(lambda: server.started or serving.done(), timeout=10, interval=0.025)
     if not server.started:
         server.should_exit = True
         await serving

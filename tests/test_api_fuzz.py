@@ -4,7 +4,6 @@ import asyncio
 import os
 import socket
 import threading
-import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -19,6 +18,7 @@ from temporalio.testing import WorkflowEnvironment
 from api.main import create_app, prepare_database
 from core.db import make_engine
 from core.settings import Settings
+from tests.eventually import assert_eventually
 from worker import build_worker
 
 EXAMPLES_PER_OPERATION = int(os.environ.get("DUBAN_FUZZ_EXAMPLES", "6"))
@@ -42,10 +42,7 @@ class ServerThread:
 
     def __enter__(self) -> str:
         self.thread.start()
-        deadline = time.monotonic() + 60
-        while not self.server.started:
-            assert time.monotonic() < deadline, "the app did not start"
-            time.sleep(0.05)
+        assert_eventually(lambda: self.server.started, timeout=60, interval=0.05, what="the app did not start")
         return f"http://127.0.0.1:{self.port}"
 
     def __exit__(self, *_: object) -> None:

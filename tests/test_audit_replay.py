@@ -42,6 +42,7 @@ from models.hazard import HazardStart, HazardState, workflow_id_for
 from models.tables import HazardRow
 from tests import factories as f
 from tests.api_helpers import Api, running_api
+from tests.eventually import assert_eventually_async
 from tests.histories.scenarios import SCENARIOS, fingerprint_problem, has_patch_marker, record
 from tests.test_hazard_workflow import assess_major, plan
 from tests.test_replay_histories import FINGERPRINTS, HISTORIES, committed
@@ -99,13 +100,12 @@ def cli_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[pytest.
 
 
 async def _until_projected(engine: Engine, code: str, seq: int) -> None:
-    for _ in range(200):
+    def projected() -> bool:
         with Session(engine) as session:
             row = session.get(HazardRow, code)
-            if row is not None and row.last_seq >= seq:
-                return
-        await asyncio.sleep(0.05)
-    raise AssertionError(f"{code}: seq {seq} never reached the read model")
+            return row is not None and row.last_seq >= seq
+
+    await assert_eventually_async(projected, timeout=10, interval=0.05, what=f"{code}: seq {seq} never reached the read model")
 
 
 async def export_a_hazard_through_a_rejection_loop_and_a_rung(
@@ -351,13 +351,16 @@ async def test_on_a_real_server_the_cli_replays_by_code_query_and_all_then_expor
     capsys.readouterr()
 
     for source in (["--hazard", code], ["--all"], ["--query", f"WorkflowId='{workflow_id_for(code)}'"]):
-        for _ in range(50):  # the server's visibility store catches up with a new workflow within moments
+
+        async def replayed(source: list[str] = source) -> tuple[int, str]:
             status = await asyncio.to_thread(cli.main, ["audit", "replay", *source, "--workers", "1"])
             printed = capsys.readouterr().out
-            if f"{code} ok" in printed:
-                break
-            await asyncio.sleep(0.2)
-        assert status == 0 and f"{code} ok" in printed, (source, printed)
+            assert f"{code} ok" in printed, (source, printed)
+            return status, printed
+
+        # The server's visibility store catches up with a new workflow within moments.
+        status, printed = await assert_eventually_async(replayed, timeout=30, interval=0.2)
+        assert status == 0, (source, printed)
 
     out = tmp_path / "export.zip"
     today = china_date(await dev_env.get_current_time()).isoformat()
@@ -365,15 +368,18 @@ async def test_on_a_real_server_the_cli_replays_by_code_query_and_all_then_expor
     await dev_env.client.workflow_service.delete_workflow_execution(
         DeleteWorkflowExecutionRequest(namespace=dev_env.client.namespace, workflow_execution=WorkflowExecution(workflow_id=workflow_id_for(code)))
     )
-    for _ in range(900):  # deletion is asynchronous: the dev server takes about half a minute
+
+    async def deleted() -> bool:
         try:
             await dev_env.client.get_workflow_handle(workflow_id_for(code)).describe()
         except RPCError as gone:
-            assert gone.status == RPCStatusCode.NOT_FOUND
-            break
-        await asyncio.sleep(0.1)
-    else:
-        raise AssertionError("the workflow was not deleted")
+            if gone.status != RPCStatusCode.NOT_FOUND:
+                raise
+            return True
+        return False
+
+    # Deletion is asynchronous: the dev server takes about half a minute.
+    await assert_eventually_async(deleted, timeout=90, interval=0.1, what="the workflow was not deleted")
     capsys.readouterr()
     assert await asyncio.to_thread(cli.main, ["audit", "replay", "--hazard", code, "--workers", "1"]) == 1
     assert f"{code} FAIL history not available" in capsys.readouterr().out

@@ -23,6 +23,7 @@ from models.base import CHINA_TZ, china_date, end_of_day
 from models.enums import HazardStatus
 from models.hazard import HazardState, ProjectionItem, workflow_id_for
 from tests import factories as f
+from tests.eventually import assert_eventually_async
 from tests.test_hazard_workflow import assess_major, plan
 from tests.workflow_helpers import RecordingProjection, hazard_worker
 from workflows.hazard import HazardWorkflow as W
@@ -260,11 +261,13 @@ async def test_a_no_show_at_the_interview_raises_the_hazards_rung(env: WorkflowE
         )
         await interview.execute_update(InterviewWorkflow.record, Command(actor=f.COUNTY_SUPERVISOR, body=RecordBody(attended=False)))
         await interview.result()
-        for _ in range(50):  # the outcome reaches the hazard as a signal
-            raised: HazardState = await handle.query(W.state)
-            if raised.fired:
-                break
-            await env.sleep(timedelta(seconds=1))
+
+        async def rung_raised() -> HazardState:  # the outcome reaches the hazard as a signal
+            state: HazardState = await handle.query(W.state)
+            assert state.fired, "the no-show did not raise a rung"
+            return state
+
+        raised = await assert_eventually_async(rung_raised, timeout=30, interval=1, sleep=env.sleep)
 
     assert [x.rung for x in raised.fired] == ["urging_letter"] and raised.fired[0].reason == "interview_no_show"
     assert not raised.overdue  # the deadline has not passed: the rung was raised by the no-show alone

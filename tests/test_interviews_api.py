@@ -20,6 +20,7 @@ from models.interview import InterviewStart, interview_workflow_id
 from models.tables import InterviewEvent
 from tests import factories as f
 from tests.api_helpers import Api, in_days, running_api
+from tests.eventually import assert_eventually_async
 from workflows.interview import InterviewWorkflow
 
 ENTERPRISE_A = "91371702MA3C4G0R29"  # 牡丹区 371702
@@ -55,12 +56,12 @@ async def start_interview(api: Api, client: Any) -> tuple[str, WorkflowHandle]:
         id=interview_workflow_id(code, 1),
         task_queue=api.app.state.settings.temporal_task_queue,
     )
-    for _ in range(500):
+    async def projected() -> None:
         reply = await api.as_user("county.supervisor", "GET", f"/interviews/{interview_id}")
-        if reply.status_code == 200:
-            return interview_id, handle
-        await asyncio.sleep(0.02)
-    raise AssertionError("the interview never reached the read model")
+        assert reply.status_code == 200, "the interview never reached the read model"
+
+    await assert_eventually_async(projected, timeout=10, interval=0.02)
+    return interview_id, handle
 
 
 async def interview_tasks(api: Api, username: str, interview_id: str) -> set[str]:

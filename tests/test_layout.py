@@ -23,7 +23,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("workflows",),  # workflows.registry lists the workflows for the worker and the replay
     ("audit",),  # histories, replay, export archives, signed checkpoints
     ("simulation",),
-    ("api",),
+    ("api", "services"),  # the routes and the use cases both doors call (they share the API's schemas and errors)
     ("web",),  # the web UI calls the API's service layer and routes
     # The processes' entry points: the worker, `make run`, the CLI, and the ASGI app that mounts the API and the UI.
     ("worker", "run", "cli", "api.main"),

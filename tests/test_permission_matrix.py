@@ -22,7 +22,6 @@ from models.enums import Action
 from models.hazard import workflow_id_for
 from store.reference import user_by_name
 from tests.api_helpers import Api, in_days, running_api
-from workflows.hazard import HazardWorkflow
 
 pytestmark = pytest.mark.slow
 
@@ -169,4 +168,3 @@ def test_the_matrix_covers_every_human_action() -> None:
     from models.enums import HUMAN_ACTIONS
 
     assert set(ALLOWED) == {a.value for a in HUMAN_ACTIONS} == set(NEEDS)
-    assert HazardWorkflow is not None

@@ -145,6 +145,18 @@ async def test_every_screen_renders_from_the_read_model(app: object) -> None:
     assert (await city.get("/hazards/HZ-NOPE")).status_code == 404
 
 
+async def test_the_list_refuses_an_unknown_region_as_the_api_does(app: object) -> None:
+    city = await browser(app, "city.supervisor")
+    page = await city.get("/hazards", params={"region": "379999"})
+    assert page.status_code == 422 and "行政区划代码 379999 不存在" in page.text and 'class="alert error"' in page.text
+    assert (await city.get("/hazards/export.xlsx", params={"region": "379999"})).status_code == 422
+    token = (await city.post("/api/v1/auth/token", data={"username": "city.supervisor", "password": "duban-demo"})).json()
+    api = await city.get("/api/v1/hazards", params={"region_code": "379999"},
+                         headers={"Authorization": f"Bearer {token['access_token']}"})
+    assert api.status_code == 422 and api.json()["detail"]["code"] == "unknown_region"
+    assert (await city.get("/hazards", params={"status": "nonsense"})).status_code == 422
+
+
 async def test_an_enterprise_sees_only_its_own_hazards_and_no_one_elses(app: object) -> None:
     year = (NOW - timedelta(days=40)).year
     company = await browser(app, "enterprise.b")
@@ -227,18 +239,18 @@ def test_urgency_counts_working_days_on_the_calendar() -> None:
     def end_of(month: int, day: int) -> datetime:  # 24:00 Asia/Shanghai of that day
         return datetime(2026, month, day, 16, 0, tzinfo=UTC)
 
-    today = urgency(calendar, end_of(9, 28), False, monday_noon)
+    today = urgency(calendar, end_of(9, 28), False, monday_noon, warning_working_days=3)
     assert (today.mark, today.days_left) == ("yellow", 1)  # today counts
-    soon = urgency(calendar, end_of(9, 30), False, monday_noon)
+    soon = urgency(calendar, end_of(9, 30), False, monday_noon, warning_working_days=3)
     assert (soon.mark, soon.days_left) == ("yellow", 3)  # 28, 29, 30 September
-    after_holiday = urgency(calendar, end_of(10, 8), False, monday_noon)
+    after_holiday = urgency(calendar, end_of(10, 8), False, monday_noon, warning_working_days=3)
     assert (after_holiday.mark, after_holiday.days_left) == ("green", 4)  # National Day skipped
-    far = urgency(calendar, end_of(10, 15), False, monday_noon)
+    far = urgency(calendar, end_of(10, 15), False, monday_noon, warning_working_days=3)
     assert far.days_left == 10  # the make-up Saturday 10 October counts
-    late = urgency(calendar, end_of(9, 24), False, monday_noon)
+    late = urgency(calendar, end_of(9, 24), False, monday_noon, warning_working_days=3)
     assert (late.mark, late.days_left) == ("red", -1)  # only the 28th was a working day since
-    assert urgency(calendar, end_of(10, 15), True, monday_noon).mark == "red"  # flagged overdue (a lapsed clock)
-    assert urgency(calendar, None, False, monday_noon).mark == "green"
+    assert urgency(calendar, end_of(10, 15), True, monday_noon, warning_working_days=3).mark == "red"  # flagged overdue (a lapsed clock)
+    assert urgency(calendar, None, False, monday_noon, warning_working_days=3).mark == "green"
 
 
 async def test_a_refused_field_shows_its_words_next_to_that_field(app: object) -> None:

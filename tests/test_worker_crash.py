@@ -23,6 +23,7 @@ from models.enums import HazardStatus
 from models.hazard import workflow_id_for
 from models.tables import AuditEntry, HazardRow
 from tests import factories as f
+from tests.eventually import assert_eventually_async
 from tests.test_hazard_workflow import assess_major, plan
 from workflows.hazard import HazardWorkflow as W
 
@@ -65,16 +66,13 @@ def read_model(tmp_path: Path) -> Iterator[Path]:
 async def wait_for_projection_in_flight(handle, seconds: float = 30) -> None:  # type: ignore[no-untyped-def]
     """Until the worker is inside the projection: a started activity, or (local activities) a started
     workflow task after the update was accepted."""
-    import asyncio
-
-    for _ in range(int(seconds * 10)):
+    async def in_flight() -> bool:
         description = (await handle.describe()).raw_description
         if any(p.state == PendingActivityState.PENDING_ACTIVITY_STATE_STARTED for p in description.pending_activities):
-            return
-        if description.pending_workflow_task.state == PendingWorkflowTaskState.PENDING_WORKFLOW_TASK_STATE_STARTED:
-            return
-        await asyncio.sleep(0.1)
-    raise AssertionError("the projection never started")
+            return True
+        return description.pending_workflow_task.state == PendingWorkflowTaskState.PENDING_WORKFLOW_TASK_STATE_STARTED
+
+    await assert_eventually_async(in_flight, timeout=seconds, interval=0.1, what="the projection never started")
 
 
 async def test_worker_killed_mid_transition_loses_and_doubles_nothing(

@@ -1,6 +1,6 @@
 """Urgency marks of the web UI: red (overdue), yellow (due within the warning window), green (fine).
 
-The warning window is a UI constant, `WARNING_WORKING_DAYS` (3 working days), documented in the README; the
+The warning window is the policy profile's `display.warning_working_days` (3 working days by default); the
 working days are counted on the same calendar as the deadlines (`domain.calendar.WorkCalendar` with the
 years an admin loaded).
 """
@@ -12,7 +12,6 @@ from datetime import UTC, date, datetime, timedelta
 from domain.calendar import WorkCalendar
 from models.base import china_date
 
-WARNING_WORKING_DAYS = 3
 ONE_SECOND = timedelta(seconds=1)
 
 
@@ -27,7 +26,9 @@ def last_day(due: datetime) -> date:
     return china_date(due - ONE_SECOND)
 
 
-def urgency(calendar: WorkCalendar, due: datetime | None, overdue: bool, now: datetime | None = None) -> Urgency:
+def urgency(
+    calendar: WorkCalendar, due: datetime | None, overdue: bool, now: datetime | None = None, *, warning_working_days: int
+) -> Urgency:
     now = now or datetime.now(UTC)
     if due is None:
         return Urgency("red" if overdue else "green", None)
@@ -38,7 +39,7 @@ def urgency(calendar: WorkCalendar, due: datetime | None, overdue: bool, now: da
     left = calendar.working_days_between(today - timedelta(days=1), day)
     if overdue:
         return Urgency("red", left)
-    return Urgency("yellow" if left <= WARNING_WORKING_DAYS else "green", left)
+    return Urgency("yellow" if left <= warning_working_days else "green", left)
 
 
 def next_due(state_json: str) -> tuple[datetime | None, bool]:

@@ -5,7 +5,6 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Form, UploadFile
 from fastapi.responses import FileResponse
 from pydantic import BaseModel
-from starlette.datastructures import UploadFile as StarletteUploadFile
 
 from api import attachments, views
 from api.deps import BrowserOrApiUser, CurrentUser, SessionDep, SettingsDep
@@ -14,25 +13,12 @@ from api.schemas import ErrorOut
 
 router = APIRouter(tags=["attachments"])
 REFUSALS: dict[int | str, dict[str, Any]] = {status: {"model": ErrorOut} for status in (401, 403, 404, 422)}
-CHUNK = 1024 * 1024
 
 
 class AttachmentOut(BaseModel):
     id: str
     media_type: str
     size: int
-
-
-def read_upload(file: StarletteUploadFile) -> bytes:
-    """The upload's bytes, refusing it as soon as it passes the size limit."""
-    parts: list[bytes] = []
-    size = 0
-    while chunk := file.file.read(CHUNK):
-        size += len(chunk)
-        if size > attachments.MAX_BYTES:
-            raise attachments.too_large()
-        parts.append(chunk)
-    return b"".join(parts)
 
 
 @router.post("/attachments", status_code=201, response_model=AttachmentOut, responses=REFUSALS)
@@ -49,7 +35,7 @@ def upload_attachment(
     if hazard_code:
         views.visible_row(session, hazard_code, principal)
     stored = attachments.store(
-        data_dir=settings.data_dir, content=read_upload(file), filename=file.filename, principal=principal,
+        data_dir=settings.data_dir, content=attachments.read_upload(file), filename=file.filename, principal=principal,
         hazard_code=hazard_code or None,
     )
     return AttachmentOut(id=stored.id, media_type=stored.media_type, size=stored.size)

@@ -12,7 +12,8 @@ from api.schemas import ErrorOut, HazardCreate, HazardOut, HazardPage, RegionCod
 from models.enums import Action, HazardLevel, HazardStatus, Source
 from registry.base import ActionSpec
 from registry.hazard import HAZARD
-from store import hazards, reference
+from services.hazards_query import hazard_filter
+from store import hazards
 
 router = APIRouter(tags=["hazards"])
 REFUSALS: dict[int | str, dict[str, Any]] = {
@@ -60,20 +61,9 @@ def list_hazards(
     page: Annotated[int, Query(ge=1, le=100_000)] = 1,
     page_size: Annotated[int, Query(ge=1, le=200)] = 20,
 ) -> HazardPage:
-    region_path = None
-    if region_code is not None:
-        region = reference.get_jurisdiction(session=session, code=region_code)
-        if region is None:
-            raise ApiError(422, "unknown_region", f"行政区划代码 {region_code} 不存在", f"no region {region_code}")
-        region_path = region.path
-    flt = hazards.HazardFilter(
-        status=status.value if status else None,
-        level=level.value if level else None,
-        source=source.value if source else None,
-        region_path=region_path,
-        enterprise_uscc=enterprise_uscc,
-        overdue=overdue,
-        q=q,
+    flt = hazard_filter(
+        session, status=status, level=level, source=source, region_code=region_code,
+        enterprise_uscc=enterprise_uscc, overdue=overdue, q=q,
     )
     rows, total = hazards.list_rows(session=session, scope=principal.scope, flt=flt, page=page, page_size=page_size)
     return HazardPage(items=[views.summary(r) for r in rows], total=total, page=page, page_size=page_size)

@@ -5,7 +5,6 @@ working-day calendar, and so the sequence of commands, is the same whenever it i
 what they produce; `tests/test_replay_histories.py` replays it and runs them again to compare fingerprints.
 """
 
-import asyncio
 import json
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
@@ -38,6 +37,7 @@ from models.actions import (
 from models.hazard import HazardState, workflow_id_for
 from models.interview import RecordBody, ScheduleBody
 from tests import factories as f
+from tests.eventually import assert_eventually_async
 from tests.test_hazard_workflow import assess_major, plan
 from tests.workflow_helpers import RecordingProjection, hazard_worker
 from workflows.hazard import HazardWorkflow as W
@@ -75,12 +75,14 @@ async def _start(env: WorkflowEnvironment, task_queue: str, code: str, **extra: 
     An Update sent at once would race the first workflow task: whether it lands in that task or the next
     changes the commands recorded, and the fingerprint must not depend on such timing."""
     handle = await env.client.start_workflow(W.run, f.start(code, **extra), id=workflow_id_for(code), task_queue=task_queue)
-    for _ in range(500):
+    async def first_task_done() -> bool:
         history = await handle.fetch_history()
-        if any(e.event_type == EventType.EVENT_TYPE_TIMER_STARTED for e in history.events):
-            return handle
-        await asyncio.sleep(0.01)
-    raise AssertionError(f"{code}: the workflow's first task did not finish")
+        return any(e.event_type == EventType.EVENT_TYPE_TIMER_STARTED for e in history.events)
+
+    await assert_eventually_async(
+        first_task_done, timeout=10, interval=0.01, what=f"{code}: the workflow's first task did not finish"
+    )
+    return handle
 
 
 async def _today(env: WorkflowEnvironment):  # type: ignore[no-untyped-def]
@@ -187,12 +189,13 @@ async def interview_no_show(env: WorkflowEnvironment, task_queue: str, code: str
     )
     await interview.execute_update(InterviewWorkflow.record, Command(actor=f.COUNTY_SUPERVISOR, body=RecordBody(attended=False)))
     await interview.result()
-    for _ in range(50):  # the outcome reaches the hazard as a signal
+    async def rung_raised() -> bool:  # the outcome reaches the hazard as a signal
         raised: HazardState = await handle.query(W.state)
-        if raised.fired:
-            return
-        await env.sleep(timedelta(seconds=1))
-    raise AssertionError("the no-show did not raise the rung")
+        return bool(raised.fired)
+
+    await assert_eventually_async(
+        rung_raised, timeout=30, interval=1, sleep=env.sleep, what="the no-show did not raise the rung"
+    )
 
 
 async def continue_as_new(env: WorkflowEnvironment, task_queue: str, code: str) -> None:

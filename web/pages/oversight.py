@@ -5,28 +5,39 @@ They call the same route functions as the JSON API, so the rules are the API's.
 """
 
 from functools import partial
-from typing import Any
+from typing import Annotated, Any
 
 from anyio import to_thread
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
 from pydantic import ValidationError
+from sqlalchemy import Engine
 from starlette.datastructures import FormData
+from temporalio.client import Client
 
+from api.deps import PoliciesDep, TemporalDep, get_engine
 from api.errors import ApiError
 from api.routes import audit as audit_routes
 from api.routes import history as history_routes
 from api.routes import whistleblower as whistleblower_routes
+from core.policies import PolicyRegistry
 from models.enums import Role
-from web.routes import Page, PageDep, _enterprises, _regions, csrf_refused, error_page, render, see_other
+from web.pages.context import (
+    Page,
+    PageDep,
+    csrf_refused,
+    enterprises,
+    error_page,
+    message,
+    regions,
+    render,
+    see_other,
+)
 
 router = APIRouter(include_in_schema=False)
 SCREENERS = {Role.INSPECTOR, Role.SUPERVISOR, Role.WHISTLEBLOWER_OFFICER}
 AUDITORS = {Role.AUDITOR, Role.ADMIN}
-
-
-def _message(page: Page, error: ApiError) -> str:
-    return str(error.detail["message_zh"] if page.lang == "zh" else error.detail["message_en"])
+EngineDep = Annotated[Engine, Depends(get_engine)]
 
 
 # --- whistleblower intake ---------------------------------------------------------------------------------------
@@ -38,7 +49,7 @@ def _intake(page: Page, status: int = 200, **context: Any) -> HTMLResponse:
     except ApiError as error:
         return error_page(page, error)
     return render(
-        page, "whistleblower.html", status=status, reports=reports, regions=_regions(page), enterprises=_enterprises(page),
+        page, "whistleblower.html", status=status, reports=reports, regions=regions(page), enterprises=enterprises(page),
         screens=page.principal.actor.role in {Role.INSPECTOR, Role.SUPERVISOR},
         officer=page.principal.actor.role == Role.WHISTLEBLOWER_OFFICER, **context,
     )
@@ -50,26 +61,27 @@ def intake_page(page: PageDep) -> HTMLResponse:
 
 
 @router.post("/whistleblower/{report_id}/screen", response_class=HTMLResponse)
-async def screen(request: Request, page: PageDep, report_id: str) -> Response:
+async def screen(
+    request: Request, page: PageDep, client: TemporalDep, policies: PoliciesDep, report_id: str
+) -> Response:
     form = await request.form()
     if (refused := csrf_refused(page, form)) is not None:
         return refused
-    return await to_thread.run_sync(partial(_screen, page, report_id, form))
+    return await to_thread.run_sync(partial(_screen, page, client, policies, report_id, form))
 
 
-def _screen(page: Page, report_id: str, form: FormData) -> Response:
+def _screen(page: Page, client: Client, policies: PolicyRegistry, report_id: str, form: FormData) -> Response:
     values = {k: str(v).strip() for k, v in form.items() if k != "csrf" and str(v).strip()}
     try:
         body = whistleblower_routes.ScreenBody.model_validate(values)
-        state = page.request.app.state
         screened = whistleblower_routes.screen_report(
-            report_id, body, page.session, page.principal, page.settings, state.temporal, state.policies
+            report_id, body, page.session, page.principal, page.settings, client, policies
         )
     except ValidationError as error:
         problems = "; ".join(f"{'.'.join(str(p) for p in e['loc']) or 'body'}: {e['msg']}" for e in error.errors())
         return _intake(page, status=422, failed=report_id, problem=problems)
     except ApiError as error:
-        return _intake(page, status=error.status, failed=report_id, problem=_message(page, error))
+        return _intake(page, status=error.status, failed=report_id, problem=message(page.lang, error))
     return see_other(f"/whistleblower?done={screened.hazard_code or screened.status}")
 
 
@@ -90,11 +102,11 @@ async def contact(request: Request, page: PageDep, report_id: str) -> Response:
 
 
 @router.get("/audit", response_class=HTMLResponse)
-async def audit_page(page: PageDep, hazard: str | None = None) -> Response:
-    return await to_thread.run_sync(partial(_audit, page, (hazard or "").strip() or None))
+async def audit_page(page: PageDep, client: TemporalDep, engine: EngineDep, hazard: str | None = None) -> Response:
+    return await to_thread.run_sync(partial(_audit, page, client, engine, (hazard or "").strip() or None))
 
 
-def _audit(page: Page, code: str | None, **context: Any) -> Response:
+def _audit(page: Page, client: Client, engine: Engine, code: str | None, **context: Any) -> Response:
     if page.principal.actor.role not in AUDITORS:
         return error_page(page, ApiError(403, "role_not_allowed", "只有审计人员和管理员可以使用审计视图", "the audit view is for auditors and admins"))
     chain = audit_routes.verify_trail(page.session, page.principal, None)
@@ -106,14 +118,13 @@ def _audit(page: Page, code: str | None, **context: Any) -> Response:
     replayed: Any = None
     problem = None
     if code:
-        client = page.request.app.state.temporal
         try:
             history = history_routes.hazard_history(code, page.session, page.principal, client, "timeline")
             timeline = history.timeline or []
             body = history_routes.ReplayIn(hazard_codes=[code])
-            replayed = history_routes.replay(body, page.session, page.principal, client, page.request.app.state.engine)
+            replayed = history_routes.replay(body, page.session, page.principal, client, engine)
         except ApiError as error:
-            problem = _message(page, error)
+            problem = message(page.lang, error)
     return render(page, "audit.html", chain=chain, checkpoints=checkpoints, code=code, timeline=timeline,
                   replayed=replayed, problem=problem, **context)
 

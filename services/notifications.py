@@ -1,0 +1,102 @@
+"""The inbox: `GET /api/v1/notifications`, `POST .../{id}/read` and the web UI's notifications page."""
+
+from datetime import datetime
+
+from pydantic import BaseModel
+from sqlmodel import Session
+
+from api.deps import Principal
+from api.errors import not_found
+from core.db import as_utc
+from models.enums import Role
+from models.tables import Notification
+from store import notifications
+
+
+class NotificationOut(BaseModel):
+    id: int
+    hazard_code: str
+    at: datetime
+    kind: str
+    title: str
+    body: str
+    target_kind: str
+    target_code: str
+    document_hash: str | None
+    read: bool
+
+
+class InboxOut(BaseModel):
+    items: list[NotificationOut]
+    total: int
+    unread: int
+
+
+def whose(principal: Principal) -> tuple[str | None, tuple[str, ...]]:
+    """An enterprise user reads its enterprise's inbox; staff read their own authority's."""
+    if principal.actor.role == Role.ENTERPRISE:
+        return principal.actor.enterprise_uscc, ()
+    return None, (principal.actor.jurisdiction_code,) if principal.actor.jurisdiction_code else ()
+
+
+def out(row: Notification) -> NotificationOut:
+    return NotificationOut(
+        id=row.id or 0,
+        hazard_code=row.hazard_code,
+        at=as_utc(row.at),  # type: ignore[arg-type]
+        kind=row.kind,
+        title=row.title,
+        body=row.body,
+        target_kind=row.target_kind,
+        target_code=row.target_code,
+        document_hash=row.document_hash,
+        read=row.read_at is not None,
+    )
+
+
+def inbox_rows(
+    session: Session,
+    principal: Principal,
+    *,
+    unread: bool | None = None,
+    hazard_code: str | None = None,
+    page: int = 1,
+    page_size: int = 50,
+) -> tuple[list[Notification], int, int]:
+    """One page of the caller's inbox, newest first: the rows, how many in all, how many unread."""
+    enterprise, authorities = whose(principal)
+    rows, total, unread_count = notifications.inbox(
+        session=session, enterprise_uscc=enterprise, authority_codes=authorities, unread=unread,
+        hazard_code=hazard_code, page=page, page_size=page_size,
+    )
+    return list(rows), total, unread_count
+
+
+def inbox(
+    session: Session,
+    principal: Principal,
+    *,
+    unread: bool | None = None,
+    hazard_code: str | None = None,
+    page: int = 1,
+    page_size: int = 50,
+) -> InboxOut:
+    rows, total, unread_count = inbox_rows(
+        session, principal, unread=unread, hazard_code=hazard_code, page=page, page_size=page_size
+    )
+    return InboxOut(items=[out(r) for r in rows], total=total, unread=unread_count)
+
+
+def mark_read(session: Session, principal: Principal, notification_id: int) -> NotificationOut:
+    """Mark one of the caller's notifications read (404 for anyone else's: its existence is not revealed)."""
+    row = session.get(Notification, notification_id)
+    enterprise, authorities = whose(principal)
+    mine = row is not None and (
+        (row.target_kind == "enterprise" and row.target_code == enterprise)
+        or (row.target_kind == "authority" and row.target_code in authorities)
+    )
+    if row is None or not mine:
+        raise not_found("通知", "notification", str(notification_id))
+    notifications.mark_read(session=session, notification=row)
+    session.commit()
+    return out(row)

@@ -1,0 +1,18 @@
+"""The web UI: server-rendered pages over the same service layer as the JSON API, one module per page group.
+
+Reads come from the read model through `store/`, `api/views.py` and `services/`; every action goes through
+`api/services.py` (and so through Temporal), exactly as the JSON routes do. Plain HTML forms work without
+JavaScript. The shared page context (the signed-in `Page`, rendering, CSRF) is `web/pages/context.py`.
+"""
+
+from fastapi import APIRouter
+
+from web.pages import board, hazard, hazards, interviews, notifications, oversight, session, tasks
+from web.pages.context import STATIC_DIR
+
+__all__ = ["STATIC_DIR", "router"]
+
+router = APIRouter(include_in_schema=False)
+# `hazards` before `hazard`: /hazards/new and /hazards/export.xlsx are matched before /hazards/{code}.
+for module in (session, tasks, hazards, hazard, board, notifications, interviews, oversight):
+    router.include_router(module.router)
