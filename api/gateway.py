@@ -60,7 +60,7 @@ async def report_hazard(client: Client, start: HazardStart, task_queue: str, tim
                 HazardWorkflow.reported, start_workflow_operation=operation, wait_for_stage=WorkflowUpdateStage.ACCEPTED
             )
             state = await update.result()
-    except TimeoutError:
+    except (TimeoutError, WorkflowUpdateRPCTimeoutOrCancelledError):  # started; not yet answered in time
         return await _holds(client, start, fingerprint), False
     except (WorkflowAlreadyStartedError, WorkflowUpdateFailedError):  # the code's workflow has ended already
         return await _holds(client, start, fingerprint), True
