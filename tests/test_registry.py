@@ -113,3 +113,15 @@ async def test_a_refusal_of_a_field_names_the_field_with_words_in_both_languages
     assert late.json()["detail"]["field"] == "deadline" and "已过" in late.json()["detail"]["message_zh"]
     unknown = await api.as_user("county.supervisor", "GET", "/no-such-thing")
     assert unknown.status_code == 404 and set(unknown.json()["detail"]) == {"code", "field", "message_zh", "message_en"}
+
+
+def test_each_workflow_has_an_update_with_a_validator_for_exactly_its_registered_actions() -> None:
+    from temporalio.workflow import _Definition
+
+    from workflows.hazard import HazardWorkflow
+    from workflows.interview import InterviewWorkflow
+
+    for workflow_class, registry, extra in ((HazardWorkflow, HAZARD, {"reported"}), (InterviewWorkflow, INTERVIEW, set())):
+        updates = _Definition.must_from_class(workflow_class).updates
+        assert set(updates) == set(registry.names) | extra, workflow_class.__name__
+        assert all(updates[name].validator is not None for name in registry.names)
