@@ -26,7 +26,6 @@ from core.settings import Settings
 from domain import interviews as interview_rules
 from domain import permissions
 from domain.refusals import Refusal
-from models import actions as bodies
 from models.actions import Command
 from models.base import Frozen, china_date
 from models.enums import Action, Role
@@ -89,10 +88,7 @@ def check_permission(action: Action, principal: Principal, row: HazardRow, body:
     state = hazards.state_of(row)
     try:
         permissions.check_role(action, principal.actor)
-        authority = None
-        if isinstance(body, bodies.ListBody):
-            authority = permissions.authority_for(state, body.authority_level).code
-        permissions.check_jurisdiction(action, principal.actor, state, authority)
+        permissions.check_jurisdiction(action, principal.actor, state, body)
     except Refusal as refusal:
         raise from_refusal(refusal) from None
 

@@ -8,7 +8,7 @@ API call the same rules.
 from collections.abc import Mapping
 from datetime import datetime, timedelta
 
-from domain.permissions import ROLE_ZH
+from domain.permissions import ROLE_ZH, may_see_record
 from domain.refusals import refuse
 from models.actors import Actor, system_actor
 from models.base import CHINA_TZ, china_date, end_of_day
@@ -155,11 +155,7 @@ def allowed_actions(state: InterviewState, actor: Actor) -> tuple[InterviewActio
 
 
 def may_see(actor: Actor, state: InterviewState) -> bool:
-    if actor.role in (Role.ADMIN, Role.SYSTEM):
-        return True
-    if actor.role == Role.ENTERPRISE:
-        return actor.enterprise_uscc == state.start.enterprise_uscc
-    return any(ref.code == actor.jurisdiction_code for ref in state.start.region_path)
+    return may_see_record(actor, state.start.region_path, state.start.enterprise_uscc)
 
 
 # --- steps ------------------------------------------------------------------------------------------------

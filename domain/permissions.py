@@ -1,6 +1,7 @@
 """Who may act on a hazard (domain.md section 2)."""
 
 from domain.refusals import refuse
+from models.actions import ListBody
 from models.actors import Actor
 from models.enums import Action, AuthorityLevel, HazardLevel, JurisdictionLevel, Role
 from models.hazard import HazardState, JurisdictionRef
@@ -30,12 +31,18 @@ def region_index(state: HazardState, jurisdiction_code: str | None) -> int | Non
     return None
 
 
-def may_see(actor: Actor, state: HazardState) -> bool:
+def may_see_record(actor: Actor, region_path: tuple[JurisdictionRef, ...], enterprise_uscc: str) -> bool:
+    """The one rule of who sees a record of a region and an enterprise (a hazard, an interview, ...): admins
+    and the system everything, an enterprise its own, staff what a jurisdiction of theirs holds."""
     if actor.role in (Role.ADMIN, Role.SYSTEM):
         return True
     if actor.role == Role.ENTERPRISE:
-        return actor.enterprise_uscc == state.facts.enterprise_uscc
-    return region_index(state, actor.jurisdiction_code) is not None
+        return actor.enterprise_uscc == enterprise_uscc
+    return any(ref.code == actor.jurisdiction_code for ref in region_path)
+
+
+def may_see(actor: Actor, state: HazardState) -> bool:
+    return may_see_record(actor, state.facts.region_path, state.facts.enterprise_uscc)
 
 
 def authority_for(state: HazardState, level: AuthorityLevel) -> JurisdictionRef:
@@ -62,11 +69,20 @@ def check_role(action: Action, actor: Actor) -> None:
         )
 
 
-def check_jurisdiction(action: Action, actor: Actor, state: HazardState, authority_code: str | None) -> None:
-    """Raise a 403 refusal unless `actor` may act on this hazard from where they stand.
+def acting_authority(action: Action, state: HazardState, actor: Actor, body: object | None) -> str | None:
+    """The listing authority `actor` would act as: for `list`, the authority at the level its body chooses (no
+    body yet: the actor's own jurisdiction, as the task list and the allowed actions ask); None otherwise."""
+    if action != Action.LIST:
+        return None
+    if isinstance(body, ListBody):
+        return authority_for(state, body.authority_level).code
+    return actor.jurisdiction_code
 
-    `authority_code` is the listing authority the action would act as (for `list`, chosen in its body).
-    """
+
+def check_jurisdiction(action: Action, actor: Actor, state: HazardState, body: object | None = None) -> None:
+    """Raise a 403 refusal unless `actor` may act on this hazard from where they stand (for `list`, as the
+    authority its body chooses: `acting_authority`)."""
+    authority_code = acting_authority(action, state, actor, body)
     if actor.role == Role.ENTERPRISE:
         if actor.enterprise_uscc != state.facts.enterprise_uscc:
             raise refuse("not_your_enterprise", subject="hazards", subject_zh="隐患")

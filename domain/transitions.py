@@ -78,8 +78,7 @@ def check(action: Action, state: HazardState, actor: Actor, body: ActionBody, no
     """Raise a `Refusal` unless `actor` may take `action` with `body` on `state` at `now`."""
     permissions.check_role(action, actor)
     check_state(action, state)
-    authority = _listing_authority_code(state, body) if action == Action.LIST else None
-    permissions.check_jurisdiction(action, actor, state, authority)
+    permissions.check_jurisdiction(action, actor, state, body)
     check_body(action, state, body, now)
 
 
@@ -146,8 +145,7 @@ def allowed_actions(state: HazardState, actor: Actor) -> tuple[Action, ...]:
         try:
             permissions.check_role(action, actor)
             check_state(action, state)
-            authority = actor.jurisdiction_code if action == Action.LIST else None
-            permissions.check_jurisdiction(action, actor, state, authority)
+            permissions.check_jurisdiction(action, actor, state)
         except Refusal:
             continue
         if action == Action.LIST and actor.jurisdiction_level not in {a.value for a in AuthorityLevel}:
@@ -446,11 +444,6 @@ _STEPS = {
     Action.RESUME: _resume,
     Action.INTERVIEW: _interview,
 }
-
-
-def _listing_authority_code(state: HazardState, body: ActionBody) -> str:
-    assert isinstance(body, ListBody)
-    return permissions.authority_for(state, body.authority_level).code
 
 
 def _dates_in(body: ActionBody) -> list[tuple[str, date]]:

@@ -23,6 +23,15 @@ class Scope:
     enterprise_uscc: str | None = None
     everything: bool = False
 
+    def holds(self, region_path: str, enterprise_uscc: str) -> bool:
+        """Whether a record of this region (`370000/371700/371702/`) and enterprise is visible: the one rule
+        of visibility for every process's rows (hazards, interviews, and the processes to come)."""
+        if self.everything:
+            return True
+        if self.enterprise_uscc is not None:
+            return enterprise_uscc == self.enterprise_uscc
+        return self.path is not None and region_path.startswith(self.path)
+
 
 @dataclass(frozen=True)
 class HazardFilter:
@@ -87,11 +96,7 @@ def timeline(*, session: Session, code: str) -> list[AuditEntry]:
 
 
 def in_scope(row: HazardRow, scope: Scope) -> bool:
-    if scope.everything:
-        return True
-    if scope.enterprise_uscc is not None:
-        return row.enterprise_uscc == scope.enterprise_uscc
-    return scope.path is not None and row.region_path.startswith(scope.path)
+    return scope.holds(row.region_path, row.enterprise_uscc)
 
 
 def _scoped(query, scope: Scope):  # type: ignore[no-untyped-def]

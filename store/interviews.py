@@ -98,11 +98,7 @@ def events(*, session: Session, interview_id: str) -> list[InterviewEvent]:
 
 
 def in_scope(row: InterviewRow, scope: Scope) -> bool:
-    if scope.everything:
-        return True
-    if scope.enterprise_uscc is not None:
-        return row.enterprise_uscc == scope.enterprise_uscc
-    return scope.path is not None and row.region_path.startswith(scope.path)
+    return scope.holds(row.region_path, row.enterprise_uscc)
 
 
 def list_rows(
