@@ -268,7 +268,7 @@ def test_a_profile_must_state_the_newer_keys_and_the_notice_number_follows_its_t
 
     from datetime import UTC, datetime
 
-    from domain.transitions import _notice_number
+    from domain.hazard_steps import _notice_number
     from tests import factories as f
 
     profile = load_profile(DEFAULT_TOML)
