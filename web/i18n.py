@@ -7,6 +7,9 @@ in `registry/refusals.py`); nothing here translates a message.
 
 from typing import Literal
 
+from registry.hazard import HAZARD
+from registry.interview import INTERVIEW
+
 Lang = Literal["zh", "en"]
 LANGS: tuple[Lang, ...] = ("zh", "en")
 DEFAULT_LANG: Lang = "zh"
@@ -259,22 +262,9 @@ SOURCE = {
     "campaign": ("专项整治", "Campaign"),
 }
 
+# The system's own steps; each process's human actions take their words from its registry (below).
 ACTION = {
     "report": ("登记", "Report"),
-    "assess": ("定级", "Assess"),
-    "list": ("挂牌督办", "List"),
-    "submit-plan": ("提交整改方案", "Submit the plan"),
-    "review-plan": ("审核整改方案", "Review the plan"),
-    "report-progress": ("报告整改进度", "Report progress"),
-    "submit-completion": ("申请验收", "Request acceptance"),
-    "verify": ("核查验收", "Verify"),
-    "close": ("销号", "Close out"),
-    "void": ("作废", "Void"),
-    "request-extension": ("申请延期", "Request an extension"),
-    "review-extension": ("审批延期", "Decide the extension"),
-    "pause": ("中止计时", "Pause the clock"),
-    "resume": ("恢复计时", "Resume the clock"),
-    "interview": ("约谈", "Start an interview"),
     "order-rectification": ("责令限期整改", "Rectification ordered"),
     "rectify-on-the-spot": ("即查即改", "Fixed on the spot"),
     "deadline-passed": ("整改逾期", "Deadline passed"),
@@ -284,13 +274,10 @@ ACTION = {
     "interview-outcome": ("约谈结果", "Interview outcome"),
     # interview steps
     "notice": ("发出约谈通知", "Notice issued"),
-    "schedule": ("安排约谈", "Schedule"),
-    "submit-materials": ("提交书面材料", "Submit materials"),
-    "record": ("记录约谈情况", "Record the interview"),
-    "reply": ("书面回复", "Reply in writing"),
     "reply-missed": ("逾期未回复", "Reply missed"),
     "cancel": ("取消约谈", "Cancelled"),
 }
+ACTION.update({spec.name: (spec.label_zh, spec.label_en) for registry in (HAZARD, INTERVIEW) for spec in registry.actions})
 
 RUNG = {
     "urging_letter": ("督办函", "Urging letter"),
