@@ -83,18 +83,25 @@ async def _holds(client: Client, start: HazardStart, fingerprint: str) -> bool:
 async def run_update(
     client: Client, code: str, action: Action, command: Command[Any], timeout: float
 ) -> HazardState | None:
-    """Run the Update; a refusal becomes an ApiError. None when accepted but not finished within `timeout`."""
-    handle = client.get_workflow_handle(workflow_id_for(code))
+    """Run a hazard's Update; see `run_step`."""
+    ended = ApiError(409, "hazard_finished", f"隐患 {code} 的流程已结束", f"the process of hazard {code} has ended")
+    return await run_step(client, workflow_id_for(code), UPDATES[action], command, timeout, ended)  # type: ignore[no-any-return]
+
+
+async def run_step(
+    client: Client, workflow_id: str, update: Any, command: Command[Any], timeout: float, ended: ApiError
+) -> Any:
+    """Run a human step's Update on any process's workflow: a refusal becomes its ApiError, a workflow that has
+    ended `ended`; None when accepted but not finished within `timeout`."""
+    handle = client.get_workflow_handle(workflow_id)
     try:
-        update = await handle.start_update(UPDATES[action], command, wait_for_stage=WorkflowUpdateStage.ACCEPTED)
-        return await asyncio.wait_for(update.result(), timeout)  # type: ignore[no-any-return]
+        running = await handle.start_update(update, command, wait_for_stage=WorkflowUpdateStage.ACCEPTED)
+        return await asyncio.wait_for(running.result(), timeout)
     except WorkflowUpdateFailedError as failure:
         raise refusal_from(failure.cause) from None
     except RPCError as error:
         if error.status == RPCStatusCode.NOT_FOUND:
-            raise ApiError(
-                409, "hazard_finished", f"隐患 {code} 的流程已结束", f"the process of hazard {code} has ended"
-            ) from None
+            raise ended from None
         raise
     except TimeoutError:
         return None

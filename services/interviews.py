@@ -4,19 +4,17 @@
 these; the interview's workflow owns the Updates, and its validators check the rules again.
 """
 
-import asyncio
 from datetime import datetime
 from typing import Any
 
 from pydantic import BaseModel, Field
 from sqlmodel import Session
-from temporalio.client import Client, WorkflowUpdateFailedError, WorkflowUpdateStage
-from temporalio.service import RPCError, RPCStatusCode
+from temporalio.client import Client
 
 from api import views
 from api.deps import Principal
 from api.errors import ApiError
-from api.gateway import refusal_from
+from api.gateway import run_step
 from api.schemas import TimelineEntry
 from core.db import as_utc
 from domain import interviews as rules
@@ -160,18 +158,6 @@ def detail(session: Session, row: InterviewRow, principal: Principal) -> Intervi
 async def run_update(
     client: Client, workflow_id: str, action: InterviewAction, command: Command[Any], timeout: float
 ) -> InterviewState | None:
-    """Run the Update; a refusal becomes an ApiError. None when accepted but not finished within `timeout`."""
-    handle = client.get_workflow_handle(workflow_id)
-    try:
-        update = await handle.start_update(UPDATES[action], command, wait_for_stage=WorkflowUpdateStage.ACCEPTED)
-        return await asyncio.wait_for(update.result(), timeout)  # type: ignore[no-any-return]
-    except WorkflowUpdateFailedError as failure:
-        raise refusal_from(failure.cause) from None
-    except RPCError as error:
-        if error.status == RPCStatusCode.NOT_FOUND:
-            raise ApiError(
-                409, "interview_finished", "该约谈的流程已结束", "the process of this interview has ended"
-            ) from None
-        raise
-    except TimeoutError:
-        return None
+    """Run an interview's Update (`gateway.run_step`)."""
+    ended = ApiError(409, "interview_finished", "该约谈的流程已结束", "the process of this interview has ended")
+    return await run_step(client, workflow_id, UPDATES[action], command, timeout, ended)  # type: ignore[no-any-return]

@@ -6,6 +6,7 @@ refusal (`ApiError`) becomes messages next to the fields it names, or one messag
 """
 
 import types
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import Enum
@@ -173,6 +174,24 @@ def errors_from_api(error: ApiError, names: set[str], lang: Lang) -> FormErrors:
     if out.fields and out.top is None:
         out.top = t("form_errors", lang)
     return out
+
+
+def submit(
+    model: type[BaseModel], form: Any, lang: Lang, action: str, take: Callable[[Any], Any],
+    extra: Callable[[], dict[str, Any]] | None = None,
+) -> tuple[Any, FormErrors | None]:
+    """Turn a posted form into `model` and `take` it (the service call): its result, or the errors to show on
+    the form of `action` (the values posted kept), placed by field."""
+    names = {f.name for f in fields_of(model)}
+    try:
+        return take(parse(model, form, extra() if extra else None)), None
+    except ValidationError as error:
+        errors = errors_from_validation(error, names, lang)
+    except ApiError as error:
+        errors = errors_from_api(error, names, lang)
+    errors.values = values_of(form)
+    errors.action = action
+    return None, errors
 
 
 def option_label(field_name: str, value: str, lang: Lang) -> str:

@@ -1,83 +1,21 @@
 """Whistleblower reports (举报): the public files one with no account and follows it by receipt; an inspector
-screens it into a hazard; only a whistleblower officer may read the reporter's contact."""
+screens it into a hazard; only a whistleblower officer may read the reporter's contact.
 
-import binascii
-import json
-from datetime import UTC, datetime
-from typing import Annotated, Literal
+Thin wrappers over `services/whistleblower.py`, which the web UI's intake screens call too.
+"""
+
+from typing import Annotated
 
 from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import Field
 
-from api import services
-from api.deps import CurrentUser, PoliciesDep, Principal, SessionDep, SettingsDep, TemporalDep
-from api.errors import ApiError, not_found
-from api.schemas import USCC, HazardCreate, RegionCode
-from core.db import as_utc
-from core.logging import get_logger
-from models.enums import Role, Source
-from models.tables import AdminAudit, WhistleblowerReport
-from security.contact_cipher import contact_cipher
-from store import reference, reports
+from api.deps import CurrentUser, PoliciesDep, SessionDep, SettingsDep, TemporalDep
+from services import whistleblower
+from services.whistleblower import PublicReport, PublicStatus, Receipt, ReportOut, ScreenBody
 
 public = APIRouter(prefix="/public/reports", tags=["public"])
 staff = APIRouter(prefix="/whistleblower", tags=["whistleblower"])
-log = get_logger("duban.whistleblower")
-SCREENERS = {Role.INSPECTOR, Role.SUPERVISOR, Role.WHISTLEBLOWER_OFFICER}
-
-
-class PublicReport(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    description: Annotated[str, Field(min_length=1, max_length=5_000)]
-    location: Annotated[str, Field(min_length=1, max_length=500)]
-    region_code: RegionCode | None = None
-    photos: Annotated[list[str], Field(max_length=3, description="JPEG or PNG images, base64 (≤ 2 MB each)")] = []
-    contact: Annotated[str, Field(max_length=200)] | None = None
-
-
-class Receipt(BaseModel):
-    receipt: str
-    status_url: str
-
-
-class PublicStatus(BaseModel):
-    status: str
-    public_outcome: str
-    received_at: datetime
-
-
-class ReportOut(BaseModel):
-    id: str
-    description: str
-    location: str
-    region_code: str | None
-    photos: list[str]
-    status: str
-    public_outcome: str
-    hazard_code: str | None
-    received_at: datetime
-    has_contact: bool
-
-
-class ScreenBody(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    decision: Literal["hazard", "reject"]
-    public_outcome: Annotated[str, Field(max_length=2_000)] = ""
-    title: Annotated[str, Field(max_length=200)] | None = None
-    enterprise_uscc: USCC | None = None
-    region_code: RegionCode | None = None
-    industry: Annotated[str, Field(max_length=100)] | None = None
-
-    @model_validator(mode="after")
-    def _what_a_hazard_needs(self) -> "ScreenBody":
-        if self.decision == "hazard" and not (self.title and self.enterprise_uscc and self.region_code and self.industry):
-            raise ValueError("title, enterprise_uscc, region_code and industry are needed to record a hazard")
-        if self.decision == "reject" and not self.public_outcome.strip():
-            raise ValueError("public_outcome: tell the reporter why the report is not taken up")
-        return self
 
 
 def _client(request: Request) -> str:
@@ -87,86 +25,28 @@ def _client(request: Request) -> str:
 @public.post("", response_model=Receipt, status_code=201)
 def file_report(body: PublicReport, request: Request, session: SessionDep, settings: SettingsDep) -> Receipt:
     """File a report with no account. Keep the receipt: it is the only way to follow the report."""
-    if not request.app.state.public_report_limiter.allow(_client(request)):
-        raise ApiError(429, "too_many_reports", "提交过于频繁，请稍后再试", "too many reports from this address; try again later")
-    region_path = None
-    if body.region_code is not None:
-        region = reference.get_jurisdiction(session=session, code=body.region_code)
-        if region is None:
-            raise ApiError(422, "unknown_region", f"region_code：行政区划 {body.region_code} 不存在", f"region_code: no region {body.region_code}")
-        region_path = region.path
-    photos = [_stored_photo(settings.data_dir, index, text) for index, text in enumerate(body.photos)]
-    sealed = contact_cipher(settings).seal(body.contact) if body.contact else None
-    report, receipt = reports.receive(
-        session=session, description=body.description, location=body.location, region_code=body.region_code,
-        region_path=region_path, photos=photos, contact_sealed=sealed,
+    return whistleblower.file_report(
+        session, settings, body, limiter=request.app.state.public_report_limiter, address=_client(request)
     )
-    session.commit()
-    log.info("whistleblower report received", report_id=report.id, photos=len(photos))
-    return Receipt(receipt=receipt, status_url=f"/api/v1/public/reports/{receipt}")
-
-
-def _stored_photo(data_dir: object, index: int, text: str) -> str:
-    try:
-        data = reports.decode_photo(text)
-    except (binascii.Error, ValueError):
-        raise ApiError(422, "invalid_photo", f"photos[{index}]：不是有效的 base64 图片", f"photos[{index}]: not valid base64") from None
-    problem = reports.photo_problem(data)
-    if problem:
-        raise ApiError(422, "invalid_photo", f"photos[{index}]：仅接受 2MB 以内的 JPEG/PNG 图片", f"photos[{index}]: {problem}")
-    return reports.store_photo(data_dir / "whistleblower", data)  # type: ignore[operator]
 
 
 @public.get("/{receipt}", response_model=PublicStatus)
 def report_status(receipt: Annotated[str, Field(max_length=100)], request: Request, session: SessionDep) -> PublicStatus:
     """The status and public outcome of a report, for whoever holds its receipt; nothing else."""
-    if not request.app.state.public_status_limiter.allow(_client(request)):
-        raise ApiError(429, "too_many_requests", "查询过于频繁，请稍后再试", "too many requests from this address")
-    report = reports.by_receipt(session=session, receipt=receipt)
-    if report is None:
-        raise not_found("举报回执", "receipt", "")
-    return PublicStatus(status=report.status, public_outcome=report.public_outcome, received_at=as_utc(report.received_at))  # type: ignore[arg-type]
-
-
-def _screener(principal: Principal) -> None:
-    if principal.actor.role not in SCREENERS:
-        raise ApiError(403, "role_not_allowed", "只有检查人员、督办人员和举报受理专员可以处理举报", "only inspectors, supervisors and whistleblower officers handle reports")
-
-
-def _report(session: SessionDep, principal: Principal, report_id: str) -> WhistleblowerReport:
-    report = session.get(WhistleblowerReport, report_id)
-    path = principal.scope.path
-    if report is None or (report.region_path and path and not report.region_path.startswith(path)):
-        raise not_found("举报", "report", report_id)
-    return report
-
-
-def _out(report: WhistleblowerReport) -> ReportOut:
-    return ReportOut(
-        id=report.id, description=report.description, location=report.location, region_code=report.region_code,
-        photos=json.loads(report.photos_json), status=report.status, public_outcome=report.public_outcome,
-        hazard_code=report.hazard_code, received_at=as_utc(report.received_at),  # type: ignore[arg-type]
-        has_contact=report.contact_sealed is not None,
+    return whistleblower.report_status(
+        session, receipt, limiter=request.app.state.public_status_limiter, address=_client(request)
     )
 
 
 @staff.get("/reports", response_model=list[ReportOut])
 def list_reports(session: SessionDep, principal: CurrentUser, status: str | None = None) -> list[ReportOut]:
     """Reports for screening in the caller's jurisdiction (and those with no region). Never the contact."""
-    _screener(principal)
-    return [_out(r) for r in reports.for_staff(session=session, path=principal.scope.path, status=status)]
+    return whistleblower.list_reports(session, principal, status)
 
 
 @staff.get("/photos/{sha256}")
 def report_photo(sha256: Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")], session: SessionDep, principal: CurrentUser, settings: SettingsDep) -> FileResponse:
-    _screener(principal)
-    if len(sha256) != 64 or any(c not in "0123456789abcdef" for c in sha256):
-        raise ApiError(422, "invalid_id", "照片编号应为 64 位十六进制", "a photo id is 64 hex characters")
-    path = settings.data_dir / "whistleblower" / sha256
-    if not path.exists():
-        raise not_found("照片", "photo", sha256)
-    data = path.read_bytes()[:8]
-    media = next((m for magic, m in reports.IMAGE_SIGNATURES.items() if data.startswith(magic)), "application/octet-stream")
+    path, media = whistleblower.photo_file(settings, principal, sha256)
     return FileResponse(path, media_type=media, headers={"X-Content-Type-Options": "nosniff"})
 
 
@@ -176,38 +56,10 @@ def screen_report(
     client: TemporalDep, policies: PoliciesDep,
 ) -> ReportOut:
     """Record the report as a hazard (source `whistleblower`, nothing that identifies the reporter) or reject it."""
-    if principal.actor.role not in {Role.INSPECTOR, Role.SUPERVISOR}:
-        raise ApiError(403, "role_not_allowed", "只有检查人员和督办人员可以甄别举报", "only inspectors and supervisors screen reports")
-    report = _report(session, principal, report_id)
-    if report.status != "received":
-        raise ApiError(409, "already_screened", "该举报已处理", "this report has been screened already")
-    if body.decision == "reject":
-        reports.screened(report=report, status="rejected", outcome=body.public_outcome, by=principal.user.username)
-        session.commit()
-        return _out(report)
-    hazard = HazardCreate(
-        title=body.title or "", description=report.description, enterprise_uscc=body.enterprise_uscc or "",
-        region_code=body.region_code or "", industry=body.industry or "", location=report.location,
-        source=Source.WHISTLEBLOWER, discovered_at=as_utc(report.received_at) or datetime.now(UTC),
-    )
-    reported = services.report_hazard(
-        session=session, principal=principal, body=hazard, settings=settings, client=client, policies=policies,
-        idempotency_key=f"whistleblower-{report.id}",
-    )
-    outcome = body.public_outcome or "已受理，登记为事故隐患并督办整改。"
-    reports.screened(report=report, status="hazard", outcome=outcome, by=principal.user.username, hazard_code=reported.code)
-    session.commit()
-    return _out(report)
+    return whistleblower.screen_report(session, principal, settings, client, policies, report_id, body)
 
 
 @staff.get("/reports/{report_id}/contact")
 def reporter_contact(report_id: str, session: SessionDep, principal: CurrentUser, settings: SettingsDep) -> dict[str, str | None]:
     """The reporter's contact, to a whistleblower officer only; every reading is audited (without the contact)."""
-    if principal.actor.role != Role.WHISTLEBLOWER_OFFICER:
-        raise ApiError(403, "role_not_allowed", "只有举报受理专员可以查看举报人联系方式", "only a whistleblower officer may read a reporter's contact")
-    report = _report(session, principal, report_id)
-    contact = contact_cipher(settings).open(report.contact_sealed) if report.contact_sealed else None
-    session.add(AdminAudit(at=datetime.now(UTC), actor_id=principal.user.id, actor_name=principal.user.username,
-                           action="whistleblower.contact.read", subject=report.id, details_json="{}"))
-    session.commit()
-    return {"contact": contact}
+    return {"contact": whistleblower.reporter_contact(session, principal, settings, report_id)}

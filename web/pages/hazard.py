@@ -9,7 +9,6 @@ from functools import partial
 from anyio import to_thread
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
-from pydantic import ValidationError
 from starlette.datastructures import FormData, UploadFile
 from temporalio.client import Client
 
@@ -73,26 +72,17 @@ def _hazard_action(page: Page, client: Client, code: str, action_name: str, form
         model = services.HAZARD_ACTION_BODIES[action]
     except (ValueError, KeyError):
         return error_page(page, unknown_action(action_name))
-    names = {f.name for f in forms.fields_of(model)}
-    try:
-        extra = {}
-        if "evidence" in names:
-            extra["evidence"] = _store_evidence(page, code, form)
-        body = forms.parse(model, form, extra)
-        row = services.hazard_action(
+    has_evidence = "evidence" in model.model_fields
+    row, errors = forms.submit(
+        model, form, page.lang, action.value,
+        lambda body: services.hazard_action(
             session=page.session, principal=page.principal, client=client, code=code, action=action, body=body
-        )
-    except ValidationError as error:
-        errors = forms.errors_from_validation(error, names, page.lang)
-    except ApiError as error:
-        errors = forms.errors_from_api(error, names, page.lang)
-    else:
-        if row is None:
-            return see_other(f"/hazards/{code}?accepted=1")
-        return see_other(f"/hazards/{code}?done={action.value}")
-    errors.values = forms.values_of(form)
-    errors.action = action.value
-    return _hazard_page(page, code, errors)
+        ),
+        extra=lambda: {"evidence": _store_evidence(page, code, form)} if has_evidence else {},
+    )
+    if errors is not None:
+        return _hazard_page(page, code, errors)
+    return see_other(f"/hazards/{code}?accepted=1" if row is None else f"/hazards/{code}?done={action.value}")
 
 
 def _store_evidence(page: Page, code: str, form: FormData) -> list[str]:

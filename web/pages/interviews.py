@@ -6,7 +6,6 @@ from urllib.parse import quote
 from anyio import to_thread
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
-from pydantic import ValidationError
 from starlette.datastructures import FormData
 from temporalio.client import Client
 
@@ -66,20 +65,14 @@ def _interview_action(page: Page, client: Client, interview_id: str, action_name
         model = interviews.ACTION_BODIES[action]
     except (ValueError, KeyError):
         return error_page(page, unknown_action(action_name))
-    names = {f.name for f in forms.fields_of(model)}
-    try:
-        body = forms.parse(model, form)
-        row = services.interview_action(
+    row, errors = forms.submit(
+        model, form, page.lang, action.value,
+        lambda body: services.interview_action(
             session=page.session, principal=page.principal, client=client, interview_id=interview_id,
             action=action, body=body,
-        )
-    except ValidationError as error:
-        errors = forms.errors_from_validation(error, names, page.lang)
-    except ApiError as error:
-        errors = forms.errors_from_api(error, names, page.lang)
-    else:
-        suffix = "accepted=1" if row is None else f"done={action.value}"
-        return see_other(f"/interviews/{quote(interview_id)}?{suffix}")
-    errors.values = forms.values_of(form)
-    errors.action = action.value
-    return _interview_page(page, interview_id, errors)
+        ),
+    )
+    if errors is not None:
+        return _interview_page(page, interview_id, errors)
+    suffix = "accepted=1" if row is None else f"done={action.value}"
+    return see_other(f"/interviews/{quote(interview_id)}?{suffix}")

@@ -1,7 +1,8 @@
 """The screens of the oversight roles: whistleblower intake (inspectors, supervisors, the whistleblower officer)
 and the audit view (auditors: the hash chain, signed checkpoints, a hazard's history timeline and its replay).
 
-They call the same route functions as the JSON API, so the rules are the API's.
+They call the same services as the JSON API (`services/whistleblower.py`, `services/audit.py`), so the rules are
+the API's.
 """
 
 from functools import partial
@@ -17,11 +18,9 @@ from temporalio.client import Client
 
 from api.deps import PoliciesDep, TemporalDep, get_engine
 from api.errors import ApiError
-from api.routes import audit as audit_routes
-from api.routes import history as history_routes
-from api.routes import whistleblower as whistleblower_routes
 from core.policies import PolicyRegistry
 from models.enums import Role
+from services import audit, whistleblower
 from web.pages.context import (
     Page,
     PageDep,
@@ -45,7 +44,7 @@ EngineDep = Annotated[Engine, Depends(get_engine)]
 
 def _intake(page: Page, status: int = 200, **context: Any) -> HTMLResponse:
     try:
-        reports = whistleblower_routes.list_reports(page.session, page.principal)
+        reports = whistleblower.list_reports(page.session, page.principal)
     except ApiError as error:
         return error_page(page, error)
     return render(
@@ -73,9 +72,9 @@ async def screen(
 def _screen(page: Page, client: Client, policies: PolicyRegistry, report_id: str, form: FormData) -> Response:
     values = {k: str(v).strip() for k, v in form.items() if k != "csrf" and str(v).strip()}
     try:
-        body = whistleblower_routes.ScreenBody.model_validate(values)
-        screened = whistleblower_routes.screen_report(
-            report_id, body, page.session, page.principal, page.settings, client, policies
+        body = whistleblower.ScreenBody.model_validate(values)
+        screened = whistleblower.screen_report(
+            page.session, page.principal, page.settings, client, policies, report_id, body
         )
     except ValidationError as error:
         problems = "; ".join(f"{'.'.join(str(p) for p in e['loc']) or 'body'}: {e['msg']}" for e in error.errors())
@@ -92,10 +91,10 @@ async def contact(request: Request, page: PageDep, report_id: str) -> Response:
     if (refused := csrf_refused(page, form)) is not None:
         return refused
     try:
-        shown = whistleblower_routes.reporter_contact(report_id, page.session, page.principal, page.settings)
+        shown = whistleblower.reporter_contact(page.session, page.principal, page.settings, report_id)
     except ApiError as error:
         return error_page(page, error)
-    return _intake(page, contact_of=report_id, contact=shown["contact"])
+    return _intake(page, contact_of=report_id, contact=shown)
 
 
 # --- the audit view ----------------------------------------------------------------------------------------------
@@ -109,20 +108,20 @@ async def audit_page(page: PageDep, client: TemporalDep, engine: EngineDep, haza
 def _audit(page: Page, client: Client, engine: Engine, code: str | None, **context: Any) -> Response:
     if page.principal.actor.role not in AUDITORS:
         return error_page(page, ApiError(403, "role_not_allowed", "只有审计人员和管理员可以使用审计视图", "the audit view is for auditors and admins"))
-    chain = audit_routes.verify_trail(page.session, page.principal, None)
+    chain = audit.verify_trail(page.session, page.principal)
     checkpoints = [
-        (c, audit_routes.verify_checkpoint(c.id, page.session, page.principal))
-        for c in audit_routes.list_checkpoints(page.session, page.principal)[:10]
+        (c, audit.verify_checkpoint(page.session, page.principal, c.id))
+        for c in audit.list_checkpoints(page.session, page.principal)[:10]
     ]
     timeline: list[dict[str, Any]] = []
     replayed: Any = None
     problem = None
     if code:
         try:
-            history = history_routes.hazard_history(code, page.session, page.principal, client, "timeline")
+            history = audit.hazard_history(page.session, page.principal, client, code, "timeline")
             timeline = history.timeline or []
-            body = history_routes.ReplayIn(hazard_codes=[code])
-            replayed = history_routes.replay(body, page.session, page.principal, client, engine)
+            body = audit.ReplayIn(hazard_codes=[code])
+            replayed = audit.replay(page.session, page.principal, client, engine, body)
         except ApiError as error:
             problem = message(page.lang, error)
     return render(page, "audit.html", chain=chain, checkpoints=checkpoints, code=code, timeline=timeline,
@@ -135,7 +134,7 @@ async def sign_checkpoint(request: Request, page: PageDep) -> Response:
     if (refused := csrf_refused(page, form)) is not None:
         return refused
     try:
-        audit_routes.create_checkpoint(page.session, page.principal, page.settings)
+        audit.create_checkpoint(page.session, page.principal, page.settings)
     except ApiError as error:
         return error_page(page, error)
     return see_other("/audit")

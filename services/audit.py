@@ -1,0 +1,180 @@
+"""The audit as both doors see it: verifying the tamper-evident trail, signed checkpoints of the chain heads,
+a hazard's workflow history, and replaying histories against today's workflow code.
+
+`api/routes/audit.py` (`/audit/verify`, `/audit/checkpoints...`), `api/routes/history.py`
+(`/hazards/{code}/history`, `/audit/replay`) and the web UI's audit view call these. Sync functions: the
+Temporal calls run through `anyio.from_thread`, so callers run them in a worker thread.
+"""
+
+from datetime import datetime
+from typing import Annotated, Any, Literal
+
+from anyio import from_thread
+from pydantic import BaseModel, Field, model_validator
+from sqlalchemy import Engine
+from sqlmodel import Session, col, select
+from temporalio.client import Client
+from temporalio.service import RPCError, RPCStatusCode
+
+from api import views
+from api.deps import Principal
+from api.errors import ApiError, not_found
+from audit import signing
+from audit.histories import hazard_histories, histories_json, timeline
+from audit.replay import jobs_from_server, replay_jobs
+from core.db import as_utc
+from core.settings import Settings
+from models.enums import Role
+from models.tables import AuditCheckpoint
+from store import audit as trail
+from store.archive import hazard_codes
+
+AUDIT_ROLES = frozenset({Role.AUDITOR, Role.ADMIN})
+HISTORY_ROLES = AUDIT_ROLES | {Role.SUPERVISOR, Role.INSPECTOR}
+MAX_CODES = 500
+POOL_FROM = 16  # hazards; fewer replay faster here than in freshly spawned processes
+
+
+# --- the hash chain and its signed checkpoints -----------------------------------------------------------------------
+
+
+class VerifyOut(BaseModel):
+    ok: bool
+    checked: int
+    first_broken: dict[str, object] | None
+
+
+class CheckpointOut(BaseModel):
+    id: int
+    at: datetime
+    max_entry_id: int
+    hazards: int
+    rows: int
+    heads_hash: str
+    signature: str
+    public_key: str
+    signed_by: str
+
+
+class CheckpointCheckOut(BaseModel):
+    ok: bool
+    reason: str
+    checkpoint: CheckpointOut
+
+
+def _auditor(principal: Principal) -> None:
+    if principal.actor.role not in AUDIT_ROLES:
+        raise ApiError(403, "role_not_allowed", "只有审计人员和管理员可以核验审计链", "only auditors and admins check the audit trail")
+
+
+def _checkpoint_out(row: AuditCheckpoint) -> CheckpointOut:
+    return CheckpointOut(**{**row.model_dump(), "at": as_utc(row.at)})
+
+
+def verify_trail(session: Session, principal: Principal, hazard_code: str | None = None) -> VerifyOut:
+    """Recompute the hash chain: the whole trail, or one hazard's entries."""
+    _auditor(principal)
+    if hazard_code is not None:
+        views.visible_row(session, hazard_code, principal)
+    result = trail.verify(session=session, hazard_code=hazard_code)
+    return VerifyOut(ok=result.ok, checked=result.checked, first_broken=result.first_broken)
+
+
+def create_checkpoint(session: Session, principal: Principal, settings: Settings) -> CheckpointOut:
+    """Sign the current chain heads (Ed25519), so a later auditor can prove nothing was rewritten since."""
+    _auditor(principal)
+    try:
+        key = signing.signer(settings)
+    except signing.NoSigningKey as missing:
+        raise ApiError(503, "no_signing_key", "未配置审计签名密钥", str(missing)) from None
+    checkpoint = trail.new_checkpoint(session=session, signed_by=principal.user.username, sign=key.sign, public_key=key.public_key)
+    session.commit()
+    return _checkpoint_out(checkpoint)
+
+
+def list_checkpoints(session: Session, principal: Principal) -> list[CheckpointOut]:
+    """The signed checkpoints, newest first."""
+    _auditor(principal)
+    return [_checkpoint_out(c) for c in session.exec(select(AuditCheckpoint).order_by(col(AuditCheckpoint.id).desc()))]
+
+
+def verify_checkpoint(session: Session, principal: Principal, checkpoint_id: int) -> CheckpointCheckOut:
+    """Check a checkpoint's signature and that the chain still holds the heads it signed."""
+    _auditor(principal)
+    checkpoint = session.get(AuditCheckpoint, checkpoint_id)
+    if checkpoint is None:
+        raise not_found("检查点", "checkpoint", str(checkpoint_id))
+    ok, reason = trail.check_checkpoint(session=session, checkpoint=checkpoint, verify_signature=signing.verify)
+    return CheckpointCheckOut(ok=ok, reason=reason, checkpoint=_checkpoint_out(checkpoint))
+
+
+# --- workflow histories and replay -------------------------------------------------------------------------------------
+
+
+def _role(principal: Principal, allowed: frozenset[Role], what_zh: str, what_en: str) -> None:
+    if principal.actor.role not in allowed:
+        raise ApiError(403, "role_not_allowed", f"您的角色不能{what_zh}", f"your role may not {what_en}")
+
+
+class HistoryOut(BaseModel):
+    hazard_code: str
+    runs: list[dict[str, Any]] | None = Field(None, description="each run's event history, Temporal's JSON")
+    timeline: list[dict[str, Any]] | None = Field(None, description="the decisions, in order")
+
+
+class ReplayIn(BaseModel):
+    hazard_codes: list[Annotated[str, Field(max_length=40)]] | None = Field(None, max_length=MAX_CODES, min_length=1)
+    all: bool = False
+
+    @model_validator(mode="after")
+    def _one_source(self) -> "ReplayIn":
+        if (self.hazard_codes is not None) == self.all:
+            raise ValueError('give either "hazard_codes" or "all": true')
+        return self
+
+
+class ReplayFailure(BaseModel):
+    hazard_code: str
+    error: str
+
+
+class ReplayOut(BaseModel):
+    replayed: int
+    histories: int
+    failures: list[ReplayFailure]
+    seconds: float
+    per_second: float
+
+
+def hazard_history(
+    session: Session, principal: Principal, client: Client, code: str, view: Literal["json", "timeline"] = "json"
+) -> HistoryOut:
+    """The Temporal event history of every run of the hazard's workflow (continue-as-new included)."""
+    _role(principal, HISTORY_ROLES, "查看流程历史", "read workflow histories")
+    row = views.visible_row(session, code, principal)
+    try:
+        histories = from_thread.run(hazard_histories, client, row.code)
+    except RPCError as error:
+        if error.status != RPCStatusCode.NOT_FOUND:
+            raise
+        raise ApiError(
+            404, "history_not_found", f"Temporal 中已无隐患 {row.code} 的流程历史（超过保留期？请查阅审计导出）",
+            f"Temporal no longer holds the history of {row.code} (past retention? see the audit export)",
+        ) from None
+    if view == "timeline":
+        return HistoryOut(hazard_code=row.code, timeline=timeline(histories))
+    return HistoryOut(hazard_code=row.code, runs=histories_json(histories))
+
+
+def replay(session: Session, principal: Principal, client: Client, engine: Engine, body: ReplayIn) -> ReplayOut:
+    """Replay hazards' histories against today's workflow code: each must replay cleanly and reach the state
+    the read model recorded."""
+    _role(principal, AUDIT_ROLES, "重放流程历史", "replay workflow histories")
+    if body.all:
+        codes = hazard_codes(session=session, scope=principal.scope)
+    else:
+        codes = [views.visible_row(session, code, principal).code for code in dict.fromkeys(body.hazard_codes or [])]
+    jobs = from_thread.run(jobs_from_server, client, codes, engine)
+    report = replay_jobs(jobs, workers=None if len(jobs) >= POOL_FROM else 1)
+    result = report.as_dict()
+    return ReplayOut(**{k: result[k] for k in ("replayed", "histories", "failures", "seconds", "per_second")})
