@@ -1,23 +1,25 @@
 """Interviews (约谈) as both doors see them: the visible list, one interview, and running a step's Update.
 
-`GET /api/v1/interviews[/{id}]`, the web UI's interview pages and `api.services.interview_action` all call
+`GET /api/v1/interviews[/{id}]`, the web UI's interview pages and `interview_action` below all call
 these; the interview's workflow owns the Updates, and its validators check the rules again.
 """
 
 from datetime import datetime
 from typing import Any
 
+from anyio import from_thread
 from pydantic import BaseModel, Field
 from sqlmodel import Session
 from temporalio.client import Client
 
 from api import views
 from api.deps import Principal
-from api.errors import ApiError
+from api.errors import ApiError, from_refusal
 from api.gateway import run_step
 from api.schemas import TimelineEntry
 from core.db import as_utc
 from domain import interviews as rules
+from domain.refusals import Refusal
 from models.actions import Command
 from models.actors import Actor
 from models.base import Frozen
@@ -38,6 +40,7 @@ from models.tables import InterviewRow
 from store import interviews
 from workflows.interview import InterviewWorkflow
 
+PROJECTION_WAIT_SECONDS = 15.0  # an accepted step not recorded by then answers 202
 ACTION_BODIES: dict[InterviewAction, type[Frozen]] = {
     InterviewAction.SCHEDULE: ScheduleBody,
     InterviewAction.SUBMIT_MATERIALS: SubmitMaterialsBody,
@@ -161,3 +164,27 @@ async def run_update(
     """Run an interview's Update (`gateway.run_step`)."""
     ended = ApiError(409, "interview_finished", "该约谈的流程已结束", "the process of this interview has ended")
     return await run_step(client, workflow_id, UPDATES[action], command, timeout, ended)  # type: ignore[no-any-return]
+
+
+def interview_action(
+    *,
+    session: Session,
+    principal: Principal,
+    client: Client,
+    interview_id: str,
+    action: InterviewAction,
+    body: Frozen,
+) -> InterviewRow | None:
+    """Take a human step of an interview; None when accepted but not yet in the read model."""
+    row = visible_row(session, interview_id, principal)
+    try:
+        rules.check_role(action, principal.actor)
+    except Refusal as refusal:
+        raise from_refusal(refusal) from None
+    command_type: Any = Command[type(body)]  # type: ignore[misc]
+    command = command_type(actor=principal.actor, body=body)
+    state = from_thread.run(run_update, client, row.workflow_id, action, command, PROJECTION_WAIT_SECONDS)
+    if state is None:
+        return None
+    session.expire_all()
+    return visible_row(session, row.id, principal)

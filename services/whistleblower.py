@@ -15,7 +15,6 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from sqlmodel import Session
 from temporalio.client import Client
 
-from api import services
 from api.deps import Principal
 from api.errors import ApiError, not_found
 from api.schemas import USCC, HazardCreate, RegionCode
@@ -27,6 +26,7 @@ from models.enums import Role, Source
 from models.tables import AdminAudit, WhistleblowerReport
 from security.contact_cipher import contact_cipher
 from security.throttle import RateLimiter
+from services import hazards as services
 from store import reference, reports
 
 log = get_logger("duban.whistleblower")

@@ -16,10 +16,10 @@ from temporalio.exceptions import ApplicationError
 from temporalio.testing import WorkflowEnvironment
 
 from api.deps import principal_for
-from api.services import HAZARD_ACTION_BODIES as ACTION_BODIES
 from models.actions import Command
 from models.enums import Action
 from models.hazard import workflow_id_for
+from services.hazards import HAZARD_ACTION_BODIES as ACTION_BODIES
 from store.reference import user_by_name
 from tests.api_helpers import Api, in_days, running_api
 

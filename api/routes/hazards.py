@@ -5,13 +5,14 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Header, Query, Response
 from fastapi.responses import JSONResponse
 
-from api import services, views
+from api import views
 from api.deps import CurrentUser, PoliciesDep, SessionDep, SettingsDep, TemporalDep
 from api.errors import ApiError
 from api.schemas import ErrorOut, HazardCreate, HazardOut, HazardPage, RegionCode, action_description
 from models.enums import Action, HazardLevel, HazardStatus, Source
 from registry.base import ActionSpec
 from registry.hazard import HAZARD
+from services import hazards as services
 from services.hazards_query import hazard_filter
 from store import hazards
 

@@ -2,7 +2,7 @@
 
 Interviews are started by their hazard (the escalation ladder's `interview` rung, or a supervisor through
 the hazard); here they are read and moved on. Each step is an Update of the interview's workflow, run by
-`services/interviews.py` through `api/services.py`.
+`services/interviews.py`.
 """
 
 from typing import Any
@@ -10,7 +10,6 @@ from typing import Any
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 
-from api import services
 from api.deps import CurrentUser, SessionDep, TemporalDep
 from api.errors import ApiError
 from api.schemas import ErrorOut, action_description
@@ -51,7 +50,7 @@ def _action_route(spec: ActionSpec) -> None:
     def take_action(
         interview_id: str, body: spec.body, session: SessionDep, principal: CurrentUser, client: TemporalDep  # type: ignore[name-defined]
     ) -> Any:
-        row = services.interview_action(
+        row = interviews.interview_action(
             session=session, principal=principal, client=client, interview_id=interview_id, action=action, body=body
         )
         if row is None:

@@ -1,7 +1,7 @@
 """The web UI: server-rendered pages over the same service layer as the JSON API, one module per page group.
 
 Reads come from the read model through `store/`, `api/views.py` and `services/`; every action goes through
-`api/services.py` (and so through Temporal), exactly as the JSON routes do. Plain HTML forms work without
+`services/` (and so through Temporal), exactly as the JSON routes do. Plain HTML forms work without
 JavaScript. The shared page context (the signed-in `Page`, rendering, CSRF) is `web/pages/context.py`.
 """
 

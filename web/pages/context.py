@@ -21,12 +21,12 @@ from starlette.datastructures import FormData
 
 from api.deps import SESSION_COOKIE, Principal, SessionDep, SettingsDep, get_policies, principal_or_none
 from api.errors import ApiError
-from api.services import REPORTER_ROLES
 from core.db import as_utc
 from core.settings import Settings
 from domain.calendar import WorkCalendar
 from models.base import CHINA_TZ
 from models.tables import Enterprise, Jurisdiction
+from services.hazards import REPORTER_ROLES
 from store import calendar as calendar_store
 from store import reference
 from web import forms

@@ -1,6 +1,6 @@
 """One hazard: its page (detail, documents, interviews, what the user may do) and its human actions.
 
-Every action goes through `api.services.hazard_action` (and so through Temporal), as the JSON API's do; uploaded
+Every action goes through `services.hazards.hazard_action` (and so through Temporal), as the JSON API's do; uploaded
 evidence goes through the attachments service, as `POST /api/v1/attachments` does.
 """
 
@@ -12,10 +12,11 @@ from fastapi.responses import HTMLResponse, Response
 from starlette.datastructures import FormData, UploadFile
 from temporalio.client import Client
 
-from api import attachments, services, views
+from api import attachments, views
 from api.deps import TemporalDep
 from api.errors import ApiError
 from models.enums import Action
+from services import hazards as services
 from services import interviews
 from web import forms
 from web.i18n import label

@@ -18,13 +18,14 @@ from pydantic import ValidationError
 from starlette.datastructures import FormData
 from temporalio.client import Client
 
-from api import services, views
+from api import views
 from api.deps import PoliciesDep, TemporalDep
 from api.errors import ApiError
 from api.schemas import HazardCreate
 from core.policies import PolicyRegistry
 from models.base import china_date
 from models.enums import HazardLevel, HazardStatus, Role, Source
+from services import hazards as services
 from services.hazards_query import hazard_filter
 from store import hazards
 from web import forms

@@ -9,7 +9,6 @@ from fastapi.responses import HTMLResponse, Response
 from starlette.datastructures import FormData
 from temporalio.client import Client
 
-from api import services
 from api.deps import TemporalDep
 from api.errors import ApiError
 from models.interview import InterviewAction
@@ -67,7 +66,7 @@ def _interview_action(page: Page, client: Client, interview_id: str, action_name
         return error_page(page, unknown_action(action_name))
     row, errors = forms.submit(
         model, form, page.lang, action.value,
-        lambda body: services.interview_action(
+        lambda body: interviews.interview_action(
             session=page.session, principal=page.principal, client=client, interview_id=interview_id,
             action=action, body=body,
         ),

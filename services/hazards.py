@@ -1,6 +1,6 @@
-"""The service layer both doors call: the JSON API (`api/routes/`) and the web UI (`web/`).
+"""Hazards, the service both doors call: the JSON API (`api/routes/hazards.py`) and the web UI (`web/pages/`).
 
-One function per use case: report a hazard, take a hazard action, take an interview action. Each checks the
+One function per use case: report a hazard, take a hazard action. Each checks the
 caller against the read model and the pure rules of `domain/`, then asks Temporal (whose validators check the
 same rules again). Refusals are `ApiError`s with `{code, message_zh, message_en}`; each door shows them its
 own way. Sync functions: they run in FastAPI's thread pool and call the async gateway with `anyio.from_thread`.
@@ -23,18 +23,15 @@ from api.errors import ApiError, from_refusal
 from api.schemas import HazardCreate
 from core.policies import PolicyRegistry
 from core.settings import Settings
-from domain import interviews as interview_rules
 from domain import permissions
 from domain.refusals import Refusal
 from models.actions import Command
 from models.base import Frozen, china_date
 from models.enums import Action, Role
 from models.hazard import HazardFacts, HazardStart
-from models.interview import InterviewAction
 from models.policy import PolicyProfile
-from models.tables import Enterprise, HazardRow, InterviewRow, Jurisdiction
+from models.tables import Enterprise, HazardRow, Jurisdiction
 from registry.hazard import HAZARD
-from services.interviews import run_update, visible_row
 from store import hazards, reference
 
 REPORTER_ROLES = {Role.INSPECTOR, Role.SUPERVISOR, Role.ENTERPRISE}
@@ -107,30 +104,6 @@ def hazard_action(
         return None
     session.expire_all()
     return views.visible_row(session, row.code, principal)
-
-
-def interview_action(
-    *,
-    session: Session,
-    principal: Principal,
-    client: Client,
-    interview_id: str,
-    action: InterviewAction,
-    body: Frozen,
-) -> InterviewRow | None:
-    """Take a human step of an interview; None when accepted but not yet in the read model."""
-    row = visible_row(session, interview_id, principal)
-    try:
-        interview_rules.check_role(action, principal.actor)
-    except Refusal as refusal:
-        raise from_refusal(refusal) from None
-    command_type: Any = Command[type(body)]  # type: ignore[misc]
-    command = command_type(actor=principal.actor, body=body)
-    state = from_thread.run(run_update, client, row.workflow_id, action, command, PROJECTION_WAIT_SECONDS)
-    if state is None:
-        return None
-    session.expire_all()
-    return visible_row(session, row.id, principal)
 
 
 # --- reporting, step by step -------------------------------------------------------------------------
