@@ -53,9 +53,11 @@ def _one_error(error: dict[str, Any]) -> dict[str, Any]:
     field = _field(tuple(error.get("loc", ())))
     kind = str(error.get("type", ""))
     if kind in REFUSALS:
-        inner = context.get("field")
-        if isinstance(inner, str):
-            field = inner if field == "body" else f"{field}.{inner}" if not field.endswith(inner) else field
+        inner = context.get("field")  # a model's own check names its field; nested, after the model's place
+        if isinstance(inner, str) and field == "body":
+            field = inner
+        elif isinstance(inner, str) and not field.endswith(inner):
+            field = f"{field}.{inner}"
         zh, en = words(kind, **context)
         code = kind
     else:

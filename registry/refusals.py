@@ -106,7 +106,15 @@ INPUT_WORDS: dict[str, tuple[str, str]] = {
 def words(code: str, **params: object) -> tuple[str, str]:
     """The Chinese and English words of refusal `code`, its placeholders filled."""
     entry = REFUSALS[code]
-    return entry.zh.format(**params), entry.en.format(**params)
+    values = _Missing(params)
+    return entry.zh.format_map(values), entry.en.format_map(values)
+
+
+class _Missing(dict[str, object]):
+    """A placeholder the caller did not give stays visible instead of failing the refusal."""
+
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"
 
 
 def input_words(error_type: str, context: dict[str, object] | None, fallback: str) -> tuple[str, str]:

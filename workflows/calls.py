@@ -16,6 +16,7 @@ from datetime import timedelta
 from typing import Any, TypeVar
 
 from temporalio import workflow
+from temporalio.activity import _Definition
 from temporalio.common import RetryPolicy
 from temporalio.exceptions import ApplicationError
 
@@ -56,8 +57,6 @@ async def project(activity: Callable[[Any, ArgT], object], item: ArgT) -> None:
 
 
 def activity_definition(activity: Callable[..., object]) -> Any:
-    from temporalio.activity import _Definition
-
     return _Definition.must_from_callable(activity)
 
 
