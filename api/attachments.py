@@ -1,5 +1,8 @@
 """Evidence files (photos, PDFs) for completions: stored by SHA-256 under `<data_dir>/attachments/`.
 
+A JPEG or PNG loses its metadata first (EXIF with GPS, XMP, comments, PNG text: `security/image_metadata.py`),
+so its id is the SHA-256 of the cleaned image, not of the upload; a PDF is kept byte for byte.
+
 Each blob `<sha256>` has a JSON sidecar `<sha256>.json` with its checked media type, size, and who uploaded it
 (and for which hazard, when the upload named one). The type is decided by the content's magic bytes (JPEG,
 PNG, PDF only), never by the file name or the client's header. No table: the files are the record.
@@ -21,6 +24,7 @@ from starlette.datastructures import UploadFile
 from api.deps import Principal
 from api.errors import ApiError, not_found
 from models.tables import HazardRow
+from security.image_metadata import UnreadableImage, strip_metadata
 from store import hazards
 
 MAX_BYTES = 10 * 1024 * 1024
@@ -76,6 +80,13 @@ def store(
             422, "unsupported_attachment_type", "只接受 JPEG、PNG 图片或 PDF 文件", "only JPEG or PNG images and PDF files are accepted"
         )
     media_type, extension = kind
+    if media_type.startswith("image/"):
+        try:
+            content = strip_metadata(content)  # the id is the hash of what is kept: the image without its metadata
+        except UnreadableImage:
+            raise ApiError(
+                422, "unreadable_image", "图片已损坏或无法读取", "the image is damaged or cannot be read"
+            ) from None
     digest = hashlib.sha256(content).hexdigest()
     target = folder(data_dir)
     target.mkdir(parents=True, exist_ok=True)

@@ -108,11 +108,16 @@ def prepare_database(settings: Settings) -> None:
 
 
 PUBLIC_RECEIPTS = "/api/v1/public/reports/"
+PUBLIC_PATHS = frozenset({PUBLIC_RECEIPTS + "lookup"})
 
 
 def loggable_path(path: str) -> str:
-    """A whistleblower's receipt is a secret: it never reaches a log line."""
-    return PUBLIC_RECEIPTS + "{receipt}" if path.startswith(PUBLIC_RECEIPTS) else path
+    """A whistleblower's receipt is a secret: it never reaches a log line. It travels only in a POST body
+    (`/public/reports/lookup`); any other path under `/public/reports/` (an old client still putting the
+    receipt in the URL, answered 404 or 405) is logged as `/public/reports/{receipt}`."""
+    if path.startswith(PUBLIC_RECEIPTS) and path not in PUBLIC_PATHS:
+        return PUBLIC_RECEIPTS + "{receipt}"
+    return path
 
 
 async def access_log(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:

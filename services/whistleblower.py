@@ -1,13 +1,17 @@
 """Whistleblower reports (举报) as both doors see them: filing one with no account and following it by receipt,
 the screeners' list, screening a report into a hazard, the report's photos, and the reporter's contact.
 
+Nothing that could identify the reporter travels further than it must: the receipt is looked up from a POST body
+(never a URL), photos are kept without their metadata (`security/image_metadata.py`), and a hazard screened from
+a report is discovered on the day of receipt, not at its instant.
+
 `api/routes/whistleblower.py` (`/public/reports`, `/whistleblower/...`) and the web UI's intake screens call
 these. Only a whistleblower officer may read the reporter's contact, and every reading is audited.
 """
 
 import binascii
 import json
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -22,9 +26,11 @@ from core.db import as_utc
 from core.logging import get_logger
 from core.policies import PolicyRegistry
 from core.settings import Settings
+from models.base import china_date
 from models.enums import Role, Source
 from models.tables import AdminAudit, WhistleblowerReport
 from security.contact_cipher import contact_cipher
+from security.image_metadata import UnreadableImage
 from security.throttle import RateLimiter
 from services import hazards as services
 from store import reference, reports
@@ -43,9 +49,19 @@ class PublicReport(BaseModel):
     contact: Annotated[str, Field(max_length=200)] | None = None
 
 
+LOOKUP_URL = "/api/v1/public/reports/lookup"
+
+
 class Receipt(BaseModel):
-    receipt: str
-    status_url: str
+    receipt: Annotated[str, Field(description="the only way to follow the report: keep it secret")]
+    lookup_url: Annotated[str, Field(description="POST `{\"receipt\": ...}` here for the report's status; "
+                                                 "a receipt never goes in a URL")] = LOOKUP_URL
+
+
+class ReceiptLookup(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    receipt: Annotated[str, Field(min_length=1, max_length=100)]
 
 
 class PublicStatus(BaseModel):
@@ -110,7 +126,7 @@ def file_report(
     )
     session.commit()
     log.info("whistleblower report received", report_id=report.id, photos=len(photos))
-    return Receipt(receipt=receipt, status_url=f"/api/v1/public/reports/{receipt}")
+    return Receipt(receipt=receipt, lookup_url=LOOKUP_URL)
 
 
 def _stored_photo(data_dir: Path, index: int, text: str) -> str:
@@ -121,16 +137,21 @@ def _stored_photo(data_dir: Path, index: int, text: str) -> str:
     problem = reports.photo_problem(data)
     if problem:
         raise ApiError(422, "invalid_photo", f"photos[{index}]：仅接受 2MB 以内的 JPEG/PNG 图片", f"photos[{index}]: {problem}")
-    return reports.store_photo(data_dir / "whistleblower", data)
+    try:
+        return reports.store_photo(data_dir / "whistleblower", data)
+    except UnreadableImage as error:
+        raise ApiError(422, "invalid_photo", f"photos[{index}]：无法读取的图片", f"photos[{index}]: {error}") from None
 
 
 def report_status(session: Session, receipt: str, *, limiter: RateLimiter, address: str) -> PublicStatus:
-    """The status and public outcome of a report, for whoever holds its receipt; nothing else."""
+    """The status and public outcome of a report, for whoever holds its receipt; nothing else. The receipt comes
+    in a request body (`POST /public/reports/lookup`), never in a URL, so no proxy, browser history or access
+    log keeps it."""
     if not limiter.allow(address):
         raise ApiError(429, "too_many_requests", "查询过于频繁，请稍后再试", "too many requests from this address")
     report = reports.by_receipt(session=session, receipt=receipt)
     if report is None:
-        raise not_found("举报回执", "receipt", "")
+        raise ApiError(404, "not_found", "未找到该回执对应的举报", "no report has this receipt", field="receipt")
     return PublicStatus(status=report.status, public_outcome=report.public_outcome, received_at=as_utc(report.received_at))  # type: ignore[arg-type]
 
 
@@ -182,7 +203,8 @@ def screen_report(
     session: Session, principal: Principal, settings: Settings, client: Client, policies: PolicyRegistry,
     report_id: str, body: ScreenBody,
 ) -> ReportOut:
-    """Record the report as a hazard (source `whistleblower`, nothing that identifies the reporter) or reject it."""
+    """Record the report as a hazard (source `whistleblower`, nothing that identifies the reporter: discovered on
+    the day of receipt, not at its instant) or reject it."""
     if principal.actor.role not in {Role.INSPECTOR, Role.SUPERVISOR}:
         raise ApiError(403, "role_not_allowed", "只有检查人员和督办人员可以甄别举报", "only inspectors and supervisors screen reports")
     report = _report(session, principal, report_id)
@@ -195,7 +217,7 @@ def screen_report(
     hazard = HazardCreate(
         title=body.title or "", description=report.description, enterprise_uscc=body.enterprise_uscc or "",
         region_code=body.region_code or "", industry=body.industry or "", location=report.location,
-        source=Source.WHISTLEBLOWER, discovered_at=as_utc(report.received_at) or datetime.now(UTC),
+        source=Source.WHISTLEBLOWER, discovered_at=received_on(report),
     )
     reported = services.report_hazard(
         session=session, principal=principal, body=hazard, settings=settings, client=client, policies=policies,
@@ -205,6 +227,12 @@ def screen_report(
     reports.screened(report=report, status="hazard", outcome=outcome, by=principal.user.username, hazard_code=reported.code)
     session.commit()
     return out(report)
+
+
+def received_on(report: WhistleblowerReport) -> date:
+    """The day (Asia/Shanghai) a report came in: what a hazard screened from it records as discovered (00:00 of
+    that day), never the instant of receipt, which could be matched against who was where when."""
+    return china_date(as_utc(report.received_at) or datetime.now(UTC))
 
 
 def reporter_contact(session: Session, principal: Principal, settings: Settings, report_id: str) -> str | None:

@@ -15,8 +15,10 @@ from temporalio.testing import WorkflowEnvironment
 
 from models.tables import AdminAudit, WhistleblowerReport
 from tests.api_helpers import Api, running_api
+from tests.browser_helpers import png
 
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+PNG = png()
+LOOKUP = "/api/v1/public/reports/lookup"
 
 
 @pytest.fixture
@@ -45,9 +47,9 @@ async def test_a_report_becomes_a_hazard_and_its_contact_leaks_nowhere(api: Api,
             "photos": [photo], "contact": contact,
         })
         assert filed.status_code == 201
-        receipt, status_url = filed.json()["receipt"], filed.json()["status_url"]
-        assert len(receipt) >= 40 and status_url.endswith(receipt)
-        status = (await api.http.get(status_url)).json()
+        receipt = filed.json()["receipt"]
+        assert len(receipt) >= 40 and filed.json() == {"receipt": receipt, "lookup_url": LOOKUP}
+        status = (await api.http.post(LOOKUP, json={"receipt": receipt})).json()
         assert set(status) == {"status", "public_outcome", "received_at"} and status["status"] == "received"
 
         listed = (await api.as_user("inspector", "GET", "/whistleblower/reports")).json()
@@ -63,7 +65,7 @@ async def test_a_report_becomes_a_hazard_and_its_contact_leaks_nowhere(api: Api,
         hazard = (await api.as_user("county.supervisor", "GET", f"/hazards/{code}")).json()
         assert hazard["source"] == "whistleblower" and hazard["description"] == "工厂夜间违规动火，无人监护"
         await api.act("county.supervisor", code, "assess", {"level": "general", "rectification": "immediate"})
-        assert (await api.http.get(status_url)).json()["status"] == "hazard"
+        assert (await api.http.post(LOOKUP, json={"receipt": receipt})).json()["status"] == "hazard"
         again = await api.as_user("inspector", "POST", f"/whistleblower/reports/{report['id']}/screen", json={"decision": "reject", "public_outcome": "x"})
         assert again.status_code == 409
 
@@ -109,4 +111,5 @@ async def test_public_reports_are_rate_limited_per_address_and_receipts_are_not_
     replies = [await api.http.post("/api/v1/public/reports", json={"description": "x", "location": "y"}) for _ in range(6)]
     assert [r.status_code for r in replies] == [201] * 5 + [429]
     assert len({r.json()["receipt"] for r in replies[:5]}) == 5
-    assert (await api.http.get("/api/v1/public/reports/" + "A" * 43)).status_code == 404
+    unknown = await api.http.post(LOOKUP, json={"receipt": "A" * 43})
+    assert unknown.status_code == 404 and unknown.json()["detail"]["code"] == "not_found"

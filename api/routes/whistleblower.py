@@ -12,7 +12,7 @@ from pydantic import Field
 
 from api.deps import CurrentUser, PoliciesDep, SessionDep, SettingsDep, TemporalDep
 from services import whistleblower
-from services.whistleblower import PublicReport, PublicStatus, Receipt, ReportOut, ScreenBody
+from services.whistleblower import PublicReport, PublicStatus, Receipt, ReceiptLookup, ReportOut, ScreenBody
 
 public = APIRouter(prefix="/public/reports", tags=["public"])
 staff = APIRouter(prefix="/whistleblower", tags=["whistleblower"])
@@ -30,11 +30,12 @@ def file_report(body: PublicReport, request: Request, session: SessionDep, setti
     )
 
 
-@public.get("/{receipt}", response_model=PublicStatus)
-def report_status(receipt: Annotated[str, Field(max_length=100)], request: Request, session: SessionDep) -> PublicStatus:
-    """The status and public outcome of a report, for whoever holds its receipt; nothing else."""
+@public.post("/lookup", response_model=PublicStatus)
+def report_status(body: ReceiptLookup, request: Request, session: SessionDep) -> PublicStatus:
+    """The status and public outcome of a report, for whoever holds its receipt; nothing else. The receipt is
+    sent in the body, never in the URL (no GET by receipt: paths end up in logs and browser history)."""
     return whistleblower.report_status(
-        session, receipt, limiter=request.app.state.public_status_limiter, address=_client(request)
+        session, body.receipt, limiter=request.app.state.public_status_limiter, address=_client(request)
     )
 
 
