@@ -16,9 +16,11 @@ from api.main import create_app
 from core.settings import Settings
 from models.enums import HazardLevel, HazardStatus
 from models.tables import HazardRow
+from security.image_metadata import strip_metadata
 from tests.browser_helpers import TINY_JPEG, png
 from tests.factories import COUNTY, COUNTY2
 from tests.synthetic import Spec, insert
+from tests.test_whistleblower_privacy import assert_clean, jpeg_with_gps, png_with_text
 
 NOW = datetime.now(UTC)
 YEAR = (NOW - timedelta(days=10)).year
@@ -62,14 +64,16 @@ async def test_an_uploaded_photo_is_stored_by_its_hash_and_served_with_its_check
     reply = await upload(api, "enterprise.a", content, hazard_code=CODE_A)
     assert reply.status_code == 201, reply.text
     body = reply.json()
-    assert body == {"id": hashlib.sha256(content).hexdigest(), "media_type": "image/png", "size": len(content)}
+    kept = strip_metadata(content)  # an image is kept re-saved without its metadata; its id is that content's hash
+    assert body == {"id": hashlib.sha256(kept).hexdigest(), "media_type": "image/png", "size": len(kept)}
     blob = tmp_path / "attachments" / body["id"]
-    assert blob.read_bytes() == content
+    assert blob.read_bytes() == kept
     sidecar = json.loads((tmp_path / "attachments" / f"{body['id']}.json").read_text(encoding="utf-8"))
     assert sidecar["media_type"] == "image/png" and sidecar["uploads"][0]["hazard_code"] == CODE_A
 
     served = await api.get(f"/api/v1/attachments/{body['id']}", headers=await token(api, "enterprise.a"))
-    assert served.status_code == 200 and served.content == content
+    assert served.status_code == 200 and served.content == kept
+    assert (await upload(api, "enterprise.a", content, hazard_code=CODE_A)).json()["id"] == body["id"]  # kept once
     assert served.headers["content-type"] == "image/png" and served.headers["x-content-type-options"] == "nosniff"
     jpeg = await upload(api, "county.supervisor", TINY_JPEG, name="x.png")  # the name does not decide the type
     assert jpeg.status_code == 201 and jpeg.json()["media_type"] == "image/jpeg"
@@ -92,6 +96,23 @@ async def test_only_jpeg_png_and_pdf_within_the_size_limit_are_accepted(api: htt
     big_json = await api.post("/api/v1/hazards", content=b"{" + b" " * (2 * 1024 * 1024) + b"}",
                               headers={**await token(api, "inspector"), "Content-Type": "application/json"})
     assert big_json.status_code == 422 and big_json.json()["detail"]["code"] == "body_too_large"
+
+
+async def test_evidence_images_are_kept_without_exif_gps_or_png_text_and_pdfs_as_sent(api: httpx.AsyncClient, tmp_path: Path) -> None:
+    for original, media_type in ((jpeg_with_gps(), "image/jpeg"), (png_with_text(), "image/png")):
+        reply = await upload(api, "enterprise.a", original, hazard_code=CODE_A)
+        assert reply.status_code == 201 and reply.json()["media_type"] == media_type, reply.text
+        stored = (tmp_path / "attachments" / reply.json()["id"]).read_bytes()
+        assert_clean(stored)
+        assert reply.json()["id"] == hashlib.sha256(stored).hexdigest() and reply.json()["size"] == len(stored)
+        served = await api.get(f"/api/v1/attachments/{reply.json()['id']}", headers=await token(api, "enterprise.a"))
+        assert served.status_code == 200 and served.content == stored
+    pdf = b"%PDF-1.4\n1 0 obj<</Author (secret-maker-4711)>>endobj\n%%EOF\n"  # a PDF's metadata is not touched
+    reply = await upload(api, "enterprise.a", pdf, name="report.pdf")
+    assert reply.status_code == 201 and reply.json()["id"] == hashlib.sha256(pdf).hexdigest()
+    assert (tmp_path / "attachments" / reply.json()["id"]).read_bytes() == pdf
+    broken = await upload(api, "enterprise.a", b"\xff\xd8\xff\xe0" + b"\x00" * 100)  # a JPEG in its first bytes only
+    assert broken.status_code == 422 and broken.json()["detail"]["code"] == "unreadable_image"
 
 
 async def test_who_may_read_an_attachment(api: httpx.AsyncClient) -> None:
@@ -133,7 +154,7 @@ async def test_the_web_sessions_cookie_opens_attachments_and_documents(api: http
     reply = await api.post("/api/v1/auth/token", data={"username": "county.supervisor", "password": "duban-demo"})
     browser.cookies.set("duban_token", reply.json()["access_token"])
     served = await browser.get(f"/api/v1/attachments/{attachment}")
-    assert served.status_code == 200 and served.content == content
+    assert served.status_code == 200 and served.content == strip_metadata(content)
     assert (await browser.get(f"/api/v1/documents/{'0' * 64}")).status_code == 404  # signed in, no such document
     # The cookie alone cannot upload (no CSRF check on the JSON API: it keeps to the bearer header).
     refused = await browser.post("/api/v1/attachments", files={"file": ("p.png", content, "image/png")})
