@@ -14,6 +14,7 @@ from temporalio.client import Client
 
 from api.attachments import UPLOAD_BODY_BYTES, UPLOAD_PATHS
 from api.errors import BodySizeLimit, install_error_handlers
+from api.headers import SecurityHeaders
 from api.routes import (
     attachments,
     audit,
@@ -81,6 +82,7 @@ def create_app(settings: Settings | None = None, temporal: Client | None = None)
     app.add_middleware(
         BodySizeLimit, limit=settings.max_body_bytes, upload_limit=UPLOAD_BODY_BYTES, upload_paths=UPLOAD_PATHS
     )
+    app.add_middleware(SecurityHeaders, production=not settings.development)  # outermost: every response
 
     @app.get("/healthz", include_in_schema=False)
     def healthz() -> dict[str, str]:

@@ -9,7 +9,7 @@ from pydantic_core import PydanticCustomError
 
 from domain.uscc import uscc_problem
 from models.actors import Actor
-from models.base import CHINA_TZ
+from models.base import CHINA_TZ, EARLIEST_DAY, LATEST_DAY
 from models.clock import Extension, Pause
 from models.enums import Action, HazardLevel, HazardStatus, Source
 from models.hazard import (
@@ -60,6 +60,13 @@ class HazardCreate(BaseModel):
     @field_validator("discovered_at")
     @classmethod
     def _not_in_future(cls, value: datetime | date) -> datetime:
+        day = value.date() if isinstance(value, datetime) else value
+        if day < EARLIEST_DAY:  # also keeps the time-zone arithmetic below from overflowing (0001-01-01)
+            raise PydanticCustomError(
+                "discovered_too_early", "the discovery time is before {earliest}", {"earliest": EARLIEST_DAY.isoformat()}
+            )
+        if day > LATEST_DAY:
+            raise PydanticCustomError("discovered_in_future", "the discovery time is in the future")
         if not isinstance(value, datetime):
             value = datetime(value.year, value.month, value.day, tzinfo=CHINA_TZ)
         elif value.tzinfo is None:

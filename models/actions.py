@@ -5,13 +5,12 @@ Checks that need no state live here (422 before anything is sent); checks that n
 the clock live in `domain.transitions`.
 """
 
-from datetime import date
 from typing import Annotated, Generic, TypeVar
 
 from pydantic import Field, model_validator
 
 from models.actors import Actor
-from models.base import Frozen, body_error
+from models.base import Day, Frozen, body_error
 from models.enums import (
     AuthorityLevel,
     ExtensionDecision,
@@ -29,7 +28,7 @@ class AssessBody(Frozen):
     level: HazardLevel
     basis: ShortText | None = None  # 判定依据: standard and clause, required for major
     rectification: Rectification | None = None  # general only
-    deadline: date | None = None  # general with deadline; none: the policy's general_rectification days
+    deadline: Day | None = None  # general with deadline; none: the policy's general_rectification days
     interim_measures: LongText | None = None  # 临时管控措施
     comment: LongText | None = None
 
@@ -50,7 +49,7 @@ class AssessBody(Frozen):
 
 class ListBody(Frozen):
     authority_level: AuthorityLevel
-    deadline: date
+    deadline: Day
     requirements: LongText = ""
     notice_number: Annotated[str, Field(max_length=100)] | None = None
 
@@ -60,7 +59,7 @@ class SubmitPlanBody(Frozen):
     measures: Annotated[str, Field(min_length=1, max_length=10_000)]
     funds_cny: Annotated[float, Field(ge=0, le=1e12)]
     responsible_person: Annotated[str, Field(min_length=1, max_length=100)]
-    deadline: date
+    deadline: Day
     contingency_plan: Annotated[str, Field(min_length=1, max_length=10_000)]
 
 
@@ -89,7 +88,7 @@ class VerifyBody(Frozen):
     decision: VerifyDecision
     comment: LongText | None = None
     fake_rectification: bool = False  # 虚假整改
-    new_deadline: date | None = None
+    new_deadline: Day | None = None
 
     @model_validator(mode="after")
     def _fail_needs_reason_and_deadline(self) -> "VerifyBody":

@@ -1,11 +1,17 @@
 """Base class and time helpers for the shared contracts."""
 
 from datetime import UTC, date, datetime, timedelta, timezone
+from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import AfterValidator, BaseModel, ConfigDict
 from pydantic_core import PydanticCustomError
 
 CHINA_TZ = timezone(timedelta(hours=8), "Asia/Shanghai")  # no DST since 1991: a fixed offset is exact
+
+# The days any date the system takes in may fall on (a body's dates, a query's `from` / `to`): outside them the
+# arithmetic on instants (time zones, "24:00 of that day") would overflow Python's datetime into a 500.
+EARLIEST_DAY = date(1900, 1, 1)
+LATEST_DAY = date(2199, 12, 31)
 
 
 class Frozen(BaseModel):
@@ -18,6 +24,21 @@ def end_of_day(day: date) -> datetime:
     """24:00 of `day` in Asia/Shanghai, as an absolute UTC instant."""
     midnight = datetime(day.year, day.month, day.day, tzinfo=CHINA_TZ) + timedelta(days=1)
     return midnight.astimezone(UTC)
+
+
+def day_in_range(value: date) -> date:
+    """`value` when it lies within EARLIEST_DAY..LATEST_DAY; else the refusal `date_out_of_range`."""
+    day = value.date() if isinstance(value, datetime) else value
+    if not EARLIEST_DAY <= day <= LATEST_DAY:
+        raise PydanticCustomError(
+            "date_out_of_range",
+            "{day} is outside {earliest} to {latest}",
+            {"day": day.isoformat(), "earliest": EARLIEST_DAY.isoformat(), "latest": LATEST_DAY.isoformat()},
+        )
+    return value
+
+
+Day = Annotated[date, AfterValidator(day_in_range)]  # a date within EARLIEST_DAY..LATEST_DAY
 
 
 def china_date(instant: datetime) -> date:

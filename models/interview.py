@@ -5,7 +5,7 @@ supervisor, it notices the enterprise's principal, is scheduled, held and answer
 a missed reply is reported back to the hazard, which raises its rung.
 """
 
-from datetime import date, datetime
+from datetime import datetime
 from enum import StrEnum
 from typing import Annotated, Literal
 
@@ -13,7 +13,7 @@ from pydantic import AfterValidator, Field, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
 from models.actors import Actor
-from models.base import CHINA_TZ, Frozen, body_error
+from models.base import CHINA_TZ, Day, Frozen, body_error, day_in_range
 from models.hazard import JurisdictionRef
 from models.policy import InterviewRules
 
@@ -110,6 +110,7 @@ class ScheduleBody(Frozen):
     @field_validator("at")
     @classmethod
     def _aware(cls, value: datetime) -> datetime:
+        day_in_range(value)  # far days would overflow the time-zone arithmetic
         return value.replace(tzinfo=CHINA_TZ) if value.tzinfo is None else value  # a local time as written
 
 
@@ -121,7 +122,7 @@ class SubmitMaterialsBody(Frozen):
 
 class Commitment(Frozen):
     text: Text2000
-    due: date
+    due: Day
 
 
 class RecordBody(Frozen):

@@ -10,7 +10,7 @@ from pydantic import BaseModel
 from api.deps import CurrentUser, SessionDep
 from api.errors import ApiError
 from domain.calendar import WorkCalendar, official_year, provisional_year
-from models.base import CHINA_TZ, china_date
+from models.base import CHINA_TZ, Day, china_date
 from models.calendar import CalendarYear, DeadlineRequest
 from models.enums import Role
 from store import calendar as store
@@ -101,7 +101,7 @@ def read_year(year: Year, session: SessionDep, _: CurrentUser) -> CalendarYearOu
 def deadline(
     session: SessionDep,
     _: CurrentUser,
-    start: Annotated[date, Query()],
+    start: Annotated[Day, Query()],
     working_days: Annotated[int, Query(ge=0, le=2000)],
 ) -> DeadlineOut:
     calendar = WorkCalendar(store.loaded_years(session=session))

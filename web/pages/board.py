@@ -6,12 +6,14 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query
 from fastapi.responses import HTMLResponse
 
-from models.base import CHINA_TZ, china_date
+from api.errors import ApiError
+from models.base import CHINA_TZ, EARLIEST_DAY, LATEST_DAY, china_date, day_in_range
+from registry.refusals import words
 from store import metrics
 from store.hazards import OPEN_STATUSES
 from web import charts
 from web.i18n import t
-from web.pages.context import PageDep, render
+from web.pages.context import PageDep, error_page, render
 from web.urgency import next_due
 
 router = APIRouter(include_in_schema=False)
@@ -30,12 +32,28 @@ def board_page(page: PageDep) -> HTMLResponse:
     return render(page, "board.html", columns=columns, board=board, statuses=OPEN_STATUSES)
 
 
+def period_day(value: str | None, field: str) -> date | None:
+    """A period's `from` / `to` as a date (None when left empty); a malformed one, or one outside
+    EARLIEST_DAY..LATEST_DAY, is refused 422 naming the field (never a 500 from the instant arithmetic)."""
+    if not value:
+        return None
+    try:
+        return day_in_range(date.fromisoformat(value))
+    except ValueError:
+        zh, en = words("date_out_of_range", day=value, earliest=EARLIEST_DAY, latest=LATEST_DAY)
+        raise ApiError(422, "date_out_of_range", zh, en, field=field) from None
+
+
 @router.get("/dashboard", response_class=HTMLResponse)
 def dashboard_page(
     page: PageDep,
-    start: Annotated[date | None, Query(alias="from")] = None,
-    end: Annotated[date | None, Query(alias="to")] = None,
+    start_text: Annotated[str | None, Query(alias="from", max_length=30)] = None,
+    end_text: Annotated[str | None, Query(alias="to", max_length=30)] = None,
 ) -> HTMLResponse:
+    try:
+        start, end = period_day(start_text, "from"), period_day(end_text, "to")
+    except ApiError as error:
+        return error_page(page, error)
     today = china_date(page.now)
     start = start or date(today.year, 1, 1)
     end = end or today

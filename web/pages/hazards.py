@@ -122,6 +122,8 @@ def export_ledger(page: PageDep, query: ListQueryDep) -> Response:
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
+    from core.spreadsheet import append_row
+
     try:
         flt = _filter(page, query)
     except ApiError as error:
@@ -130,7 +132,7 @@ def export_ledger(page: PageDep, query: ListQueryDep) -> Response:
     book = Workbook()
     sheet = book.active
     sheet.title = "整改台账"
-    sheet.append(LEDGER_HEADERS)
+    append_row(sheet, LEDGER_HEADERS)
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for row in rows:
@@ -138,7 +140,8 @@ def export_ledger(page: PageDep, query: ListQueryDep) -> Response:
         facts = state.get("facts") or {}
         listing = state.get("listing") or {}
         fired = "、".join(label("rung", f.get("rung"), "zh") for f in state.get("fired") or ())
-        sheet.append(
+        append_row(
+            sheet,
             (
                 row.code,
                 row.title,

@@ -15,7 +15,7 @@ NOTES_PER_PAGE = 50
 
 
 @router.get("/notifications", response_class=HTMLResponse)
-def notifications_page(page: PageDep, unread: bool = False, p: Annotated[int, Query(ge=1)] = 1) -> HTMLResponse:
+def notifications_page(page: PageDep, unread: bool = False, p: Annotated[int, Query(ge=1, le=100_000)] = 1) -> HTMLResponse:
     rows, total, unread_count = inbox.inbox_rows(
         page.session, page.principal, unread=True if unread else None, page=p, page_size=NOTES_PER_PAGE
     )
