@@ -20,6 +20,7 @@ from models.actions import ListBody, VerifyBody
 from models.enums import HazardStatus
 from models.interview import Commitment
 from tests.api_helpers import hazard_body
+from tests.browser_helpers import png
 from tests.factories import COUNTY
 from tests.synthetic import Spec, insert
 from tests.test_web import NoTemporal, browser, csrf_of
@@ -183,7 +184,7 @@ async def test_sign_in_and_a_reporters_contact_are_never_stored_in_a_cache(app: 
     client = httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://duban.test")
     token = await client.post("/api/v1/auth/token", data={"username": "wb.officer", "password": "duban-demo"})
     assert token.status_code == 200 and token.headers["cache-control"] == "no-store"
-    photo = base64.b64encode(b"\x89PNG\r\n\x1a\n" + b"\0" * 32).decode()
+    photo = base64.b64encode(png()).decode()
     report = await client.post("/api/v1/public/reports", json={
         "description": "夜间偷排废液", "location": "牡丹区化工园", "region_code": "371702", "photos": [photo],
         "contact": "139 0000 0000",
