@@ -88,6 +88,9 @@ class AuditEntry(SQLModel, table=True):
         UniqueConstraint("hazard_code", "seq", name="uq_audit_hazard_seq"),
         Index("ix_audit_hazard_status_at", "hazard_code", "to_status", "at"),  # the dashboard's last completion
         Index("ix_audit_hazard_action", "hazard_code", "action"),  # and its rungs per hazard
+        # the same two aggregated over all hazards at once (the dashboard on PostgreSQL, migration 0009)
+        Index("ix_audit_status_hazard_at", "to_status", "hazard_code", "at"),
+        Index("ix_audit_action_hazard", "action", "hazard_code"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -275,12 +278,14 @@ class TaskRow(SQLModel, table=True):
     """A step someone owes ("my tasks"): written by the projection with the record's row, in its transaction.
 
     One row per party that may take it: a role at a jurisdiction, or an enterprise. `due_sort` is `due_at`, or
-    9999-12-31 when no clock runs, so the most urgent come first from the index."""
+    9999-12-31 when no clock runs, so the most urgent come first from the index. The indexes hold every column
+    the query filters and sorts on (`action` and `excluded_user_id` too), so the page reads its rows in order and
+    the count (`total`) is one scan of the index, never of the table."""
 
     __tablename__ = "task"
     __table_args__ = (
-        Index("ix_task_staff", "role", "jurisdiction_code", "overdue", "due_sort", "record_id"),
-        Index("ix_task_enterprise", "role", "enterprise_uscc", "overdue", "due_sort", "record_id"),
+        Index("ix_task_staff", "role", "jurisdiction_code", "overdue", "due_sort", "record_id", "action", "excluded_user_id"),
+        Index("ix_task_enterprise", "role", "enterprise_uscc", "overdue", "due_sort", "record_id", "action", "excluded_user_id"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
