@@ -11,13 +11,14 @@ from sqlmodel import Session, select
 from temporalio.client import Client
 
 from api.errors import ApiError
+from core.db import as_utc
 from core.policies import PolicyRegistry
 from core.settings import Settings
 from models.actors import Actor
 from models.enums import JurisdictionLevel, Role
 from models.tables import Jurisdiction, User
 from security import oidc
-from security.tokens import user_id_from_token
+from security.tokens import claims_from_token, revoked
 from store.hazards import Scope
 
 oauth2 = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token", auto_error=False)
@@ -63,25 +64,41 @@ def unauthorized() -> ApiError:
     return ApiError(401, "not_authenticated", "请先登录", "sign in first: send a valid bearer token")
 
 
+def token_revoked() -> ApiError:
+    return ApiError(
+        401, "token_revoked", "登录已失效（已退出登录或密码已更改），请重新登录",
+        "this token was revoked (signed out or password changed): sign in again",
+    )
+
+
 def current_principal(
     session: SessionDep, settings: SettingsDep, token: Annotated[str | None, Depends(oauth2)]
 ) -> Principal:
-    principal = principal_or_none(session, settings, token)
-    if principal is None:
-        raise unauthorized()
-    return principal
+    return principal_from_token(session, settings, token)
 
 
 def user_for_token(session: Session, settings: Settings, token: str) -> User | None:
-    """The account a token names: one of ours (HS256, our secret), or one an OIDC provider signed."""
-    user_id = user_id_from_token(token, settings.secret_key)
-    if user_id is not None:
-        return session.get(User, user_id)
-    if oidc.enabled(settings):
-        username = oidc.username_from(token, settings)
-        if username is not None:
-            return session.exec(select(User).where(User.username == username)).first()
-    return None
+    """The account a token names: one of ours (HS256, our secret), or one an OIDC provider signed. A token
+    issued at or before the account's `tokens_valid_after` (sign-out, password reset) raises `token_revoked`."""
+    claims = claims_from_token(token, settings.secret_key)
+    if claims is not None:
+        user, issued = session.get(User, claims.user_id), claims.issued_at
+    elif oidc.enabled(settings) and (identity := oidc.identity_from(token, settings)) is not None:
+        user = session.exec(select(User).where(User.username == identity[0])).first()
+        issued = identity[1]
+    else:
+        return None
+    if user is not None and revoked(issued, as_utc(user.tokens_valid_after)):
+        raise token_revoked()
+    return user
+
+
+def principal_from_token(session: Session, settings: Settings, token: str | None) -> Principal:
+    """The caller a token names, or 401 (`not_authenticated`, or `token_revoked`)."""
+    user = user_for_token(session, settings, token) if token else None
+    if user is None or user.disabled:
+        raise unauthorized()
+    return principal_for(session, user)
 
 
 def principal_for(session: Session, user: User) -> Principal:
@@ -119,10 +136,10 @@ def session_token(request: Request, bearer: str | None) -> str | None:
 
 
 def principal_or_none(session: Session, settings: Settings, token: str | None) -> Principal | None:
-    user = user_for_token(session, settings, token) if token else None
-    if user is None or user.disabled:
+    try:
+        return principal_from_token(session, settings, token)
+    except ApiError:
         return None
-    return principal_for(session, user)
 
 
 def cookie_or_bearer_principal(
@@ -130,10 +147,7 @@ def cookie_or_bearer_principal(
 ) -> Principal:
     """Like `current_principal`, but a browser's session cookie counts too: for GET routes a page links to
     (documents, attachments). State-changing routes keep to the bearer header (or check the web UI's CSRF)."""
-    principal = principal_or_none(session, settings, session_token(request, token))
-    if principal is None:
-        raise unauthorized()
-    return principal
+    return principal_from_token(session, settings, session_token(request, token))
 
 
 BrowserOrApiUser = Annotated[Principal, Depends(cookie_or_bearer_principal)]

@@ -2,6 +2,11 @@
 
 The key comes from `DUBAN_AUDIT_SIGNING_KEY` (base64 of a 32-byte seed). In development, when it is unset, a
 key is generated once and kept in `<data_dir>/audit-signing.key`; outside development it must be set.
+
+A checkpoint is verified against the keys this installation trusts (`trusted_keys`: the configured signing
+key's public half and any `DUBAN_AUDIT_VERIFY_KEY`), never against the public key stored in its own row: whoever
+can rewrite the database could otherwise re-sign a rewritten trail with a key of their own and store that key
+beside it.
 """
 
 import base64
@@ -50,6 +55,21 @@ def _development_seed(settings: Settings) -> bytes:
         with os.fdopen(descriptor, "w") as out:
             out.write(base64.b64encode(os.urandom(32)).decode())
     return base64.b64decode(path.read_text().strip())
+
+
+def trusted_keys(settings: Settings) -> list[str]:
+    """The public keys (base64) a checkpoint's signature may verify against; empty when none is configured."""
+    keys = list(settings.audit_verify_keys)
+    try:
+        own = signer(settings).public_key
+    except NoSigningKey:
+        return keys
+    return keys if own in keys else [own, *keys]
+
+
+def verify_trusted(message: bytes, signature: str, keys: list[str]) -> bool:
+    """Whether one of the trusted `keys` made `signature` over `message`."""
+    return any(verify(message, signature, key) for key in keys)
 
 
 def verify(message: bytes, signature: str, public_key: str) -> bool:

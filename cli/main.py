@@ -206,8 +206,9 @@ def audit_verify(args: argparse.Namespace) -> int:
             print(json.dumps({"ok": chain.ok, "checked": chain.checked, "first_broken": chain.first_broken}, ensure_ascii=False))
             holds = chain.ok
             if args.hazard is None:
+                trusted = signing.trusted_keys(settings)  # the configured keys, never the one a row names
                 for checkpoint in session.exec(select(AuditCheckpoint).order_by(col(AuditCheckpoint.id))):
-                    ok, reason = audit_store.check_checkpoint(session=session, checkpoint=checkpoint, verify_signature=signing.verify)
+                    ok, reason = audit_store.check_checkpoint(session=session, checkpoint=checkpoint, public_keys=trusted)
                     print(f"checkpoint {checkpoint.id} ({checkpoint.at:%Y-%m-%d %H:%M}, {checkpoint.rows} rows): {'ok' if ok else 'FAIL'} - {reason}")
                     holds = holds and ok
     finally:

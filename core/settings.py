@@ -1,5 +1,6 @@
 """All configuration, read from `DUBAN_*` environment variables (see the README's Configuration table)."""
 
+import base64
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
@@ -35,13 +36,16 @@ class Settings(BaseSettings):
 
     secret_key: str = DEFAULT_SECRET
     oidc_issuer: str | None = None  # an OpenID Connect provider whose tokens are accepted as bearer tokens
-    oidc_audience: str | None = None
+    oidc_audience: str | None = None  # required with an issuer: the `aud` every accepted token must carry
     oidc_jwks: str | None = None  # the provider's JWKS document (JSON)...
     oidc_jwks_file: Path | None = None  # ...or a file holding it
     oidc_username_claim: str = "preferred_username"  # names the local account (role, jurisdiction)
     whistleblower_key: str | None = None  # Fernet key sealing whistleblowers' contacts; required in production
     public_reports_per_hour: int = Field(default=10, ge=1)  # per client address, POST /public/reports
     audit_signing_key: str | None = None  # Ed25519 private key (base64 of the 32-byte seed) for checkpoints
+    # Ed25519 public keys (base64 of the raw 32 bytes, comma-separated) trusted for checkpoints besides the
+    # signing key's own, e.g. a retired signing key's, or the only ones where this process does not sign.
+    audit_verify_key: str | None = None
     token_ttl_minutes: int = Field(default=480, ge=1)
     load_demo_data: bool = True  # development mode only
     cors_origins: list[str] = []
@@ -55,6 +59,31 @@ class Settings(BaseSettings):
     worker_max_concurrent_workflow_tasks: int = Field(default=20, ge=2)
     policy: str = "default"  # the profile new hazards pin (its newest version)
     policies_dir: Path | None = None  # policy profiles (*.toml); default: the repository's policies/ folder
+
+    @model_validator(mode="after")
+    def _oidc_needs_an_audience(self) -> "Settings":
+        if self.oidc_issuer and not self.oidc_audience:
+            raise ValueError(
+                "DUBAN_OIDC_AUDIENCE must be set when DUBAN_OIDC_ISSUER is: the client id (`aud`) the provider "
+                "issues Duban's tokens for; without it a token the provider minted for any other application "
+                "would be accepted"
+            )
+        return self
+
+    @model_validator(mode="after")
+    def _verify_keys_are_ed25519(self) -> "Settings":
+        for key in self.audit_verify_keys:
+            try:
+                raw = base64.b64decode(key, validate=True)
+            except ValueError:
+                raw = b""
+            if len(raw) != 32:
+                raise ValueError(f"DUBAN_AUDIT_VERIFY_KEY: {key!r} is not an Ed25519 public key (base64 of 32 bytes)")
+        return self
+
+    @property
+    def audit_verify_keys(self) -> list[str]:
+        return [k.strip() for k in (self.audit_verify_key or "").split(",") if k.strip()]
 
     @model_validator(mode="after")
     def _safe_outside_development(self) -> "Settings":

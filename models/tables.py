@@ -40,6 +40,8 @@ class User(SQLModel, table=True):
     jurisdiction_code: str | None = Field(default=None, foreign_key="jurisdiction.code", max_length=12)
     enterprise_uscc: str | None = Field(default=None, foreign_key="enterprise.uscc", max_length=18)
     disabled: bool = False
+    # Tokens issued at or before this instant are refused (sign-out, password reset); None: no cut-off yet.
+    tokens_valid_after: datetime | None = Field(default=None, sa_column=_utc_column())
 
 
 class HazardRow(SQLModel, table=True):
@@ -126,6 +128,8 @@ class AuditCheckpoint(SQLModel, table=True):
     signature: str = Field(max_length=200)  # Ed25519, base64
     public_key: str = Field(max_length=100)  # base64 of the raw 32-byte key
     signed_by: str = Field(max_length=100)
+    # The jurisdiction subtree it covers ("370000/371700/"; signed with the rest); None: the whole trail.
+    scope_path: str | None = Field(default=None, max_length=200)
 
 
 class HazardCodeCounter(SQLModel, table=True):

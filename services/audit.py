@@ -18,7 +18,7 @@ from temporalio.service import RPCError, RPCStatusCode
 
 from api import views
 from api.deps import Principal
-from api.errors import ApiError, not_found
+from api.errors import ApiError
 from audit import signing
 from audit.histories import hazard_histories, histories_json, timeline
 from audit.replay import jobs_from_server, replay_jobs
@@ -54,6 +54,7 @@ class CheckpointOut(BaseModel):
     signature: str
     public_key: str
     signed_by: str
+    scope_path: str | None = Field(None, description="the jurisdiction subtree it covers; null: the whole trail")
 
 
 class CheckpointCheckOut(BaseModel):
@@ -67,44 +68,75 @@ def _auditor(principal: Principal) -> None:
         raise ApiError(403, "role_not_allowed", "只有审计人员和管理员可以核验审计链", "only auditors and admins check the audit trail")
 
 
+def _scope_path(principal: Principal) -> str | None:
+    """The jurisdiction subtree an auditor's verifying and checkpoints cover (their own); None for an admin's
+    (the whole trail)."""
+    if principal.scope.everything:
+        return None
+    if principal.scope.path is None:
+        raise ApiError(403, "outside_jurisdiction", "您没有辖区，不能核验审计链", "you have no jurisdiction whose trail to check")
+    return principal.scope.path
+
+
+def _covers(principal: Principal, checkpoint: AuditCheckpoint) -> bool:
+    """Whether the caller may see a checkpoint: an admin every one, an auditor those over their subtree or a
+    part of it (never a whole-trail one, nor another jurisdiction's)."""
+    if principal.scope.everything:
+        return True
+    path = _scope_path(principal)
+    return checkpoint.scope_path is not None and path is not None and checkpoint.scope_path.startswith(path)
+
+
 def _checkpoint_out(row: AuditCheckpoint) -> CheckpointOut:
     return CheckpointOut(**{**row.model_dump(), "at": as_utc(row.at)})
 
 
 def verify_trail(session: Session, principal: Principal, hazard_code: str | None = None) -> VerifyOut:
-    """Recompute the hash chain: the whole trail, or one hazard's entries."""
+    """Recompute the hash chain: the whole trail in the caller's scope (an auditor's jurisdiction subtree, an
+    admin's everything), or one hazard's entries (a hazard the caller may see)."""
     _auditor(principal)
     if hazard_code is not None:
         views.visible_row(session, hazard_code, principal)
-    result = trail.verify(session=session, hazard_code=hazard_code)
+        result = trail.verify(session=session, hazard_code=hazard_code)
+    else:
+        result = trail.verify(session=session, region_path=_scope_path(principal))
     return VerifyOut(ok=result.ok, checked=result.checked, first_broken=result.first_broken)
 
 
 def create_checkpoint(session: Session, principal: Principal, settings: Settings) -> CheckpointOut:
-    """Sign the current chain heads (Ed25519), so a later auditor can prove nothing was rewritten since."""
+    """Sign the current chain heads (Ed25519), so a later auditor can prove nothing was rewritten since: an
+    auditor's checkpoint covers the hazards of their jurisdiction subtree, an admin's the whole trail."""
     _auditor(principal)
+    scope_path = _scope_path(principal)
     try:
         key = signing.signer(settings)
     except signing.NoSigningKey as missing:
         raise ApiError(503, "no_signing_key", "未配置审计签名密钥", str(missing)) from None
-    checkpoint = trail.new_checkpoint(session=session, signed_by=principal.user.username, sign=key.sign, public_key=key.public_key)
+    checkpoint = trail.new_checkpoint(
+        session=session, signed_by=principal.user.username, sign=key.sign, public_key=key.public_key, scope_path=scope_path
+    )
     session.commit()
     return _checkpoint_out(checkpoint)
 
 
 def list_checkpoints(session: Session, principal: Principal) -> list[CheckpointOut]:
-    """The signed checkpoints, newest first."""
+    """The signed checkpoints the caller may see (an admin: all; an auditor: those within their jurisdiction
+    subtree), newest first."""
     _auditor(principal)
-    return [_checkpoint_out(c) for c in session.exec(select(AuditCheckpoint).order_by(col(AuditCheckpoint.id).desc()))]
+    query = select(AuditCheckpoint).order_by(col(AuditCheckpoint.id).desc())
+    path = _scope_path(principal)
+    if path is not None:
+        query = query.where(col(AuditCheckpoint.scope_path).startswith(path))
+    return [_checkpoint_out(c) for c in session.exec(query)]
 
 
-def verify_checkpoint(session: Session, principal: Principal, checkpoint_id: int) -> CheckpointCheckOut:
-    """Check a checkpoint's signature and that the chain still holds the heads it signed."""
+def verify_checkpoint(session: Session, principal: Principal, settings: Settings, checkpoint_id: int) -> CheckpointCheckOut:
+    """Check a checkpoint's signature, against the keys this installation trusts (never the key its row
+    names), and that the chain still holds the heads it signed."""
     _auditor(principal)
-    checkpoint = session.get(AuditCheckpoint, checkpoint_id)
-    if checkpoint is None:
-        raise not_found("检查点", "checkpoint", str(checkpoint_id))
-    ok, reason = trail.check_checkpoint(session=session, checkpoint=checkpoint, verify_signature=signing.verify)
+    row = session.get(AuditCheckpoint, checkpoint_id)
+    checkpoint = views.visible(row, row is not None and _covers(principal, row), ("检查点", "checkpoint"), str(checkpoint_id))
+    ok, reason = trail.check_checkpoint(session=session, checkpoint=checkpoint, public_keys=signing.trusted_keys(settings))
     return CheckpointCheckOut(ok=ok, reason=reason, checkpoint=_checkpoint_out(checkpoint))
 
 

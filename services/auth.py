@@ -14,6 +14,7 @@ from security.passwords import verify_password
 from security.throttle import SignInThrottle
 from security.tokens import create_access_token
 from store.reference import user_by_name
+from store.users import revoke_tokens
 
 log = get_logger("duban.auth")
 
@@ -35,6 +36,14 @@ def authenticate(throttle: SignInThrottle, session: Session, username: str, pass
         raise ApiError(401, "bad_credentials", "用户名或密码错误", "wrong username or password")
     throttle.succeed(keys[0])
     return user
+
+
+def sign_out(session: Session, user: User) -> None:
+    """Every token issued for `user` so far stops working (the API's and the web UI's alike); committed."""
+    revoke_tokens(user=user)
+    session.add(user)
+    session.commit()
+    log.info("signed out", username=user.username)
 
 
 def token_for(user: User, settings: Settings) -> TokenOut:

@@ -1,4 +1,9 @@
-"""The audit trail's hash chain in the read model: appending, verifying, and signed checkpoints."""
+"""The audit trail's hash chain in the read model: appending, verifying, and signed checkpoints.
+
+Verifying and checkpoints can be narrowed to a jurisdiction subtree (`region_path`, e.g. "370000/371700/"): the
+chains of the hazards whose region lies in it. A checkpoint records (and signs) the subtree it covers in
+`scope_path`; None means the whole trail.
+"""
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -6,9 +11,10 @@ from typing import Any
 
 from sqlmodel import Session, col, func, select
 
+from audit.signing import verify_trusted
 from core.db import as_utc
 from domain.audit_chain import GENESIS, heads_hash, row_hash
-from models.tables import AuditCheckpoint, AuditEntry
+from models.tables import AuditCheckpoint, AuditEntry, HazardRow
 
 
 def chain_fields(row: dict[str, Any], prev_hash: str) -> dict[str, Any]:
@@ -44,11 +50,22 @@ class ChainCheck:
     first_broken: dict[str, Any] | None
 
 
-def verify(*, session: Session, hazard_code: str | None = None, up_to_id: int | None = None) -> ChainCheck:
-    """Recompute every row's hash and link, hazard by hazard; report the first row that does not hold."""
+def _in_region(region_path: str) -> Any:
+    """Audit rows of the hazards whose region lies in the subtree `region_path`."""
+    codes = select(HazardRow.code).where(col(HazardRow.region_path).startswith(region_path))
+    return col(AuditEntry.hazard_code).in_(codes)
+
+
+def verify(
+    *, session: Session, hazard_code: str | None = None, up_to_id: int | None = None, region_path: str | None = None
+) -> ChainCheck:
+    """Recompute every row's hash and link, hazard by hazard; report the first row that does not hold.
+    `region_path` narrows it to the hazards of that jurisdiction subtree."""
     query = select(AuditEntry).order_by(col(AuditEntry.hazard_code), col(AuditEntry.seq))
     if hazard_code is not None:
         query = query.where(AuditEntry.hazard_code == hazard_code)
+    if region_path is not None:
+        query = query.where(_in_region(region_path))
     if up_to_id is not None:
         query = query.where(col(AuditEntry.id) <= up_to_id)
     checked = 0
@@ -74,14 +91,13 @@ def _problem(entry: AuditEntry, previous: str, expected_seq: int) -> str | None:
     return None
 
 
-def heads(*, session: Session, up_to_id: int) -> list[tuple[str, int, str]]:
-    """Every hazard's last row (code, seq, hash) among the rows with id <= `up_to_id`."""
-    last = (
-        select(AuditEntry.hazard_code, func.max(AuditEntry.seq).label("seq"))
-        .where(col(AuditEntry.id) <= up_to_id)
-        .group_by(col(AuditEntry.hazard_code))
-        .subquery()
-    )
+def heads(*, session: Session, up_to_id: int, region_path: str | None = None) -> list[tuple[str, int, str]]:
+    """Every hazard's last row (code, seq, hash) among the rows with id <= `up_to_id` (of the hazards in the
+    subtree `region_path`, if given)."""
+    covered = select(AuditEntry.hazard_code, func.max(AuditEntry.seq).label("seq")).where(col(AuditEntry.id) <= up_to_id)
+    if region_path is not None:
+        covered = covered.where(_in_region(region_path))
+    last = covered.group_by(col(AuditEntry.hazard_code)).subquery()
     rows = session.exec(
         select(AuditEntry.hazard_code, AuditEntry.seq, AuditEntry.row_hash).join(
             last, (col(AuditEntry.hazard_code) == last.c.hazard_code) & (col(AuditEntry.seq) == last.c.seq)
@@ -91,26 +107,35 @@ def heads(*, session: Session, up_to_id: int) -> list[tuple[str, int, str]]:
 
 
 def checkpoint_statement(checkpoint: AuditCheckpoint) -> dict[str, Any]:
-    """What the signature covers."""
-    return {
+    """What the signature covers (a scoped checkpoint's subtree too; whole-trail ones sign as they always did)."""
+    statement: dict[str, Any] = {
         "at": as_utc(checkpoint.at),
         "max_entry_id": checkpoint.max_entry_id,
         "hazards": checkpoint.hazards,
         "rows": checkpoint.rows,
         "heads_hash": checkpoint.heads_hash,
     }
+    if checkpoint.scope_path is not None:
+        statement["scope_path"] = checkpoint.scope_path
+    return statement
 
 
-def new_checkpoint(*, session: Session, signed_by: str, sign: Any, public_key: str) -> AuditCheckpoint:
-    """Sign the current chain heads. `sign(bytes) -> str` is the Ed25519 signer (base64 out)."""
+def new_checkpoint(
+    *, session: Session, signed_by: str, sign: Any, public_key: str, scope_path: str | None = None
+) -> AuditCheckpoint:
+    """Sign the current chain heads (of the hazards in the subtree `scope_path`, or of all). `sign(bytes) -> str`
+    is the Ed25519 signer (base64 out)."""
     from domain.audit_chain import canonical
 
     max_id = session.exec(select(func.max(AuditEntry.id))).one() or 0
-    current = heads(session=session, up_to_id=max_id)
-    rows = session.exec(select(func.count()).select_from(AuditEntry).where(col(AuditEntry.id) <= max_id)).one()
+    current = heads(session=session, up_to_id=max_id, region_path=scope_path)
+    counted = select(func.count()).select_from(AuditEntry).where(col(AuditEntry.id) <= max_id)
+    if scope_path is not None:
+        counted = counted.where(_in_region(scope_path))
+    rows = session.exec(counted).one()
     checkpoint = AuditCheckpoint(
         at=datetime.now(UTC), max_entry_id=max_id, hazards=len(current), rows=int(rows),
-        heads_hash=heads_hash(current), signature="", public_key=public_key, signed_by=signed_by,
+        heads_hash=heads_hash(current), signature="", public_key=public_key, signed_by=signed_by, scope_path=scope_path,
     )
     checkpoint.signature = sign(canonical(checkpoint_statement(checkpoint)))
     session.add(checkpoint)
@@ -118,15 +143,22 @@ def new_checkpoint(*, session: Session, signed_by: str, sign: Any, public_key: s
     return checkpoint
 
 
-def check_checkpoint(*, session: Session, checkpoint: AuditCheckpoint, verify_signature: Any) -> tuple[bool, str]:
-    """Is the trail still what the checkpoint signed? (signature, chain, and heads)."""
+def check_checkpoint(*, session: Session, checkpoint: AuditCheckpoint, public_keys: list[str]) -> tuple[bool, str]:
+    """Is the trail still what the checkpoint signed? (signature, chain, and heads). The signature must verify
+    against one of `public_keys`, the keys the installation trusts (`audit.signing.trusted_keys`), never the
+    key the checkpoint's row names: that row is as open to rewriting as the trail."""
     from domain.audit_chain import canonical
 
-    if not verify_signature(canonical(checkpoint_statement(checkpoint)), checkpoint.signature, checkpoint.public_key):
+    if not public_keys:
+        return False, "no key to verify the checkpoint's signature is configured (DUBAN_AUDIT_SIGNING_KEY or DUBAN_AUDIT_VERIFY_KEY)"
+    if not verify_trusted(canonical(checkpoint_statement(checkpoint)), checkpoint.signature, public_keys):
+        if checkpoint.public_key not in public_keys:
+            return False, "the checkpoint's signature is not by a trusted key: its row names a key this installation does not trust"
         return False, "the checkpoint's signature does not verify"
-    chain = verify(session=session, up_to_id=checkpoint.max_entry_id)
+    scope = checkpoint.scope_path
+    chain = verify(session=session, up_to_id=checkpoint.max_entry_id, region_path=scope)
     if not chain.ok:
         return False, f"the chain is broken at {chain.first_broken}"
-    if heads_hash(heads(session=session, up_to_id=checkpoint.max_entry_id)) != checkpoint.heads_hash:
+    if heads_hash(heads(session=session, up_to_id=checkpoint.max_entry_id, region_path=scope)) != checkpoint.heads_hash:
         return False, "the chain heads differ from the signed ones: rows were removed or rewritten"
     return True, "the trail matches the signed checkpoint"

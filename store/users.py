@@ -72,11 +72,17 @@ def update_user(*, session: Session, user: User, changes: dict[str, Any], by: st
     if password is not None:
         check_password(password)
         user.password_hash = hash_password(password)
+        revoke_tokens(user=user)  # whoever knew the old password holds no token that still works
     session.add(user)
     after = _public(user)
     details = {"before": before, "after": after, "password_changed": password is not None}
     _audit(session, by, "user.update", user.username, details)
     return user
+
+
+def revoke_tokens(*, user: User, at: datetime | None = None) -> None:
+    """Refuse every token issued for `user` until now (sign-out, password change); signing in again works."""
+    user.tokens_valid_after = at or datetime.now(UTC)
 
 
 def list_users(*, session: Session) -> list[User]:

@@ -93,3 +93,56 @@ async def test_repeated_failed_sign_ins_are_slowed_logged_and_then_locked(api: A
     refused = [r for r in records if "sign-in refused" in str(r.msg)]
     assert len(refused) == 10 and all("wrong-password" not in str(r.msg) for r in records)
     assert (await sign_in(api, "county.supervisor", "duban-demo"))[0] == 200  # others are not locked out
+
+
+async def test_a_token_stops_working_after_logout_and_signing_in_again_right_after_works(api: Api) -> None:
+    status, first = await sign_in(api, "county.supervisor", "duban-demo")
+    assert status == 200
+    old = {"Authorization": f"Bearer {first['access_token']}"}
+    _, second = await sign_in(api, "county.supervisor", "duban-demo")  # another device, same account
+    other = {"Authorization": f"Bearer {second['access_token']}"}
+    assert (await api.http.get("/api/v1/auth/me", headers=old)).status_code == 200
+    assert (await api.http.post("/api/v1/auth/logout", headers=old)).status_code == 204
+    for headers in (old, other):  # every token issued before the sign-out, on every device
+        refused = await api.http.get("/api/v1/auth/me", headers=headers)
+        assert refused.status_code == 401 and refused.json()["detail"]["code"] == "token_revoked"
+        assert set(refused.json()["detail"]) >= {"code", "field", "message_zh", "message_en"}
+    assert (await api.http.post("/api/v1/auth/logout", headers=old)).status_code == 401
+    assert (await api.http.post("/api/v1/auth/logout")).status_code == 401
+    status, fresh = await sign_in(api, "county.supervisor", "duban-demo")  # within the same second: still works
+    assert status == 200
+    reply = await api.http.get("/api/v1/auth/me", headers={"Authorization": f"Bearer {fresh['access_token']}"})
+    assert reply.status_code == 200 and reply.json()["username"] == "county.supervisor"
+
+
+async def test_a_password_reset_revokes_the_old_tokens_and_the_new_password_signs_in(api: Api) -> None:
+    status, before = await sign_in(api, "inspector", "duban-demo")
+    assert status == 200
+    old = {"Authorization": f"Bearer {before['access_token']}"}
+    assert (await api.http.get("/api/v1/auth/me", headers=old)).status_code == 200
+    renamed = await api.as_user("admin", "PATCH", "/admin/users/inspector", json={"display_name": "改名"})
+    assert renamed.status_code == 200 and (await api.http.get("/api/v1/auth/me", headers=old)).status_code == 200
+    reset = await api.as_user("admin", "PATCH", "/admin/users/inspector", json={"password": "a-brand-new-password"})
+    assert reset.status_code == 200
+    refused = await api.http.get("/api/v1/hazards", headers=old)
+    assert refused.status_code == 401 and refused.json()["detail"]["code"] == "token_revoked"
+    assert (await sign_in(api, "inspector", "duban-demo"))[0] == 401
+    status, after = await sign_in(api, "inspector", "a-brand-new-password")
+    assert status == 200
+    reply = await api.http.get("/api/v1/auth/me", headers={"Authorization": f"Bearer {after['access_token']}"})
+    assert reply.status_code == 200 and reply.json()["display_name"] == "改名"
+
+
+def test_a_token_issued_at_or_before_the_cut_off_is_revoked_to_the_microsecond() -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from security.tokens import claims_from_token, create_access_token, revoked
+
+    cut = (datetime.now(UTC) - timedelta(hours=1)).replace(microsecond=500_000)  # an `iat` may not lie ahead
+    for issued, refused in ((cut - timedelta(microseconds=1), True), (cut, True), (cut + timedelta(microseconds=1), False)):
+        token = create_access_token(user_id="u", secret="s" * 32, ttl=timedelta(days=3650), now=issued)
+        claims = claims_from_token(token, "s" * 32)
+        assert claims is not None and claims.issued_at is not None
+        assert claims.issued_at == issued  # `iat` keeps the microseconds
+        assert revoked(claims.issued_at, cut) is refused
+    assert revoked(None, cut) and not revoked(None, None) and not revoked(cut, None)

@@ -57,6 +57,8 @@ def fuzz(base: str) -> list[str]:
     failures: list[str] = []
     for result in schema.get_all_operations():
         operation = result.ok()
+        if operation.path.endswith("/auth/logout"):
+            continue  # it would revoke the token every later operation is fuzzed with (tests/test_accounts.py has it)
 
         @hypothesis_settings(
             max_examples=EXAMPLES_PER_OPERATION, deadline=None, database=None, derandomize=True,

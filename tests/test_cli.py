@@ -76,6 +76,27 @@ def test_the_audit_cli_signs_a_checkpoint_and_verify_fails_once_a_row_is_edited(
     assert main(["audit", "verify"]) == 1
 
 
+def test_the_audit_cli_refuses_a_checkpoint_resigned_with_a_key_stored_in_its_row(data_dir: Path) -> None:
+    from audit import signing
+    from core.db import session_scope
+    from domain.audit_chain import canonical
+    from models.tables import AuditCheckpoint
+    from store import audit as audit_store
+    from tests.test_audit_chain import life, record
+
+    assert main(["migrate"]) == 0
+    engine = make_engine(get_settings().sqlalchemy_url)
+    record(engine, life("HZ-A"))
+    assert main(["audit", "checkpoint"]) == 0 and main(["audit", "verify"]) == 0
+    mallory = signing.Signer(signing.Ed25519PrivateKey.generate())
+    with session_scope(engine) as session:
+        row = session.exec(select(AuditCheckpoint)).one()
+        row.public_key = mallory.public_key
+        row.signature = mallory.sign(canonical(audit_store.checkpoint_statement(row)))
+    engine.dispose()
+    assert main(["audit", "verify"]) == 1
+
+
 def test_simulate_refuses_a_size_below_one_before_starting_anything(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["simulate", "--hazards", "10", "--shards", "0"]) == 2
     assert main(["simulate", "--hazards", "10", "--processes", "0"]) == 2

@@ -1,5 +1,6 @@
 """Tokens from an OpenID Connect provider (signed by a test key) name a local account."""
 
+import asyncio
 import json
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -66,3 +67,43 @@ async def test_the_api_accepts_the_providers_token_for_an_existing_enabled_accou
         assert (await me(token(provider()[0]))).status_code == 401  # another key
         await api.as_user("admin", "PATCH", "/admin/users/county.supervisor", json={"disabled": True})
         assert (await me(token(key))).status_code == 401  # disabled: refused at once
+
+
+def test_settings_refuse_an_issuer_without_an_audience() -> None:
+    import pytest
+    from pydantic import ValidationError
+
+    _, jwks = provider()
+    with pytest.raises(ValidationError, match="DUBAN_OIDC_AUDIENCE must be set when DUBAN_OIDC_ISSUER is"):
+        Settings(_env_file=None, oidc_issuer=ISSUER, oidc_jwks=jwks)  # type: ignore[call-arg]
+    assert Settings(_env_file=None, oidc_audience="duban").oidc_issuer is None  # type: ignore[call-arg]  # no provider: fine
+
+
+def test_the_audience_is_always_verified_and_a_token_without_one_is_refused() -> None:
+    key, jwks = provider()
+    config = settings(jwks)
+    assert oidc.username_from(token(key), config) == "county.supervisor"
+    without = jwt.encode({"iss": ISSUER, "exp": datetime.now(UTC) + timedelta(minutes=5), "preferred_username": "admin"},
+                         key, algorithm="RS256", headers={"kid": "test-1"})
+    assert oidc.username_from(without, config) is None  # no `aud` at all
+    assert oidc.username_from(token(key, aud=["another-app"]), config) is None
+    assert oidc.username_from(token(key, aud=["another-app", "duban"]), config) == "county.supervisor"
+    # Settings built around the validation (as an older process might hold them) still never skip the check.
+    unchecked = Settings.model_construct(oidc_issuer=ISSUER, oidc_audience=None, oidc_jwks=jwks)
+    assert oidc.username_from(token(key), unchecked) is None
+
+
+async def test_a_providers_token_issued_before_the_accounts_sign_out_is_refused(
+    dev_env: WorkflowEnvironment, tmp_path: Path, task_queue: str
+) -> None:
+    key, jwks = provider()
+    async with running_api(dev_env.client, tmp_path, task_queue, oidc_issuer=ISSUER, oidc_audience="duban", oidc_jwks=jwks) as api:
+        earlier = token(key, iat=datetime.now(UTC) - timedelta(minutes=1))
+        headers = {"Authorization": f"Bearer {earlier}"}
+        assert (await api.http.get("/api/v1/auth/me", headers=headers)).status_code == 200
+        assert (await api.http.post("/api/v1/auth/logout", headers=headers)).status_code == 204
+        refused = await api.http.get("/api/v1/auth/me", headers=headers)
+        assert refused.status_code == 401 and refused.json()["detail"]["code"] == "token_revoked"
+        await asyncio.sleep(1.1)  # a provider's `iat` is in whole seconds: its next token, issued after the cut-off
+        later = token(key)
+        assert (await api.http.get("/api/v1/auth/me", headers={"Authorization": f"Bearer {later}"})).status_code == 200

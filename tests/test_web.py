@@ -266,3 +266,19 @@ async def test_a_refused_field_shows_its_words_next_to_that_field(app: object) -
         field = re.search(r'<div class="field has-error" data-field="([a-z_]+)">(.*?)</div>', reply.text, re.S)
         assert field is not None and field.group(1) == "comment", reply.text
         assert f'<p class="field-error" role="alert">{words}</p>' in field.group(2)
+
+
+async def test_signing_out_of_the_web_ui_revokes_the_session_token_even_if_the_cookie_is_kept(app: object) -> None:
+    client = await browser(app, "county.supervisor")
+    token = client.cookies.get("duban_token")
+    assert token and (await client.get("/")).status_code == 200
+    out = await client.post("/logout", data={"csrf": csrf_of((await client.get("/")).text)})
+    assert out.status_code == 303
+    replayed = httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://duban.test",  # type: ignore[arg-type]
+                                 cookies={"duban_token": token})
+    async with replayed:
+        assert (await replayed.get("/")).status_code == 303  # back to the sign-in page
+        api = await replayed.get("/api/v1/auth/me", headers={"Authorization": f"Bearer {token}"})
+        assert api.status_code == 401 and api.json()["detail"]["code"] == "token_revoked"
+    again = await browser(app, "county.supervisor")  # signing in again right away works
+    assert (await again.get("/")).status_code == 200

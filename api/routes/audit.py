@@ -19,7 +19,8 @@ router = APIRouter(prefix="/audit", tags=["audit"])
 def verify_trail(
     session: SessionDep, principal: CurrentUser, hazard_code: Annotated[str | None, Query(max_length=40)] = None
 ) -> VerifyOut:
-    """Recompute the hash chain: the whole trail, or one hazard's entries."""
+    """Recompute the hash chain: every hazard in the caller's scope (an auditor's jurisdiction subtree, an
+    admin's whole trail), or one hazard's entries."""
     return audit.verify_trail(session, principal, hazard_code)
 
 
@@ -35,5 +36,9 @@ def list_checkpoints(session: SessionDep, principal: CurrentUser) -> list[Checkp
 
 
 @router.get("/checkpoints/{checkpoint_id}/verify", response_model=CheckpointCheckOut)
-def verify_checkpoint(checkpoint_id: RowId, session: SessionDep, principal: CurrentUser) -> CheckpointCheckOut:
-    return audit.verify_checkpoint(session, principal, checkpoint_id)
+def verify_checkpoint(
+    checkpoint_id: RowId, session: SessionDep, principal: CurrentUser, settings: SettingsDep
+) -> CheckpointCheckOut:
+    """Verify the signature with the keys this installation trusts (`DUBAN_AUDIT_SIGNING_KEY`'s public half,
+    `DUBAN_AUDIT_VERIFY_KEY`), never the key stored in the checkpoint, and that the trail still matches it."""
+    return audit.verify_checkpoint(session, principal, settings, checkpoint_id)

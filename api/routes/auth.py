@@ -1,13 +1,13 @@
-"""Signing in: `POST /auth/token` (OAuth2 password form) and `GET /auth/me`."""
+"""Signing in and out: `POST /auth/token` (OAuth2 password form), `POST /auth/logout` and `GET /auth/me`."""
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, Request, Response
 from fastapi.security import OAuth2PasswordRequestForm
 
 from api.deps import CurrentUser, SessionDep, SettingsDep
 from api.schemas import MeOut, TokenOut
-from services.auth import authenticate, token_for
+from services.auth import authenticate, sign_out, token_for
 
 router = APIRouter(prefix="/auth", tags=["auth"])
 
@@ -19,6 +19,14 @@ def issue_token(
     client = request.client.host if request.client else "unknown"
     throttle = request.app.state.sign_in_throttle
     return token_for(authenticate(throttle, session, form.username, form.password, client), settings)
+
+
+@router.post("/logout", status_code=204)
+def logout(principal: CurrentUser, session: SessionDep) -> Response:
+    """Sign out: every token issued to the caller until now (this one included, and the web UI's session)
+    answers 401 `token_revoked` from now on; signing in again gives a fresh one."""
+    sign_out(session, principal.user)
+    return Response(status_code=204)
 
 
 @router.get("/me", response_model=MeOut)

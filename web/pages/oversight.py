@@ -110,7 +110,7 @@ def _audit(page: Page, client: Client, engine: Engine, code: str | None, **conte
         return error_page(page, ApiError(403, "role_not_allowed", "只有审计人员和管理员可以使用审计视图", "the audit view is for auditors and admins"))
     chain = audit.verify_trail(page.session, page.principal)
     checkpoints = [
-        (c, audit.verify_checkpoint(page.session, page.principal, c.id))
+        (c, audit.verify_checkpoint(page.session, page.principal, page.settings, c.id))
         for c in audit.list_checkpoints(page.session, page.principal)[:10]
     ]
     timeline: list[dict[str, Any]] = []

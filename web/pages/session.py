@@ -11,7 +11,7 @@ from fastapi.responses import HTMLResponse, Response
 from api.deps import SESSION_COOKIE, SessionDep, SettingsDep, principal_or_none
 from api.errors import ApiError
 from core.settings import Settings
-from services.auth import authenticate, token_for
+from services.auth import authenticate, sign_out, token_for
 from web.i18n import LANG_COOKIE, LANGS, lang_of, t
 from web.pages.context import (
     PageDep,
@@ -93,6 +93,7 @@ async def logout(request: Request, page: PageDep) -> Response:
     refused = csrf_refused(page, await request.form())
     if refused is not None:
         return refused
+    await to_thread.run_sync(sign_out, page.session, page.principal.user)  # the cookie's token stops working too
     response = see_other("/login")
     response.delete_cookie(SESSION_COOKIE, httponly=True, samesite="lax")
     return response
