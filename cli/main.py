@@ -12,7 +12,6 @@ from pathlib import Path
 
 from sqlmodel import col, select
 
-from audit import signing
 from audit.archive import ExportError, ExportSummary, export_audit, jobs_from_export
 from audit.replay import HazardReplayJob, hazard_codes_from_query, jobs_from_server, replay_jobs
 from core.db import make_engine, migrate, session_scope
@@ -21,6 +20,7 @@ from core.temporal import connect_with_retry
 from domain.uscc import uscc_problem
 from models.enums import JurisdictionLevel, Role
 from models.tables import AuditCheckpoint, Enterprise, Jurisdiction
+from security import signing
 from store import audit as audit_store
 from store import users
 from store.archive import hazard_codes

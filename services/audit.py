@@ -19,13 +19,13 @@ from temporalio.service import RPCError, RPCStatusCode
 from api import views
 from api.deps import Principal
 from api.errors import ApiError
-from audit import signing
 from audit.histories import hazard_histories, histories_json, timeline
 from audit.replay import jobs_from_server, replay_jobs
 from core.db import as_utc
 from core.settings import Settings
 from models.enums import Role
 from models.tables import AuditCheckpoint
+from security import signing
 from store import audit as trail
 from store.archive import hazard_codes
 

@@ -11,10 +11,10 @@ from typing import Any
 
 from sqlmodel import Session, col, func, select
 
-from audit.signing import verify_trusted
 from core.db import as_utc
 from domain.audit_chain import GENESIS, heads_hash, row_hash
 from models.tables import AuditCheckpoint, AuditEntry, HazardRow
+from security.signing import verify_trusted
 
 
 def chain_fields(row: dict[str, Any], prev_hash: str) -> dict[str, Any]:
@@ -145,7 +145,7 @@ def new_checkpoint(
 
 def check_checkpoint(*, session: Session, checkpoint: AuditCheckpoint, public_keys: list[str]) -> tuple[bool, str]:
     """Is the trail still what the checkpoint signed? (signature, chain, and heads). The signature must verify
-    against one of `public_keys`, the keys the installation trusts (`audit.signing.trusted_keys`), never the
+    against one of `public_keys`, the keys the installation trusts (`security.signing.trusted_keys`), never the
     key the checkpoint's row names: that row is as open to rewriting as the trail."""
     from domain.audit_chain import canonical
 

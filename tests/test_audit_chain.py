@@ -9,7 +9,6 @@ from sqlalchemy import Engine, text
 from sqlmodel import Session, select
 from temporalio.testing import WorkflowEnvironment
 
-from audit import signing
 from core.db import session_scope
 from domain import escalation, transitions
 from domain.audit_chain import GENESIS
@@ -17,6 +16,7 @@ from models.actions import AssessBody, ListBody
 from models.enums import Action
 from models.hazard import HazardState, ProjectionItem
 from models.tables import AuditEntry
+from security import signing
 from store import audit, projection
 from tests import factories as f
 from tests.api_helpers import Api, in_days, running_api

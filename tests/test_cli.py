@@ -77,10 +77,10 @@ def test_the_audit_cli_signs_a_checkpoint_and_verify_fails_once_a_row_is_edited(
 
 
 def test_the_audit_cli_refuses_a_checkpoint_resigned_with_a_key_stored_in_its_row(data_dir: Path) -> None:
-    from audit import signing
     from core.db import session_scope
     from domain.audit_chain import canonical
     from models.tables import AuditCheckpoint
+    from security import signing
     from store import audit as audit_store
     from tests.test_audit_chain import life, record
 
