@@ -15,6 +15,7 @@ from temporalio.client import Client
 from api.attachments import UPLOAD_BODY_BYTES, UPLOAD_PATHS
 from api.errors import BodySizeLimit, install_error_handlers
 from api.headers import SecurityHeaders
+from api.openapi import install_openapi
 from api.routes import (
     attachments,
     audit,
@@ -76,6 +77,7 @@ def create_app(settings: Settings | None = None, temporal: Client | None = None)
     app.include_router(web_pages.router)  # the web UI at /
     app.mount("/static", StaticFiles(directory=web_pages.STATIC_DIR), name="static")
     install_error_handlers(app)
+    install_openapi(app)
     app.middleware("http")(access_log)
     if settings.cors_origins:
         app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins, allow_methods=["*"], allow_headers=["*"])

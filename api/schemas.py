@@ -256,6 +256,20 @@ class ErrorOut(BaseModel):
     detail: ErrorDetail
 
 
+class AcceptedDetail(BaseModel):
+    code: str
+    message_zh: str
+    message_en: str
+
+
+class AcceptedOut(BaseModel):
+    """202: the workflow took the step (or the report), the read model has not recorded it yet."""
+
+    code: str | None = None  # the hazard's code
+    id: str | None = None  # the interview's id
+    detail: AcceptedDetail
+
+
 def action_description(registry: ProcessRegistry, spec: ActionSpec) -> str:
     """An action's OpenAPI description, from its registry entry."""
     states = ", ".join(sorted(str(s) for s in spec.allowed_from))
