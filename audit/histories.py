@@ -15,12 +15,17 @@ from temporalio.api.history.v1 import HistoryEvent
 from temporalio.client import Client, WorkflowHistory
 from temporalio.contrib.pydantic import pydantic_data_converter
 
+from activities.interviews import InterviewActivities
+from activities.projection import ProjectionActivities
 from models.hazard import ProjectionItem, ProjectionReceipt, Transition, workflow_id_for
 from models.interview import InterviewProjection, InterviewReceipt
+from workflows.calls import activity_definition
 
 MAX_RUNS = 10_000  # a guard against a cycle in continued-as-new links, never reached in practice
 _E = EventType
 LOCAL_ACTIVITY_MARKER = "core_local_activity"
+PROJECT_TRANSITION = activity_definition(ProjectionActivities.project_transition).name
+PROJECT_INTERVIEW = activity_definition(InterviewActivities.project_interview).name
 
 
 async def workflow_histories(client: Client, workflow_id: str) -> list[WorkflowHistory]:
@@ -95,7 +100,7 @@ def _actor(actor: dict[str, Any] | None) -> dict[str, Any]:
     return {"actor": actor.get("username"), "role": actor.get("role"), "actor_reason": actor.get("reason")}
 
 
-INTAKE_UPDATE = "reported"  # HazardWorkflow.reported: POST /hazards waits on it for the first projection
+INTAKE_UPDATE = "reported"  # HazardWorkflow.reported (update-with-start's read of the report)
 
 
 def _entry(event: HistoryEvent) -> dict[str, Any] | None:
@@ -156,10 +161,10 @@ def _activity_entry(event: HistoryEvent) -> dict[str, Any] | None:
     """A projected transition (hazard or interview); other activities (the calendar) are not decisions."""
     scheduled = event.activity_task_scheduled_event_attributes
     payloads = scheduled.input.payloads
-    if scheduled.activity_type.name == "project_transition" and payloads:
+    if scheduled.activity_type.name == PROJECT_TRANSITION and payloads:
         item = pydantic_data_converter.payload_converter.from_payload(payloads[0], ProjectionItem)
         return _transition_entry(item.transition, item.document.sha256 if item.document else None)
-    if scheduled.activity_type.name == "project_interview" and payloads:
+    if scheduled.activity_type.name == PROJECT_INTERVIEW and payloads:
         return _interview_entry(pydantic_data_converter.payload_converter.from_payload(payloads[0], InterviewProjection))
     return None
 
@@ -183,10 +188,10 @@ def _local_activity_entry(event: HistoryEvent) -> dict[str, Any] | None:
     if completed is None:
         return None
     activity_type, result = completed
-    if activity_type == "project_transition":
+    if activity_type == PROJECT_TRANSITION:
         receipt = pydantic_data_converter.payload_converter.from_payload(result, ProjectionReceipt)
         return _transition_entry(receipt.transition, receipt.document_sha256)
-    if activity_type == "project_interview":
+    if activity_type == PROJECT_INTERVIEW:
         return _interview_entry(pydantic_data_converter.payload_converter.from_payload(result, InterviewReceipt))
     return None
 
