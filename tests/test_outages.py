@@ -91,6 +91,7 @@ async def test_a_dead_database_answers_503_quickly_on_the_api_and_the_web_ui(app
         client.cookies.set("duban_token", token)
         signed_in_page = await client.get("/")
         assert signed_in_page.status_code == 503 and "数据库暂时无法连接" in signed_in_page.text
+        client.cookies.clear()
 
         form = await client.get("/login")
         csrf = re.search(r'name="csrf" value="([^"]+)"', form.text).group(1)  # type: ignore[union-attr]
