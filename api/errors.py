@@ -7,10 +7,13 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+from sqlalchemy import exc as sa_exc
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from temporalio.service import RPCError, RPCStatusCode
 
+from core.logging import get_logger
 from domain.refusals import Refusal
 from models.enums import RefusalKind
 from registry.refusals import REFUSALS, input_words, words
@@ -21,7 +24,9 @@ HTTP_WORDS = {
     404: ("没有这个地址", "no such address"),
     405: ("此地址不接受这种请求方法", "this address does not take this method"),
 }
+log = get_logger("duban.api")
 STATUS_FOR = {RefusalKind.CONFLICT: 409, RefusalKind.FORBIDDEN: 403, RefusalKind.INVALID: 422}
+RETRY_AFTER_SECONDS = 5  # what a 503 asks the caller to wait before trying again
 
 
 class ApiError(Exception):
@@ -31,6 +36,41 @@ class ApiError(Exception):
         super().__init__(message_en)
         self.status = status
         self.detail = {"code": code, "field": field, "message_zh": message_zh, "message_en": message_en, **extra}
+
+
+def engine_unavailable() -> ApiError:
+    """Temporal cannot be reached (or did not answer in time): nothing was done; try again shortly."""
+    return ApiError(
+        503, "engine_unavailable", "流程引擎暂时无法连接，本次操作未执行，请稍后重试",
+        "the workflow engine cannot be reached right now; nothing was done, retry shortly",
+    )
+
+
+def database_unavailable() -> ApiError:
+    """The read model's database cannot be reached: nothing was done; try again shortly."""
+    return ApiError(
+        503, "database_unavailable", "数据库暂时无法连接，本次操作未执行，请稍后重试",
+        "the database cannot be reached right now; nothing was done, retry shortly",
+    )
+
+
+def is_database_outage(error: BaseException) -> bool:
+    """A database error that means the server is unreachable (or the connection died), not a bad statement:
+    SQLAlchemy's `OperationalError`, a `DBAPIError` whose connection was invalidated, a pool that timed out,
+    or psycopg's own `OperationalError`."""
+    if isinstance(error, (sa_exc.OperationalError, sa_exc.TimeoutError)):
+        return True
+    if isinstance(error, sa_exc.DBAPIError) and error.connection_invalidated:
+        return True
+    try:
+        import psycopg
+    except ImportError:  # pragma: no cover - psycopg is a dependency
+        return False
+    return isinstance(error, psycopg.OperationalError)
+
+
+def unavailable_headers() -> dict[str, str]:
+    return {"Retry-After": str(RETRY_AFTER_SECONDS)}
 
 
 def from_refusal(refusal: Refusal) -> ApiError:
@@ -81,8 +121,32 @@ def validation_detail(errors: list[dict[str, Any]]) -> dict[str, Any]:
 
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(ApiError)
-    async def _api_error(_: Request, error: ApiError) -> JSONResponse:
+    async def _api_error(request: Request, error: ApiError) -> Response:
+        if error.status == 503:
+            return unavailable_response(request, error)
         return JSONResponse({"detail": error.detail}, status_code=error.status)
+
+    async def _database_down(request: Request, error: Exception) -> Response:
+        if not is_database_outage(error):
+            raise error  # any other database error stays a 500
+        log.warning("database unavailable", path=request.url.path, error=str(error).splitlines()[0][:200])
+        return unavailable_response(request, database_unavailable())
+
+    app.add_exception_handler(sa_exc.DBAPIError, _database_down)
+    app.add_exception_handler(sa_exc.TimeoutError, _database_down)
+    try:
+        import psycopg
+
+        app.add_exception_handler(psycopg.OperationalError, _database_down)
+    except ImportError:  # pragma: no cover
+        pass
+
+    @app.exception_handler(RPCError)
+    async def _engine_down(request: Request, error: RPCError) -> Response:
+        if error.status not in ENGINE_DOWN:
+            raise error
+        log.warning("temporal unavailable", path=request.url.path, error=str(error)[:200])
+        return unavailable_response(request, engine_unavailable())
 
     @app.exception_handler(Refusal)
     async def _refusal(_: Request, refusal: Refusal) -> JSONResponse:
@@ -100,6 +164,24 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(RequestValidationError)
     async def _invalid(_: Request, error: RequestValidationError) -> JSONResponse:
         return JSONResponse({"detail": validation_detail(list(error.errors()))}, status_code=422)
+
+
+ENGINE_DOWN = frozenset({RPCStatusCode.UNAVAILABLE, RPCStatusCode.DEADLINE_EXCEEDED})
+
+
+def unavailable_response(request: Request, error: ApiError) -> Response:
+    """A 503 with `Retry-After`: the refusal body under `/api/`, a page in both languages elsewhere."""
+    if request.url.path.startswith(("/api/", "/healthz", "/static/")):
+        return JSONResponse({"detail": error.detail}, status_code=503, headers=unavailable_headers())
+    from web.i18n import LANG_COOKIE, lang_of
+    from web.pages.context import templates
+
+    lang = lang_of(request.cookies.get(LANG_COOKIE))
+    response: HTMLResponse = templates.TemplateResponse(
+        request, "unavailable.html", {"page": None, "lang": lang, "detail": error.detail}, status_code=503,
+        headers=unavailable_headers(),
+    )
+    return response
 
 
 class BodySizeLimit:

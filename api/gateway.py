@@ -2,6 +2,7 @@
 
 import asyncio
 import hashlib
+from datetime import timedelta
 from typing import Any
 
 from temporalio.client import (
@@ -15,11 +16,26 @@ from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
 from temporalio.exceptions import ApplicationError, WorkflowAlreadyStartedError
 from temporalio.service import RPCError, RPCStatusCode
 
-from api.errors import STATUS_FOR, ApiError
+from api.errors import ENGINE_DOWN, STATUS_FOR, ApiError, engine_unavailable
 from models.actions import Command
 from models.enums import Action, RefusalKind
 from models.hazard import HazardStart, HazardState, workflow_id_for
 from workflows.hazard import HazardWorkflow
+
+# Every call into Temporal is bounded: a dead or unreachable frontend answers 503 `engine_unavailable` within
+# seconds instead of holding the request (the client's own retries are bounded too: `core.temporal.API_RETRY`).
+RPC_TIMEOUT = timedelta(seconds=5)  # describe and other quick calls
+ADMIT_TIMEOUT = timedelta(seconds=10)  # an Update's start: the server waits for the worker's validator to accept
+
+
+def engine_down(error: BaseException) -> bool:
+    """Whether a failed call means Temporal could not be reached (not a refusal or an unknown workflow)."""
+    if isinstance(error, RPCError):
+        return error.status in ENGINE_DOWN
+    if isinstance(error, RuntimeError) and str(error).startswith("Failed client connect"):
+        return True  # a lazily connected client's first call, the server not there
+    return isinstance(error, (ConnectionError, WorkflowUpdateRPCTimeoutOrCancelledError))
+
 
 UPDATES: dict[Action, Any] = {
     Action.ASSESS: HazardWorkflow.assess,
@@ -55,12 +71,21 @@ async def report_hazard(client: Client, start: HazardStart, task_queue: str, tim
         id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
         memo={"fingerprint": fingerprint},
     )
+    accepted = False
     try:
         async with asyncio.timeout(timeout):
             update = await client.start_update_with_start_workflow(
-                HazardWorkflow.reported, start_workflow_operation=operation, wait_for_stage=WorkflowUpdateStage.ACCEPTED
+                HazardWorkflow.reported, start_workflow_operation=operation, wait_for_stage=WorkflowUpdateStage.ACCEPTED,
+                rpc_timeout=ADMIT_TIMEOUT,
             )
-            state = await update.result()
+            accepted = True
+            state = await update.result(rpc_timeout=timedelta(seconds=timeout))
+    except (RPCError, ConnectionError, RuntimeError) as error:
+        if not engine_down(error):
+            raise
+        if accepted:  # started and accepted, then Temporal went away: the workflow goes on without us
+            return True, False
+        raise engine_unavailable() from None
     except (TimeoutError, WorkflowUpdateRPCTimeoutOrCancelledError):  # started; not yet answered in time
         return await _holds(client, start, fingerprint), False
     except (WorkflowAlreadyStartedError, WorkflowUpdateFailedError):  # the code's workflow has ended already
@@ -72,10 +97,16 @@ async def report_hazard(client: Client, start: HazardStart, task_queue: str, tim
 async def _holds(client: Client, start: HazardStart, fingerprint: str) -> bool:
     """Whether the workflow under the hazard's code was started by this report (its memo's fingerprint)."""
     try:
-        existing = await client.get_workflow_handle(workflow_id_for(start.code)).describe()
+        existing = await client.get_workflow_handle(workflow_id_for(start.code)).describe(rpc_timeout=RPC_TIMEOUT)
     except RPCError as error:
         if error.status == RPCStatusCode.NOT_FOUND:
             return True  # not started yet: the request that timed out still holds the code
+        if engine_down(error):
+            raise engine_unavailable() from None
+        raise
+    except (ConnectionError, RuntimeError) as error:
+        if engine_down(error):
+            raise engine_unavailable() from None
         raise
     return bool(await existing.memo_value("fingerprint", default=None) == fingerprint)
 
@@ -92,18 +123,37 @@ async def run_step(
     client: Client, workflow_id: str, update: Any, command: Command[Any], timeout: float, ended: ApiError
 ) -> Any:
     """Run a human step's Update on any process's workflow: a refusal becomes its ApiError, a workflow that has
-    ended `ended`; None when accepted but not finished within `timeout`."""
+    ended `ended`; None when accepted but not finished within `timeout` (or Temporal went away after accepting
+    it: the workflow applies it all the same). Temporal unreachable before the Update was accepted: 503
+    `engine_unavailable`, nothing done."""
     handle = client.get_workflow_handle(workflow_id)
     try:
-        running = await handle.start_update(update, command, wait_for_stage=WorkflowUpdateStage.ACCEPTED)
-        return await asyncio.wait_for(running.result(), timeout)
+        running = await handle.start_update(
+            update, command, wait_for_stage=WorkflowUpdateStage.ACCEPTED, rpc_timeout=ADMIT_TIMEOUT
+        )
     except WorkflowUpdateFailedError as failure:
         raise refusal_from(failure.cause) from None
     except RPCError as error:
         if error.status == RPCStatusCode.NOT_FOUND:
             raise ended from None
+        if engine_down(error):
+            raise engine_unavailable() from None
         raise
-    except TimeoutError:
+    except (ConnectionError, RuntimeError, WorkflowUpdateRPCTimeoutOrCancelledError) as error:
+        if engine_down(error):
+            raise engine_unavailable() from None
+        raise
+    try:
+        return await asyncio.wait_for(running.result(rpc_timeout=timedelta(seconds=timeout)), timeout)
+    except WorkflowUpdateFailedError as failure:
+        raise refusal_from(failure.cause) from None
+    except RPCError as error:
+        if error.status == RPCStatusCode.NOT_FOUND:
+            raise ended from None
+        if engine_down(error):
+            return None  # accepted: the workflow has it, whatever became of the connection since
+        raise
+    except (TimeoutError, ConnectionError, WorkflowUpdateRPCTimeoutOrCancelledError):
         return None
 
 

@@ -12,6 +12,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.staticfiles import StaticFiles
 from temporalio.client import Client
 
+from api import health
 from api.attachments import UPLOAD_BODY_BYTES, UPLOAD_PATHS
 from api.errors import BodySizeLimit, install_error_handlers
 from api.headers import SecurityHeaders
@@ -35,7 +36,7 @@ from core.db import make_engine, migrate, session_scope
 from core.logging import configure_logging, get_logger
 from core.policies import PolicyRegistry
 from core.settings import Settings, get_settings
-from core.temporal import connect_with_retry
+from core.temporal import API_RETRY, connect_with_retry
 from security.throttle import RateLimiter, SignInThrottle
 from store.demo import load_demo_data, remove_demo_accounts
 from web import pages as web_pages
@@ -52,7 +53,7 @@ def create_app(settings: Settings | None = None, temporal: Client | None = None)
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         await asyncio.to_thread(prepare_database, settings)
         app.state.engine = make_engine(settings.sqlalchemy_url)
-        app.state.temporal = temporal or await connect_with_retry(settings)
+        app.state.temporal = temporal or await connect_with_retry(settings, retry_config=API_RETRY)
         log.info("api ready", temporal=settings.temporal_target, env=settings.env)
         yield
         app.state.engine.dispose()
@@ -85,10 +86,7 @@ def create_app(settings: Settings | None = None, temporal: Client | None = None)
         BodySizeLimit, limit=settings.max_body_bytes, upload_limit=UPLOAD_BODY_BYTES, upload_paths=UPLOAD_PATHS
     )
     app.add_middleware(SecurityHeaders, production=not settings.development)  # outermost: every response
-
-    @app.get("/healthz", include_in_schema=False)
-    def healthz() -> dict[str, str]:
-        return {"status": "ok"}
+    app.include_router(health.router)  # GET /healthz
 
     return app
 

@@ -6,9 +6,14 @@ from pathlib import Path
 
 from temporalio.client import Client, TLSConfig
 from temporalio.contrib.pydantic import pydantic_data_converter
+from temporalio.service import RetryConfig
 
 from core.logging import get_logger
 from core.settings import Settings
+
+# The API's client gives up on an unreachable frontend within about two seconds (the SDK's default retries for
+# ten), so a request during an outage answers 503 at once; the worker keeps the SDK's defaults.
+API_RETRY = RetryConfig(initial_interval_millis=100, max_interval_millis=1000, max_elapsed_time_millis=2000, max_retries=5)
 
 BIN_DIR = Path(sys.executable).parent  # the venv's bin: never rely on PATH (see the README's pitfalls)
 
@@ -31,22 +36,23 @@ def tls_config(settings: Settings) -> TLSConfig | bool:
     )
 
 
-async def connect(settings: Settings) -> Client:
+async def connect(settings: Settings, retry_config: RetryConfig | None = None) -> Client:
     return await Client.connect(
         settings.temporal_target,
         namespace=settings.temporal_namespace,
         data_converter=pydantic_data_converter,
         tls=tls_config(settings),
         api_key=settings.temporal_api_key,
+        retry_config=retry_config,
     )
 
 
-async def connect_with_retry(settings: Settings, attempts: int = 60) -> Client:
+async def connect_with_retry(settings: Settings, attempts: int = 60, retry_config: RetryConfig | None = None) -> Client:
     """Connect, waiting for a server that is still starting (compose, or `make run` on a slow machine)."""
     log = get_logger("duban.temporal")
     for attempt in range(1, attempts + 1):
         try:
-            return await connect(settings)
+            return await connect(settings, retry_config)
         except Exception as error:
             if attempt == attempts:
                 raise

@@ -188,6 +188,8 @@ def submit(
     except ValidationError as error:
         errors = errors_from_validation(error, names, lang)
     except ApiError as error:
+        if error.status == 503:  # an outage, not the form's fault: the app's friendly page
+            raise
         errors = errors_from_api(error, names, lang)
     errors.values = values_of(form)
     errors.action = action

@@ -20,7 +20,7 @@ from sqlmodel import Session
 from starlette.datastructures import FormData
 
 from api.deps import SESSION_COOKIE, Principal, SessionDep, SettingsDep, get_policies, principal_or_none
-from api.errors import ApiError
+from api.errors import ApiError, unavailable_response
 from core.db import as_utc
 from core.settings import Settings
 from domain.calendar import WorkCalendar
@@ -122,6 +122,8 @@ def message(lang: Lang, error: ApiError) -> str:
 
 
 def error_page(page: Page, error: ApiError) -> HTMLResponse:
+    if error.status == 503:  # an outage: the friendly page with Retry-After, no read of the database
+        return unavailable_response(page.request, error)  # type: ignore[return-value]
     return render(page, "error.html", status=error.status, message=message(page.lang, error), status_code=error.status)
 
 

@@ -210,6 +210,8 @@ def _report(page: Page, client: Client, policies: PolicyRegistry, form: FormData
         errors.values = values
         return _report_page(page, errors)
     except ApiError as error:
+        if error.status == 503:  # an outage: the app's friendly page, not a form error
+            raise
         errors = forms.errors_from_api(error, REPORT_FIELDS, page.lang)
         errors.values = values
         return _report_page(page, errors)

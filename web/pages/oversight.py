@@ -80,6 +80,8 @@ def _screen(page: Page, client: Client, policies: PolicyRegistry, report_id: str
         problems = "; ".join(f"{'.'.join(str(p) for p in e['loc']) or 'body'}: {e['msg']}" for e in error.errors())
         return _intake(page, status=422, failed=report_id, problem=problems)
     except ApiError as error:
+        if error.status == 503:  # an outage: the app's friendly page
+            raise
         return _intake(page, status=error.status, failed=report_id, problem=message(page.lang, error))
     return see_other(f"/whistleblower?done={screened.hazard_code or screened.status}")
 
