@@ -7,7 +7,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.responses import JSONResponse, Response
 from sqlalchemy import exc as sa_exc
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -170,17 +170,12 @@ ENGINE_DOWN = frozenset({RPCStatusCode.UNAVAILABLE, RPCStatusCode.DEADLINE_EXCEE
 
 
 def unavailable_response(request: Request, error: ApiError) -> Response:
-    """A 503 with `Retry-After`: the refusal body under `/api/`, a page in both languages elsewhere."""
-    if request.url.path.startswith(("/api/", "/healthz", "/static/")):
+    """A 503 with `Retry-After`: the refusal body under `/api/`, the web UI's page in both languages elsewhere
+    (`app.state.unavailable_page`, set by the app that mounts the UI)."""
+    page = getattr(request.app.state, "unavailable_page", None)
+    if page is None or request.url.path.startswith(("/api/", "/healthz", "/static/")):
         return JSONResponse({"detail": error.detail}, status_code=503, headers=unavailable_headers())
-    from web.i18n import LANG_COOKIE, lang_of
-    from web.pages.context import templates
-
-    lang = lang_of(request.cookies.get(LANG_COOKIE))
-    response: HTMLResponse = templates.TemplateResponse(
-        request, "unavailable.html", {"page": None, "lang": lang, "detail": error.detail}, status_code=503,
-        headers=unavailable_headers(),
-    )
+    response: Response = page(request, error, unavailable_headers())
     return response
 
 

@@ -40,6 +40,7 @@ from core.temporal import API_RETRY, connect_with_retry
 from security.throttle import RateLimiter, SignInThrottle
 from store.demo import load_demo_data, remove_demo_accounts
 from web import pages as web_pages
+from web.pages.unavailable import unavailable_page
 
 log = get_logger("duban.api")
 
@@ -78,6 +79,7 @@ def create_app(settings: Settings | None = None, temporal: Client | None = None)
     app.include_router(web_pages.router)  # the web UI at /
     app.mount("/static", StaticFiles(directory=web_pages.STATIC_DIR), name="static")
     install_error_handlers(app)
+    app.state.unavailable_page = unavailable_page  # the UI's 503 page for its own paths
     install_openapi(app)
     app.middleware("http")(access_log)
     if settings.cors_origins:
