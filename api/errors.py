@@ -26,10 +26,12 @@ STATUS_FOR = {RefusalKind.CONFLICT: 409, RefusalKind.FORBIDDEN: 403, RefusalKind
 
 class ApiError(Exception):
     def __init__(
-        self, status: int, code: str, message_zh: str, message_en: str, field: str | None = None, **extra: Any
+        self, status: int, code: str, message_zh: str, message_en: str, field: str | None = None,
+        *, headers: dict[str, str] | None = None, **extra: Any,
     ) -> None:
         super().__init__(message_en)
         self.status = status
+        self.headers = headers  # e.g. `Retry-After` on a 429
         self.detail = {"code": code, "field": field, "message_zh": message_zh, "message_en": message_en, **extra}
 
 
@@ -82,7 +84,7 @@ def validation_detail(errors: list[dict[str, Any]]) -> dict[str, Any]:
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(ApiError)
     async def _api_error(_: Request, error: ApiError) -> JSONResponse:
-        return JSONResponse({"detail": error.detail}, status_code=error.status)
+        return JSONResponse({"detail": error.detail}, status_code=error.status, headers=error.headers)
 
     @app.exception_handler(Refusal)
     async def _refusal(_: Request, refusal: Refusal) -> JSONResponse:

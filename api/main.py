@@ -63,9 +63,14 @@ def create_app(settings: Settings | None = None, temporal: Client | None = None)
         lifespan=lifespan,
     )
     app.state.settings = settings
-    app.state.sign_in_throttle = SignInThrottle()
-    app.state.public_report_limiter = RateLimiter(limit=settings.public_reports_per_hour, window=3600)
-    app.state.public_status_limiter = RateLimiter(limit=120, window=60)
+    # Throttles count in the read model's `throttle_event` table: every API replica sees the same counts.
+    app.state.sign_in_throttle = SignInThrottle(secret=settings.secret_key)
+    app.state.public_report_limiter = RateLimiter(
+        limit=settings.public_reports_per_hour, window=3600, scope="public_report", secret=settings.secret_key
+    )
+    app.state.public_status_limiter = RateLimiter(
+        limit=settings.public_lookups_per_minute, window=60, scope="public_lookup", secret=settings.secret_key
+    )
     app.state.policies = registry
     api = APIRouter(prefix="/api/v1")
     for module in (auth, hazards, tasks, reference, calendar, policies, interviews, notifications, audit, history, users, attachments):
