@@ -13,6 +13,7 @@ from fastapi.staticfiles import StaticFiles
 from temporalio.client import Client
 
 from api.attachments import UPLOAD_BODY_BYTES, UPLOAD_PATHS
+from api.client_address import client_address
 from api.errors import BodySizeLimit, install_error_handlers
 from api.headers import SecurityHeaders
 from api.routes import (
@@ -116,6 +117,7 @@ def prepare_database(settings: Settings) -> None:
 
 PUBLIC_RECEIPTS = "/api/v1/public/reports/"
 PUBLIC_PATHS = frozenset({PUBLIC_RECEIPTS + "lookup"})
+PUBLIC_PREFIX = "/api/v1/public/"
 
 
 def loggable_path(path: str) -> str:
@@ -130,6 +132,8 @@ def loggable_path(path: str) -> str:
 async def access_log(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
     structlog.contextvars.clear_contextvars()
     structlog.contextvars.bind_contextvars(request_id=uuid.uuid4().hex[:12], path=loggable_path(request.url.path))
+    if not request.url.path.startswith(PUBLIC_PREFIX):  # a whistleblower's address is never logged
+        structlog.contextvars.bind_contextvars(client=client_address(request))
     started = time.perf_counter()
     response = await call_next(request)
     log.info(

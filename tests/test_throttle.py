@@ -40,7 +40,8 @@ async def apps(tmp_path: Path, count: int, peer: str = "127.0.0.1", **settings: 
     """`count` API apps (as separate processes would be) on one SQLite read model, their sign-in throttles on one
     stopped clock (argon2 takes a while; the test decides when time passes)."""
     clock = Clock()
-    config = Settings(_env_file=None, data_dir=tmp_path, log_json=False, log_level="WARNING", **settings)  # type: ignore[call-arg]
+    settings = {"env": "development", "log_json": False, "log_level": "WARNING"} | settings
+    config = Settings(_env_file=None, data_dir=tmp_path, **settings)  # type: ignore[call-arg]
     async with AsyncExitStack() as stack:
         clients = []
         for _ in range(count):
@@ -153,3 +154,27 @@ def test_trusted_proxies_must_be_addresses_or_ranges() -> None:
     assert Settings(_env_file=None).trusted_proxy_networks == []  # type: ignore[call-arg]
     with pytest.raises(ValidationError, match="DUBAN_TRUSTED_PROXIES"):
         Settings(_env_file=None, trusted_proxies="proxy.internal")  # type: ignore[call-arg]
+
+
+async def test_log_lines_carry_the_trusted_client_address_but_never_a_whistleblowers(tmp_path: Path) -> None:
+    import logging
+
+    records: list[logging.LogRecord] = []
+    handler = logging.Handler()
+    handler.emit = records.append  # type: ignore[method-assign,assignment]
+    logger = logging.getLogger("duban.api")
+    level = logger.level
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)  # logging is configured once per process, maybe at WARNING by another test
+    try:
+        async with apps(tmp_path, 1, peer="10.0.0.5", trusted_proxies="10.0.0.0/8") as (api,):
+            await sign_in(api, "inspector", **{"X-Forwarded-For": "203.0.113.7"})
+            await api.post("/api/v1/public/reports", json={"description": "x", "location": "y"}, headers={"X-Forwarded-For": "198.51.100.9"})
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(level)
+    lines = [str(r.msg) for r in records if "'request'" in str(r.msg) or "request " in str(r.msg)]
+    signed = [line for line in lines if "/auth/token" in line]
+    public = [line for line in lines if "/public/reports" in line]
+    assert signed and all("203.0.113.7" in line for line in signed)
+    assert public and not any("198.51.100.9" in line or "10.0.0.5" in line for line in public)
