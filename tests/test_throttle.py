@@ -178,3 +178,31 @@ async def test_log_lines_carry_the_trusted_client_address_but_never_a_whistleblo
     public = [line for line in lines if "/public/reports" in line]
     assert signed and all("203.0.113.7" in line for line in signed)
     assert public and not any("198.51.100.9" in line or "10.0.0.5" in line for line in public)
+
+
+def test_the_throttles_count_in_the_database_on_sqlite_and_postgresql(engine: Any) -> None:
+    """Two throttle objects (as in two API processes) on one database: one count, one wait, one lock-out."""
+    from security.throttle import RateLimiter
+
+    clock = Clock()
+    one, two = (RateLimiter(limit=2, window=60, scope="public_report", secret="s" * 40, clock=clock) for _ in range(2))
+    with Session(engine) as session:
+        assert [one.hit(session, "203.0.113.7"), two.hit(session, "203.0.113.7")] == [None, None]
+        assert two.hit(session, "203.0.113.7") == pytest.approx(60)  # refused, not counted
+        assert one.count(session, "203.0.113.7") == 2 and one.hit(session, "198.51.100.9") is None
+        clock.now += 61  # the window has passed: the old rows are pruned by the next hit
+        assert one.hit(session, "203.0.113.7") is None and two.count(session, "203.0.113.7") == 1
+        first, second = (SignInThrottle(secret="s" * 40, clock=clock) for _ in range(2))
+        keys = ("user:inspector", "client:203.0.113.7")
+        first.fail(session, *keys)
+        first.fail(session, *keys)
+        assert second.wait(session, *keys) == (False, 0.5) and second.failures(session, *keys) == 2
+        assert second.wait(session, "user:auditor", "client:198.51.100.9") == (False, 0.0)
+        for _ in range(8):
+            second.fail(session, *keys)
+        locked, seconds = first.wait(session, *keys)
+        assert locked and seconds == pytest.approx(15 * 60)
+        first.succeed(session, "user:inspector")
+        assert second.wait(session, *keys) == (False, 8.0)  # the name is cleared; the address still waits
+        stored = session.exec(select(ThrottleEvent.key_hash)).all()
+    assert stored and not any("inspector" in h or "203.0.113.7" in h for h in stored)
