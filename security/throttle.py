@@ -39,7 +39,7 @@ class _Events:
     clock: Callable[[], float]
 
     def digest(self, key: str) -> str:
-        return hmac.new(self.secret.encode(), f"{self.scope}\x00{key}".encode(), hashlib.sha256).hexdigest()
+        return hmac.new(self.secret.encode(), f"{self.scope}\x00{key}".encode("utf-8", "surrogatepass"), hashlib.sha256).hexdigest()
 
     def times(self, session: Session, key: str, since: float) -> list[float]:
         rows = session.exec(
