@@ -1,7 +1,10 @@
 # Duban: one image for the API (default command) and the worker (`python worker.py`).
 FROM python:3.11-slim
 
-ENV PYTHONDONTWRITEBYTECODE=1 \
+# Production unless told otherwise: an image run without DUBAN_ENV refuses the default secret (and wants a
+# whistleblower key) and creates no demo accounts. `make run` on a laptop stays in development.
+ENV DUBAN_ENV=production \
+    PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     PIP_NO_CACHE_DIR=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1
@@ -27,4 +30,6 @@ USER duban
 EXPOSE 8000
 
 # The worker runs from this image with: python worker.py
-CMD ["uvicorn", "api.main:create_app", "--factory", "--host", "0.0.0.0", "--port", "8000", "--no-access-log"]
+# --no-proxy-headers: uvicorn does not rewrite the client address; Duban believes X-Forwarded-For only from
+# DUBAN_TRUSTED_PROXIES.
+CMD ["uvicorn", "api.main:create_app", "--factory", "--host", "0.0.0.0", "--port", "8000", "--no-access-log", "--no-proxy-headers"]

@@ -31,10 +31,12 @@ RETRY_AFTER_SECONDS = 5  # what a 503 asks the caller to wait before trying agai
 
 class ApiError(Exception):
     def __init__(
-        self, status: int, code: str, message_zh: str, message_en: str, field: str | None = None, **extra: Any
+        self, status: int, code: str, message_zh: str, message_en: str, field: str | None = None,
+        *, headers: dict[str, str] | None = None, **extra: Any,
     ) -> None:
         super().__init__(message_en)
         self.status = status
+        self.headers = headers  # e.g. `Retry-After` on a 429
         self.detail = {"code": code, "field": field, "message_zh": message_zh, "message_en": message_en, **extra}
 
 
@@ -124,7 +126,7 @@ def install_error_handlers(app: FastAPI) -> None:
     async def _api_error(request: Request, error: ApiError) -> Response:
         if error.status == 503:
             return unavailable_response(request, error)
-        return JSONResponse({"detail": error.detail}, status_code=error.status)
+        return JSONResponse({"detail": error.detail}, status_code=error.status, headers=error.headers)
 
     async def _database_down(request: Request, error: Exception) -> Response:
         if not is_database_outage(error):

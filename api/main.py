@@ -14,6 +14,7 @@ from temporalio.client import Client
 
 from api import health
 from api.attachments import UPLOAD_BODY_BYTES, UPLOAD_PATHS
+from api.client_address import client_address
 from api.errors import BodySizeLimit, install_error_handlers
 from api.headers import SecurityHeaders
 from api.openapi import install_openapi
@@ -66,9 +67,14 @@ def create_app(settings: Settings | None = None, temporal: Client | None = None)
         lifespan=lifespan,
     )
     app.state.settings = settings
-    app.state.sign_in_throttle = SignInThrottle()
-    app.state.public_report_limiter = RateLimiter(limit=settings.public_reports_per_hour, window=3600)
-    app.state.public_status_limiter = RateLimiter(limit=120, window=60)
+    # Throttles count in the read model's `throttle_event` table: every API replica sees the same counts.
+    app.state.sign_in_throttle = SignInThrottle(secret=settings.secret_key)
+    app.state.public_report_limiter = RateLimiter(
+        limit=settings.public_reports_per_hour, window=3600, scope="public_report", secret=settings.secret_key
+    )
+    app.state.public_status_limiter = RateLimiter(
+        limit=settings.public_lookups_per_minute, window=60, scope="public_lookup", secret=settings.secret_key
+    )
     app.state.policies = registry
     api = APIRouter(prefix="/api/v1")
     for module in (auth, hazards, tasks, reference, calendar, policies, interviews, notifications, audit, history, users, attachments):
@@ -113,6 +119,7 @@ def prepare_database(settings: Settings) -> None:
 
 PUBLIC_RECEIPTS = "/api/v1/public/reports/"
 PUBLIC_PATHS = frozenset({PUBLIC_RECEIPTS + "lookup"})
+PUBLIC_PREFIX = "/api/v1/public/"
 
 
 def loggable_path(path: str) -> str:
@@ -127,6 +134,8 @@ def loggable_path(path: str) -> str:
 async def access_log(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
     structlog.contextvars.clear_contextvars()
     structlog.contextvars.bind_contextvars(request_id=uuid.uuid4().hex[:12], path=loggable_path(request.url.path))
+    if not request.url.path.startswith(PUBLIC_PREFIX):  # a whistleblower's address is never logged
+        structlog.contextvars.bind_contextvars(client=client_address(request))
     started = time.perf_counter()
     response = await call_next(request)
     log.info(

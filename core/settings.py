@@ -1,6 +1,7 @@
 """All configuration, read from `DUBAN_*` environment variables (see the README's Configuration table)."""
 
 import base64
+import ipaddress
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
@@ -42,6 +43,10 @@ class Settings(BaseSettings):
     oidc_username_claim: str = "preferred_username"  # names the local account (role, jurisdiction)
     whistleblower_key: str | None = None  # Fernet key sealing whistleblowers' contacts; required in production
     public_reports_per_hour: int = Field(default=10, ge=1)  # per client address, POST /public/reports
+    public_lookups_per_minute: int = Field(default=120, ge=1)  # per client address, POST /public/reports/lookup
+    # Reverse proxies (IPs or CIDRs, comma-separated) whose X-Forwarded-For is believed: the client address for
+    # throttles and logs is taken from the header only when the socket peer is one of them. Empty: no header is.
+    trusted_proxies: str = ""
     audit_signing_key: str | None = None  # Ed25519 private key (base64 of the 32-byte seed) for checkpoints
     # Ed25519 public keys (base64 of the raw 32 bytes, comma-separated) trusted for checkpoints besides the
     # signing key's own, e.g. a retired signing key's, or the only ones where this process does not sign.
@@ -80,6 +85,22 @@ class Settings(BaseSettings):
             if len(raw) != 32:
                 raise ValueError(f"DUBAN_AUDIT_VERIFY_KEY: {key!r} is not an Ed25519 public key (base64 of 32 bytes)")
         return self
+
+    @model_validator(mode="after")
+    def _trusted_proxies_are_addresses(self) -> "Settings":
+        self.trusted_proxy_networks  # noqa: B018 -- raises on a bad entry
+        return self
+
+    @property
+    def trusted_proxy_networks(self) -> list[ipaddress.IPv4Network | ipaddress.IPv6Network]:
+        networks = []
+        for entry in (e.strip() for e in self.trusted_proxies.split(",")):
+            if entry:
+                try:
+                    networks.append(ipaddress.ip_network(entry, strict=False))
+                except ValueError:
+                    raise ValueError(f"DUBAN_TRUSTED_PROXIES: {entry!r} is not an IP address or CIDR range") from None
+        return networks
 
     @property
     def audit_verify_keys(self) -> list[str]:

@@ -5,7 +5,7 @@ Workflow code never imports this module.
 
 from datetime import datetime
 
-from sqlalchemy import Column, DateTime, Index, Text, UniqueConstraint
+from sqlalchemy import Column, DateTime, Float, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 
@@ -306,3 +306,20 @@ class TaskRow(SQLModel, table=True):
     overdue: bool = False
     title: str = Field(max_length=200)
     status: str = Field(max_length=30)
+
+
+class ThrottleEvent(SQLModel, table=True):
+    """One counted event of a throttle (a failed sign-in, a public report, a receipt lookup), shared by every API
+    process. `key_hash` is an HMAC of the username or client address under the secret key, never the key itself;
+    `at` is a Unix time. Rows older than their scope's window are pruned as new ones arrive."""
+
+    __tablename__ = "throttle_event"
+    __table_args__ = (
+        Index("ix_throttle_event_key", "scope", "key_hash", "at"),
+        Index("ix_throttle_event_at", "scope", "at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    scope: str = Field(max_length=20)  # sign_in | public_report | public_lookup
+    key_hash: str = Field(max_length=64)
+    at: float = Field(sa_column=Column(Float, nullable=False))

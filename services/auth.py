@@ -1,6 +1,5 @@
 """Signing in with a password: `POST /api/v1/auth/token` and the web UI's sign-in form."""
 
-import time
 from datetime import timedelta
 
 from sqlmodel import Session
@@ -11,7 +10,7 @@ from core.logging import get_logger
 from core.settings import Settings
 from models.tables import User
 from security.passwords import verify_password
-from security.throttle import SignInThrottle
+from security.throttle import SignInThrottle, retry_after
 from security.tokens import create_access_token
 from store.reference import user_by_name
 from store.users import revoke_tokens
@@ -20,21 +19,31 @@ log = get_logger("duban.auth")
 
 
 def authenticate(throttle: SignInThrottle, session: Session, username: str, password: str, client: str) -> User:
-    """The user these credentials name, or a 401/429 refusal. Repeated failures are slowed down and logged
-    (never the password)."""
+    """The user these credentials name, or a 401/429 refusal. After a failure the next attempt for the name or
+    from the address must wait (doubling, up to 8 s); one that comes sooner, or during a lock-out, is answered
+    429 `too_many_attempts` with `Retry-After` at once, its password not checked. Failures are logged (never the
+    password)."""
     keys = (f"user:{username}", f"client:{client}")
-    if throttle.locked(*keys):
-        log.warning("sign-in locked out", username=username, client=client, failures=throttle.failures(*keys))
+    locked, wait = throttle.wait(session, *keys)
+    if locked:
+        log.warning("sign-in locked out", username=username, client=client, retry_after=round(wait, 1))
         raise ApiError(
-            429, "too_many_attempts", "登录失败次数过多，请 15 分钟后再试", "too many failed sign-ins; try again in 15 minutes"
+            429, "too_many_attempts", "登录失败次数过多，请 15 分钟后再试", "too many failed sign-ins; try again in 15 minutes",
+            headers={"Retry-After": retry_after(wait)}, retry_after=int(retry_after(wait)),
         )
-    time.sleep(throttle.delay(*keys))
+    if wait > 0:
+        seconds = retry_after(wait)
+        log.info("sign-in too soon after a failure", username=username, client=client, retry_after=round(wait, 2))
+        raise ApiError(
+            429, "too_many_attempts", f"登录失败后请等待 {seconds} 秒再试", f"wait {seconds} s before trying to sign in again",
+            headers={"Retry-After": seconds}, retry_after=int(seconds),
+        )
     user = user_by_name(session=session, username=username)
     if user is None or user.disabled or not verify_password(user.password_hash, password):
-        throttle.fail(*keys)
-        log.warning("sign-in refused", username=username, client=client, failures=throttle.failures(*keys))
+        throttle.fail(session, *keys)
+        log.warning("sign-in refused", username=username, client=client, failures=throttle.failures(session, *keys))
         raise ApiError(401, "bad_credentials", "用户名或密码错误", "wrong username or password")
-    throttle.succeed(keys[0])
+    throttle.succeed(session, keys[0])
     return user
 
 

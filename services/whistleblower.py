@@ -31,7 +31,7 @@ from models.enums import Role, Source
 from models.tables import AdminAudit, WhistleblowerReport
 from security.contact_cipher import contact_cipher
 from security.image_metadata import UnreadableImage
-from security.throttle import RateLimiter
+from security.throttle import RateLimiter, retry_after
 from services import hazards as services
 from store import reference, reports
 
@@ -110,8 +110,12 @@ def file_report(
 ) -> Receipt:
     """File a report with no account (at most the limiter's allowance per client address); the receipt is the
     only way to follow it."""
-    if not limiter.allow(address):
-        raise ApiError(429, "too_many_reports", "提交过于频繁，请稍后再试", "too many reports from this address; try again later")
+    wait = limiter.hit(session, address)
+    if wait is not None:
+        raise ApiError(
+            429, "too_many_reports", "提交过于频繁，请稍后再试", "too many reports from this address; try again later",
+            headers={"Retry-After": retry_after(wait)},
+        )
     region_path = None
     if body.region_code is not None:
         region = reference.get_jurisdiction(session=session, code=body.region_code)
@@ -147,8 +151,12 @@ def report_status(session: Session, receipt: str, *, limiter: RateLimiter, addre
     """The status and public outcome of a report, for whoever holds its receipt; nothing else. The receipt comes
     in a request body (`POST /public/reports/lookup`), never in a URL, so no proxy, browser history or access
     log keeps it."""
-    if not limiter.allow(address):
-        raise ApiError(429, "too_many_requests", "查询过于频繁，请稍后再试", "too many requests from this address")
+    wait = limiter.hit(session, address)
+    if wait is not None:
+        raise ApiError(
+            429, "too_many_requests", "查询过于频繁，请稍后再试", "too many requests from this address",
+            headers={"Retry-After": retry_after(wait)},
+        )
     report = reports.by_receipt(session=session, receipt=receipt)
     if report is None:
         raise ApiError(404, "not_found", "未找到该回执对应的举报", "no report has this receipt", field="receipt")

@@ -86,6 +86,7 @@ def _own_code_range(engine: Any) -> None:
 async def running_api(client: Client, data_dir: Path, task_queue: str, **settings: Any) -> AsyncIterator[Api]:
     from core.settings import Settings
 
+    settings.setdefault("env", "development")  # the demo accounts; explicit, whatever DUBAN_ENV says
     config = Settings(_env_file=None, data_dir=data_dir, temporal_task_queue=task_queue, **settings)  # type: ignore[call-arg]
     app = create_app(config, temporal=client)
     async with app.router.lifespan_context(app):

@@ -69,6 +69,7 @@ class Served:
 @asynccontextmanager
 async def served_app(client: Client, data_dir: Path, task_queue: str, **settings: Any) -> AsyncIterator[Served]:
     """The app under uvicorn on a free port of 127.0.0.1, in this event loop, with a worker on `task_queue`."""
+    settings.setdefault("env", "development")  # the demo accounts; explicit, whatever DUBAN_ENV says
     config = Settings(  # type: ignore[call-arg]
         _env_file=None, data_dir=data_dir, temporal_task_queue=task_queue, log_json=False, log_level="WARNING", **settings
     )

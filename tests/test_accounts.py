@@ -1,7 +1,9 @@
-"""Accounts: an admin creates, re-roles and disables users (audited); sign-in failures are slowed down."""
+"""Accounts: an admin creates, re-roles and disables users (audited); sign-in failures are slowed down
+(tests/test_throttle.py has the waits themselves)."""
 
 import json
 import logging
+import time
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -14,10 +16,21 @@ from security.throttle import SignInThrottle
 from tests.api_helpers import Api, running_api
 
 
+class Clock:
+    """A stopped clock for the sign-in throttle: time passes when a test says so."""
+
+    def __init__(self) -> None:
+        self.now = time.time()
+
+    def __call__(self) -> float:
+        return self.now
+
+
 @pytest.fixture
 async def api(dev_env: WorkflowEnvironment, tmp_path: Path, task_queue: str) -> AsyncIterator[Api]:
     async with running_api(dev_env.client, tmp_path, task_queue) as client:
-        client.app.state.sign_in_throttle = SignInThrottle(base_delay=0.01)
+        client.clock = Clock()  # type: ignore[attr-defined]
+        client.app.state.sign_in_throttle = SignInThrottle(secret=client.app.state.settings.secret_key, clock=client.clock)  # type: ignore[attr-defined]
         yield client
 
 
@@ -79,11 +92,14 @@ async def test_repeated_failed_sign_ins_are_slowed_logged_and_then_locked(api: A
     handler = logging.Handler()
     handler.emit = records.append  # type: ignore[method-assign,assignment]
     logging.getLogger("duban.auth").addHandler(handler)
+    clock: Clock = api.clock  # type: ignore[attr-defined]
     try:
         throttle: SignInThrottle = api.app.state.sign_in_throttle
         delays = []
         for _ in range(10):
-            delays.append(throttle.delay("user:inspector"))
+            with Session(api.app.state.engine) as session:
+                delays.append(throttle.wait(session, "user:inspector", "client:127.0.0.1")[1])
+            clock.now += delays[-1]
             assert (await sign_in(api, "inspector", "wrong-password"))[0] == 401
         status, body = await sign_in(api, "inspector", "duban-demo")  # even the right password, for now
     finally:
@@ -92,6 +108,7 @@ async def test_repeated_failed_sign_ins_are_slowed_logged_and_then_locked(api: A
     assert status == 429 and body["detail"]["code"] == "too_many_attempts"  # type: ignore[index]
     refused = [r for r in records if "sign-in refused" in str(r.msg)]
     assert len(refused) == 10 and all("wrong-password" not in str(r.msg) for r in records)
+    clock.now += 8  # the address's wait after its tenth failure
     assert (await sign_in(api, "county.supervisor", "duban-demo"))[0] == 200  # others are not locked out
 
 
@@ -127,6 +144,7 @@ async def test_a_password_reset_revokes_the_old_tokens_and_the_new_password_sign
     refused = await api.http.get("/api/v1/hazards", headers=old)
     assert refused.status_code == 401 and refused.json()["detail"]["code"] == "token_revoked"
     assert (await sign_in(api, "inspector", "duban-demo"))[0] == 401
+    api.clock.now += 1  # type: ignore[attr-defined]  # the wait after a failure
     status, after = await sign_in(api, "inspector", "a-brand-new-password")
     assert status == 200
     reply = await api.http.get("/api/v1/auth/me", headers={"Authorization": f"Bearer {after['access_token']}"})

@@ -195,7 +195,8 @@ def test_api_and_workers_are_built_from_the_repository_dockerfile(
     users = re.findall(r"^USER\s+(\S+)", text, re.MULTILINE)
     assert users and users[-1] not in ("root", "0")
     assert (
-        'CMD ["uvicorn", "api.main:create_app", "--factory", "--host", "0.0.0.0", "--port", "8000", "--no-access-log"]' in text
+        'CMD ["uvicorn", "api.main:create_app", "--factory", "--host", "0.0.0.0", "--port", "8000", "--no-access-log", "--no-proxy-headers"]'
+        in text
     )
     assert (ROOT / ".dockerignore").is_file()
     ignored = (ROOT / ".dockerignore").read_text(encoding="utf-8").split()
@@ -235,3 +236,55 @@ def test_production_settings_refuse_the_default_secret() -> None:
         Settings(_env_file=None, env="production", secret_key=DEFAULT_SECRET)  # type: ignore[call-arg]
     with pytest.raises(ValidationError, match="DUBAN_SECRET_KEY"):
         Settings(_env_file=None, env="production", secret_key="too-short")  # type: ignore[call-arg]
+
+
+def dockerfile_env() -> dict[str, str]:
+    """The `ENV` the image sets (`ENV KEY=value \\` continued over lines)."""
+    text = (ROOT / "Dockerfile").read_text(encoding="utf-8").replace("\\\n", " ")
+    env: dict[str, str] = {}
+    for line in text.splitlines():
+        if line.startswith("ENV "):
+            for pair in line[4:].split():
+                key, _, value = pair.partition("=")
+                env[key] = value
+    return env
+
+
+def test_the_image_defaults_to_production(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """Run without DUBAN_ENV, the image is production: it refuses the default secret and, with real secrets,
+    creates no demo accounts. (The settings' own default stays development, for `make run` on a laptop.)"""
+    from sqlmodel import Session, select
+
+    from api.main import prepare_database
+    from core.db import make_engine
+    from models.tables import User
+
+    image_env = dockerfile_env()
+    assert image_env.get("DUBAN_ENV") == "production"
+    for key in list(os.environ):
+        if key.startswith(PREFIX):
+            monkeypatch.delenv(key)
+    assert Settings(_env_file=None).env == "development"  # type: ignore[call-arg]
+    for key, value in image_env.items():
+        monkeypatch.setenv(key, value)
+    with pytest.raises(ValidationError, match="DUBAN_SECRET_KEY"):
+        Settings(_env_file=None)  # type: ignore[call-arg]
+    monkeypatch.setenv("DUBAN_SECRET_KEY", DUMMY_SECRET)
+    monkeypatch.setenv("DUBAN_WHISTLEBLOWER_KEY", DUMMY_ENV["DUBAN_WHISTLEBLOWER_KEY"])
+    monkeypatch.setenv("DUBAN_DATA_DIR", str(tmp_path))
+    settings = Settings(_env_file=None)  # type: ignore[call-arg]
+    assert not settings.development
+    prepare_database(settings)
+    engine = make_engine(settings.sqlalchemy_url)
+    with Session(engine) as session:
+        assert session.exec(select(User)).all() == []
+    engine.dispose()
+
+
+def test_only_duban_trusts_forwarded_headers_and_only_from_configured_proxies(services: dict[str, dict[str, Any]]) -> None:
+    """uvicorn is told not to rewrite the client address itself (`--no-proxy-headers`): DUBAN_TRUSTED_PROXIES,
+    empty unless the operator sets it, decides whose X-Forwarded-For counts."""
+    assert "--no-proxy-headers" in services["api"]["command"]
+    for name in duban_services(services):
+        assert interpolate(environment(services[name])["DUBAN_TRUSTED_PROXIES"], DUMMY_ENV) == "", name
+    assert "--no-proxy-headers" in (ROOT / "run.py").read_text(encoding="utf-8")

@@ -36,6 +36,7 @@ class Running:
     def __init__(self, data_dir: Path, **extra: str) -> None:
         self.http, self.temporal, self.ui = free_ports()
         env = os.environ | {
+            "DUBAN_ENV": "development",  # `make run` on a laptop: the demo accounts (the image defaults to production)
             "DUBAN_DATA_DIR": str(data_dir),
             "DUBAN_HTTP_PORT": str(self.http),
             "DUBAN_TEMPORAL_PORT": str(self.temporal),

@@ -68,3 +68,25 @@ def test_temporal_cloud_settings_turn_on_tls_with_the_client_certificate(tmp_pat
     assert (tls.client_cert, tls.client_private_key, tls.server_root_ca_cert) == (b"CERT", b"KEY", None)
     assert not cloud.embedded_temporal and cloud.temporal_target == "duban.a1b2c.tmprl.cloud:7233"
     assert tls_config(Settings(_env_file=None)) is False  # type: ignore[call-arg]
+
+
+def test_the_settings_default_is_development_and_the_image_sets_production(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`make run` (and the tests) run in development by default; the Docker image sets DUBAN_ENV=production, so
+    a container started without it is production (tests/test_compose.py runs the image's environment)."""
+    monkeypatch.delenv("DUBAN_ENV", raising=False)
+    assert Settings(_env_file=None).development  # type: ignore[call-arg]
+    dockerfile = (Path(__file__).resolve().parent.parent / "Dockerfile").read_text(encoding="utf-8")
+    assert "DUBAN_ENV=production" in dockerfile
+    monkeypatch.setenv("DUBAN_ENV", "production")
+    with pytest.raises(ValidationError, match="DUBAN_SECRET_KEY"):
+        Settings(_env_file=None)  # type: ignore[call-arg]
+
+
+def test_trusted_proxies_and_lookup_limit_settings() -> None:
+    settings = Settings(_env_file=None, trusted_proxies="10.0.0.0/8,192.0.2.10", public_lookups_per_minute=30)  # type: ignore[call-arg]
+    assert [str(n) for n in settings.trusted_proxy_networks] == ["10.0.0.0/8", "192.0.2.10/32"]
+    assert settings.public_lookups_per_minute == 30
+    defaults = Settings(_env_file=None)  # type: ignore[call-arg]
+    assert defaults.trusted_proxy_networks == [] and defaults.public_lookups_per_minute == 120
+    with pytest.raises(ValidationError, match="DUBAN_TRUSTED_PROXIES"):
+        Settings(_env_file=None, trusted_proxies="10.0.0.0/33")  # type: ignore[call-arg]

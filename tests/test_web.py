@@ -1,6 +1,7 @@
 """The web UI without a browser: sign-in, the session cookie and CSRF, the language switch, the pages over a
 read model filled with synthetic hazards, the Excel ledger, and the form helpers. Reads need no Temporal."""
 
+import asyncio
 import io
 import re
 from collections.abc import AsyncIterator
@@ -36,7 +37,7 @@ class NoTemporal:
 
 @pytest.fixture
 async def app(tmp_path: Path) -> AsyncIterator[object]:
-    settings = Settings(_env_file=None, data_dir=tmp_path, log_json=False, log_level="WARNING")  # type: ignore[call-arg]
+    settings = Settings(_env_file=None, env="development", data_dir=tmp_path, log_json=False, log_level="WARNING")  # type: ignore[call-arg]
     application = create_app(settings, temporal=NoTemporal())  # type: ignore[arg-type]
     async with application.router.lifespan_context(application):
         with Session(application.state.engine) as session:
@@ -90,6 +91,7 @@ async def test_sign_in_refuses_a_wrong_password_a_missing_csrf_token_and_a_forei
     client = await browser(app)
     wrong = await sign_in(client, "county.supervisor", password="nope")
     assert wrong.status_code == 401 and "用户名或密码错误" in wrong.text and 'value="county.supervisor"' in wrong.text
+    await asyncio.sleep(0.3)  # the wait after a failure (an attempt sooner is answered 429: tests/test_throttle.py)
     await client.get("/login")
     forged = await client.post("/login", data={"username": "county.supervisor", "password": "duban-demo", "csrf": "x"})
     assert forged.status_code == 403 and "duban_token" not in forged.headers.get("set-cookie", "")

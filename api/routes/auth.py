@@ -5,6 +5,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Request, Response
 from fastapi.security import OAuth2PasswordRequestForm
 
+from api.client_address import client_address
 from api.deps import CurrentUser, SessionDep, SettingsDep
 from api.schemas import MeOut, TokenOut
 from services.auth import authenticate, sign_out, token_for
@@ -16,9 +17,10 @@ router = APIRouter(prefix="/auth", tags=["auth"])
 def issue_token(
     form: Annotated[OAuth2PasswordRequestForm, Depends()], request: Request, session: SessionDep, settings: SettingsDep
 ) -> TokenOut:
-    client = request.client.host if request.client else "unknown"
+    """Sign in with a password. After a failure the next attempt must wait a little (doubling up to 8 s); one
+    that comes sooner, or during a lock-out, is answered 429 `too_many_attempts` with `Retry-After` (seconds)."""
     throttle = request.app.state.sign_in_throttle
-    return token_for(authenticate(throttle, session, form.username, form.password, client), settings)
+    return token_for(authenticate(throttle, session, form.username, form.password, client_address(request)), settings)
 
 
 @router.post("/logout", status_code=204)

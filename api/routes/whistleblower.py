@@ -10,6 +10,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse
 from pydantic import Field
 
+from api.client_address import client_address
 from api.deps import CurrentUser, PoliciesDep, SessionDep, SettingsDep, TemporalDep
 from services import whistleblower
 from services.whistleblower import PublicReport, PublicStatus, Receipt, ReceiptLookup, ReportOut, ScreenBody
@@ -18,15 +19,11 @@ public = APIRouter(prefix="/public/reports", tags=["public"])
 staff = APIRouter(prefix="/whistleblower", tags=["whistleblower"])
 
 
-def _client(request: Request) -> str:
-    return request.client.host if request.client else "unknown"
-
-
 @public.post("", response_model=Receipt, status_code=201)
 def file_report(body: PublicReport, request: Request, session: SessionDep, settings: SettingsDep) -> Receipt:
     """File a report with no account. Keep the receipt: it is the only way to follow the report."""
     return whistleblower.file_report(
-        session, settings, body, limiter=request.app.state.public_report_limiter, address=_client(request)
+        session, settings, body, limiter=request.app.state.public_report_limiter, address=client_address(request)
     )
 
 
@@ -35,7 +32,7 @@ def report_status(body: ReceiptLookup, request: Request, session: SessionDep) ->
     """The status and public outcome of a report, for whoever holds its receipt; nothing else. The receipt is
     sent in the body, never in the URL (no GET by receipt: paths end up in logs and browser history)."""
     return whistleblower.report_status(
-        session, body.receipt, limiter=request.app.state.public_status_limiter, address=_client(request)
+        session, body.receipt, limiter=request.app.state.public_status_limiter, address=client_address(request)
     )
 
 

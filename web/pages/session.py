@@ -8,6 +8,7 @@ from anyio import to_thread
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
+from api.client_address import client_address
 from api.deps import SESSION_COOKIE, SessionDep, SettingsDep, principal_or_none
 from api.errors import ApiError
 from core.settings import Settings
@@ -70,14 +71,16 @@ async def login(request: Request, session: SessionDep, settings: SettingsDep) ->
     sent = str(form.get("csrf") or "")
     if not nonce or not hmac.compare_digest(sent, _login_nonce_csrf(nonce, settings)):
         return _login_page(request, settings, next_url, t("csrf_failed", lang), status=403)
-    client = request.client.host if request.client else "unknown"
+    client = client_address(request)
     username, password = str(form.get("username") or ""), str(form.get("password") or "")
     try:
         user = await to_thread.run_sync(
             partial(authenticate, request.app.state.sign_in_throttle, session, username, password, client)
         )
     except ApiError as error:
-        return _login_page(request, settings, next_url, message(lang, error), status=error.status, username=username)
+        page = _login_page(request, settings, next_url, message(lang, error), status=error.status, username=username)
+        page.headers.update(error.headers or {})  # a 429 says when to try again
+        return page
     token = token_for(user, settings)
     response = see_other(next_url)
     response.set_cookie(
