@@ -15,6 +15,7 @@ from temporalio.client import Client
 from api.attachments import UPLOAD_BODY_BYTES, UPLOAD_PATHS
 from api.errors import BodySizeLimit, install_error_handlers
 from api.headers import SecurityHeaders
+from api.metrics import METRICS_PATH, ApiMetrics, MetricsMiddleware, metrics_endpoint
 from api.routes import (
     attachments,
     audit,
@@ -67,6 +68,7 @@ def create_app(settings: Settings | None = None, temporal: Client | None = None)
     app.state.public_report_limiter = RateLimiter(limit=settings.public_reports_per_hour, window=3600)
     app.state.public_status_limiter = RateLimiter(limit=120, window=60)
     app.state.policies = registry
+    app.state.metrics = ApiMetrics()
     api = APIRouter(prefix="/api/v1")
     for module in (auth, hazards, tasks, reference, calendar, policies, interviews, notifications, audit, history, users, attachments):
         api.include_router(module.router)
@@ -82,7 +84,9 @@ def create_app(settings: Settings | None = None, temporal: Client | None = None)
     app.add_middleware(
         BodySizeLimit, limit=settings.max_body_bytes, upload_limit=UPLOAD_BODY_BYTES, upload_paths=UPLOAD_PATHS
     )
-    app.add_middleware(SecurityHeaders, production=not settings.development)  # outermost: every response
+    app.add_middleware(SecurityHeaders, production=not settings.development)
+    app.add_middleware(MetricsMiddleware, metrics=app.state.metrics)  # outermost: counts every answer
+    app.add_api_route(METRICS_PATH, metrics_endpoint, methods=["GET"], include_in_schema=False)
 
     @app.get("/healthz", include_in_schema=False)
     def healthz() -> dict[str, str]:

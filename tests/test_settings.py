@@ -68,3 +68,13 @@ def test_temporal_cloud_settings_turn_on_tls_with_the_client_certificate(tmp_pat
     assert (tls.client_cert, tls.client_private_key, tls.server_root_ca_cert) == (b"CERT", b"KEY", None)
     assert not cloud.embedded_temporal and cloud.temporal_target == "duban.a1b2c.tmprl.cloud:7233"
     assert tls_config(Settings(_env_file=None)) is False  # type: ignore[call-arg]
+
+
+def test_worker_metrics_address_is_host_and_port_and_empty_values_mean_unset() -> None:
+    assert Settings(_env_file=None).worker_metrics_address is None  # type: ignore[call-arg]
+    assert Settings(_env_file=None, worker_metrics_address="").worker_metrics_address is None  # type: ignore[call-arg]
+    assert Settings(_env_file=None, worker_metrics_address="0.0.0.0:9464").worker_metrics_address == "0.0.0.0:9464"  # type: ignore[call-arg]
+    for bad in ("9464", "127.0.0.1", "127.0.0.1:port"):
+        with pytest.raises(ValidationError, match="DUBAN_WORKER_METRICS_ADDRESS"):
+            Settings(_env_file=None, worker_metrics_address=bad)  # type: ignore[call-arg]
+    assert Settings(_env_file=None, metrics_token="").metrics_token is None  # type: ignore[call-arg]
