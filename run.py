@@ -3,8 +3,14 @@
 Starts (unless DUBAN_TEMPORAL_ADDRESS points elsewhere) a Temporal dev server persisted to SQLite under the
 data directory, then the worker and the API; prints where everything is; on Ctrl-C stops them in reverse
 order. A second run finds every hazard where it was left: Temporal's and the read model's files persist.
+
+However the supervisor dies (even `kill -9`, which it cannot catch), its children stop too: on Linux each is
+started with the parent-death signal set to SIGTERM (`prctl(PR_SET_PDEATHSIG)`), so the kernel tells it to
+stop the moment this process is gone, and it shuts down as it would on Ctrl-C, freeing its ports.
 """
 
+import ctypes
+import ctypes.util
 import os
 import signal
 import socket
@@ -12,6 +18,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import FrameType
@@ -22,6 +29,24 @@ from store.demo import DEMO_PASSWORD, DEMO_USERNAMES
 
 ROOT = Path(__file__).resolve().parent
 STOP_GRACE_SECONDS = 15
+PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
+
+
+def stop_with_parent() -> Callable[[], None] | None:
+    """A `preexec_fn` for Popen (Linux only): the child is sent SIGTERM when the process that started it
+    dies, however it dies. It survives the exec (the children are not set-uid). None elsewhere."""
+    if not sys.platform.startswith("linux"):
+        return None
+    libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+    parent = os.getpid()
+
+    def arm() -> None:
+        # Runs in the child between fork and exec: nothing here may allocate much or take locks.
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0)
+        if os.getppid() != parent:  # the supervisor died before the signal was armed
+            os._exit(1)
+
+    return arm
 
 
 @dataclass
@@ -41,9 +66,11 @@ class Supervisor:
         log = self.settings.data_dir / "logs" / f"{name}.log"
         log.parent.mkdir(parents=True, exist_ok=True)
         with log.open("ab") as out:
-            # A session of its own: Ctrl-C reaches only this supervisor, which stops children in order.
+            # A session of its own: Ctrl-C reaches only this supervisor, which stops children in order. Should
+            # the supervisor die without that orderly stop, the parent-death signal stops each child.
             process = subprocess.Popen(
-                command, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, start_new_session=True, env=os.environ.copy()
+                command, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, start_new_session=True, env=os.environ.copy(),
+                preexec_fn=stop_with_parent(),
             )
         child = Child(name, process, log)
         self.children.append(child)
@@ -134,6 +161,10 @@ def banner(settings: Settings, supervisor: Supervisor) -> str:
         f"  Read model            {settings.sqlalchemy_url.split('@')[-1]}",
         f"  Logs                  {(settings.data_dir / 'logs').resolve()}/" + "{" + ",".join(c.name for c in supervisor.children) + "}.log",
     ]
+    metrics = f"{api}/metrics (API)"
+    if settings.worker_metrics_address:
+        metrics += f", http://{settings.worker_metrics_address}/metrics (worker)"
+    lines.append(f"  Prometheus metrics    {metrics}")
     if settings.development and settings.load_demo_data:
         lines.append(f"  Demo users            {', '.join(DEMO_USERNAMES)} (password {DEMO_PASSWORD})")
     lines += ["Press Ctrl-C to stop.", ""]

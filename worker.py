@@ -56,7 +56,7 @@ def build_worker(
 
 async def serve(settings: Settings) -> None:
     log = get_logger("duban.worker")
-    client = await connect_with_retry(settings)
+    client = await connect_with_retry(settings, metrics_address=settings.worker_metrics_address)
     engine = make_engine(settings.sqlalchemy_url)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
@@ -67,7 +67,12 @@ async def serve(settings: Settings) -> None:
             client, engine, settings.temporal_task_queue, executor, settings.worker_max_cached_workflows,
             settings.worker_max_concurrent_workflow_tasks,
         )
-        log.info("worker started", task_queue=settings.temporal_task_queue, temporal=settings.temporal_target)
+        log.info(
+            "worker started",
+            task_queue=settings.temporal_task_queue,
+            temporal=settings.temporal_target,
+            metrics=f"http://{settings.worker_metrics_address}/metrics" if settings.worker_metrics_address else None,
+        )
         async with worker:
             await stop.wait()
             log.info("worker stopping")

@@ -17,6 +17,7 @@ from api.attachments import UPLOAD_BODY_BYTES, UPLOAD_PATHS
 from api.client_address import client_address
 from api.errors import BodySizeLimit, install_error_handlers
 from api.headers import SecurityHeaders
+from api.metrics import METRICS_PATH, ApiMetrics, MetricsMiddleware, metrics_endpoint
 from api.openapi import install_openapi
 from api.routes import (
     attachments,
@@ -76,6 +77,7 @@ def create_app(settings: Settings | None = None, temporal: Client | None = None)
         limit=settings.public_lookups_per_minute, window=60, scope="public_lookup", secret=settings.secret_key
     )
     app.state.policies = registry
+    app.state.metrics = ApiMetrics()
     api = APIRouter(prefix="/api/v1")
     for module in (auth, hazards, tasks, reference, calendar, policies, interviews, notifications, audit, history, users, attachments):
         api.include_router(module.router)
@@ -93,7 +95,9 @@ def create_app(settings: Settings | None = None, temporal: Client | None = None)
     app.add_middleware(
         BodySizeLimit, limit=settings.max_body_bytes, upload_limit=UPLOAD_BODY_BYTES, upload_paths=UPLOAD_PATHS
     )
-    app.add_middleware(SecurityHeaders, production=not settings.development)  # outermost: every response
+    app.add_middleware(SecurityHeaders, production=not settings.development)
+    app.add_middleware(MetricsMiddleware, metrics=app.state.metrics)  # outermost: counts every answer
+    app.add_api_route(METRICS_PATH, metrics_endpoint, methods=["GET"], include_in_schema=False)
     app.include_router(health.router)  # GET /healthz
 
     return app

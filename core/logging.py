@@ -1,7 +1,8 @@
 """structlog, configured once per process, writing one JSON object per line.
 
-The standard library's loggers (the Temporal SDK's `workflow.logger` and `activity.logger`, uvicorn)
-go through the same renderer, so every line of the system has one shape.
+The standard library's loggers (the Temporal SDK's `workflow.logger` and `activity.logger`, uvicorn, and
+the SDK core's own lines forwarded to `temporalio.core` by core/temporal.py's runtime) go through the same
+renderer, so every line of the system has one shape.
 """
 
 import logging
@@ -14,34 +15,39 @@ import temporalio.workflow
 _configured = False
 
 
+SHARED: list[structlog.types.Processor] = [
+    structlog.contextvars.merge_contextvars,
+    structlog.stdlib.add_log_level,
+    structlog.stdlib.add_logger_name,
+    structlog.processors.TimeStamper(fmt="iso", utc=True),
+    structlog.processors.StackInfoRenderer(),
+    structlog.processors.format_exc_info,
+]
+
+
+def formatter(json: bool = True) -> logging.Formatter:
+    """The formatter of every line: structlog's own and the standard library's records alike."""
+    renderer = (
+        structlog.processors.JSONRenderer(ensure_ascii=False) if json else structlog.dev.ConsoleRenderer()
+    )
+    return structlog.stdlib.ProcessorFormatter(
+        foreign_pre_chain=[*SHARED, structlog.stdlib.ExtraAdder(), _temporal_extra, _temporal_core],
+        processors=[structlog.stdlib.ProcessorFormatter.remove_processors_meta, renderer],
+    )
+
+
 def configure_logging(level: str = "INFO", json: bool = True) -> None:
     global _configured
     if _configured:
         return
-    shared: list[structlog.types.Processor] = [
-        structlog.contextvars.merge_contextvars,
-        structlog.stdlib.add_log_level,
-        structlog.stdlib.add_logger_name,
-        structlog.processors.TimeStamper(fmt="iso", utc=True),
-        structlog.processors.StackInfoRenderer(),
-        structlog.processors.format_exc_info,
-    ]
-    renderer = (
-        structlog.processors.JSONRenderer(ensure_ascii=False) if json else structlog.dev.ConsoleRenderer()
-    )
     structlog.configure(
-        processors=[*shared, structlog.stdlib.ProcessorFormatter.wrap_for_formatter],
+        processors=[*SHARED, structlog.stdlib.ProcessorFormatter.wrap_for_formatter],
         logger_factory=structlog.stdlib.LoggerFactory(),
         wrapper_class=structlog.stdlib.BoundLogger,
         cache_logger_on_first_use=True,
     )
     handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(
-        structlog.stdlib.ProcessorFormatter(
-            foreign_pre_chain=[*shared, structlog.stdlib.ExtraAdder(), _temporal_extra],
-            processors=[structlog.stdlib.ProcessorFormatter.remove_processors_meta, renderer],
-        )
-    )
+    handler.setFormatter(formatter(json))
     # The SDK's loggers put the workflow/activity info on the record (lifted below), not into the message.
     temporalio.workflow.logger.workflow_info_on_message = False
     temporalio.activity.logger.activity_info_on_message = False
@@ -49,6 +55,24 @@ def configure_logging(level: str = "INFO", json: bool = True) -> None:
     root.handlers[:] = [handler]
     root.setLevel(level.upper())
     _configured = True
+
+
+def _temporal_core(
+    logger: object, method: str, event: structlog.types.EventDict
+) -> structlog.types.EventDict:
+    """A line of the SDK core (forwarded by the runtime, see core/temporal.py): its target and its fields
+    (e.g. `run_id`, `failure`) as top-level keys, not a Rust debug string appended to the message."""
+    entry = event.pop("temporal_log", None)
+    if entry is None:
+        return event
+    event["core_target"] = entry.target
+    try:
+        fields = dict(entry.fields)
+    except Exception:  # noqa: BLE001 - a field the bridge cannot convert must not lose the line
+        fields = {}
+    for key, value in fields.items():
+        event.setdefault(key, value if isinstance(value, str | int | float | bool | None) else str(value))
+    return event
 
 
 def _temporal_extra(

@@ -57,6 +57,10 @@ class Settings(BaseSettings):
     max_body_bytes: int = Field(default=1_048_576, ge=1024)
     log_level: str = "INFO"
     log_json: bool = True
+    # Where a worker serves the Temporal SDK's Prometheus metrics (`host:port`, path /metrics); unset: none.
+    worker_metrics_address: str | None = None
+    # A bearer token the API's /metrics asks for; unset (or empty): /metrics answers loopback clients only.
+    metrics_token: str | None = None
     worker_max_cached_workflows: int = Field(default=1000, ge=0)
     # Workflow tasks a worker runs at once. Each may wait on the read model's single SQLite writer inside its
     # projection; more in flight than the writer can serve within the 10 s task timeout makes tasks time out
@@ -119,6 +123,20 @@ class Settings(BaseSettings):
                 raise ValueError(
                     "DUBAN_WHISTLEBLOWER_KEY must be set in production (a Fernet key: "
                     "python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())')"
+                )
+        return self
+
+    @model_validator(mode="after")
+    def _metrics_address_is_host_port(self) -> "Settings":
+        if self.worker_metrics_address == "":
+            self.worker_metrics_address = None
+        if self.metrics_token == "":
+            self.metrics_token = None
+        if self.worker_metrics_address is not None:
+            host, _, port = self.worker_metrics_address.rpartition(":")
+            if not host or not port.isdigit():
+                raise ValueError(
+                    f"DUBAN_WORKER_METRICS_ADDRESS: {self.worker_metrics_address!r} is not host:port (e.g. 127.0.0.1:9464)"
                 )
         return self
 

@@ -288,3 +288,17 @@ def test_only_duban_trusts_forwarded_headers_and_only_from_configured_proxies(se
     for name in duban_services(services):
         assert interpolate(environment(services[name])["DUBAN_TRUSTED_PROXIES"], DUMMY_ENV) == "", name
     assert "--no-proxy-headers" in (ROOT / "run.py").read_text(encoding="utf-8")
+
+
+def test_workers_serve_sdk_metrics_on_the_compose_network_and_the_api_metrics_token_is_optional(
+    services: dict[str, dict[str, Any]],
+) -> None:
+    for name in worker_names(services):
+        address = environment(services[name])["DUBAN_WORKER_METRICS_ADDRESS"]
+        settings = Settings(_env_file=None, worker_metrics_address=address)  # type: ignore[call-arg]
+        assert settings.worker_metrics_address == address
+        assert str(host_port(address)[1]) in [str(port) for port in services[name].get("expose", [])], name
+        assert "ports" not in services[name], f"{name}: metrics stay on the compose network"
+    token = environment(services["api"])["DUBAN_METRICS_TOKEN"]
+    assert interpolate(token, {}) == ""  # unset: loopback only
+    assert Settings(_env_file=None, metrics_token=interpolate(token, {})).metrics_token is None  # type: ignore[call-arg]

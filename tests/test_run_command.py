@@ -122,3 +122,41 @@ def test_run_with_a_temporal_address_starts_no_temporal_server(tmp_path: Path, d
     finally:
         assert running.ctrl_c() == 0
     assert "stopped temporal" not in running.output
+
+
+def children_of(pid: int) -> list[int]:
+    found = []
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        found += [int(child) for child in (task / "children").read_text().split()]
+    return found
+
+
+def alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()[0]
+    except FileNotFoundError:
+        return False
+    return state != "Z"  # a zombie has stopped; only its (new) parent has not reaped it yet
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the parent-death signal is Linux's")
+def test_run_killed_with_sigkill_takes_its_children_with_it(tmp_path: Path) -> None:
+    running = Running(tmp_path)
+    children = children_of(running.process.pid)
+    try:
+        assert len(children) == 3, running.output  # temporal, worker, api
+        assert not free(running.http) and not free(running.temporal)  # (the web UI's port may open later)
+    finally:
+        running.process.kill()  # SIGKILL: no handler runs, no orderly stop
+        running.process.wait(10)
+    deadline = time.monotonic() + 45
+    while time.monotonic() < deadline and (
+        any(alive(pid) for pid in children) or not all(free(p) for p in (running.http, running.temporal, running.ui))
+    ):
+        time.sleep(0.2)
+    left = {pid: Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode() for pid in children if alive(pid)}
+    busy = [p for p in (running.http, running.temporal, running.ui) if not free(p)]
+    for pid in left:  # do not leave them behind for the next test, whatever the assertion says
+        os.kill(pid, signal.SIGKILL)
+    logs = {log.name: log.read_text()[-2000:] for log in (tmp_path / "logs").glob("*.log")}
+    assert not left and not busy, f"still running after run.py was killed: {left}, ports {busy}; logs {logs}"

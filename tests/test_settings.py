@@ -90,3 +90,13 @@ def test_trusted_proxies_and_lookup_limit_settings() -> None:
     assert defaults.trusted_proxy_networks == [] and defaults.public_lookups_per_minute == 120
     with pytest.raises(ValidationError, match="DUBAN_TRUSTED_PROXIES"):
         Settings(_env_file=None, trusted_proxies="10.0.0.0/33")  # type: ignore[call-arg]
+
+
+def test_worker_metrics_address_is_host_and_port_and_empty_values_mean_unset() -> None:
+    assert Settings(_env_file=None).worker_metrics_address is None  # type: ignore[call-arg]
+    assert Settings(_env_file=None, worker_metrics_address="").worker_metrics_address is None  # type: ignore[call-arg]
+    assert Settings(_env_file=None, worker_metrics_address="0.0.0.0:9464").worker_metrics_address == "0.0.0.0:9464"  # type: ignore[call-arg]
+    for bad in ("9464", "127.0.0.1", "127.0.0.1:port"):
+        with pytest.raises(ValidationError, match="DUBAN_WORKER_METRICS_ADDRESS"):
+            Settings(_env_file=None, worker_metrics_address=bad)  # type: ignore[call-arg]
+    assert Settings(_env_file=None, metrics_token="").metrics_token is None  # type: ignore[call-arg]
