@@ -13,14 +13,15 @@ from typing import Any
 from temporalio.api.enums.v1 import EventType
 from temporalio.api.history.v1 import HistoryEvent
 from temporalio.client import Client, WorkflowHistory
-from temporalio.contrib.pydantic import pydantic_data_converter
 
+from core.codec import DubanPayloadConverter, decode_payload, reader_codec
 from models.hazard import ProjectionItem, ProjectionReceipt, Transition, workflow_id_for
 from models.interview import InterviewProjection, InterviewReceipt
 
 MAX_RUNS = 10_000  # a guard against a cycle in continued-as-new links, never reached in practice
 _E = EventType
 LOCAL_ACTIVITY_MARKER = "core_local_activity"
+_CONVERTER = DubanPayloadConverter()
 
 
 async def workflow_histories(client: Client, workflow_id: str) -> list[WorkflowHistory]:
@@ -87,7 +88,13 @@ def _decode(payloads: Sequence[Any]) -> Any:
     """The first payload as plain JSON data (the pydantic converter writes JSON)."""
     if not payloads:
         return None
-    return pydantic_data_converter.payload_converter.from_payload(payloads[0])
+    return _from_payload(payloads[0])
+
+
+def _from_payload(payload: Any, type_hint: Any = None) -> Any:
+    """A recorded payload's value: decrypted with the configured keys (one written before the codec as it is)."""
+    plain = decode_payload(reader_codec(), payload)
+    return _CONVERTER.from_payload(plain, type_hint)
 
 
 def _actor(actor: dict[str, Any] | None) -> dict[str, Any]:
@@ -157,10 +164,10 @@ def _activity_entry(event: HistoryEvent) -> dict[str, Any] | None:
     scheduled = event.activity_task_scheduled_event_attributes
     payloads = scheduled.input.payloads
     if scheduled.activity_type.name == "project_transition" and payloads:
-        item = pydantic_data_converter.payload_converter.from_payload(payloads[0], ProjectionItem)
+        item = _from_payload(payloads[0], ProjectionItem)
         return _transition_entry(item.transition, item.document.sha256 if item.document else None)
     if scheduled.activity_type.name == "project_interview" and payloads:
-        return _interview_entry(pydantic_data_converter.payload_converter.from_payload(payloads[0], InterviewProjection))
+        return _interview_entry(_from_payload(payloads[0], InterviewProjection))
     return None
 
 
@@ -184,10 +191,10 @@ def _local_activity_entry(event: HistoryEvent) -> dict[str, Any] | None:
         return None
     activity_type, result = completed
     if activity_type == "project_transition":
-        receipt = pydantic_data_converter.payload_converter.from_payload(result, ProjectionReceipt)
+        receipt = _from_payload(result, ProjectionReceipt)
         return _transition_entry(receipt.transition, receipt.document_sha256)
     if activity_type == "project_interview":
-        return _interview_entry(pydantic_data_converter.payload_converter.from_payload(result, InterviewReceipt))
+        return _interview_entry(_from_payload(result, InterviewReceipt))
     return None
 
 

@@ -5,8 +5,8 @@ import sys
 from pathlib import Path
 
 from temporalio.client import Client, TLSConfig
-from temporalio.contrib.pydantic import pydantic_data_converter
 
+from core.codec import data_converter
 from core.logging import get_logger
 from core.settings import Settings
 
@@ -35,7 +35,7 @@ async def connect(settings: Settings) -> Client:
     return await Client.connect(
         settings.temporal_target,
         namespace=settings.temporal_namespace,
-        data_converter=pydantic_data_converter,
+        data_converter=data_converter(settings),
         tls=tls_config(settings),
         api_key=settings.temporal_api_key,
     )
