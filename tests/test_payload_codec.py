@@ -1,6 +1,7 @@
 """The trust boundary: Temporal payloads encrypted by the codec (core/codec.py), rotation, the refusal of
 unencrypted input in production, and the Web UI's codec endpoint (api/routes/codec.py)."""
 
+import asyncio
 import base64
 import os
 import uuid
@@ -12,7 +13,7 @@ import pytest
 from pydantic import ValidationError
 from temporalio.api.common.v1 import Payload
 from temporalio.api.enums.v1 import EventType
-from temporalio.client import Client, WorkflowUpdateFailedError
+from temporalio.client import Client, WorkflowFailureError, WorkflowUpdateFailedError
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.exceptions import ApplicationError
 from temporalio.testing import WorkflowEnvironment
@@ -150,6 +151,15 @@ async def test_the_worker_writes_encrypted_payloads_and_refuses_an_unencrypted_u
         assert _accepted(after) == accepted  # refused before the validator: no trace in history
         state = await handle.query(W.state)  # the keyed client still reads it, and the hazard moves on
         assert state.status == "assessed"
+
+        forged = f"HZ-371702-2026-{uuid.uuid4().hex[:6]}"  # a hazard started without the key never runs
+        started_keyless = await keyless.start_workflow(
+            W.run, f.start(forged), id=workflow_id_for(forged), task_queue=task_queue
+        )
+        with pytest.raises(WorkflowFailureError) as failed:
+            await asyncio.wait_for(started_keyless.result(), 30)
+        assert isinstance(failed.value.cause, ApplicationError)
+        assert failed.value.cause.type == "UnencryptedPayloadRefused"
 
 
 SKIP = {"temporal.api.common.v1.SearchAttributes", "temporal.api.common.v1.Memo", "temporal.api.common.v1.Header"}
