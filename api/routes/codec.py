@@ -32,7 +32,7 @@ DECODERS = {Role.AUDITOR, Role.ADMIN}
 def _payloads(body: dict[str, Any]) -> Payloads:
     try:
         return json_format.ParseDict(body, Payloads(), ignore_unknown_fields=True)
-    except json_format.ParseError as error:
+    except Exception as error:  # noqa: BLE001 - ParseError, or a value of the wrong JSON type
         raise ApiError(422, "codec_bad_payloads", "载荷格式不正确", f"not Temporal payloads JSON: {error}") from error
 
 
