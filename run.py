@@ -111,7 +111,13 @@ def temporal_command(settings: Settings) -> list[str]:
         "--namespace", settings.temporal_namespace,
         "--sqlite-pragma", "journal_mode=wal",
         "--log-level", "warn",
+        # the Web UI decodes payloads through the API (signed-in auditors and admins: api/routes/codec.py)
+        "--ui-codec-endpoint", f"http://{api_host(settings)}:{settings.http_port}/api/v1/codec",
     ]  # fmt: skip
+
+
+def api_host(settings: Settings) -> str:
+    return "127.0.0.1" if settings.http_host in ("0.0.0.0", "::", "") else settings.http_host
 
 
 def wait_for_port(host: str, port: int, child: Child, seconds: float = 60) -> None:

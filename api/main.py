@@ -24,6 +24,7 @@ from api.routes import (
     audit,
     auth,
     calendar,
+    codec,
     hazards,
     history,
     interviews,
@@ -79,7 +80,7 @@ def create_app(settings: Settings | None = None, temporal: Client | None = None)
     app.state.policies = registry
     app.state.metrics = ApiMetrics()
     api = APIRouter(prefix="/api/v1")
-    for module in (auth, hazards, tasks, reference, calendar, policies, interviews, notifications, audit, history, users, attachments):
+    for module in (auth, hazards, tasks, reference, calendar, policies, interviews, notifications, audit, history, users, attachments, codec):
         api.include_router(module.router)
     api.include_router(whistleblower.public)
     api.include_router(whistleblower.staff)
@@ -92,6 +93,7 @@ def create_app(settings: Settings | None = None, temporal: Client | None = None)
     app.middleware("http")(access_log)
     if settings.cors_origins:
         app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins, allow_methods=["*"], allow_headers=["*"])
+    app.middleware("http")(codec.codec_cors(settings))  # the Temporal Web UI's origin, on /api/v1/codec/ only
     app.add_middleware(
         BodySizeLimit, limit=settings.max_body_bytes, upload_limit=UPLOAD_BODY_BYTES, upload_paths=UPLOAD_PATHS
     )

@@ -13,10 +13,10 @@ from typing import Any
 from temporalio.api.enums.v1 import EventType
 from temporalio.api.history.v1 import HistoryEvent
 from temporalio.client import Client, WorkflowHistory
-from temporalio.contrib.pydantic import pydantic_data_converter
 
 from activities.interviews import InterviewActivities
 from activities.projection import ProjectionActivities
+from core.codec import DubanPayloadConverter, decode_payload, reader_codec
 from models.hazard import ProjectionItem, ProjectionReceipt, Transition, workflow_id_for
 from models.interview import InterviewProjection, InterviewReceipt
 from workflows.calls import activity_definition
@@ -26,6 +26,7 @@ _E = EventType
 LOCAL_ACTIVITY_MARKER = "core_local_activity"
 PROJECT_TRANSITION = activity_definition(ProjectionActivities.project_transition).name
 PROJECT_INTERVIEW = activity_definition(InterviewActivities.project_interview).name
+_CONVERTER = DubanPayloadConverter()
 
 
 async def workflow_histories(client: Client, workflow_id: str) -> list[WorkflowHistory]:
@@ -92,7 +93,13 @@ def _decode(payloads: Sequence[Any]) -> Any:
     """The first payload as plain JSON data (the pydantic converter writes JSON)."""
     if not payloads:
         return None
-    return pydantic_data_converter.payload_converter.from_payload(payloads[0])
+    return _from_payload(payloads[0])
+
+
+def _from_payload(payload: Any, type_hint: Any = None) -> Any:
+    """A recorded payload's value: decrypted with the configured keys (one written before the codec as it is)."""
+    plain = decode_payload(reader_codec(), payload)
+    return _CONVERTER.from_payload(plain, type_hint)
 
 
 def _actor(actor: dict[str, Any] | None) -> dict[str, Any]:
@@ -162,10 +169,10 @@ def _activity_entry(event: HistoryEvent) -> dict[str, Any] | None:
     scheduled = event.activity_task_scheduled_event_attributes
     payloads = scheduled.input.payloads
     if scheduled.activity_type.name == PROJECT_TRANSITION and payloads:
-        item = pydantic_data_converter.payload_converter.from_payload(payloads[0], ProjectionItem)
+        item = _from_payload(payloads[0], ProjectionItem)
         return _transition_entry(item.transition, item.document.sha256 if item.document else None)
     if scheduled.activity_type.name == PROJECT_INTERVIEW and payloads:
-        return _interview_entry(pydantic_data_converter.payload_converter.from_payload(payloads[0], InterviewProjection))
+        return _interview_entry(_from_payload(payloads[0], InterviewProjection))
     return None
 
 
@@ -189,10 +196,10 @@ def _local_activity_entry(event: HistoryEvent) -> dict[str, Any] | None:
         return None
     activity_type, result = completed
     if activity_type == PROJECT_TRANSITION:
-        receipt = pydantic_data_converter.payload_converter.from_payload(result, ProjectionReceipt)
+        receipt = _from_payload(result, ProjectionReceipt)
         return _transition_entry(receipt.transition, receipt.document_sha256)
     if activity_type == PROJECT_INTERVIEW:
-        return _interview_entry(pydantic_data_converter.payload_converter.from_payload(result, InterviewReceipt))
+        return _interview_entry(_from_payload(result, InterviewReceipt))
     return None
 
 

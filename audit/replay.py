@@ -24,11 +24,11 @@ from typing import Any
 from sqlalchemy import Engine
 from sqlmodel import Session
 from temporalio.client import Client, WorkflowHistory
-from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.worker import Replayer
 
 from audit.histories import child_workflow_ids, hazard_histories, workflow_histories
 from audit.outcome import ProjectionCapture, Reached, compare_outcome, completed_projections
+from core.codec import reader_data_converter
 from models.hazard import HazardState, workflow_id_for
 from models.interview import InterviewState
 from models.tables import HazardRow, InterviewRow
@@ -116,7 +116,7 @@ def make_replayer(workflows: Sequence[type] | None, capture: ProjectionCapture) 
         from workflows.registry import WORKFLOWS  # the code the workers run today
 
         workflows = WORKFLOWS
-    return Replayer(workflows=list(workflows), data_converter=pydantic_data_converter, interceptors=[capture])
+    return Replayer(workflows=list(workflows), data_converter=reader_data_converter(), interceptors=[capture])
 
 
 async def replay_in_process(

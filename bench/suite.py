@@ -33,7 +33,6 @@ from typing import Any
 import httpx
 from temporalio import activity, workflow
 from temporalio.client import Client
-from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.worker import Replayer, Worker
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -45,6 +44,7 @@ from api.main import prepare_database  # noqa: E402
 from audit.histories import hazard_histories  # noqa: E402
 from audit.replay import HazardReplayJob, WorkflowRuns, replay_jobs  # noqa: E402
 from bench.ui_pages import DEFAULT_POSTGRES, drop_schema, page_times, postgres_schema  # noqa: E402
+from core.codec import data_converter, reader_data_converter  # noqa: E402
 from core.db import make_engine, migrate  # noqa: E402
 from core.logging import configure_logging  # noqa: E402
 from core.policies import PolicyRegistry  # noqa: E402
@@ -148,7 +148,7 @@ def dev_server(directory: Path) -> Iterator[DevServer]:
 async def connect(address: str) -> Client:
     for _ in range(300):
         try:
-            return await Client.connect(address, data_converter=pydantic_data_converter)
+            return await Client.connect(address, data_converter=data_converter(Settings()))
         except Exception:  # noqa: BLE001 - not up yet
             await asyncio.sleep(0.1)
     raise RuntimeError(f"no Temporal server at {address}")
@@ -615,7 +615,7 @@ async def bench_replay(s: Stack, n: int) -> dict[str, float]:
                 break
             await asyncio.sleep(0.05)
     jobs = [HazardReplayJob(h.workflow_id, WorkflowRuns(h.workflow_id, (json.dumps(h.to_json_dict()),))) for h in histories]
-    replayer = Replayer(workflows=WORKFLOWS, data_converter=pydantic_data_converter)
+    replayer = Replayer(workflows=WORKFLOWS, data_converter=reader_data_converter())
     t0 = time.perf_counter()
 
     async def each() -> AsyncIterator[Any]:

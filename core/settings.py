@@ -51,6 +51,14 @@ class Settings(BaseSettings):
     # Ed25519 public keys (base64 of the raw 32 bytes, comma-separated) trusted for checkpoints besides the
     # signing key's own, e.g. a retired signing key's, or the only ones where this process does not sign.
     audit_verify_key: str | None = None
+    # Temporal payload encryption (core/codec.py): comma-separated `id:base64key` AES keys, the first encrypting,
+    # all decrypting; required in production, a public development key without it in development.
+    payload_keys: str | None = None
+    # Production: accept unencrypted workflow input (hazards started before the codec) for a migration window.
+    payload_accept_plaintext: bool = False
+    # Origins of the Temporal Web UI allowed to call the codec endpoint (/api/v1/codec) with credentials;
+    # default in development: the embedded UI's (http://127.0.0.1:<temporal_ui_port>, http://localhost:...).
+    codec_cors_origins: list[str] | None = None
     token_ttl_minutes: int = Field(default=480, ge=1)
     load_demo_data: bool = True  # development mode only
     cors_origins: list[str] = []
@@ -106,6 +114,14 @@ class Settings(BaseSettings):
                     raise ValueError(f"DUBAN_TRUSTED_PROXIES: {entry!r} is not an IP address or CIDR range") from None
         return networks
 
+    @model_validator(mode="after")
+    def _payload_keys_are_aes(self) -> "Settings":
+        if self.payload_keys:
+            from core.codec import KeyRing  # core.codec imports this module
+
+            KeyRing.parse(self.payload_keys)  # a malformed ring stops the start, naming the entry
+        return self
+
     @property
     def audit_verify_keys(self) -> list[str]:
         return [k.strip() for k in (self.audit_verify_key or "").split(",") if k.strip()]
@@ -124,6 +140,11 @@ class Settings(BaseSettings):
                     "DUBAN_WHISTLEBLOWER_KEY must be set in production (a Fernet key: "
                     "python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())')"
                 )
+            if not self.payload_keys:
+                raise ValueError(
+                    "DUBAN_PAYLOAD_KEYS must be set in production (`id:base64key`, e.g. k1:$(python -c "
+                    "'import base64, os; print(base64.b64encode(os.urandom(32)).decode())'))"
+                )
         return self
 
     @model_validator(mode="after")
@@ -139,6 +160,14 @@ class Settings(BaseSettings):
                     f"DUBAN_WORKER_METRICS_ADDRESS: {self.worker_metrics_address!r} is not host:port (e.g. 127.0.0.1:9464)"
                 )
         return self
+
+    @property
+    def codec_origins(self) -> list[str]:
+        if self.codec_cors_origins is not None:
+            return self.codec_cors_origins
+        if self.development:
+            return [f"http://{host}:{self.temporal_ui_port}" for host in ("127.0.0.1", "localhost")]
+        return []
 
     @property
     def development(self) -> bool:

@@ -7,7 +7,6 @@ from functools import lru_cache
 from pathlib import Path
 
 from temporalio.client import Client, TLSConfig
-from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.runtime import (
     LogForwardingConfig,
     LoggingConfig,
@@ -18,6 +17,7 @@ from temporalio.runtime import (
 )
 from temporalio.service import RetryConfig
 
+from core.codec import data_converter
 from core.logging import get_logger
 from core.settings import Settings
 
@@ -86,7 +86,7 @@ async def connect(
     return await Client.connect(
         settings.temporal_target,
         namespace=settings.temporal_namespace,
-        data_converter=pydantic_data_converter,
+        data_converter=data_converter(settings),
         tls=tls_config(settings),
         api_key=settings.temporal_api_key,
         retry_config=retry_config,

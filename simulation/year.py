@@ -19,13 +19,14 @@ from datetime import UTC, date, datetime, timedelta
 
 from temporalio.api.testservice.v1 import SleepRequest, UnlockTimeSkippingRequest
 from temporalio.client import Client, WorkflowUpdateFailedError, WorkflowUpdateRPCTimeoutOrCancelledError
-from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.service import RPCError
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
 from activities.calendar import CalendarActivities
 from core.bytecode import compile_workflows
+from core.codec import data_converter
+from core.settings import Settings
 from core.temporal import time_skipping_server_binary
 from models.hazard import HazardStart, workflow_id_for
 from models.policy import PolicyProfile
@@ -186,7 +187,7 @@ async def _run_shard(
     task_queue = f"simulate-{model.seed}-{shard.number}"
     label = policy.key if shards == 1 else f"{policy.key} {shard.number + 1}/{shards}"
     async with await WorkflowEnvironment.start_time_skipping(
-        data_converter=pydantic_data_converter, test_server_existing_path=str(time_skipping_server_binary())
+        data_converter=data_converter(Settings()), test_server_existing_path=str(time_skipping_server_binary())
     ) as env:
         first = datetime(model.year, 1, 1, 1, 0, tzinfo=UTC)  # 09:00 Asia/Shanghai on 1 January
         if first <= await env.get_current_time():

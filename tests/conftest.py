@@ -7,10 +7,11 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine
-from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 
+from core.codec import data_converter
 from core.db import make_engine, migrate
+from core.settings import Settings
 from core.temporal import time_skipping_server_binary
 
 POSTGRES_URL = os.environ.get("DUBAN_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
@@ -22,7 +23,7 @@ async def env() -> AsyncIterator[WorkflowEnvironment]:
     """A time-skipping server of the test's own: a workflow left waiting by one test (its worker gone) would
     otherwise hold up time skipping for the next."""
     async with await WorkflowEnvironment.start_time_skipping(
-        data_converter=pydantic_data_converter,
+        data_converter=data_converter(Settings()),
         test_server_existing_path=str(time_skipping_server_binary()),
     ) as environment:
         yield environment
@@ -92,7 +93,7 @@ async def dev_env() -> AsyncIterator[WorkflowEnvironment]:
     from core.temporal import temporal_cli
 
     async with await WorkflowEnvironment.start_local(
-        data_converter=pydantic_data_converter,
+        data_converter=data_converter(Settings()),
         dev_server_existing_path=str(temporal_cli()),
         dev_server_extra_args=["--dynamic-config-value", "frontend.enableUpdateWorkflowExecution=true"],
     ) as environment:

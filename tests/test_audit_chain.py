@@ -157,7 +157,7 @@ def test_a_checkpoint_whose_key_and_signature_an_attacker_replaced_does_not_hold
     # A key trusted through DUBAN_AUDIT_VERIFY_KEY (e.g. a retired signing key's) verifies; none configured: nothing does.
     trusting = Settings(_env_file=None, data_dir=tmp_path, audit_verify_key=f" {mallory.public_key} ")  # type: ignore[call-arg]
     assert mallory.public_key in signing.trusted_keys(trusting) and key.public_key in signing.trusted_keys(trusting)
-    production = Settings(_env_file=None, env="production", secret_key="x" * 40, whistleblower_key="k")  # type: ignore[call-arg]
+    production = Settings(_env_file=None, env="production", secret_key="x" * 40, whistleblower_key="k", payload_keys="k1:" + "A" * 43 + "=")  # type: ignore[call-arg]
     assert signing.trusted_keys(production) == []
     with pytest.raises(ValueError, match="not an Ed25519 public key"):
         Settings(_env_file=None, audit_verify_key="not-a-key")  # type: ignore[call-arg]

@@ -25,6 +25,7 @@ DUMMY_ENV = {
     "POSTGRES_PASSWORD": "compose-test-password",
     "DUBAN_WHISTLEBLOWER_KEY": "ZmVybmV0LWtleS1mb3ItdGhlLWNvbXBvc2UtdGVzdCE=",
     "DUBAN_AUDIT_SIGNING_KEY": "c2lnbmluZy1rZXktZm9yLXRoZS1jb21wb3NlLXRlc3Q=",
+    "DUBAN_PAYLOAD_KEYS": "k1:cGF5bG9hZC1rZXktZm9yLXRoZS1jb21wb3NlLXRlc3Q=",
 }
 
 
@@ -95,8 +96,32 @@ def test_compose_runs_api_and_two_workers_against_temporal_on_postgresql(
     assert services["temporal"]["image"].startswith("temporalio/auto-setup:1.2")
     assert services["temporal-ui"]["image"].startswith("temporalio/ui:2.")
     assert "8000:8000" in services["api"]["ports"]
-    assert "7233:7233" in services["temporal"]["ports"]
-    assert "8233:8080" in services["temporal-ui"]["ports"]
+    assert "7233" in services["temporal"].get("expose", [])
+    assert "127.0.0.1:8233:8080" in services["temporal-ui"]["ports"]
+
+
+def test_only_the_api_is_published(services: dict[str, dict[str, Any]]) -> None:
+    """Temporal's frontend takes commands from whoever reaches it: it stays on the compose network, and its
+    Web UI on the host's loopback; the API (which checks every caller) is the only door."""
+    assert not services["temporal"].get("ports"), "Temporal's frontend (7233) must not be published"
+    for name, service in services.items():
+        if name == "api":
+            continue
+        for port in service.get("ports") or []:
+            assert str(port).startswith("127.0.0.1:"), f"{name} publishes {port} beyond the host's loopback"
+
+
+def test_the_web_ui_decodes_through_the_apis_codec_endpoint(services: dict[str, dict[str, Any]]) -> None:
+    ui = environment(services["temporal-ui"])
+    endpoint = interpolate(ui["TEMPORAL_CODEC_ENDPOINT"], {})
+    assert endpoint == "http://127.0.0.1:8000/api/v1/codec"
+    assert ui["TEMPORAL_CODEC_INCLUDE_CREDENTIALS"] == "true"
+    origins = interpolate(environment(services["api"])["DUBAN_CODEC_CORS_ORIGINS"], {})
+    assert "http://127.0.0.1:8233" in origins
+    for name in duban_services(services):
+        keys = environment(services[name])["DUBAN_PAYLOAD_KEYS"]
+        match = REQUIRED_VAR.match(keys)
+        assert match and match["name"] == "DUBAN_PAYLOAD_KEYS", name
 
 
 def test_api_and_workers_use_postgresql_read_model_and_temporal_service_in_production(
@@ -229,6 +254,9 @@ def test_api_environment_from_compose_builds_valid_production_settings(
         assert not settings.embedded_temporal
         assert settings.sqlalchemy_url.startswith("postgresql+psycopg://duban:")
         assert settings.sqlalchemy_url.endswith("@postgresql:5432/duban")
+        assert settings.payload_keys and settings.payload_keys.startswith("k1:")
+        if name == "api":
+            assert settings.codec_origins == ["http://127.0.0.1:8233"]
 
 
 def test_production_settings_refuse_the_default_secret() -> None:
@@ -271,6 +299,7 @@ def test_the_image_defaults_to_production(monkeypatch: pytest.MonkeyPatch, tmp_p
         Settings(_env_file=None)  # type: ignore[call-arg]
     monkeypatch.setenv("DUBAN_SECRET_KEY", DUMMY_SECRET)
     monkeypatch.setenv("DUBAN_WHISTLEBLOWER_KEY", DUMMY_ENV["DUBAN_WHISTLEBLOWER_KEY"])
+    monkeypatch.setenv("DUBAN_PAYLOAD_KEYS", DUMMY_ENV["DUBAN_PAYLOAD_KEYS"])
     monkeypatch.setenv("DUBAN_DATA_DIR", str(tmp_path))
     settings = Settings(_env_file=None)  # type: ignore[call-arg]
     assert not settings.development

@@ -13,6 +13,7 @@ from models.tables import User
 
 SECRET = "x" * 40
 FERNET = "ZmVybmV0LWtleS1mb3ItdGhlLWNvbXBvc2UtdGVzdCE="
+PAYLOAD_KEYS = "k1:cGF5bG9hZC1rZXktZm9yLXRoZS1jb21wb3NlLXRlc3Q="
 
 
 def usernames(settings: Settings) -> set[str]:
@@ -27,10 +28,10 @@ def test_demo_accounts_exist_in_development_and_not_in_production(tmp_path: Path
     development = Settings(_env_file=None, data_dir=tmp_path)  # type: ignore[call-arg]
     prepare_database(development)
     assert {"admin", "city.supervisor", "enterprise.a", "auditor"} <= usernames(development)
-    production = Settings(_env_file=None, env="production", secret_key=SECRET, whistleblower_key=FERNET, data_dir=tmp_path)  # type: ignore[call-arg]
+    production = Settings(_env_file=None, env="production", secret_key=SECRET, whistleblower_key=FERNET, payload_keys=PAYLOAD_KEYS, data_dir=tmp_path)  # type: ignore[call-arg]
     prepare_database(production)
     assert usernames(production) == set()
-    fresh = Settings(_env_file=None, env="production", secret_key=SECRET, whistleblower_key=FERNET, data_dir=tmp_path / "fresh")  # type: ignore[call-arg]
+    fresh = Settings(_env_file=None, env="production", secret_key=SECRET, whistleblower_key=FERNET, payload_keys=PAYLOAD_KEYS, data_dir=tmp_path / "fresh")  # type: ignore[call-arg]
     prepare_database(fresh)
     assert usernames(fresh) == set()
 
