@@ -212,7 +212,7 @@ async def test_sign_in_and_a_reporters_contact_are_never_stored_in_a_cache(app: 
 async def test_strict_transport_security_only_in_production(tmp_path: Path, env: str) -> None:
     settings = Settings(  # type: ignore[call-arg]
         _env_file=None, data_dir=tmp_path, env=env, secret_key="s" * 40, whistleblower_key=base64.urlsafe_b64encode(b"k" * 32).decode(),
-        log_json=False, log_level="WARNING",
+        payload_keys="k1:" + base64.b64encode(b"p" * 32).decode(), log_json=False, log_level="WARNING",
     )
     application = create_app(settings, temporal=NoTemporal())  # type: ignore[arg-type]
     client = httpx.AsyncClient(transport=httpx.ASGITransport(app=application), base_url="http://duban.test")

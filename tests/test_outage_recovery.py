@@ -24,14 +24,15 @@ import pytest
 from sqlalchemy import text
 from temporalio import activity
 from temporalio.client import Client, WorkflowUpdateStage
-from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.worker import Worker
 
 from activities.calendar import CalendarActivities
 from activities.interviews import InterviewActivities
 from activities.projection import ProjectionActivities
 from core.bytecode import compile_workflows
+from core.codec import data_converter
 from core.db import make_engine
+from core.settings import Settings
 from models.actions import Command
 from models.clock import ClockPlan, ClockRequest, LadderRequest
 from models.hazard import workflow_id_for
@@ -108,7 +109,7 @@ async def test_temporal_killed_mid_life_answers_503_then_everything_goes_on(tmp_
     api: ApiProcess | None = None
     try:
         api = ApiProcess(tmp_path, temporal_address=server.address, temporal_task_queue=task_queue, database_url=database_url)
-        client = await Client.connect(server.address, data_converter=pydantic_data_converter)
+        client = await Client.connect(server.address, data_converter=data_converter(Settings(_env_file=None)))  # type: ignore[call-arg]
         engine = make_engine(database_url)
         compile_workflows()
         real = CalendarActivities(engine)
@@ -228,7 +229,7 @@ async def test_read_model_database_stopped_and_started_catches_up(tmp_path: Path
     try:
         api = ApiProcess(tmp_path, **settings)  # migrates the cluster's database and loads the demo set
         worker = WorkerProcess(tmp_path / "worker.log", data_dir=str(tmp_path), **settings)
-        client = await Client.connect(server.address, data_converter=pydantic_data_converter)
+        client = await Client.connect(server.address, data_converter=data_converter(Settings(_env_file=None)))  # type: ignore[call-arg]
         async with httpx.AsyncClient(base_url=api.url, timeout=30) as http:
             await _database_outage(cluster, client, http)
     finally:
