@@ -60,10 +60,29 @@ def truthful_openapi(app: FastAPI) -> dict[str, Any]:
                     "description": "accepted by the workflow, not yet in the read model",
                     "content": {"application/json": {"schema": _ref("AcceptedOut")}},
                 })
+    _link_hazards(schema)
     for unused in ("HTTPValidationError", "ValidationError"):
         components.pop(unused, None)
     app.openapi_schema = schema
     return schema
+
+
+def _link_hazards(schema: dict[str, Any]) -> None:
+    """OpenAPI links from a reported hazard (201, its `code`) to reading it and to each of its actions, so a
+    client (and schemathesis's stateful phase) can follow a hazard's life from its report."""
+    paths = schema.get("paths", {})
+    report = paths.get("/api/v1/hazards", {}).get("post")
+    if report is None or "201" not in report.get("responses", {}):
+        return
+    targets = {"/api/v1/hazards/{code}": "get"}
+    targets.update({path: "post" for path in paths if path.startswith("/api/v1/hazards/{code}/actions/")})
+    links = {}
+    for path, method in targets.items():
+        operation = paths.get(path, {}).get(method)
+        if operation is not None and "operationId" in operation:
+            name = operation["operationId"]
+            links[name] = {"operationId": name, "parameters": {"code": "$response.body#/code"}}
+    report["responses"]["201"]["links"] = links
 
 
 def install_openapi(app: FastAPI) -> None:

@@ -30,6 +30,7 @@ CONFORMANCE = [
     schemathesis.checks.response_schema_conformance,
 ]
 EXAMPLES_PER_OPERATION = int(os.environ.get("DUBAN_FUZZ_EXAMPLES", "6"))
+STATEFUL_EXAMPLES = int(os.environ.get("DUBAN_FUZZ_STATEFUL", "10"))
 pytestmark = pytest.mark.slow
 
 
@@ -86,6 +87,40 @@ def fuzz(base: str) -> list[str]:
     return failures
 
 
+def stateful(base: str) -> list[str]:
+    """Schemathesis's stateful phase: sequences of calls that may follow the document's links (a reported
+    hazard's `code` to reading it and to its actions); every answer must conform to the document. With this small
+    budget the sequences rarely start from a valid report (its generated enterprise and region are refused)."""
+    token = httpx.post(f"{base}/api/v1/auth/token", data={"username": "county.supervisor", "password": "duban-demo"}).json()
+    headers = {"Authorization": f"Bearer {token['access_token']}"}
+    schema = schemathesis.openapi.from_url(f"{base}/openapi.json")
+    failures: list[str] = []
+    steps: list[str] = []
+    machine = schema.as_state_machine()
+
+    class HazardLives(machine):  # type: ignore[misc,valid-type]
+        def get_call_kwargs(self, case: schemathesis.Case) -> dict[str, object]:
+            steps.append(f"{case.method} {case.path}")
+            return {"headers": headers, "timeout": 30}
+
+        def validate_response(self, response: object, case: schemathesis.Case, **kwargs: object) -> None:
+            status = getattr(response, "status_code", 0)
+            if status >= 500 and status != 503:
+                failures.append(f"{case.method} {case.formatted_path} -> {status}")
+            try:
+                case.validate_response(response, checks=CONFORMANCE)  # type: ignore[arg-type]
+            except Exception as failure:  # noqa: BLE001
+                failures.append(f"{case.method} {case.formatted_path} -> {status}: {str(failure)[:300]}")
+
+    HazardLives.run(settings=hypothesis_settings(
+        max_examples=STATEFUL_EXAMPLES, stateful_step_count=4, deadline=None, database=None, derandomize=True,
+        suppress_health_check=list(HealthCheck),
+    ))
+    if not steps:
+        failures.append("the stateful phase made no call")
+    return failures
+
+
 async def test_no_generated_request_makes_a_server_error(dev_env: WorkflowEnvironment, tmp_path: Path, task_queue: str) -> None:
     settings = Settings(  # type: ignore[call-arg]
         _env_file=None,
@@ -100,5 +135,6 @@ async def test_no_generated_request_makes_a_server_error(dev_env: WorkflowEnviro
         async with build_worker(dev_env.client, engine, task_queue, executor):
             with ServerThread(settings) as base:
                 failures = await asyncio.to_thread(fuzz, base)
+                failures += await asyncio.to_thread(stateful, base)
     engine.dispose()
     assert failures == [], "\n".join(failures)
