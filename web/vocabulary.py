@@ -1,0 +1,187 @@
+"""The domain's vocabularies in Chinese and English (statuses, levels, roles, sources, actions, rungs,
+outcomes, clocks, choices, form fields), by value: `label(table, value)` in `web/i18n.py` looks them up.
+Each process's human actions take their words from its registry."""
+
+from registry.hazard import HAZARD
+from registry.interview import INTERVIEW
+
+STATUS: dict[str, tuple[str, str]] = {
+    "reported": ("登记", "Reported"),
+    "assessed": ("已定级", "Assessed"),
+    "listed": ("挂牌督办", "Listed"),
+    "plan_submitted": ("方案待审", "Plan submitted"),
+    "rectifying": ("限期整改", "Rectifying"),
+    "acceptance_requested": ("申请验收", "Acceptance requested"),
+    "verified": ("验收通过", "Verified"),
+    "closed": ("已销号", "Closed"),
+    "voided": ("已作废", "Voided"),
+    # interviews
+    "notice": ("已发通知", "Notice issued"),
+    "scheduled": ("已安排", "Scheduled"),
+    "held": ("已约谈", "Held"),
+}
+
+LEVEL = {"general": ("一般隐患", "General"), "major": ("重大隐患", "Major")}
+
+ROLE = {
+    "whistleblower_officer": ("举报受理专员", "Whistleblower officer"),
+    "enterprise": ("企业用户", "Enterprise user"),
+    "inspector": ("检查人员", "Inspector"),
+    "supervisor": ("督办人员", "Supervisor"),
+    "leader": ("领导", "Leader"),
+    "auditor": ("审计人员", "Auditor"),
+    "admin": ("管理员", "Administrator"),
+    "system": ("系统", "System"),
+}
+
+SOURCE = {
+    "self_inspection": ("企业自查", "Self-inspection"),
+    "inspection": ("部门检查", "Inspection"),
+    "inspection_tour": ("巡查", "Inspection tour"),
+    "whistleblower": ("举报", "Whistleblower"),
+    "transfer": ("移送", "Transfer"),
+    "campaign": ("专项整治", "Campaign"),
+}
+
+# The system's own steps; each process's human actions take their words from its registry (below).
+ACTION = {
+    "report": ("登记", "Report"),
+    "order-rectification": ("责令限期整改", "Rectification ordered"),
+    "rectify-on-the-spot": ("即查即改", "Fixed on the spot"),
+    "deadline-passed": ("整改逾期", "Deadline passed"),
+    "reminder": ("提醒", "Reminder"),
+    "deadline-missed": ("超时未办", "Step overdue"),
+    "rung": ("升级督办", "Escalation rung"),
+    "interview-outcome": ("约谈结果", "Interview outcome"),
+    # interview steps
+    "notice": ("发出约谈通知", "Notice issued"),
+    "reply-missed": ("逾期未回复", "Reply missed"),
+    "cancel": ("取消约谈", "Cancelled"),
+}
+ACTION.update({spec.name: (spec.label_zh, spec.label_en) for registry in (HAZARD, INTERVIEW) for spec in registry.actions})
+
+RUNG = {
+    "urging_letter": ("督办函", "Urging letter"),
+    "circular": ("通报提醒", "Circular"),
+    "interview": ("约谈纠治", "Interview"),
+    "raise_listing": ("提级督办", "Listing raised"),
+    "joint_punishment": ("联合惩戒", "Joint punishment"),
+    "accountability_referral": ("移交问责", "Accountability referral"),
+}
+
+OUTCOME = {
+    "replied": ("已回复", "Replied"),
+    "no_show": ("未到场", "No-show"),
+    "reply_missed": ("逾期未回复", "Reply missed"),
+    "cancelled": ("已取消", "Cancelled"),
+}
+
+# Why a rung fired (`escalation.fired[].reason`).
+REASON = {
+    "deadline": ("整改逾期", "deadline passed"),
+    "fake_rectification": ("虚假整改", "fake rectification"),
+    "interview_no_show": ("约谈未到场", "interview no-show"),
+    "interview_reply_missed": ("约谈逾期未回复", "interview reply missed"),
+}
+
+CLOCK = {
+    "assess": ("定级期限", "Assess by"),
+    "list": ("挂牌期限", "List by"),
+    "plan": ("方案提交期限", "Plan due"),
+    "review": ("方案审核期限", "Review by"),
+    "rectification": ("整改期限", "Rectification deadline"),
+    "verify": ("核查验收期限", "Verify by"),
+    "close": ("销号期限", "Close by"),
+    "extension_decision": ("延期审批期限", "Decide the extension by"),
+    "progress": ("进度报告期限", "Progress report due"),
+}
+
+# Values of the select fields of the action forms.
+CHOICE = {
+    "general": ("一般隐患", "General"),
+    "major": ("重大隐患", "Major"),
+    "immediate": ("即查即改", "Fixed on the spot"),
+    "deadline": ("限期整改", "With a deadline"),
+    "county": ("县级", "County"),
+    "city": ("市级", "City"),
+    "province": ("省级", "Province"),
+    "town": ("乡镇", "Town"),
+    "approve": ("同意", "Approve"),
+    "return": ("退回", "Return"),
+    "reject": ("驳回", "Reject"),
+    "pass": ("通过", "Pass"),
+    "fail": ("不通过", "Fail"),
+    "pending": ("待审批", "Pending"),
+    "approved": ("已批准", "Approved"),
+    "rejected": ("已驳回", "Rejected"),
+    "true": ("是", "Yes"),
+    "false": ("否", "No"),
+}
+
+FIELD = {
+    "level": ("隐患等级", "Level"),
+    "basis": ("判定依据（标准及条款）", "Basis (standard and clause)"),
+    "rectification": ("整改方式", "Rectification"),
+    "deadline": ("期限", "Deadline"),
+    "interim_measures": ("临时管控措施", "Interim measures"),
+    "comment": ("意见", "Comment"),
+    "authority_level": ("挂牌层级", "Listing level"),
+    "requirements": ("督办要求", "Requirements"),
+    "notice_number": ("文号（可留空自动生成）", "Notice number (blank: generated)"),
+    "objectives": ("整改目标", "Objectives"),
+    "measures": ("整改措施", "Measures"),
+    "funds_cny": ("整改资金（元）", "Funds (CNY)"),
+    "responsible_person": ("责任人", "Responsible person"),
+    "contingency_plan": ("应急预案", "Contingency plan"),
+    "decision": ("决定", "Decision"),
+    "percent": ("完成比例（%）", "Percent done"),
+    "note": ("说明", "Note"),
+    "summary": ("整改情况", "Summary"),
+    "evidence": ("证明材料（JPEG、PNG 或 PDF，每个不超过 10 MB）", "Evidence (JPEG, PNG or PDF, up to 10 MB each)"),
+    "fake_rectification": ("虚假整改", "Fake rectification"),
+    "new_deadline": ("新的整改期限", "New deadline"),
+    "reason": ("理由", "Reason"),
+    "days": ("工作日数", "Working days"),
+    "late_reason": ("逾时申请理由", "Reason for asking late"),
+    "at": ("约谈时间", "Time"),
+    "place": ("地点", "Place"),
+    "facts": ("基本情况", "Facts"),
+    "causes": ("原因分析", "Causes"),
+    "text": ("回复内容", "Reply"),
+    "attended": ("被约谈人是否到场", "Did the interviewee attend?"),
+    "minutes": ("约谈纪要", "Minutes"),
+    "attendees": ("参加人员（每行一人）", "Attendees (one a line)"),
+    "commitments": ("整改承诺（每行：内容 | 完成日期）", "Commitments (one a line: text | due date)"),
+    # reporting
+    "title": ("标题", "Title"),
+    "description": ("描述", "Description"),
+    "enterprise_uscc": ("企业", "Enterprise"),
+    "region_code": ("所在地区", "Region"),
+    "industry": ("行业", "Industry"),
+    "location": ("具体位置", "Location"),
+    "source": ("来源", "Source"),
+    "discovered_at": ("发现日期", "Discovered on"),
+}
+
+WB_STATUS: dict[str, tuple[str, str]] = {
+    "received": ("待甄别", "to screen"),
+    "hazard": ("已登记为隐患", "recorded as a hazard"),
+    "rejected": ("不予受理", "rejected"),
+}
+
+TABLES = {
+    "wb_status": WB_STATUS,
+    "status": STATUS,
+    "level": LEVEL,
+    "role": ROLE,
+    "source": SOURCE,
+    "action": ACTION,
+    "rung": RUNG,
+    "outcome": OUTCOME,
+    "clock": CLOCK,
+    "reason": REASON,
+    "choice": CHOICE,
+    "field": FIELD,
+}
+
+
