@@ -96,3 +96,11 @@ async def running_api(client: Client, data_dir: Path, task_queue: str, **setting
                 transport = httpx.ASGITransport(app=app)
                 async with httpx.AsyncClient(transport=transport, base_url="http://duban.test", timeout=30) as http:
                     yield Api(http, app)
+
+
+def pass_sign_in_wait(app: Any) -> None:
+    """Move the sign-in throttle's clock past the wait that follows a failure (as a person's pause would), instead
+    of sleeping for it: an attempt sooner is answered 429 (tests/test_throttle.py)."""
+    throttle = app.state.sign_in_throttle
+    before, ahead = throttle.clock, throttle.base_delay * 4
+    throttle.clock = lambda: before() + ahead

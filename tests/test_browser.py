@@ -12,6 +12,7 @@ import pytest
 from temporalio.testing import WorkflowEnvironment
 
 from models.base import china_date
+from tests.api_helpers import pass_sign_in_wait
 from tests.browser_helpers import (
     BROWSER_REQUIRED,
     Served,
@@ -202,7 +203,7 @@ async def test_sign_in_is_required_and_a_wrong_password_is_refused(browser: Any,
     await page.fill("#password", "wrong")
     await page.click("form button[type=submit]")
     assert "用户名或密码错误" in await page.locator(".alert.error").inner_text()
-    await page.wait_for_timeout(300)  # a person takes longer than the 0.25 s wait after a failure
+    pass_sign_in_wait(served.app)  # a person takes longer than the 0.25 s wait after a failure
     await page.fill("#password", "duban-demo")
     async with page.expect_navigation():
         await page.click("form button[type=submit]")

@@ -1,7 +1,6 @@
 """The web UI without a browser: sign-in, the session cookie and CSRF, the language switch, the pages over a
 read model filled with synthetic hazards, the Excel ledger, and the form helpers. Reads need no Temporal."""
 
-import asyncio
 import io
 import re
 from collections.abc import AsyncIterator
@@ -20,6 +19,7 @@ from domain.calendar import WorkCalendar
 from models.actions import AssessBody, ReportProgressBody, SubmitCompletionBody, VerifyBody
 from models.enums import HazardLevel, HazardStatus
 from models.interview import RecordBody
+from tests.api_helpers import pass_sign_in_wait
 from tests.factories import COUNTY, COUNTY2
 from tests.synthetic import Spec, insert
 from web import forms
@@ -91,7 +91,7 @@ async def test_sign_in_refuses_a_wrong_password_a_missing_csrf_token_and_a_forei
     client = await browser(app)
     wrong = await sign_in(client, "county.supervisor", password="nope")
     assert wrong.status_code == 401 and "用户名或密码错误" in wrong.text and 'value="county.supervisor"' in wrong.text
-    await asyncio.sleep(0.3)  # the wait after a failure (an attempt sooner is answered 429: tests/test_throttle.py)
+    pass_sign_in_wait(app)  # the wait after a failure (an attempt sooner is answered 429: tests/test_throttle.py)
     await client.get("/login")
     forged = await client.post("/login", data={"username": "county.supervisor", "password": "duban-demo", "csrf": "x"})
     assert forged.status_code == 403 and "duban_token" not in forged.headers.get("set-cookie", "")
