@@ -231,7 +231,7 @@ async def test_read_model_database_stopped_and_started_catches_up(tmp_path: Path
         worker = WorkerProcess(tmp_path / "worker.log", data_dir=str(tmp_path), **settings)
         client = await Client.connect(server.address, data_converter=data_converter(Settings(_env_file=None)))  # type: ignore[call-arg]
         async with httpx.AsyncClient(base_url=api.url, timeout=30) as http:
-            await _database_outage(cluster, client, http)
+            await _database_outage(cluster, client, http, tmp_path / "worker.log")
     finally:
         if worker is not None:
             worker.stop()
@@ -240,7 +240,7 @@ async def test_read_model_database_stopped_and_started_catches_up(tmp_path: Path
         server.stop()
 
 
-async def _database_outage(cluster: PrivateCluster, client: Client, http: httpx.AsyncClient) -> None:
+async def _database_outage(cluster: PrivateCluster, client: Client, http: httpx.AsyncClient, worker_log: Path) -> None:
     auth = {user: await token(http, user) for user in USERS}
     reply = await http.post("/api/v1/hazards", json=hazard_body(), headers=auth["inspector"])
     assert reply.status_code == 201, reply.text
@@ -270,7 +270,11 @@ async def _database_outage(cluster: PrivateCluster, client: Client, http: httpx.
         W.submit_plan, Command(actor=f.ENTERPRISE_A, body=plan(f.days_after(datetime.now(UTC), 45))),
         wait_for_stage=WorkflowUpdateStage.ACCEPTED,
     )
-    await asyncio.sleep(1.5)  # the projection fails an attempt or two (then retries, backing off)
+
+    def projection_failed() -> None:  # the projection fails an attempt (then retries, backing off)
+        assert worker_log.exists() and "OperationalError" in worker_log.read_text(errors="replace")
+
+    await assert_eventually_async(projection_failed, timeout=30, interval=0.2, what="a failed projection attempt")
 
     cluster.start()
     state = await asyncio.wait_for(update.result(), 45)
