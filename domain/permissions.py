@@ -101,17 +101,23 @@ def check_jurisdiction(action: Action, actor: Actor, state: HazardState, body: o
     check_separation_of_duties(action, actor, state)
 
 
-def check_separation_of_duties(action: Action, actor: Actor, state: HazardState) -> None:
-    """Four eyes: whoever passed the verification of a major hazard does not close it (when the policy asks),
-    and nobody decides an extension they asked for themselves."""
+def excluded_user(action: Action, state: HazardState) -> tuple[str, str] | None:
+    """The one user separation of duties keeps from `action`, and the refusal's code: whoever passed the
+    verification of a major hazard does not close it (when the policy asks: four eyes), and nobody decides an
+    extension they asked for themselves. The validators refuse them; "my tasks" leaves the step off their list."""
     if action == Action.CLOSE and state.level == HazardLevel.MAJOR and state.policy.four_eyes_major:
         passed = [v for v in state.verifications if v.decision == "pass"]
-        if passed and passed[-1].by.user_id == actor.user_id:
-            raise refuse("four_eyes")
+        return (passed[-1].by.user_id, "four_eyes") if passed else None
     if action == Action.REVIEW_EXTENSION:
         pending = [e for e in state.extensions if e.status == "pending"]
-        if pending and pending[-1].requested_by.user_id == actor.user_id:
-            raise refuse("own_request")
+        return (pending[-1].requested_by.user_id, "own_request") if pending else None
+    return None
+
+
+def check_separation_of_duties(action: Action, actor: Actor, state: HazardState) -> None:
+    excluded = excluded_user(action, state)
+    if excluded is not None and excluded[0] == actor.user_id:
+        raise refuse(excluded[1])
 
 
 def _owning_authority(state: HazardState) -> str | None:

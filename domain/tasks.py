@@ -9,9 +9,9 @@ the same transaction as the record's row (`store/tasks.py`), so "my tasks" is on
 from dataclasses import dataclass
 from datetime import datetime
 
-from domain import clocks, interviews, transitions
+from domain import clocks, interviews, permissions, transitions
 from models.actors import Actor
-from models.enums import HazardLevel, Role
+from models.enums import Action, Role
 from models.hazard import HazardState
 from models.interview import InterviewAction, InterviewState, InterviewStatus
 from registry.hazard import HAZARD
@@ -58,22 +58,15 @@ def hazard_tasks(state: HazardState) -> list[Owed]:
                     jurisdiction_code=party.jurisdiction_code,
                     enterprise_uscc=party.enterprise_uscc,
                     due_at=clocks.due_for(state, action.value),
-                    excluded_user_id=_excluded(state, action.value),
+                    excluded_user_id=_excluded(state, action),
                 )
             )
     return owed
 
 
-def _excluded(state: HazardState, action: str) -> str | None:
-    """The one user the rules keep from this step: the verifier of a major hazard (four eyes), the requester of
-    an extension."""
-    if action == "close" and state.level == HazardLevel.MAJOR and state.policy.four_eyes_major:
-        passed = [v for v in state.verifications if v.decision == "pass"]
-        return passed[-1].by.user_id if passed else None
-    if action == "review-extension":
-        pending = [e for e in state.extensions if e.status == "pending"]
-        return pending[-1].requested_by.user_id if pending else None
-    return None
+def _excluded(state: HazardState, action: Action) -> str | None:
+    excluded = permissions.excluded_user(action, state)
+    return excluded[0] if excluded else None
 
 
 def interview_tasks(state: InterviewState) -> list[Owed]:
