@@ -125,3 +125,14 @@ def test_each_workflow_has_an_update_with_a_validator_for_exactly_its_registered
         updates = _Definition.must_from_class(workflow_class).updates
         assert set(updates) == set(registry.names) | extra, workflow_class.__name__
         assert all(updates[name].validator is not None for name in registry.names)
+
+
+def test_the_api_sends_each_registered_action_to_the_update_of_its_name() -> None:
+    from temporalio.workflow import _UpdateDefinition
+
+    from api.gateway import UPDATES as HAZARD_UPDATES
+    from services.interviews import UPDATES as INTERVIEW_UPDATES
+
+    for updates, registry in ((HAZARD_UPDATES, HAZARD), (INTERVIEW_UPDATES, INTERVIEW)):
+        names = {str(action): _UpdateDefinition.get_name_and_result_type(method)[0] for action, method in updates.items()}
+        assert names == {name: name for name in registry.names}, registry.process
