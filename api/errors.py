@@ -10,6 +10,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from sqlalchemy import exc as sa_exc
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from temporalio.service import RPCError, RPCStatusCode
 
@@ -161,11 +162,24 @@ def install_error_handlers(app: FastAPI) -> None:
             return await http_exception_handler(request, error)
         zh, en = HTTP_WORDS.get(error.status_code, ("请求未能完成", "the request could not be completed"))
         detail = {"code": f"http_{error.status_code}", "field": None, "message_zh": zh, "message_en": en}
-        return JSONResponse({"detail": detail}, status_code=error.status_code, headers=getattr(error, "headers", None))
+        headers = getattr(error, "headers", None)
+        if error.status_code == 405:
+            headers = {**(headers or {}), "Allow": allowed_methods(request)}
+        return JSONResponse({"detail": detail}, status_code=error.status_code, headers=headers)
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(_: Request, error: RequestValidationError) -> JSONResponse:
         return JSONResponse({"detail": validation_detail(list(error.errors()))}, status_code=422)
+
+
+def allowed_methods(request: Request) -> str:
+    """Every method some route takes at this path: Starlette's 405 names only the first route that matched the
+    path, while a path's GET and POST are often two routes."""
+    methods: set[str] = set()
+    for route in request.app.router.routes:
+        if isinstance(route, Route) and route.methods and route.path_regex.match(request.url.path):
+            methods |= route.methods
+    return ", ".join(sorted(methods))
 
 
 ENGINE_DOWN = frozenset({RPCStatusCode.UNAVAILABLE, RPCStatusCode.DEADLINE_EXCEEDED})

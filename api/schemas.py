@@ -4,12 +4,12 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Annotated
 
 from fastapi import Path
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, field_validator
 from pydantic_core import PydanticCustomError
 
 from domain.uscc import uscc_problem
 from models.actors import Actor
-from models.base import CHINA_TZ, EARLIEST_DAY, LATEST_DAY
+from models.base import CHINA_TZ, DAY_PATTERN, EARLIEST_DAY, LATEST_DAY, PRESENT
 from models.clock import Extension, Pause
 from models.enums import Action, HazardLevel, HazardStatus, Source
 from models.hazard import (
@@ -33,6 +33,13 @@ def _valid_uscc(value: str) -> str:
     return value
 
 
+def _written_out(value: object) -> object:
+    """A date or a time as written (ISO 8601), never a number of Unix seconds, which pydantic would take."""
+    if isinstance(value, (int, float)):
+        raise PydanticCustomError("date_as_number", "write the date, not a number")
+    return value
+
+
 def _not_blank(value: str) -> str:
     value = value.strip()
     if not value:
@@ -48,14 +55,14 @@ RegionCode = Annotated[str, Field(pattern=r"^\d{6}(\d{3}){0,2}$", examples=["371
 class HazardCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    title: Annotated[str, Field(max_length=200), AfterValidator(_not_blank)]
+    title: Annotated[str, Field(max_length=200, json_schema_extra=PRESENT), AfterValidator(_not_blank)]
     description: Annotated[str, Field(max_length=10_000)] = ""
     enterprise_uscc: USCC
     region_code: RegionCode
-    industry: Annotated[str, Field(max_length=100), AfterValidator(_not_blank)]
+    industry: Annotated[str, Field(max_length=100, json_schema_extra=PRESENT), AfterValidator(_not_blank)]
     location: Annotated[str, Field(max_length=500)] = ""
     source: Source
-    discovered_at: datetime | date
+    discovered_at: Annotated[datetime | date, BeforeValidator(_written_out), Field(json_schema_extra=DAY_PATTERN)]
 
     @field_validator("discovered_at")
     @classmethod

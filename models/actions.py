@@ -7,10 +7,10 @@ the clock live in `domain.transitions`.
 
 from typing import Annotated, Generic, TypeVar
 
-from pydantic import Field, model_validator
+from pydantic import AfterValidator, Field, model_validator
 
 from models.actors import Actor
-from models.base import Day, Frozen, body_error
+from models.base import DAY_SCHEMA, PRESENT, Day, Frozen, body_error, not_blank, schema_rules, when
 from models.enums import (
     AuthorityLevel,
     ExtensionDecision,
@@ -22,9 +22,16 @@ from models.enums import (
 
 ShortText = Annotated[str, Field(max_length=500)]
 LongText = Annotated[str, Field(max_length=10_000)]
+Reason = Annotated[str, Field(min_length=1, max_length=2_000, json_schema_extra=PRESENT), AfterValidator(not_blank)]
 
 
 class AssessBody(Frozen):
+    model_config = schema_rules(
+        when("level", "major",
+             {"required": ["basis"], "properties": {"basis": PRESENT, "rectification": {"type": "null"}}},
+             {"required": ["rectification"], "properties": {"rectification": {"type": "string"}}}),
+        when("rectification", "immediate", {"properties": {"deadline": {"type": "null"}}}),
+    )
     level: HazardLevel
     basis: ShortText | None = None  # 判定依据: standard and clause, required for major
     rectification: Rectification | None = None  # general only
@@ -64,6 +71,7 @@ class SubmitPlanBody(Frozen):
 
 
 class ReviewPlanBody(Frozen):
+    model_config = schema_rules(when("decision", "return", {"required": ["comment"], "properties": {"comment": PRESENT}}))
     decision: PlanDecision
     comment: LongText | None = None
 
@@ -85,6 +93,11 @@ class SubmitCompletionBody(Frozen):
 
 
 class VerifyBody(Frozen):
+    model_config = schema_rules(when(
+        "decision", "fail",
+        {"required": ["comment", "new_deadline"], "properties": {"comment": PRESENT, "new_deadline": DAY_SCHEMA}},
+        {"properties": {"fake_rectification": {"const": False}, "new_deadline": {"type": "null"}}},
+    ))
     decision: VerifyDecision
     comment: LongText | None = None
     fake_rectification: bool = False  # 虚假整改
@@ -107,7 +120,7 @@ class CloseBody(Frozen):
 
 
 class VoidBody(Frozen):
-    reason: Annotated[str, Field(min_length=1, max_length=2_000)]
+    reason: Annotated[str, Field(min_length=1, max_length=2_000, json_schema_extra=PRESENT)]
 
     @model_validator(mode="after")
     def _reason_not_blank(self) -> "VoidBody":
@@ -118,11 +131,15 @@ class VoidBody(Frozen):
 
 class RequestExtensionBody(Frozen):
     days: Annotated[int, Field(ge=1, le=365, description="working days to add to the deadline")]
-    reason: Annotated[str, Field(min_length=1, max_length=2_000)]
+    reason: Reason
     late_reason: Annotated[str, Field(max_length=2_000)] | None = None  # needed when asked late
 
 
 class ReviewExtensionBody(Frozen):
+    model_config = schema_rules(
+        when("decision", "approve", {"required": ["days"], "properties": {"days": {"type": "integer"}}}),
+        when("decision", "reject", {"required": ["comment"], "properties": {"comment": PRESENT}}),
+    )
     decision: ExtensionDecision
     days: Annotated[int, Field(ge=1, le=365)] | None = None  # working days granted (approve)
     comment: LongText | None = None
@@ -137,15 +154,15 @@ class ReviewExtensionBody(Frozen):
 
 
 class PauseBody(Frozen):
-    reason: Annotated[str, Field(min_length=1, max_length=2_000)]
+    reason: Reason
 
 
 class ResumeBody(Frozen):
-    reason: Annotated[str, Field(min_length=1, max_length=2_000)]
+    reason: Reason
 
 
 class StartInterviewBody(Frozen):
-    reason: Annotated[str, Field(min_length=1, max_length=2_000)]
+    reason: Reason
 
 
 ActionBody = (

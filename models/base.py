@@ -1,9 +1,9 @@
 """Base class and time helpers for the shared contracts."""
 
 from datetime import UTC, date, datetime, timedelta, timezone
-from typing import Annotated
+from typing import Annotated, Any
 
-from pydantic import AfterValidator, BaseModel, ConfigDict
+from pydantic import AfterValidator, BaseModel, ConfigDict, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
 CHINA_TZ = timezone(timedelta(hours=8), "Asia/Shanghai")  # no DST since 1991: a fixed offset is exact
@@ -38,7 +38,34 @@ def day_in_range(value: date) -> date:
     return value
 
 
-Day = Annotated[date, AfterValidator(day_in_range)]  # a date within EARLIEST_DAY..LATEST_DAY
+# What the OpenAPI document says of a day: the years EARLIEST_DAY..LATEST_DAY cover (1900 to 2199).
+DAY_PATTERN: dict[str, Any] = {"pattern": r"^(19|20|21)\d\d-"}  # also of an instant's day
+DAY_SCHEMA: dict[str, Any] = {"type": "string", "format": "date", **DAY_PATTERN}
+Day = Annotated[date, AfterValidator(day_in_range), WithJsonSchema(DAY_SCHEMA)]  # within EARLIEST_DAY..LATEST_DAY
+
+# What the OpenAPI document says of a text that must not be blank: something besides white space in it.
+PRESENT: dict[str, Any] = {"type": "string", "pattern": r"\S"}
+
+
+def not_blank(value: str) -> str:
+    """A text with something besides white space in it; else the refusal `blank`."""
+    if not value.strip():
+        raise PydanticCustomError("blank", "must not be blank")
+    return value
+
+
+def when(field: str, value: str | bool, then: dict[str, Any], otherwise: dict[str, Any] | None = None) -> dict[str, Any]:
+    """A body check that depends on another field, said in JSON Schema (`if` / `then` / `else`) so the OpenAPI
+    document describes it: when `field` is `value`, the body also satisfies `then` (else `otherwise`)."""
+    clause: dict[str, Any] = {"if": {"properties": {field: {"const": value}}, "required": [field]}, "then": then}
+    if otherwise is not None:
+        clause["else"] = otherwise
+    return clause
+
+
+def schema_rules(*clauses: dict[str, Any]) -> ConfigDict:
+    """A body model's config with its cross-field checks in its JSON Schema (see `when`)."""
+    return ConfigDict(frozen=True, extra="forbid", json_schema_extra={"allOf": list(clauses)})
 
 
 def china_date(instant: datetime) -> date:

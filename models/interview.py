@@ -10,24 +10,27 @@ from enum import StrEnum
 from typing import Annotated, Literal
 
 from pydantic import AfterValidator, Field, field_validator, model_validator
-from pydantic_core import PydanticCustomError
 
 from models.actors import Actor
-from models.base import CHINA_TZ, Day, Frozen, body_error, day_in_range
+from models.base import (
+    CHINA_TZ,
+    DAY_PATTERN,
+    PRESENT,
+    Day,
+    Frozen,
+    body_error,
+    day_in_range,
+    not_blank,
+    schema_rules,
+    when,
+)
 from models.hazard import JurisdictionRef
 from models.policy import InterviewRules
 
-
-def _not_blank(value: str) -> str:
-    if not value.strip():
-        raise PydanticCustomError("blank", "must not be blank")
-    return value
-
-
-Text300 = Annotated[str, Field(min_length=1, max_length=300), AfterValidator(_not_blank)]
-Text2000 = Annotated[str, Field(min_length=1, max_length=2_000), AfterValidator(_not_blank)]
-Text10k = Annotated[str, Field(min_length=1, max_length=10_000), AfterValidator(_not_blank)]
-Name = Annotated[str, Field(min_length=1, max_length=100), AfterValidator(_not_blank)]
+Text300 = Annotated[str, Field(min_length=1, max_length=300, json_schema_extra=PRESENT), AfterValidator(not_blank)]
+Text2000 = Annotated[str, Field(min_length=1, max_length=2_000, json_schema_extra=PRESENT), AfterValidator(not_blank)]
+Text10k = Annotated[str, Field(min_length=1, max_length=10_000, json_schema_extra=PRESENT), AfterValidator(not_blank)]
+Name = Annotated[str, Field(min_length=1, max_length=100, json_schema_extra=PRESENT), AfterValidator(not_blank)]
 
 
 class InterviewStatus(StrEnum):
@@ -80,7 +83,7 @@ class InterviewStart(Frozen):
     trigger: Literal["ladder", "manual"]
     enterprise_uscc: str
     enterprise_name: str
-    interviewee: Annotated[str, Field(min_length=1, max_length=200), AfterValidator(_not_blank)]  # the principal (主要负责人), no proxies
+    interviewee: Annotated[str, Field(min_length=1, max_length=200, json_schema_extra=PRESENT), AfterValidator(not_blank)]  # the principal (主要负责人), no proxies
     conducting_authority_code: str
     conducting_authority_name: str
     region_path: tuple[JurisdictionRef, ...]  # the hazard's region chain, root first
@@ -104,7 +107,7 @@ class InterviewOutcome(Frozen):
 
 
 class ScheduleBody(Frozen):
-    at: datetime  # in the future, within `rules.notice_calendar_days` of the notice
+    at: Annotated[datetime, Field(json_schema_extra=DAY_PATTERN)]  # in the future, within `rules.notice_calendar_days` of the notice
     place: Text300
 
     @field_validator("at")
@@ -126,6 +129,10 @@ class Commitment(Frozen):
 
 
 class RecordBody(Frozen):
+    model_config = schema_rules(when(
+        "attended", True,
+        {"required": ["minutes", "attendees"], "properties": {"minutes": PRESENT, "attendees": {"minItems": 1}}},
+    ))
     attended: bool  # False: the interviewee did not come (no-show)
     minutes: Annotated[str, Field(max_length=20_000)] = ""  # 约谈纪要, required when attended
     attendees: Annotated[tuple[Name, ...], Field(max_length=50)] = ()

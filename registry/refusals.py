@@ -64,6 +64,7 @@ REFUSALS: dict[str, Words] = {
     "discovered_in_future": Words(INVALID, "发现时间不能晚于现在", "the discovery time is in the future"),
     "discovered_too_early": Words(INVALID, "发现时间不能早于 {earliest}", "the discovery time may not be before {earliest}"),
     "date_out_of_range": Words(INVALID, "日期 {day} 超出范围，应在 {earliest} 至 {latest} 之间", "{day} is out of range; choose a date from {earliest} to {latest}"),
+    "date_as_number": Words(INVALID, "请按 YYYY-MM-DD 或 YYYY-MM-DDTHH:MM 填写日期时间，不接受数字", "write the date (and time) as YYYY-MM-DD or YYYY-MM-DDTHH:MM, not as a number"),
     "blank": Words(INVALID, "不能为空", "must not be blank"),
     # pydantic's own checks of a field, by their type (see `input_words`)
     "invalid_input": Words(INVALID, "提交的内容有误：{summary}", "the request is not valid: {summary}"),

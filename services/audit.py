@@ -10,7 +10,7 @@ from datetime import datetime
 from typing import Annotated, Any, Literal
 
 from anyio import from_thread
-from pydantic import BaseModel, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 from temporalio.client import Client
@@ -155,6 +155,10 @@ class HistoryOut(BaseModel):
 
 
 class ReplayIn(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"anyOf": [  # the OpenAPI document says the check below
+        {"required": ["hazard_codes"], "properties": {"hazard_codes": {"type": "array"}, "all": {"const": False}}},
+        {"required": ["all"], "properties": {"all": {"const": True}, "hazard_codes": {"type": "null"}}},
+    ]})
     hazard_codes: list[Annotated[str, Field(max_length=40)]] | None = Field(None, max_length=MAX_CODES, min_length=1)
     all: bool = False
 

@@ -26,7 +26,7 @@ from core.db import as_utc
 from core.logging import get_logger
 from core.policies import PolicyRegistry
 from core.settings import Settings
-from models.base import china_date
+from models.base import china_date, when
 from models.enums import Role, Source
 from models.tables import AdminAudit, WhistleblowerReport
 from security.contact_cipher import contact_cipher
@@ -84,7 +84,12 @@ class ReportOut(BaseModel):
 
 
 class ScreenBody(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"allOf": [when(
+        "decision", "hazard",
+        {"required": ["title", "enterprise_uscc", "region_code", "industry"],
+         "properties": {"title": {"type": "string", "minLength": 1}, "industry": {"type": "string", "minLength": 1},
+                        "enterprise_uscc": {"type": "string"}, "region_code": {"type": "string"}}},
+    )]})
 
     decision: Literal["hazard", "reject"]
     public_outcome: Annotated[str, Field(max_length=2_000)] = ""

@@ -3,6 +3,7 @@
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, UploadFile
+from fastapi import Path as PathParam
 from fastapi.responses import FileResponse
 from pydantic import BaseModel
 
@@ -42,7 +43,9 @@ def upload_attachment(
 
 
 @router.get("/attachments/{attachment_id}", response_class=FileResponse, responses=REFUSALS)
-def get_attachment(attachment_id: str, principal: BrowserOrApiUser, session: SessionDep, settings: SettingsDep) -> FileResponse:
+def get_attachment(
+    attachment_id: Annotated[str, PathParam(json_schema_extra={"pattern": "^[0-9a-f]{64}$"}, description="its SHA-256")],
+    principal: BrowserOrApiUser, session: SessionDep, settings: SettingsDep) -> FileResponse:
     """The file, with its checked content type, to the uploader or whoever may see a hazard referencing it."""
     path, attachment = attachments.load(data_dir=settings.data_dir, attachment_id=attachment_id)
     if not attachments.may_read(session=session, principal=principal, attachment=attachment):
