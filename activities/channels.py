@@ -47,8 +47,11 @@ def build_mail(
     mail["Message-ID"] = message_id  # the same for every attempt: a receiver can drop a duplicate
     mail.set_content(text)
     for attachment in attachments:
-        maintype, _, subtype = attachment.mime.split(";")[0].strip().partition("/")
-        mail.add_attachment(attachment.content, maintype=maintype, subtype=subtype, filename=attachment.filename)
+        kind, *parameters = (part.strip() for part in attachment.mime.split(";"))
+        maintype, _, subtype = kind.partition("/")
+        params = dict(p.split("=", 1) for p in parameters if "=" in p)  # e.g. charset=utf-8
+        mail.add_attachment(attachment.content, maintype=maintype, subtype=subtype, filename=attachment.filename,
+                            params=params)
     return mail
 
 

@@ -23,7 +23,7 @@ SEND_TIMEOUT = timedelta(seconds=60)  # one attempt: a connection, a handshake, 
 
 def send_retry(retry_max_seconds: float) -> RetryPolicy:
     return RetryPolicy(
-        initial_interval=timedelta(seconds=1), backoff_coefficient=2.0,
+        initial_interval=timedelta(seconds=min(1.0, retry_max_seconds)), backoff_coefficient=2.0,
         maximum_interval=timedelta(seconds=retry_max_seconds), maximum_attempts=0,  # unlimited within the window
         non_retryable_error_types=[],
     )
