@@ -208,4 +208,15 @@ WORDS: dict[str, tuple[str, str]] = {
     # auth errors
     "forbidden": ("无权访问", "Not allowed"),
     "not_found": ("未找到", "Not found"),
+    # notification settings (notifications that leave the building, issue 16)
+    "nav.settings": ("设置", "Settings"),
+    "set.title": ("通知设置", "Notification settings"),
+    "set.channels": ("接收渠道", "Channels"),
+    "set.inbox": ("站内信（督办记录，始终开启）", "In-app inbox (the record; always on)"),
+    "set.email": ("电子邮件", "Email"),
+    "set.no_email": ("尚未登记邮箱，请联系管理员", "No address on file; ask an admin to add one"),
+    "set.webhook": ("所在辖区的群机器人（由管理员设置）", "Your jurisdiction's group robot (set by an admin)"),
+    "set.digest": ("每日汇总：每天一封邮件，代替逐条邮件", "Daily digest: one mail a day instead of one per notification"),
+    "set.save": ("保存", "Save"),
+    "set.saved": ("已保存", "Saved"),
 }
