@@ -40,10 +40,12 @@ class Outbox:
         """Start the delivery workflow of every notification not yet dispatched; answers how many."""
         ids = await asyncio.to_thread(self._undispatched)
         for notification_id in ids:
-            workflow_id = delivery_workflow_id(notification_id)
-            order = DeliveryOrder(notification_id=notification_id, retry_max_seconds=self._settings.delivery_retry_max_seconds,
-                                  give_up_hours=self._settings.delivery_give_up_hours)
-            await self._start(DeliveryWorkflow.run, order, workflow_id)
+            workflow_id: str | None = None
+            if await asyncio.to_thread(self._has_recipients, notification_id):  # else no workflow is needed
+                workflow_id = delivery_workflow_id(notification_id)
+                order = DeliveryOrder(notification_id=notification_id, give_up_hours=self._settings.delivery_give_up_hours,
+                                      retry_max_seconds=self._settings.delivery_retry_max_seconds)
+                await self._start(DeliveryWorkflow.run, order, workflow_id)
             await asyncio.to_thread(self._mark, notification_id, workflow_id)
         return len(ids)
 
@@ -84,7 +86,16 @@ class Outbox:
         with session_scope(self._engine) as session:
             return store.undispatched(session=session)
 
-    def _mark(self, notification_id: int, workflow_id: str) -> None:
+    def _has_recipients(self, notification_id: int) -> bool:
+        """Plan the notification's deliveries (the same idempotent step its workflow takes first): any to send
+        now? Mail held for a digest goes out with the digest; a notification nobody is mailed and no robot hears
+        starts no workflow."""
+        with write_scope(self._engine) as session:
+            targets = store.plan(session=session, notification_id=notification_id,
+                                 mail_enabled=bool(self._settings.smtp_host), now=datetime.now(UTC))
+        return bool(targets)
+
+    def _mark(self, notification_id: int, workflow_id: str | None) -> None:
         with write_scope(self._engine) as session:
             store.mark_dispatched(session=session, notification_id=notification_id, workflow_id=workflow_id,
                                   now=datetime.now(UTC))

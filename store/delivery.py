@@ -28,7 +28,7 @@ def undispatched(*, session: Session, limit: int = 100) -> list[int]:
     return [i for i in session.exec(query) if i is not None]
 
 
-def mark_dispatched(*, session: Session, notification_id: int, workflow_id: str, now: datetime) -> None:
+def mark_dispatched(*, session: Session, notification_id: int, workflow_id: str | None, now: datetime) -> None:
     if session.get(NotificationDispatch, notification_id) is None:
         session.add(NotificationDispatch(notification_id=notification_id, dispatched_at=now, workflow_id=workflow_id))
         session.flush()

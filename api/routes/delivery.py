@@ -26,12 +26,11 @@ def get_webhook(region_code: RegionCode, session: SessionDep, principal: Current
 
 
 @router.put("/admin/webhooks/{region_code}", response_model=WebhookOut)
-def put_webhook(region_code: RegionCode, body: WebhookIn, session: SessionDep, principal: CurrentUser, response: Response) -> WebhookOut:
+def put_webhook(region_code: RegionCode, body: WebhookIn, session: SessionDep, principal: CurrentUser) -> WebhookOut:
     """Admins: set or replace the jurisdiction's group robot (`dingtalk` signs each call with the secret's
     `timestamp` and `sign`; `wecom`; `generic`: a JSON POST, signed `X-Duban-Signature` when a secret is set).
-    201 when new, 200 when replaced; audited without the secret."""
-    out, created = delivery.put_webhook(session, principal, region_code, body)
-    response.status_code = 201 if created else 200
+    200 with the stored robot, new or replaced (as `PUT /admin/calendar/{year}`); audited without the secret."""
+    out, _created = delivery.put_webhook(session, principal, region_code, body)
     return out
 
 
