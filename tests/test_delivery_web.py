@@ -57,3 +57,28 @@ async def test_the_settings_form_needs_its_csrf_token(app: object) -> None:
     assert page.status_code == 200 and "尚未登记邮箱" in page.text and "wecom" not in page.text  # no address, no robot
     refused = await client.post("/settings", data={"csrf": "forged", "daily_digest": "on"})
     assert refused.status_code in (400, 403) and stored(app, "enterprise.a") == (True, False)
+
+
+async def test_admins_read_the_delivery_log_with_its_failed_attempts_and_others_cannot(app: object) -> None:
+    from models.tables import Notification
+    from store import delivery as store
+
+    with Session(app.state.engine) as session:  # type: ignore[attr-defined]
+        notice = Notification(hazard_code="HZ-371702-2026-000009", seq=3, at=datetime.now(UTC), target_kind="authority",
+                              target_code="371702", kind="rung", title="督办函", body="逾期")
+        session.add(notice)
+        session.flush()
+        [mail, robot] = store.plan(session=session, notification_id=notice.id or 0, mail_enabled=True, now=datetime.now(UTC))
+        row = store.by_key(session=session, key=mail.key)
+        assert row is not None
+        store.record_attempt(session=session, delivery=row, attempt=1, now=datetime.now(UTC), error="SMTP 451 busy")
+        session.commit()
+    admin = await browser(app, "admin")
+    page = await admin.get("/deliveries")
+    assert page.status_code == 200 and "SMTP 451 busy" in page.text and "county@example.com" in page.text
+    assert "HZ-371702-2026-000009" in page.text and "wecom" in page.text and 'href="/deliveries"' in page.text
+    retrying = await admin.get("/deliveries?status=retrying")
+    assert "county@example.com" in retrying.text and "qyapi.example" not in retrying.text.split("</section>")[1]
+    county = await browser(app, "county.supervisor")
+    refused = await county.get("/deliveries")
+    assert refused.status_code == 403 and 'href="/deliveries"' not in (await county.get("/settings")).text
