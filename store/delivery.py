@@ -21,10 +21,21 @@ from models.tables import (
 OPEN = (DeliveryStatus.PENDING.value, DeliveryStatus.RETRYING.value)
 
 
+LOOKBACK = 10_000  # ids below the newest dispatched one still looked at: rows committed out of id order
+
+
 def undispatched(*, session: Session, limit: int = 100) -> list[int]:
-    """Notifications whose delivery workflow the outbox has not started yet, oldest first."""
-    done = select(NotificationDispatch.notification_id)
-    query = select(Notification.id).where(col(Notification.id).not_in(done)).order_by(col(Notification.id)).limit(limit)
+    """Notifications the outbox has not dispatched yet, oldest first. Only ids above the newest dispatched one
+    less `LOOKBACK` are read (an index range, not the whole table every poll); a notification committed after
+    a higher id (PostgreSQL allocates ids before commit) is well within that."""
+    newest = session.exec(select(func.max(NotificationDispatch.notification_id))).one() or 0
+    done = select(NotificationDispatch.notification_id).where(NotificationDispatch.notification_id == Notification.id)
+    query = (
+        select(Notification.id)
+        .where(col(Notification.id) > newest - LOOKBACK, ~done.exists())
+        .order_by(col(Notification.id))
+        .limit(limit)
+    )
     return [i for i in session.exec(query) if i is not None]
 
 

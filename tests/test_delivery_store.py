@@ -104,6 +104,10 @@ def test_the_outbox_marks_each_notification_once(engine: Engine) -> None:
         store.mark_dispatched(session=session, notification_id=enterprise, workflow_id=f"delivery-{enterprise}", now=NOW)
         session.commit()
         assert store.undispatched(session=session) == [county]
+        store.mark_dispatched(session=session, notification_id=county + 50, workflow_id=None, now=NOW)
+        assert store.undispatched(session=session) == [county]  # committed after a higher id: still picked up
+        store.mark_dispatched(session=session, notification_id=county + store.LOOKBACK + 1, workflow_id=None, now=NOW)
+        assert store.undispatched(session=session) == []  # beyond the look-back: no longer scanned
 
 
 async def test_a_retried_send_never_sends_twice(sqlite_engine: Engine) -> None:
