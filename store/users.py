@@ -1,6 +1,7 @@
 """Accounts: created, re-roled and disabled by an admin; every change written to the admin audit."""
 
 import json
+import re
 import uuid
 from datetime import UTC, datetime
 from typing import Any
@@ -12,6 +13,7 @@ from models.tables import AdminAudit, Enterprise, Jurisdiction, User
 from security.passwords import hash_password
 
 MIN_PASSWORD = 10
+EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")  # as the admin API's `email` field
 
 
 class AccountProblem(ValueError):
@@ -51,6 +53,8 @@ def create_user(
         raise AccountProblem("username_taken", f"用户名 {username} 已存在", f"user {username} exists already")
     check_assignment(session=session, role=role, jurisdiction_code=jurisdiction_code, enterprise_uscc=enterprise_uscc)
     check_password(password)
+    if email is not None and not EMAIL.fullmatch(email):
+        raise AccountProblem("bad_email", f"邮箱地址无效：{email}", f"not an email address: {email}")
     user = User(
         id=str(uuid.uuid4()), username=username, display_name=display_name, password_hash=hash_password(password),
         role=role.value, jurisdiction_code=jurisdiction_code, enterprise_uscc=enterprise_uscc, email=email,

@@ -125,3 +125,21 @@ async def test_a_retried_send_never_sends_twice(sqlite_engine: Engine) -> None:
         with Session(sqlite_engine) as session:
             row = store.by_key(session=session, key=target.key)
             assert isinstance(row, Delivery) and row.status == "sent" and row.attempts == 1
+
+
+def test_an_account_created_from_the_command_line_may_carry_an_email(sqlite_engine: Engine) -> None:
+    from models.enums import Role
+    from store import users
+
+    with Session(sqlite_engine) as session:
+        load_demo_data(session=session)
+        made = users.create_user(session=session, username="wang.wu", password="a-long-password", role=Role.SUPERVISOR,
+                                 jurisdiction_code="371702", by="cli", email="wang.wu@example.com")
+        assert made.email == "wang.wu@example.com"
+        try:
+            users.create_user(session=session, username="zhao.liu", password="a-long-password", role=Role.SUPERVISOR,
+                              jurisdiction_code="371702", by="cli", email="no-at-sign")
+        except users.AccountProblem as problem:
+            assert problem.code == "bad_email"
+        else:
+            raise AssertionError("a bad address was accepted")
