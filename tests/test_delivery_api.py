@@ -194,7 +194,7 @@ async def test_a_daily_digest_replaces_single_mails_with_one_mail_after_the_day(
 
     async def held() -> None:
         log = (await api.as_user("admin", "GET", "/admin/deliveries", params={"status": "digest", "hazard_code": code})).json()
-        assert any(letter(code) for d in log["items"] if d["recipient"] == "enterprise.a")
+        assert any(d["recipient"] == "enterprise.a" and d["channel"] == "email" for d in log["items"])
         assert robot.about(letter(code))
 
     await assert_eventually_async(held, timeout=20)
@@ -204,7 +204,14 @@ async def test_a_daily_digest_replaces_single_mails_with_one_mail_after_the_day(
     await assert_eventually_async(lambda: drop.about("Daily digest"), timeout=20)
     digest = drop.about("Daily digest")
     assert len(digest) == 1 and letter(code) in digest[0].get_body(("plain",)).get_content()  # type: ignore[union-attr]
+
+    async def gone_in_the_digest() -> None:
+        log = (await api.as_user("admin", "GET", "/admin/deliveries", params={"status": "in_digest", "hazard_code": code})).json()
+        assert log["total"] >= 1
+
+    await assert_eventually_async(gone_in_the_digest, timeout=20)
     assert await api.app.state.outbox.digests(now=datetime.now(UTC) + timedelta(days=1)) == 0
+    assert len(drop.about("Daily digest")) == 1
     assert drop.about(letter(code)) == []
 
 
