@@ -12,6 +12,7 @@ from temporalio.client import Client
 from temporalio.worker import Worker
 
 from activities.calendar import CalendarActivities
+from activities.delivery import DeliveryActivities
 from activities.interviews import InterviewActivities
 from activities.projection import ProjectionActivities
 from core.bytecode import compile_workflows
@@ -19,6 +20,7 @@ from core.db import make_engine
 from core.logging import configure_logging, get_logger
 from core.settings import Settings, get_settings
 from core.temporal import connect_with_retry
+from services.outbox import Outbox
 from workflows.registry import WORKFLOWS
 
 
@@ -29,11 +31,13 @@ def build_worker(
     executor: ThreadPoolExecutor,
     max_cached_workflows: int = 1000,
     max_concurrent_workflow_tasks: int = 20,
+    settings: Settings | None = None,
 ) -> Worker:
     compile_workflows()
     projection = ProjectionActivities(engine)
     calendar = CalendarActivities(engine)
     interview_projection = InterviewActivities(engine)
+    delivery = DeliveryActivities(engine, settings or get_settings())  # notifications that leave the building
     return Worker(
         client,
         task_queue=task_queue,
@@ -46,6 +50,12 @@ def build_worker(
             calendar.shift_deadline,
             calendar.plan_clock,
             calendar.plan_ladder,
+            # notifications that leave the building (issue 16)
+            delivery.plan_deliveries,
+            delivery.deliver,
+            delivery.give_up_delivery,
+            delivery.send_digest,
+            delivery.give_up_digest,
         ],
         activity_executor=executor,
         max_cached_workflows=max_cached_workflows,
@@ -65,8 +75,9 @@ async def serve(settings: Settings) -> None:
     with ThreadPoolExecutor(max_workers=16) as executor:
         worker = build_worker(
             client, engine, settings.temporal_task_queue, executor, settings.worker_max_cached_workflows,
-            settings.worker_max_concurrent_workflow_tasks,
+            settings.worker_max_concurrent_workflow_tasks, settings,
         )
+        outbox = asyncio.create_task(Outbox(client, engine, settings).run(stop))  # deliveries beyond the inbox
         log.info(
             "worker started",
             task_queue=settings.temporal_task_queue,
@@ -76,6 +87,7 @@ async def serve(settings: Settings) -> None:
         async with worker:
             await stop.wait()
             log.info("worker stopping")
+            await outbox
     engine.dispose()
     log.info("worker stopped")
 

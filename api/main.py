@@ -25,6 +25,7 @@ from api.routes import (
     auth,
     calendar,
     codec,
+    delivery,
     hazards,
     history,
     interviews,
@@ -84,6 +85,7 @@ def create_app(settings: Settings | None = None, temporal: Client | None = None)
         api.include_router(module.router)
     api.include_router(whistleblower.public)
     api.include_router(whistleblower.staff)
+    api.include_router(delivery.router)  # notifications that leave the building (issue 16)
     app.include_router(api)
     app.include_router(web_pages.router)  # the web UI at /
     app.mount("/static", StaticFiles(directory=web_pages.STATIC_DIR), name="static")

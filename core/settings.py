@@ -77,6 +77,21 @@ class Settings(BaseSettings):
     policy: str = "default"  # the profile new hazards pin (its newest version)
     policies_dir: Path | None = None  # policy profiles (*.toml); default: the repository's policies/ folder
 
+    # Notifications that leave the building (README "Notifications that leave the building"). No SMTP host: no mail.
+    smtp_host: str | None = None
+    smtp_port: int = Field(default=25, ge=1, le=65535)
+    smtp_from: str = "duban@localhost"
+    smtp_username: str | None = None
+    smtp_password: str | None = None
+    smtp_starttls: bool = False
+    smtp_timeout_seconds: float = Field(default=10, gt=0)
+    webhook_timeout_seconds: float = Field(default=10, gt=0)
+    # The address people open links at (documents, hazards) in mails and robot messages; default http://host:port.
+    public_url: str | None = None
+    delivery_poll_seconds: float = Field(default=2, gt=0)  # how often the worker's outbox looks for new notifications
+    delivery_retry_max_seconds: float = Field(default=300, gt=0)  # the longest wait between two attempts
+    delivery_give_up_hours: float = Field(default=48, gt=0)  # a delivery still failing after this is marked failed
+
     @model_validator(mode="after")
     def _oidc_needs_an_audience(self) -> "Settings":
         if self.oidc_issuer and not self.oidc_audience:
@@ -178,6 +193,10 @@ class Settings(BaseSettings):
         if self.database_url:
             return normalise_database_url(self.database_url)
         return f"sqlite:///{(self.data_dir / 'duban.db').resolve()}"
+
+    @property
+    def link_base(self) -> str:
+        return (self.public_url or f"http://{self.http_host}:{self.http_port}").rstrip("/")
 
     @property
     def temporal_target(self) -> str:

@@ -1,6 +1,7 @@
 """Accounts: created, re-roled and disabled by an admin; every change written to the admin audit."""
 
 import json
+import re
 import uuid
 from datetime import UTC, datetime
 from typing import Any
@@ -12,6 +13,7 @@ from models.tables import AdminAudit, Enterprise, Jurisdiction, User
 from security.passwords import hash_password
 
 MIN_PASSWORD = 10
+EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")  # as the admin API's `email` field
 
 
 class AccountProblem(ValueError):
@@ -45,15 +47,17 @@ def check_password(password: str) -> None:
 
 def create_user(
     *, session: Session, username: str, password: str, role: Role, display_name: str = "",
-    jurisdiction_code: str | None = None, enterprise_uscc: str | None = None, by: str,
+    jurisdiction_code: str | None = None, enterprise_uscc: str | None = None, by: str, email: str | None = None,
 ) -> User:
     if session.exec(select(User).where(User.username == username)).first() is not None:
         raise AccountProblem("username_taken", f"用户名 {username} 已存在", f"user {username} exists already")
     check_assignment(session=session, role=role, jurisdiction_code=jurisdiction_code, enterprise_uscc=enterprise_uscc)
     check_password(password)
+    if email is not None and not EMAIL.fullmatch(email):
+        raise AccountProblem("bad_email", f"邮箱地址无效：{email}", f"not an email address: {email}")
     user = User(
         id=str(uuid.uuid4()), username=username, display_name=display_name, password_hash=hash_password(password),
-        role=role.value, jurisdiction_code=jurisdiction_code, enterprise_uscc=enterprise_uscc,
+        role=role.value, jurisdiction_code=jurisdiction_code, enterprise_uscc=enterprise_uscc, email=email,
     )
     session.add(user)
     _audit(session, by, "user.create", username, _public(user))
@@ -93,6 +97,7 @@ def _public(user: User) -> dict[str, Any]:
     return {
         "username": user.username, "display_name": user.display_name, "role": user.role,
         "jurisdiction_code": user.jurisdiction_code, "enterprise_uscc": user.enterprise_uscc, "disabled": user.disabled,
+        "email": user.email,
     }
 
 

@@ -83,7 +83,9 @@ def _own_code_range(engine: Any) -> None:
 
 
 @asynccontextmanager
-async def running_api(client: Client, data_dir: Path, task_queue: str, **settings: Any) -> AsyncIterator[Api]:
+async def running_api(
+    client: Client, data_dir: Path, task_queue: str, outbox: bool = False, **settings: Any
+) -> AsyncIterator[Api]:
     from core.settings import Settings
 
     settings.setdefault("env", "development")  # the demo accounts; explicit, whatever DUBAN_ENV says
@@ -92,10 +94,32 @@ async def running_api(client: Client, data_dir: Path, task_queue: str, **setting
     async with app.router.lifespan_context(app):
         _own_code_range(app.state.engine)
         with ThreadPoolExecutor(max_workers=8) as executor:
-            async with build_worker(client, app.state.engine, task_queue, executor):
+            async with build_worker(client, app.state.engine, task_queue, executor, settings=config):
                 transport = httpx.ASGITransport(app=app)
-                async with httpx.AsyncClient(transport=transport, base_url="http://duban.test", timeout=30) as http:
+                async with httpx.AsyncClient(transport=transport, base_url="http://duban.test", timeout=30) as http, \
+                        outbox_running(client, app, config, task_queue, start=outbox):
                     yield Api(http, app)
+
+
+@asynccontextmanager
+async def outbox_running(client: Client, app: Any, config: Any, task_queue: str, start: bool) -> AsyncIterator[None]:
+    """The worker's outbox (deliveries beyond the inbox), as `worker.py` runs it; `app.state.outbox` for tests
+    that call it themselves (the daily digest)."""
+    import asyncio
+
+    from services.outbox import Outbox
+
+    app.state.outbox = Outbox(client, app.state.engine, config, task_queue)
+    if not start:
+        yield
+        return
+    stop = asyncio.Event()
+    task = asyncio.create_task(app.state.outbox.run(stop))
+    try:
+        yield
+    finally:
+        stop.set()
+        await task
 
 
 def pass_sign_in_wait(app: Any) -> None:

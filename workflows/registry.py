@@ -4,3 +4,8 @@ from workflows.hazard import HazardWorkflow
 from workflows.interview import InterviewWorkflow
 
 WORKFLOWS = [HazardWorkflow, InterviewWorkflow]
+
+# Notifications that leave the building (issue 16): one workflow per notification's deliveries, one per digest.
+from workflows.delivery import DeliveryWorkflow, DigestWorkflow  # noqa: E402
+
+WORKFLOWS += [DeliveryWorkflow, DigestWorkflow]

@@ -13,6 +13,7 @@ from store import users
 from store.reference import user_by_name
 
 router = APIRouter(prefix="/admin/users", tags=["admin"])
+Email = Annotated[str, Field(max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")]
 
 
 class UserOut(BaseModel):
@@ -22,6 +23,7 @@ class UserOut(BaseModel):
     jurisdiction_code: str | None
     enterprise_uscc: str | None
     disabled: bool
+    email: str | None = None  # where notifications are mailed (issue 16)
 
 
 class UserCreate(BaseModel):
@@ -33,6 +35,7 @@ class UserCreate(BaseModel):
     display_name: Annotated[str, Field(max_length=100)] = ""
     jurisdiction_code: Annotated[str, Field(pattern=r"^\d{6}(\d{3}){0,2}$")] | None = None
     enterprise_uscc: Annotated[str, Field(min_length=18, max_length=18)] | None = None
+    email: Email | None = None
 
 
 class UserUpdate(BaseModel):
@@ -44,6 +47,7 @@ class UserUpdate(BaseModel):
     enterprise_uscc: Annotated[str, Field(min_length=18, max_length=18)] | None = None
     disabled: bool | None = None
     password: Annotated[str, Field(min_length=10, max_length=200)] | None = None
+    email: Email | None = None  # null removes it
 
 
 def _admin(principal: Principal) -> None:
@@ -55,6 +59,7 @@ def _out(user: User) -> UserOut:
     return UserOut(
         username=user.username, display_name=user.display_name, role=user.role,
         jurisdiction_code=user.jurisdiction_code, enterprise_uscc=user.enterprise_uscc, disabled=user.disabled,
+        email=user.email,
     )
 
 
