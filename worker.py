@@ -12,6 +12,7 @@ from temporalio.client import Client
 from temporalio.worker import Worker
 
 from activities.calendar import CalendarActivities
+from activities.campaigns import CampaignActivities
 from activities.interviews import InterviewActivities
 from activities.projection import ProjectionActivities
 from core.bytecode import compile_workflows
@@ -34,6 +35,7 @@ def build_worker(
     projection = ProjectionActivities(engine)
     calendar = CalendarActivities(engine)
     interview_projection = InterviewActivities(engine)
+    campaign_activities = CampaignActivities(engine)  # 专项整治 (issue 14)
     return Worker(
         client,
         task_queue=task_queue,
@@ -46,6 +48,9 @@ def build_worker(
             calendar.shift_deadline,
             calendar.plan_clock,
             calendar.plan_ladder,
+            campaign_activities.project_campaign,
+            campaign_activities.campaign_hazards,
+            campaign_activities.campaign_figures,
         ],
         activity_executor=executor,
         max_cached_workflows=max_cached_workflows,

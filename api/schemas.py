@@ -56,6 +56,7 @@ class HazardCreate(BaseModel):
     location: Annotated[str, Field(max_length=500)] = ""
     source: Source
     discovered_at: datetime | date
+    campaign_id: Annotated[str, Field(max_length=40)] | None = None  # tag it with an active campaign (专项整治)
 
     @field_validator("discovered_at")
     @classmethod

@@ -65,6 +65,22 @@ REFUSALS: dict[str, Words] = {
     "discovered_too_early": Words(INVALID, "发现时间不能早于 {earliest}", "the discovery time may not be before {earliest}"),
     "date_out_of_range": Words(INVALID, "日期 {day} 超出范围，应在 {earliest} 至 {latest} 之间", "{day} is out of range; choose a date from {earliest} to {latest}"),
     "blank": Words(INVALID, "不能为空", "must not be blank"),
+    # campaigns (专项整治): registry/campaign.py, models/campaign.py, services/campaigns.py
+    "not_launching_authority": Words(FORBIDDEN, "只有发起机关（{authority_name} {authority}）的督办人员或领导可以执行此操作", "only a supervisor or leader of the launching authority ({authority}) may do this"),
+    "phase_ended": Words(CONFLICT, "“{phase_zh}”阶段已于 {day} 结束，不能再调整", "the {phase} phase ended on {day}; it cannot be moved"),
+    "phase_not_in_campaign": Words(INVALID, "本专项整治没有“{phase_zh}”阶段", "this campaign has no {phase} phase"),
+    "phase_started": Words(INVALID, "“{phase_zh}”阶段已开始，只能调整结束日期", "the {phase} phase has started; only its end can move"),
+    "phases_overlap": Words(INVALID, "各阶段应按顺序排列且不得重叠", "the phases must be in order and must not overlap"),
+    "phase_ends_before_start": Words(INVALID, "阶段结束日期不能早于开始日期", "a phase cannot end before it starts"),
+    "phase_repeated": Words(INVALID, "同一阶段只能出现一次", "each kind of phase may appear once"),
+    "rectify_phase_required": Words(INVALID, "专项整治须包含“限期整改”阶段", "a campaign needs a rectify phase"),
+    "measure_not_found": Words(INVALID, "制度措施清单中没有第 {measure_id} 项", "the list of measures has no item {measure_id}"),
+    "measure_done": Words(CONFLICT, "第 {measure_id} 项制度措施已完成", "measure {measure_id} is already completed"),
+    "too_many_measures": Words(INVALID, "制度措施清单最多 {limit} 项", "the list of measures holds at most {limit} items"),
+    "campaign_not_found": Words(INVALID, "专项整治 {campaign_id} 不存在", "no campaign {campaign_id}"),
+    "campaign_not_active": Words(INVALID, "专项整治 {campaign_id} 当前不在进行中（{status_zh}）", "campaign {campaign_id} is not active ({status})"),
+    "campaign_region_mismatch": Words(INVALID, "该隐患所在地区不在专项整治 {campaign_id} 的范围内", "the hazard's region is outside the scope of campaign {campaign_id}"),
+    "campaign_industry_mismatch": Words(INVALID, "专项整治 {campaign_id} 只针对以下行业：{industries}", "campaign {campaign_id} covers only these industries: {industries}"),
     # pydantic's own checks of a field, by their type (see `input_words`)
     "invalid_input": Words(INVALID, "提交的内容有误：{summary}", "the request is not valid: {summary}"),
 }
