@@ -27,13 +27,13 @@ from api.schemas import HazardCreate
 from core.policies import PolicyRegistry
 from core.settings import Settings
 from core.spreadsheet import append_row
+from domain.transitions import STATUS_ZH
 from models.base import CHINA_TZ, china_date
-from models.enums import Source
+from models.enums import HazardLevel, HazardStatus, Source
 from services import campaigns as campaign_service
 from services import hazards as hazard_service
 from store import campaigns, hazards
 from store.hazards import HazardFilter
-from web.i18n import label
 
 # The ledger's columns; the import reads those marked with the field they fill (the others are the system's).
 COLUMNS: tuple[tuple[str, str | None], ...] = (
@@ -55,6 +55,11 @@ COLUMNS: tuple[tuple[str, str | None], ...] = (
     ("登记时间", None),
 )
 HEADERS = tuple(name for name, _ in COLUMNS)
+SOURCE_ZH = {
+    Source.SELF_INSPECTION: "企业自查", Source.INSPECTION: "部门检查", Source.INSPECTION_TOUR: "巡查",
+    Source.WHISTLEBLOWER: "举报", Source.TRANSFER: "移送", Source.CAMPAIGN: "专项整治",
+}
+LEVEL_ZH = {HazardLevel.GENERAL: "一般隐患", HazardLevel.MAJOR: "重大隐患"}
 MAX_ROWS = 10_000
 MAX_BYTES = 20 * 1024 * 1024
 EXPORT_LIMIT = 100_000
@@ -98,8 +103,8 @@ def ledger_xlsx(session: Session, principal: Principal, campaign_id: str) -> byt
         append_row(sheet, (
             row.code, row.title, row.enterprise_uscc, row.enterprise_name, row.region_code,
             ((facts.get("region_path") or [{}])[-1]).get("name", row.region_code), row.industry,
-            label("source", row.source, "zh"), _day_of(facts.get("discovered_at")), facts.get("description", ""),
-            facts.get("location", ""), label("level", row.level, "zh") if row.level else "", label("status", row.status, "zh"),
+            SOURCE_ZH.get(Source(row.source), row.source), _day_of(facts.get("discovered_at")), facts.get("description", ""),
+            facts.get("location", ""), LEVEL_ZH[HazardLevel(row.level)] if row.level else "", STATUS_ZH[HazardStatus(row.status)],
             china_date(row.deadline - timedelta(seconds=1)).isoformat() if row.deadline else "",
             "是" if row.overdue else "否", _local(row.reported_at),
         ))
@@ -241,5 +246,5 @@ def _cell(field: str, value: Any) -> Any:
         return value if isinstance(value, date) else _text(value)
     if field == "source":
         text = _text(value)
-        return next((s.value for s in Source if text in (s.value, label("source", s.value, "zh"))), text)
+        return next((s.value for s in Source if text in (s.value, SOURCE_ZH[s])), text)
     return _text(value)

@@ -6,6 +6,7 @@ its validators check the rules again. The import and the ledger are in `services
 """
 
 import asyncio
+import contextlib
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -268,6 +269,8 @@ async def _start(client: Client, start: CampaignStart, task_queue: str) -> bool:
         )
         await asyncio.wait_for(update.result(rpc_timeout=timedelta(seconds=PROJECTION_WAIT_SECONDS)), PROJECTION_WAIT_SECONDS)
     except WorkflowAlreadyStartedError:
+        with contextlib.suppress(Exception):
+            await operation.workflow_handle()  # the operation's own future holds the same error: take it
         return False
     except WorkflowUpdateFailedError as failure:
         raise refusal_from(failure.cause) from None

@@ -6,7 +6,8 @@ from datetime import UTC, date, datetime
 from sqlalchemy import Engine, update
 from sqlmodel import Session, col, select
 
-from domain import campaign_documents, campaigns as rules
+from domain import campaign_documents
+from domain import campaigns as rules
 from models.campaign import CampaignAccount, CampaignStart, FiguresRequest, PhaseIn, PhaseKind
 from models.tables import CampaignEvent, CampaignRow, Document, HazardRow, Notification
 from store import campaigns, metrics
