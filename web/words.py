@@ -254,4 +254,5 @@ WORDS.update({
     "cp.import.status": ("结果", "Result"),
     "cp.cancel_reason": ("撤销理由", "Cancelled because"),
     "cp.description": ("工作要求", "Description"),
+    "cp.launch": ("部署专项整治", "Launch a campaign"),
 })

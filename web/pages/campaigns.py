@@ -8,13 +8,14 @@ from urllib.parse import quote
 from anyio import to_thread
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
+from pydantic import ValidationError
 from starlette.datastructures import FormData, UploadFile
 from temporalio.client import Client
 
 from api.deps import PoliciesDep, TemporalDep
-from api.errors import ApiError
+from api.errors import ApiError, validation_detail
 from core.policies import PolicyRegistry
-from models.campaign import CampaignAction
+from models.campaign import CampaignAction, CampaignCreate, PhaseKind
 from services import campaign_ledger, campaigns
 from services.campaign_ledger import ImportResult
 from services.campaigns import CampaignOut
@@ -28,6 +29,7 @@ from web.pages.context import (
     csrf_refused,
     error_page,
     message,
+    regions,
     render,
     see_other,
     unknown_action,
@@ -37,10 +39,55 @@ router = APIRouter(include_in_schema=False)
 HAZARDS_SHOWN = 200
 
 
+LAUNCHERS = ("supervisor", "leader")
+
+
 @router.get("/campaigns", response_class=HTMLResponse)
 def campaigns_page(page: PageDep) -> HTMLResponse:
+    return _campaigns_page(page)
+
+
+def _campaigns_page(page: Page, problem: str | None = None, values: dict[str, str] | None = None) -> HTMLResponse:
     listing = campaigns.visible_campaigns(page.session, page.principal)
-    return render(page, "campaigns.html", items=listing.items, now=page.now)
+    may_launch = page.principal.actor.role.value in LAUNCHERS
+    return render(page, "campaigns.html", status=422 if problem else 200, items=listing.items, may_launch=may_launch,
+                  regions=regions(page) if may_launch else [], kinds=[k.value for k in PhaseKind], problem=problem,
+                  values=values or {})
+
+
+@router.post("/campaigns/new", response_class=HTMLResponse)
+async def launch_campaign(request: Request, page: PageDep, client: TemporalDep, policies: PoliciesDep) -> Response:
+    form = await request.form()
+    if (refused := csrf_refused(page, form)) is not None:
+        return refused
+    return await to_thread.run_sync(partial(_launch, page, client, policies, form))
+
+
+def launch_body(form: FormData) -> dict[str, object]:
+    """The launch form as `CampaignCreate`'s fields: the phases with both dates given, in the order of the form."""
+    text = {k: str(v).strip() for k, v in form.items() if isinstance(v, str)}
+    phases = [{"kind": k.value, "starts_on": text.get(f"{k.value}_starts_on"), "ends_on": text.get(f"{k.value}_ends_on")}
+              for k in PhaseKind if text.get(f"{k.value}_starts_on") or text.get(f"{k.value}_ends_on")]
+    industries = [i.strip() for i in text.get("industries", "").replace("，", ",").replace("、", ",").split(",") if i.strip()]
+    return {"title": text.get("title", ""), "document_number": text.get("document_number") or None,
+            "region_code": text.get("region_code", ""), "industries": industries,
+            "description": text.get("description", ""), "phases": phases}
+
+
+def _launch(page: Page, client: Client, policies: PolicyRegistry, form: FormData) -> Response:
+    values = {k: str(v) for k, v in form.items() if isinstance(v, str) and k != "csrf"}
+    try:
+        body = CampaignCreate.model_validate(launch_body(form))
+        row = campaigns.launch(session=page.session, principal=page.principal, body=body, settings=page.settings,
+                               client=client, policies=policies)
+    except ValidationError as error:
+        detail = validation_detail([dict(e) for e in error.errors()])
+        return _campaigns_page(page, str(detail["message_zh"] if page.lang == "zh" else detail["message_en"]), values)
+    except ApiError as error:
+        if error.status == 503:
+            raise
+        return _campaigns_page(page, message(page.lang, error), values)
+    return see_other(f"/campaigns/{quote(row.id)}?done=launch")
 
 
 def timeline_bar(campaign: CampaignOut, now: datetime) -> dict[str, object]:
