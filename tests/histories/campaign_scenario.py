@@ -11,7 +11,14 @@ from temporalio.testing import WorkflowEnvironment
 from core.temporal import time_skipping_server_binary
 from models.actions import Command
 from models.base import china_date
-from models.campaign import AddMeasureBody, AmendPhaseBody, PhaseIn, PhaseKind, TaggedHazard, campaign_workflow_id
+from models.campaign import (
+    AddMeasureBody,
+    AmendPhaseBody,
+    PhaseIn,
+    PhaseKind,
+    TaggedHazard,
+    campaign_workflow_id,
+)
 from tests import factories as f
 from tests.test_campaign_workflow import StandIns, campaign_start, campaign_worker
 from workflows.campaign import CampaignWorkflow as W
