@@ -85,6 +85,9 @@ class PhaseIn(Frozen):
     ends_on: Day
 
 
+MAX_CAMPAIGN_DAYS = 10 * 366  # seed 003's campaign runs three years; ten is the bound
+
+
 def check_phases(phases: tuple[PhaseIn, ...], prefix: str = "phases") -> None:
     """The phases in order, each ending on or after its start, none overlapping, one of them `rectify`."""
     for index, phase in enumerate(phases):
@@ -97,6 +100,8 @@ def check_phases(phases: tuple[PhaseIn, ...], prefix: str = "phases") -> None:
         raise body_error("phase_repeated", prefix)
     if PhaseKind.RECTIFY not in kinds:
         raise body_error("rectify_phase_required", prefix)
+    if phases and (phases[-1].ends_on - phases[0].starts_on).days > MAX_CAMPAIGN_DAYS:
+        raise body_error("campaign_too_long", f"{prefix}.{len(phases) - 1}.ends_on")
 
 
 class CampaignCreate(Frozen):

@@ -73,6 +73,8 @@ REFUSALS: dict[str, Words] = {
     "phases_overlap": Words(INVALID, "各阶段应按顺序排列且不得重叠", "the phases must be in order and must not overlap"),
     "phase_ends_before_start": Words(INVALID, "阶段结束日期不能早于开始日期", "a phase cannot end before it starts"),
     "phase_repeated": Words(INVALID, "同一阶段只能出现一次", "each kind of phase may appear once"),
+    "campaign_too_long": Words(INVALID, "专项整治最长十年", "a campaign may last at most ten years"),
+    "campaign_over": Words(INVALID, "各阶段均已结束（{day}），不能再部署", "every phase has already ended ({day}); nothing left to launch"),
     "rectify_phase_required": Words(INVALID, "专项整治须包含“限期整改”阶段", "a campaign needs a rectify phase"),
     "measure_not_found": Words(INVALID, "制度措施清单中没有第 {measure_id} 项", "the list of measures has no item {measure_id}"),
     "measure_done": Words(CONFLICT, "第 {measure_id} 项制度措施已完成", "measure {measure_id} is already completed"),

@@ -7,7 +7,7 @@ its validators check the rules again. The import and the ledger are in `services
 
 import asyncio
 import contextlib
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from anyio import from_thread
@@ -34,7 +34,7 @@ from domain.permissions import ROLE_ZH
 from domain.refusals import Refusal, refuse
 from models.actions import Command
 from models.actors import Actor
-from models.base import Frozen
+from models.base import Frozen, china_date
 from models.campaign import (
     AddMeasureBody,
     AmendPhaseBody,
@@ -213,6 +213,9 @@ def launch(*, session: Session, principal: Principal, body: CampaignCreate, sett
            policies: PolicyRegistry) -> CampaignRow:
     """Launch a campaign (部署专项整治): check the caller and the region, number it, start its workflow."""
     start = campaign_start(session, principal, body, campaign_rules(policies, settings))
+    last = body.phases[-1]
+    if last.ends_on < china_date(datetime.now(UTC)):
+        raise from_refusal(refuse("campaign_over", f"phases.{len(body.phases) - 1}.ends_on", day=last.ends_on))
     year = body.phases[0].starts_on.year
     number = campaigns.count_for(session=session, region_code=body.region_code, year=year)
     for _ in range(MAX_NUMBER_ATTEMPTS):

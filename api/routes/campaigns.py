@@ -50,8 +50,11 @@ def get_account(campaign_id: str, session: SessionDep, principal: CurrentUser) -
     return campaigns.read_account(session, campaign_id, principal)
 
 
-@router.get("/campaigns/{campaign_id}/ledger.xlsx", responses=REFUSALS,
-            response_class=Response)
+LEDGER_RESPONSE: dict[int | str, dict[str, Any]] = {200: {
+    "description": "the ledger workbook", "content": {campaign_ledger.XLSX: {"schema": {"type": "string", "format": "binary"}}}}}
+
+
+@router.get("/campaigns/{campaign_id}/ledger.xlsx", responses={**LEDGER_RESPONSE, **REFUSALS}, response_class=Response)
 def get_ledger(campaign_id: str, session: SessionDep, principal: CurrentUser) -> Response:
     """The campaign's rectification ledger (整改台账): its tagged hazards, in the columns the import reads."""
     data = campaign_ledger.ledger_xlsx(session, principal, campaign_id)
