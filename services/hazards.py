@@ -191,3 +191,4 @@ def _next_free_code(session: Session, principal: Principal, start: HazardStart, 
     return code
 
 
+claim_code = _claim_code  # public for the campaign import, which claims its rows' codes before starting them in batches

@@ -14,7 +14,7 @@ from api.schemas import ErrorOut, action_description
 from models.campaign import CampaignAction, CampaignCreate, CampaignStatus
 from registry.base import ActionSpec
 from registry.campaign import CAMPAIGN
-from services import campaign_ledger, campaigns
+from services import campaign_import, campaign_ledger, campaigns
 from services.campaign_ledger import ImportResult
 from services.campaigns import AccountOut, CampaignOut, CampaignPage
 
@@ -74,7 +74,7 @@ def import_hazards(
     `created`, `existing` (already tagged: the same file twice creates nothing) or `refused` with the refusal.
     With `dry_run` every row is checked (`valid` or `refused`) and nothing is written."""
     data = file.file.read()
-    return campaign_ledger.import_hazards(session=session, principal=principal, campaign_id=campaign_id, data=data,
+    return campaign_import.import_hazards(session=session, principal=principal, campaign_id=campaign_id, data=data,
                                           dry_run=dry_run or bool(dry_run_form), settings=settings, client=client,
                                           policies=policies)
 

@@ -16,7 +16,7 @@ from api.deps import PoliciesDep, TemporalDep
 from api.errors import ApiError, validation_detail
 from core.policies import PolicyRegistry
 from models.campaign import CampaignAction, CampaignCreate, PhaseKind
-from services import campaign_ledger, campaigns
+from services import campaign_import, campaign_ledger, campaigns
 from services.campaign_ledger import ImportResult
 from services.campaigns import CampaignOut
 from store import hazards
@@ -163,7 +163,7 @@ def _campaign_action(page: Page, client: Client, campaign_id: str, action_name: 
 
 
 @router.post("/campaigns/{campaign_id}/import", response_class=HTMLResponse)
-async def campaign_import(request: Request, page: PageDep, client: TemporalDep, policies: PoliciesDep, campaign_id: str) -> Response:
+async def campaign_import_page(request: Request, page: PageDep, client: TemporalDep, policies: PoliciesDep, campaign_id: str) -> Response:
     form = await request.form()
     if (refused := csrf_refused(page, form)) is not None:
         return refused
@@ -176,7 +176,7 @@ async def campaign_import(request: Request, page: PageDep, client: TemporalDep, 
 def _campaign_import(page: Page, client: Client, policies: PolicyRegistry, campaign_id: str, data: bytes,
                      dry_run: bool) -> Response:
     try:
-        result = campaign_ledger.import_hazards(session=page.session, principal=page.principal, campaign_id=campaign_id,
+        result = campaign_import.import_hazards(session=page.session, principal=page.principal, campaign_id=campaign_id,
                                                 data=data, dry_run=dry_run, settings=page.settings, client=client,
                                                 policies=policies)
     except ApiError as error:
