@@ -132,6 +132,17 @@ def figures_by_region(*, session: Session, request: FiguresRequest) -> list[Regi
     return [*groups, region_figures("", "合计", board.total)]
 
 
+def figures_for_region(
+    *, session: Session, region_path: str, start: datetime, end: datetime
+) -> list[tuple[CampaignRow, metrics.Dashboard]]:
+    """The campaigns' figures for a periodic report (issue 14's reports): every campaign that concerns the region
+    (its own region in the subtree, or one covering it), each with the dashboard's figures over its tagged hazards in
+    the region's subtree reported in [start, end), in total and by the region's sub-jurisdictions."""
+    scope = Scope(path=region_path)
+    return [(row, metrics.dashboard(session=session, scope=scope, start=start, end=end, campaign_id=row.id))
+            for row in list_rows(session=session, scope=scope)]
+
+
 def region_figures(code: str, name: str, f: metrics.Figures) -> RegionFigures:
     return RegionFigures(code=code, name=name, found=f.found, major=f.major, rectified=f.rectified, on_time=f.on_time,
                          listed=f.listed, closed=f.closed_listed, overdue=f.overdue_now)

@@ -88,3 +88,19 @@ def test_campaign_figures_are_the_dashboards_over_the_tagged_hazards(engine: Eng
         assert groups["371721"].found == 1 and groups["371721"].overdue == 1 and groups["371721"].listed == 1
         assert groups[""].found == 5 and groups[""].major == 2
         assert metrics.campaign_figures(session=session, campaign_id="CP-none", region_path="370000/371700/").total == metrics.Figures()
+
+
+def test_a_report_gets_each_campaigns_figures_for_its_region_and_period(engine: Engine) -> None:
+    with Session(engine) as session:
+        reference_data(session)
+        insert(session, SPECS)
+        for s in (start(), start("CP-371700-2026-002")):
+            campaigns.project_campaign(session=session, item=rules.launched(s, f"campaign-{s.campaign_id}", LAUNCHED))
+        session.execute(update(HazardRow).where(col(HazardRow.region_path).like("370000/371700/371702/%")).values(campaign_id="CP-371700-2026-001"))
+        session.commit()
+        county = {row.id: board for row, board in campaigns.figures_for_region(session=session, region_path="370000/371700/371702/", start=START, end=END)}
+        assert set(county) == {"CP-371700-2026-001", "CP-371700-2026-002"}  # the city's campaigns cover the county
+        assert county["CP-371700-2026-001"].total.found == 3 and county["CP-371700-2026-001"].total.rectified == 3
+        assert county["CP-371700-2026-002"].total == metrics.Figures()
+        other = campaigns.figures_for_region(session=session, region_path="370000/371700/371721/", start=START, end=END)
+        assert [b.total.found for _, b in other] == [0, 0]
