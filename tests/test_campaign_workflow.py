@@ -243,3 +243,30 @@ async def test_the_rules_refuse_the_wrong_authority_an_ended_phase_and_a_past_du
         state = await handle.query(W.state)
         assert state.measures[0].reminders, "reminders before the measure's due date are planned"
         await handle.terminate("test over")
+
+
+async def test_the_launching_authority_is_reminded_before_a_measure_is_due_and_before_a_phase_ends(
+    env: WorkflowEnvironment, task_queue: str
+) -> None:
+    t = await today(env)
+    stand_ins = StandIns()
+    phases = (PhaseIn(kind=K.RECTIFY, starts_on=t, ends_on=t + timedelta(days=40)),)
+    async with campaign_worker(env.client, task_queue, stand_ins):
+        handle = await launch(env, task_queue, phases)
+        await handle.execute_update(W.launched)
+        due = t + timedelta(days=20)
+        body = AddMeasureBody(title="修订危险化学品安全管理制度", responsible_unit="区应急管理局", due_on=due)
+        await handle.execute_update(W.add_measure, Command(actor=f.COUNTY_SUPERVISOR, body=body))
+        await env.sleep(timedelta(days=21))
+        measure_reminders = stand_ins.of(A.MEASURE_REMINDER)
+        state = await handle.query(W.state)
+        await env.sleep(timedelta(days=20))
+        phase_reminders = stand_ins.of(A.REMINDER)
+        await handle.terminate("test over")
+    planned = state.measures[0].reminders
+    assert len(measure_reminders) == len(planned) == 2  # [campaign] measure_reminder_working_days_before = (3, 1)
+    assert all(abs(r.at - at) < timedelta(seconds=1) for r, at in zip(measure_reminders, planned, strict=True))
+    assert all(r.at < end_of_day(due) for r in measure_reminders)
+    assert {n.target_code for r in measure_reminders for n in r.notices} == {"371702"}
+    assert "修订危险化学品安全管理制度" in measure_reminders[0].notices[0].title
+    assert len(phase_reminders) == 2 and all(r.at < end_of_day(t + timedelta(days=40)) for r in phase_reminders)
