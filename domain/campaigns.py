@@ -189,7 +189,7 @@ def apply(action: CampaignAction, state: CampaignState, actor: Actor, body: Camp
         comment = body.reason
     else:  # pragma: no cover - the union is exhaustive
         raise TypeError(f"no step for {type(body).__name__}")
-    return _step(state, actor, action, changes, comment, now)
+    return step(state, actor, action, changes, comment, now)
 
 
 def campaign_status(phases: tuple[Phase, ...]) -> CampaignStatus:
@@ -212,13 +212,13 @@ def next_boundary(state: CampaignState) -> datetime | None:
 def phase_started(state: CampaignState, kind: PhaseKind, now: datetime) -> CampaignProjection:
     phases = tuple(p.model_copy(update={"status": PhaseStatus.ACTIVE}) if p.kind == kind else p for p in state.phases)
     changes = {"phases": phases, "status": campaign_status(phases)}
-    return _step(state, system_actor("campaign_phase"), A.PHASE_START, changes, f"{PHASE_ZH[kind]}阶段开始", now)
+    return step(state, system_actor("campaign_phase"), A.PHASE_START, changes, f"{PHASE_ZH[kind]}阶段开始", now)
 
 
 def phase_ended(state: CampaignState, kind: PhaseKind, now: datetime) -> CampaignProjection:
     phases = tuple(p.model_copy(update={"status": PhaseStatus.DONE}) if p.kind == kind else p for p in state.phases)
     changes = {"phases": phases, "status": campaign_status(phases)}
-    return _step(state, system_actor("campaign_phase"), A.PHASE_END, changes, f"{PHASE_ZH[kind]}阶段结束", now)
+    return step(state, system_actor("campaign_phase"), A.PHASE_END, changes, f"{PHASE_ZH[kind]}阶段结束", now)
 
 
 def due_boundaries(state: CampaignState, now: datetime) -> list[tuple[str, PhaseKind]]:
@@ -251,7 +251,7 @@ def classify(hazards: tuple[TaggedHazard, ...], now: datetime) -> tuple[list[str
 def account_written(state: CampaignState, account: CampaignAccount, document: DocumentSpec, now: datetime) -> CampaignProjection:
     account = account.model_copy(update={"document_hash": document.sha256})
     comment = f"整改阶段结账：销号 {len(account.closed)}，结转 {len(account.carried_over)}，逾期 {len(account.overdue)}"
-    item = _step(state, system_actor("campaign_account"), A.ACCOUNT, {"account": account}, comment, now)
+    item = step(state, system_actor("campaign_account"), A.ACCOUNT, {"account": account}, comment, now)
     return item.model_copy(update={"document": document, "notices": notices_for(state, "campaign_account", document.title, comment)})
 
 
@@ -261,7 +261,7 @@ def summary_written(state: CampaignState, action: CampaignAction, document: Docu
 
     kind = "annual_summary" if action == A.ANNUAL_SUMMARY else "summary"
     record = SummaryRecord(kind=kind, year=year, at=now, document_hash=document.sha256)
-    item = _step(state, system_actor(f"campaign_{kind}"), action, {"summaries": (*state.summaries, record)},
+    item = step(state, system_actor(f"campaign_{kind}"), action, {"summaries": (*state.summaries, record)},
                  document.title, now)
     return item.model_copy(update={"document": document, "notices": notices_for(state, f"campaign_{kind}", document.title, document.title)})
 
@@ -270,63 +270,6 @@ def notices_for(state: CampaignState, kind: str, title: str, body: str) -> tuple
     """The launching authority and every covered jurisdiction."""
     targets = dict.fromkeys((state.start.authority_code, *state.start.covered))
     return tuple(CampaignNotice(target_code=code, kind=kind, title=title, body=body) for code in targets)
-
-
-# --- reminders --------------------------------------------------------------------------------------------
-
-
-def due_reminders(state: CampaignState, now: datetime) -> list[tuple[str, int]]:
-    """("phase", index) and ("measure", id) whose next reminder is due by `now`."""
-    if state.status in (S.CLOSED, S.CANCELLED):
-        return []
-    due: list[tuple[str, int]] = []
-    for index, p in enumerate(state.phases):
-        if p.status != PhaseStatus.DONE and p.reminders_sent < len(p.reminders) and p.reminders[p.reminders_sent] <= now:
-            due.append(("phase", index))
-    for m in state.measures:
-        if m.completed_at is None and m.reminders_sent < len(m.reminders) and m.reminders[m.reminders_sent] <= now:
-            due.append(("measure", m.id))
-    return due
-
-
-def next_reminder(state: CampaignState) -> datetime | None:
-    if state.status in (S.CLOSED, S.CANCELLED):
-        return None
-    instants = [p.reminders[p.reminders_sent] for p in state.phases
-                if p.status != PhaseStatus.DONE and p.reminders_sent < len(p.reminders)]
-    instants += [m.reminders[m.reminders_sent] for m in state.measures
-                 if m.completed_at is None and m.reminders_sent < len(m.reminders)]
-    return min(instants) if instants else None
-
-
-def reminded(state: CampaignState, what: str, key: int, now: datetime) -> CampaignProjection:
-    authority = state.start.authority_code
-    if what == "phase":
-        phase = state.phases[key]
-        phases = tuple(p.model_copy(update={"reminders_sent": p.reminders_sent + 1}) if i == key else p
-                       for i, p in enumerate(state.phases))
-        text = f"专项整治“{state.start.title}”的{PHASE_ZH[phase.kind]}阶段将于 {phase.ends_on} 结束"
-        item = _step(state, system_actor("campaign_phase_reminder"), A.REMINDER, {"phases": phases}, text, now)
-    else:
-        measure = next(m for m in state.measures if m.id == key)
-        measures = tuple(m.model_copy(update={"reminders_sent": m.reminders_sent + 1}) if m.id == key else m
-                         for m in state.measures)
-        text = f"制度措施“{measure.title}”（{measure.responsible_unit}）应于 {measure.due_on} 前完成"
-        item = _step(state, system_actor("campaign_measure_reminder"), A.MEASURE_REMINDER, {"measures": measures}, text, now)
-    notice = CampaignNotice(target_code=authority, kind="campaign_reminder", title=text, body=text)
-    return item.model_copy(update={"notices": (notice,)})
-
-
-def with_phase_reminders(state: CampaignState, kind: PhaseKind, reminders: tuple[datetime, ...], now: datetime) -> CampaignState:
-    phases = tuple(p.model_copy(update={"reminders": tuple(r for r in reminders if r > now), "reminders_sent": 0})
-                   if p.kind == kind else p for p in state.phases)
-    return state.model_copy(update={"phases": phases})
-
-
-def with_measure_reminders(state: CampaignState, measure_id: int, reminders: tuple[datetime, ...], now: datetime) -> CampaignState:
-    measures = tuple(m.model_copy(update={"reminders": tuple(r for r in reminders if r > now), "reminders_sent": 0})
-                     if m.id == measure_id else m for m in state.measures)
-    return state.model_copy(update={"measures": measures})
 
 
 def region_key(start: CampaignStart) -> str:
@@ -338,7 +281,7 @@ def year_of(instant: datetime) -> int:
     return china_date(instant).year
 
 
-def _step(before: CampaignState, actor: Actor, action: CampaignAction, changes: Mapping[str, object],
+def step(before: CampaignState, actor: Actor, action: CampaignAction, changes: Mapping[str, object],
           comment: str | None, now: datetime) -> CampaignProjection:
     after = before.model_copy(update={**changes, "seq": before.seq + 1})
     return CampaignProjection(seq=after.seq, at=now, actor=actor, action=action, from_status=before.status,

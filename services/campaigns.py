@@ -7,11 +7,10 @@ its validators check the rules again. The import and the ledger are in `services
 
 import asyncio
 import contextlib
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from anyio import from_thread
-from pydantic import BaseModel, Field
 from sqlmodel import Session, col, select
 from temporalio.client import (
     Client,
@@ -26,19 +25,16 @@ from api import views
 from api.deps import Principal
 from api.errors import ApiError, from_refusal
 from api.gateway import ADMIT_TIMEOUT, refusal_from, run_step
-from api.schemas import TimelineEntry
 from core.policies import PolicyRegistry
 from core.settings import Settings
 from domain import campaigns as rules
 from domain.permissions import ROLE_ZH
 from domain.refusals import Refusal, refuse
 from models.actions import Command
-from models.actors import Actor
 from models.base import Frozen, china_date
 from models.campaign import (
     AddMeasureBody,
     AmendPhaseBody,
-    CampaignAccount,
     CampaignAction,
     CampaignCreate,
     CampaignRules,
@@ -47,14 +43,18 @@ from models.campaign import (
     CampaignStatus,
     CancelBody,
     CompleteMeasureBody,
-    Measure,
-    PhaseKind,
-    PhaseStatus,
-    SummaryRecord,
     campaign_workflow_id,
 )
 from models.enums import Role
 from models.tables import CampaignRow, Jurisdiction
+from services.campaign_views import (
+    AccountOut,
+    CampaignFigures,
+    CampaignOut,
+    CampaignPage,
+    CampaignSummary,
+    PhaseOut,
+)
 from store import campaigns, metrics, reference
 from workflows.campaign import CampaignWorkflow
 
@@ -72,70 +72,6 @@ UPDATES: dict[CampaignAction, Any] = {
     CampaignAction.COMPLETE_MEASURE: CampaignWorkflow.complete_measure,
     CampaignAction.CANCEL: CampaignWorkflow.cancel,
 }
-
-
-class CampaignFigures(BaseModel):
-    """The dashboard's figures (store/metrics.py) over the hazards tagged with the campaign."""
-
-    found: int
-    major: int
-    rectified: int
-    rectification_rate: float | None = Field(description="整改率: rectified ÷ found")
-    on_time_rate: float | None = Field(description="按期整改率: rectified on time ÷ rectified")
-    listed: int
-    closed: int = Field(description="销号: listed hazards closed out")
-    overdue: int = Field(description="open and past their deadline now")
-
-
-class PhaseOut(BaseModel):
-    kind: PhaseKind
-    starts_on: date
-    ends_on: date
-    status: PhaseStatus
-    starts_at: datetime
-    ends_at: datetime
-
-
-class CampaignSummary(BaseModel):
-    id: str
-    title: str
-    document_number: str | None
-    region_code: str
-    region_name: str
-    industries: tuple[str, ...]
-    status: CampaignStatus
-    current_phase: PhaseKind | None
-    phases: list[PhaseOut]
-    authority_code: str
-    authority_name: str
-    launched_at: datetime
-
-
-class CampaignOut(CampaignSummary):
-    description: str
-    figures: CampaignFigures
-    measures: tuple[Measure, ...]
-    account: CampaignAccount | None
-    summaries: tuple[SummaryRecord, ...]
-    cancel_reason: str | None
-    cancelled_at: datetime | None
-    launched_by: Actor
-    timeline: list[TimelineEntry]
-    allowed_actions: tuple[CampaignAction, ...] = Field(description="what the caller may do now")
-    workflow_id: str
-
-
-class CampaignPage(BaseModel):
-    items: list[CampaignSummary]
-    total: int
-
-
-class AccountOut(BaseModel):
-    generated_at: datetime
-    closed: tuple[str, ...]
-    carried_over: tuple[str, ...]
-    overdue: tuple[str, ...]
-    document_hash: str | None
 
 
 # --- reading ----------------------------------------------------------------------------------------------

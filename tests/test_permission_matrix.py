@@ -177,12 +177,13 @@ CAMPAIGN_ALLOWED = {"county.supervisor", "verifier.two"}  # supervisors (or lead
 
 
 def campaign_body(action: str) -> dict[str, Any]:
-    return {
+    bodies: dict[str, dict[str, Any]] = {
         "amend-phase": {"kind": "rectify", "starts_on": in_days(0), "ends_on": in_days(50), "reason": "顺延"},
         "add-measure": {"title": "建立制度", "responsible_unit": "区应急局", "due_on": in_days(20)},
         "complete-measure": {"measure_id": 1},
         "cancel": {"reason": "撤销"},
-    }[action]
+    }
+    return bodies[action]
 
 
 async def campaign_with_a_measure(api: Api) -> str:

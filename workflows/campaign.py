@@ -18,6 +18,7 @@ with workflow.unsafe.imports_passed_through():
     from activities.calendar import CalendarActivities
     from activities.campaigns import CampaignActivities
     from domain import campaign_documents as documents
+    from domain import campaign_reminders as reminders
     from domain import campaigns as rules
     from domain.refusals import Refusal
     from models.actions import Command
@@ -105,7 +106,7 @@ class CampaignWorkflow:
             before = self._state.start.rules.measure_reminder_working_days_before
             request = ClockRequest(start=workflow.now(), due_at=due_at, reminder_working_days_before=before)
             plan = await calls.call(CalendarActivities.plan_clock, request)
-            self._state = rules.with_measure_reminders(self._state, measure.id, plan.reminders, workflow.now())
+            self._state = reminders.with_measure_reminders(self._state, measure.id, plan.reminders, workflow.now())
             self._changes += 1
         return state
 
@@ -158,7 +159,7 @@ class CampaignWorkflow:
         request = ClockRequest(start=now, due_at=phase.ends_at,
                                reminder_working_days_before=self._state.start.rules.phase_reminder_working_days_before)
         plan = await calls.call(CalendarActivities.plan_clock, request)
-        self._state = rules.with_phase_reminders(self._state, kind, plan.reminders, workflow.now())
+        self._state = reminders.with_phase_reminders(self._state, kind, plan.reminders, workflow.now())
         self._changes += 1
 
     def _record(self, item: CampaignProjection) -> None:
@@ -175,7 +176,7 @@ class CampaignWorkflow:
                 self._outbox.pop(0)
 
     def _next_instant(self) -> datetime | None:
-        instants = [rules.next_boundary(self._state), rules.next_reminder(self._state), self._next_year_end()]
+        instants = [rules.next_boundary(self._state), reminders.next_reminder(self._state), self._next_year_end()]
         present = [i for i in instants if i is not None]
         return min(present) if present else None
 
@@ -217,8 +218,8 @@ class CampaignWorkflow:
         while year_end is not None and year_end <= workflow.now():
             await self._write_summary(rules.year_of(year_end - timedelta(seconds=1)))
             year_end = self._next_year_end()
-        for what_, key in rules.due_reminders(self._state, workflow.now()):
-            self._record(rules.reminded(self._state, what_, key, workflow.now()))
+        for what_, key in reminders.due_reminders(self._state, workflow.now()):
+            self._record(reminders.reminded(self._state, what_, key, workflow.now()))
         await self._project()
 
     def _request(self, since: datetime | None = None, until: datetime | None = None) -> FiguresRequest:

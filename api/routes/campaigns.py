@@ -16,7 +16,7 @@ from registry.base import ActionSpec
 from registry.campaign import CAMPAIGN
 from services import campaign_import, campaign_ledger, campaigns
 from services.campaign_ledger import ImportResult
-from services.campaigns import AccountOut, CampaignOut, CampaignPage
+from services.campaign_views import AccountOut, CampaignOut, CampaignPage
 
 router = APIRouter(tags=["campaigns"])
 REFUSALS: dict[int | str, dict[str, Any]] = {status: {"model": ErrorOut} for status in (401, 403, 404, 409, 422)}

@@ -18,7 +18,7 @@ from core.policies import PolicyRegistry
 from models.campaign import CampaignAction, CampaignCreate, PhaseKind
 from services import campaign_import, campaign_ledger, campaigns
 from services.campaign_ledger import ImportResult
-from services.campaigns import CampaignOut
+from services.campaign_views import CampaignOut
 from store import hazards
 from store.hazards import HazardFilter
 from web import forms
