@@ -104,6 +104,7 @@ class HazardSummary(BaseModel):
     overdue: bool
     reported_at: datetime
     updated_at: datetime
+    campaign_id: str | None = None  # the campaign (专项整治) it is tagged with
 
 
 class FiredRungOut(BaseModel):

@@ -181,6 +181,7 @@ async def test_hazards_are_tagged_on_intake_filtered_and_counted(api: Api) -> No
     cid = campaign["id"]
     tagged = await api.report("inspector", campaign_id=cid)
     assert tagged.status_code == 201, tagged.text
+    assert tagged.json()["campaign_id"] == cid
     second = await api.report("county.supervisor", campaign_id=cid, title="储罐区未设置可燃气体报警")
     untagged = await api.report("inspector")
     assert second.status_code == 201 and untagged.status_code == 201
@@ -197,6 +198,7 @@ async def test_hazards_are_tagged_on_intake_filtered_and_counted(api: Api) -> No
 
     listed = await api.as_user("city.supervisor", "GET", "/hazards", params={"campaign_id": cid})
     assert {h["code"] for h in listed.json()["items"]} == {tagged.json()["code"], second.json()["code"]}
+    assert untagged.json()["campaign_id"] is None and {h["campaign_id"] for h in listed.json()["items"]} == {cid}
     code = second.json()["code"]
     assessed = await api.act("county.supervisor", code, "assess", {"level": "major", "basis": "《化工和危险化学品生产经营单位重大生产安全事故隐患判定标准》第一条"})
     assert assessed.status_code == 200, assessed.text
