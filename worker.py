@@ -12,6 +12,7 @@ from temporalio.client import Client
 from temporalio.worker import Worker
 
 from activities.calendar import CalendarActivities
+from activities.campaigns import CampaignActivities
 from activities.delivery import DeliveryActivities
 from activities.interviews import InterviewActivities
 from activities.projection import ProjectionActivities
@@ -38,6 +39,7 @@ def build_worker(
     calendar = CalendarActivities(engine)
     interview_projection = InterviewActivities(engine)
     delivery = DeliveryActivities(engine, settings or get_settings())  # notifications that leave the building
+    campaign_activities = CampaignActivities(engine)  # 专项整治 (issue 14)
     return Worker(
         client,
         task_queue=task_queue,
@@ -56,6 +58,9 @@ def build_worker(
             delivery.give_up_delivery,
             delivery.send_digest,
             delivery.give_up_digest,
+            campaign_activities.project_campaign,
+            campaign_activities.campaign_hazards,
+            campaign_activities.campaign_figures,
         ],
         activity_executor=executor,
         max_cached_workflows=max_cached_workflows,

@@ -31,7 +31,10 @@ MAX_BYTES = 10 * 1024 * 1024
 # A multipart body carries the file plus a little framing; the body-size guard allows this much on the
 # upload routes: the JSON one and the web UI's completion form.
 UPLOAD_BODY_BYTES = MAX_BYTES + 256 * 1024
-UPLOAD_PATHS = re.compile(r"^(/api/v1/attachments|/hazards/[^/]+/act/submit-completion)$")
+UPLOAD_PATHS = re.compile(
+    r"^(/api/v1/attachments|/hazards/[^/]+/act/submit-completion"
+    r"|(/api/v1)?/campaigns/[^/]+/import)$"  # a campaign's hazard list (专项整治)
+)
 ID = re.compile(r"^[0-9a-f]{64}$")
 CHUNK = 1024 * 1024
 MAGIC: tuple[tuple[bytes, str, str], ...] = (

@@ -24,6 +24,7 @@ from api.routes import (
     audit,
     auth,
     calendar,
+    campaigns,  # 专项整治 (issue 14)
     codec,
     delivery,
     hazards,
@@ -81,7 +82,7 @@ def create_app(settings: Settings | None = None, temporal: Client | None = None)
     app.state.policies = registry
     app.state.metrics = ApiMetrics()
     api = APIRouter(prefix="/api/v1")
-    for module in (auth, hazards, tasks, reference, calendar, policies, interviews, notifications, audit, history, users, attachments, codec):
+    for module in (auth, hazards, tasks, reference, calendar, policies, interviews, notifications, audit, history, users, attachments, codec, campaigns):
         api.include_router(module.router)
     api.include_router(whistleblower.public)
     api.include_router(whistleblower.staff)

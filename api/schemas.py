@@ -63,6 +63,7 @@ class HazardCreate(BaseModel):
     location: Annotated[str, Field(max_length=500)] = ""
     source: Source
     discovered_at: Annotated[datetime | date, BeforeValidator(_written_out), Field(json_schema_extra=DAY_PATTERN)]
+    campaign_id: Annotated[str, Field(max_length=40)] | None = None  # tag it with an active campaign (专项整治)
 
     @field_validator("discovered_at")
     @classmethod
@@ -110,6 +111,7 @@ class HazardSummary(BaseModel):
     overdue: bool
     reported_at: datetime
     updated_at: datetime
+    campaign_id: str | None = None  # the campaign (专项整治) it is tagged with
 
 
 class FiredRungOut(BaseModel):

@@ -62,6 +62,7 @@ def summary(row: HazardRow) -> HazardSummary:
         overdue=row.overdue,
         reported_at=as_utc(row.reported_at),  # type: ignore[arg-type]
         updated_at=as_utc(row.updated_at),  # type: ignore[arg-type]
+        campaign_id=row.campaign_id,
     )
 
 

@@ -24,6 +24,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.campaign_import import bench_import  # noqa: E402
 from bench.flow import bench_action, bench_intake  # noqa: E402
 from bench.replay import bench_replay  # noqa: E402
 from bench.scale import bench_scale, scale_checkpoints  # noqa: E402
@@ -36,7 +37,7 @@ __all__ = ["bench_action", "bench_intake", "bench_replay", "bench_scale", "bench
 
 RESULTS = ROOT / "bench" / "RESULTS.md"
 SECTION = "## Suite (make bench)"
-BENCHES = ("intake", "action", "timers", "scale", "replay")
+BENCHES = ("intake", "action", "timers", "scale", "replay", "import")
 
 
 # --- running and the report --------------------------------------------------------------------------------------
@@ -49,12 +50,14 @@ def machine() -> str:
 
 Runner = Callable[[Stack, int], Awaitable[dict[str, float]]]
 RUNNERS: dict[str, Runner] = {"intake": bench_intake, "action": bench_action, "timers": bench_timers, "scale": bench_scale, "replay": bench_replay}
+RUNNERS["import"] = bench_import  # campaigns (专项整治, issue 14)
 TITLES = {
     "intake": "1. Intake: POST /api/v1/hazards at 50 clients until visible in the read model, vs starting a trivial workflow",
     "action": "2. A human action (assess) round trip until projected, sequential and 20 concurrent, vs a bare Update",
     "timers": "3. Timer precision: hazards whose deadlines fall in the same second; lateness of the first reminder and rung",
     "scale": "4. Scale: open hazards waiting on their deadlines",
     "replay": "5. Replay: `duban audit replay` (audit.replay) vs the bare Replayer on the same histories",
+    "import": "6. A campaign's hazard list (.xlsx) imported: dry run, real run, the same file again",
 }
 
 
@@ -93,7 +96,7 @@ def write(section: str) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    defaults = {"intake": 2000, "action": 200, "timers": 1000, "scale": 10000, "replay": 2000}
+    defaults = {"intake": 2000, "action": 200, "timers": 1000, "scale": 10000, "replay": 2000, "import": 5000}
     for name, default in defaults.items():
         parser.add_argument(f"--{name}", type=int, default=env_int(name, default))
     parser.add_argument("--runs", type=int, default=env_int("runs", 3))

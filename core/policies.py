@@ -36,7 +36,7 @@ class PolicyError(Exception):
 
 
 # Optional in the model only so that hazards pinned before these keys existed still load; a file must state them.
-NEWER_KEYS = ("notices", "display")
+NEWER_KEYS = ("notices", "display", "campaign")
 
 
 def load_profile(path: Path) -> PolicyProfile:

@@ -41,6 +41,7 @@ class HazardFacts(Frozen):
     location: str
     source: Source
     discovered_at: datetime
+    campaign_id: str | None = None  # the campaign (专项整治) it is tagged with, checked on intake
 
 
 class HazardStart(Frozen):

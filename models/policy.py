@@ -98,6 +98,14 @@ class DisplayRules(Frozen):
     warning_working_days: int = Field(ge=0, le=60)  # "my tasks" and lists mark a step due within this yellow
 
 
+class CampaignRules(Frozen):
+    """`[campaign]` (专项整治, issue 14): reminders to the launching authority before each phase ends, and before
+    each institutional measure's due date, N working days before."""
+
+    phase_reminder_working_days_before: tuple[int, ...] = Field(default=(3, 1), max_length=10)
+    measure_reminder_working_days_before: tuple[int, ...] = Field(default=(3, 1), max_length=10)
+
+
 class PolicyProfile(Frozen):
     name: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]{0,40}$")
     version: int = Field(ge=1)
@@ -115,6 +123,7 @@ class PolicyProfile(Frozen):
     # its profile before they existed carries None and keeps what it was given then.
     notices: NoticeRules | None = None
     display: DisplayRules | None = None
+    campaign: CampaignRules | None = None  # campaigns (专项整治)
 
     @field_validator("ladder", "general_ladder")
     @classmethod

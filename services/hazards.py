@@ -32,6 +32,7 @@ from models.hazard import HazardFacts, HazardStart
 from models.policy import PolicyProfile
 from models.tables import Enterprise, HazardRow, Jurisdiction
 from registry.hazard import HAZARD
+from services import campaigns
 from store import hazards, reference
 
 REPORTER_ROLES = {Role.INSPECTOR, Role.SUPERVISOR, Role.ENTERPRISE}
@@ -140,6 +141,7 @@ def hazard_start(session: Session, principal: Principal, body: HazardCreate, pol
         location=body.location,
         source=body.source,
         discovered_at=body.discovered_at,  # type: ignore[arg-type]
+        campaign_id=campaigns.hazard_tag(session, body.campaign_id, region, body.industry),  # 专项整治 (issue 14)
     )
     return HazardStart(code="", facts=facts, reporter=actor, policy=policy)
 
@@ -148,7 +150,8 @@ def _claim_code(
     session: Session, principal: Principal, body: HazardCreate, start: HazardStart, key: str | None
 ) -> tuple[str, bool]:
     """A new code for the hazard, or the code an earlier request with the same key was given."""
-    request_hash = hashlib.sha256(body.model_dump_json().encode()).hexdigest()
+    untagged = {"campaign_id"} if body.campaign_id is None else None  # the hash of a report from before the tag
+    request_hash = hashlib.sha256(body.model_dump_json(exclude=untagged).encode()).hexdigest()
     if key is not None:
         earlier = hazards.find_idempotency_key(session=session, user_id=principal.user.id, key=key)
         if earlier is not None:
@@ -188,3 +191,4 @@ def _next_free_code(session: Session, principal: Principal, start: HazardStart, 
     return code
 
 
+claim_code = _claim_code  # public for the campaign import, which claims its rows' codes before starting them in batches

@@ -36,6 +36,7 @@ def hazard_filter(
     enterprise_uscc: str | None = None,
     overdue: bool | None = None,
     q: str | None = None,
+    campaign_id: str | None = None,
 ) -> HazardFilter:
     """The filter these query values ask for; a region is its whole subtree."""
     region_path = None
@@ -52,4 +53,5 @@ def hazard_filter(
         enterprise_uscc=enterprise_uscc,
         overdue=overdue,
         q=q,
+        campaign_id=campaign_id,
     )

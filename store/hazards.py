@@ -42,6 +42,7 @@ class HazardFilter:
     enterprise_uscc: str | None = None
     overdue: bool | None = None
     q: str | None = None
+    campaign_id: str | None = None  # tagged with this campaign (专项整治)
 
 
 def next_code(*, session: Session, region_code: str, year: int) -> str:
@@ -124,6 +125,8 @@ def _filtered(query, flt: HazardFilter):  # type: ignore[no-untyped-def]
         query = query.where(HazardRow.overdue == flt.overdue)
     if flt.q:
         query = query.where(col(HazardRow.title).contains(flt.q, autoescape=True))
+    if flt.campaign_id:
+        query = query.where(HazardRow.campaign_id == flt.campaign_id)
     return query
 
 

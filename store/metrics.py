@@ -9,7 +9,7 @@ sub-jurisdictions of the caller's jurisdiction, so the work stays in the databas
 """
 
 from dataclasses import dataclass, fields
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Select, and_, case, func, literal, or_, text
@@ -33,6 +33,7 @@ class Figures:
     closed_listed: int = 0
     overdue_now: int = 0
     rungs_fired: int = 0
+    major: int = 0  # of the found, major hazards (重大事故隐患)
 
     def __add__(self, other: "Figures") -> "Figures":
         return Figures(**{f.name: getattr(self, f.name) + getattr(other, f.name) for f in fields(self)})
@@ -175,8 +176,11 @@ def _grouped_rows(session: Session, query: Select[Any]) -> list[Any]:
     return rows
 
 
-def dashboard(*, session: Session, scope: Scope, start: datetime, end: datetime) -> Dashboard:
-    """The figures of the hazards reported in [start, end), in total, by sub-jurisdiction and by industry."""
+def dashboard(
+    *, session: Session, scope: Scope, start: datetime, end: datetime, campaign_id: str | None = None
+) -> Dashboard:
+    """The figures of the hazards reported in [start, end), in total, by sub-jurisdiction and by industry; with
+    `campaign_id`, of the hazards tagged with that campaign only (its live figures, account and summaries)."""
     h = HazardRow
     last_completion, rungs, joins = _completion_and_rungs(session)
     rectified = col(h.status).in_(RECTIFIED)
@@ -196,11 +200,14 @@ def dashboard(*, session: Session, scope: Scope, start: datetime, end: datetime)
             flag(and_(listed, col(h.status) == "closed")),
             flag(and_(col(h.overdue).is_(True), col(h.status).in_(OPEN_STATUSES))),
             func.sum(case((col(h.escalation_rung).is_not(None), rungs), else_=0)),
+            flag(col(h.level) == "major"),
         )
         .select_from(joins)
         .where(_scope_clause(scope), col(h.reported_at) >= start, col(h.reported_at) < end, col(h.status) != "voided")
         .group_by(h.region_path, h.industry)
     )
+    if campaign_id is not None:
+        query = query.where(col(h.campaign_id) == campaign_id)
     children = sub_jurisdictions(session=session, scope=scope)
     names = {c.code: c.name for c in children}
     total = Figures()
@@ -220,6 +227,20 @@ def dashboard(*, session: Session, scope: Scope, start: datetime, end: datetime)
     regions += [Group(code, names.get(code, code), f) for code, f in sorted(by_region.items()) if code not in {c.code for c in children}]
     industries = [Group(k, k, f) for k, f in sorted(by_industry.items(), key=lambda kv: (-kv[1].found, kv[0]))]
     return Dashboard(total=total, by_region=regions, by_industry=industries)
+
+
+def campaign_figures(
+    *, session: Session, campaign_id: str, region_path: str, start: datetime | None = None, end: datetime | None = None
+) -> Dashboard:
+    """A campaign's figures (专项整治): the dashboard's, over the hazards tagged with it, by the sub-jurisdictions
+    of its region (`region_path`, e.g. "370000/371700/"); `start`/`end` narrow it to the hazards reported in that
+    period (a periodic report's or an annual summary's), else every tagged hazard counts."""
+    return dashboard(
+        session=session, scope=Scope(path=region_path), start=start or EVER[0], end=end or EVER[1], campaign_id=campaign_id
+    )
+
+
+EVER = (datetime(1900, 1, 1, tzinfo=UTC), datetime(2200, 1, 1, tzinfo=UTC))
 
 
 def board(*, session: Session, scope: Scope, per_column: int = 30) -> Board:

@@ -99,6 +99,7 @@ def _row_from(state: HazardState, at: object) -> HazardRow:
         reported_at=state.reported_at,
         updated_at=state.reported_at,
         state_json="{}",
+        campaign_id=state.facts.campaign_id,
     )
     _fill(row, state, at)
     return row

@@ -14,6 +14,7 @@ async def test_every_bench_produces_its_figures() -> None:
         timers = await suite.bench_timers(s, 5, min_lead=6.0)
         scale = await suite.bench_scale(s, 10)
         replay = await suite.bench_replay(s, 3)
+        imported = await suite.RUNNERS["import"](s, 6)  # a campaign's hazard list (issue 14)
     assert intake["hazards/s"] > 0 and intake["bare starts/s"] > 0 and intake["ratio"] > 0
     assert {"seq p99 ms", "seq bare p99 ms", "c20 p99 ms", "c20 bare p99 ms"} <= set(action)
     assert timers["fired"] == 5
@@ -27,6 +28,7 @@ async def test_every_bench_produces_its_figures() -> None:
     if os.environ.get("DUBAN_REQUIRE_POSTGRES") == "1":  # CI: the PostgreSQL half of the page times too
         assert scale["PostgreSQL dashboard ms"] > 0
     assert replay["histories"] == 3 and replay["bare /s"] > 0 and replay["duban 1 core /s"] > 0
+    assert imported["real run rows"] == 6 and imported["dry run rows/s"] > 0 and imported["same file again rows/s"] > 0
     report = suite.report({"intake": [intake], "action": [action]}, {"intake": 10, "action": 4}, "cmd")
     assert "| hazards/s |" in report and "| seq p99 ratio |" in report
 

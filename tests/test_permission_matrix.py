@@ -17,6 +17,7 @@ from temporalio.testing import WorkflowEnvironment
 
 from api.deps import principal_for
 from models.actions import Command
+from models.campaign import CampaignAction
 from models.enums import Action
 from models.hazard import workflow_id_for
 from services.hazards import HAZARD_ACTION_BODIES as ACTION_BODIES
@@ -168,3 +169,55 @@ def test_the_matrix_covers_every_human_action() -> None:
     from models.enums import HUMAN_ACTIONS
 
     assert set(ALLOWED) == {a.value for a in HUMAN_ACTIONS} == set(NEEDS)
+
+
+# --- campaigns (专项整治, issue 14): a campaign of 牡丹区 (371702) launched by the county ---------------------------------
+
+CAMPAIGN_ALLOWED = {"county.supervisor", "verifier.two"}  # supervisors (or leaders) of the launching authority
+
+
+def campaign_body(action: str) -> dict[str, Any]:
+    bodies: dict[str, dict[str, Any]] = {
+        "amend-phase": {"kind": "rectify", "starts_on": in_days(0), "ends_on": in_days(50), "reason": "顺延"},
+        "add-measure": {"title": "建立制度", "responsible_unit": "区应急局", "due_on": in_days(20)},
+        "complete-measure": {"measure_id": 1},
+        "cancel": {"reason": "撤销"},
+    }
+    return bodies[action]
+
+
+async def campaign_with_a_measure(api: Api) -> str:
+    phases = [{"kind": "rectify", "starts_on": in_days(0), "ends_on": in_days(40)}]
+    launched = await api.as_user("county.supervisor", "POST", "/campaigns", json={"title": "专项整治", "region_code": "371702", "phases": phases})
+    assert launched.status_code == 201, launched.text
+    campaign_id: str = launched.json()["id"]
+    added = await api.as_user("county.supervisor", "POST", f"/campaigns/{campaign_id}/actions/add-measure", json=campaign_body("add-measure"))
+    assert added.status_code == 200, added.text
+    return campaign_id
+
+
+@pytest.mark.parametrize("action", ["amend-phase", "add-measure", "complete-measure", "cancel"])
+async def test_only_the_launching_authority_acts_on_a_campaign_through_both_doors(
+    api: Api, dev_env: WorkflowEnvironment, action: str
+) -> None:
+    from models.campaign import campaign_workflow_id
+    from services.campaigns import ACTION_BODIES as CAMPAIGN_BODIES
+    from services.campaigns import UPDATES as CAMPAIGN_UPDATES
+
+    campaign_id = await campaign_with_a_measure(api)
+    handle = dev_env.client.get_workflow_handle(campaign_workflow_id(campaign_id))
+    model = CAMPAIGN_BODIES[CampaignAction(action)]
+    for user in USERS:
+        if user in CAMPAIGN_ALLOWED:
+            continue
+        reply = await api.as_user(user, "POST", f"/campaigns/{campaign_id}/actions/{action}", json=campaign_body(action))
+        assert reply.status_code == 403, (action, user, reply.text)
+        command = Command[model](actor=_actor(api, user), body=model.model_validate(campaign_body(action)))  # type: ignore[valid-type]
+        with pytest.raises(WorkflowUpdateFailedError) as refused:
+            await handle.execute_update(CAMPAIGN_UPDATES[CampaignAction(action)], command)
+        cause = refused.value.cause
+        assert isinstance(cause, ApplicationError) and cause.type == "forbidden", (action, user, cause)
+    for user in sorted(CAMPAIGN_ALLOWED):
+        fresh = await campaign_with_a_measure(api)
+        reply = await api.as_user(user, "POST", f"/campaigns/{fresh}/actions/{action}", json=campaign_body(action))
+        assert reply.status_code == 200, (action, user, reply.text)

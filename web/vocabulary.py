@@ -2,6 +2,7 @@
 outcomes, clocks, choices, form fields), by value: `label(table, value)` in `web/i18n.py` looks them up.
 Each process's human actions take their words from its registry."""
 
+from registry.campaign import CAMPAIGN
 from registry.hazard import HAZARD
 from registry.interview import INTERVIEW
 
@@ -185,3 +186,49 @@ TABLES = {
 }
 
 
+
+
+# --- campaigns (专项整治, issue 14): their own tables, so a campaign's `closed` or `cancel` is not a hazard's ---------
+CAMPAIGN_STATUS = {
+    "planned": ("未开始", "planned"),
+    "active": ("进行中", "active"),
+    "closed": ("已结束", "closed"),
+    "cancelled": ("已撤销", "cancelled"),
+}
+PHASE = {
+    "mobilize": ("动员部署", "Mobilise"),
+    "investigate": ("深入排查", "Investigate"),
+    "rectify": ("限期整改", "Rectify"),
+    "evaluate": ("总结评估", "Evaluate"),
+    "institutionalize": ("建章立制", "Institutionalise"),
+}
+PHASE_STATUS = {"planned": ("未开始", "planned"), "active": ("进行中", "active"), "done": ("已结束", "done")}
+CAMPAIGN_ACTION = {
+    "launch": ("部署专项整治", "Launched"),
+    "phase-start": ("阶段开始", "Phase started"),
+    "phase-end": ("阶段结束", "Phase ended"),
+    "reminder": ("阶段结束提醒", "Phase reminder"),
+    "measure-reminder": ("制度措施到期提醒", "Measure reminder"),
+    "account": ("整改阶段结账", "Closing account"),
+    "summary": ("总结评估报告", "Summary report"),
+    "annual-summary": ("年度总结", "Annual summary"),
+}
+CAMPAIGN_ACTION.update({spec.name: (spec.label_zh, spec.label_en) for spec in CAMPAIGN.actions})
+IMPORT_STATUS = {
+    "valid": ("可导入", "valid"),
+    "created": ("已登记", "created"),
+    "existing": ("已存在", "existing"),
+    "refused": ("不予导入", "refused"),
+    "accepted": ("已受理", "accepted"),
+}
+for _name, _words in PHASE.items():
+    CHOICE.setdefault(_name, _words)
+for _name, _words in {
+    "kind": ("阶段", "Phase"), "starts_on": ("开始日期", "Starts on"), "ends_on": ("结束日期", "Ends on"),
+    "responsible_unit": ("责任单位", "Responsible unit"), "due_on": ("完成时限", "Due on"),
+    "measure_id": ("措施序号", "Measure no."), "note": ("说明", "Note"), "reason": ("理由", "Reason"),
+    "title": ("名称", "Title"),
+}.items():
+    FIELD.setdefault(_name, _words)
+TABLES.update({"campaign_status": CAMPAIGN_STATUS, "phase": PHASE, "phase_status": PHASE_STATUS,
+               "campaign_action": CAMPAIGN_ACTION, "import_status": IMPORT_STATUS})

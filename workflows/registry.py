@@ -1,5 +1,6 @@
 """The workflows a worker runs, and a replay checks histories against: `worker.py` and `audit/replay.py` share this list."""
 
+from workflows.campaign import CampaignWorkflow
 from workflows.hazard import HazardWorkflow
 from workflows.interview import InterviewWorkflow
 
@@ -9,3 +10,4 @@ WORKFLOWS = [HazardWorkflow, InterviewWorkflow]
 from workflows.delivery import DeliveryWorkflow, DigestWorkflow  # noqa: E402
 
 WORKFLOWS += [DeliveryWorkflow, DigestWorkflow]
+WORKFLOWS.append(CampaignWorkflow)  # 专项整治 (issue 14)

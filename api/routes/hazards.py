@@ -59,12 +59,13 @@ def list_hazards(
     enterprise_uscc: Annotated[str | None, Query(max_length=18)] = None,
     overdue: bool | None = None,
     q: Annotated[str | None, Query(max_length=100, description="title search")] = None,
+    campaign_id: Annotated[str | None, Query(max_length=40, description="tagged with this campaign (专项整治)")] = None,
     page: Annotated[int, Query(ge=1, le=100_000)] = 1,
     page_size: Annotated[int, Query(ge=1, le=200)] = 20,
 ) -> HazardPage:
     flt = hazard_filter(
         session, status=status, level=level, source=source, region_code=region_code,
-        enterprise_uscc=enterprise_uscc, overdue=overdue, q=q,
+        enterprise_uscc=enterprise_uscc, overdue=overdue, q=q, campaign_id=campaign_id,
     )
     rows, total = hazards.list_rows(session=session, scope=principal.scope, flt=flt, page=page, page_size=page_size)
     return HazardPage(items=[views.summary(r) for r in rows], total=total, page=page, page_size=page_size)

@@ -9,6 +9,7 @@ from api import views
 from api.deps import BrowserOrApiUser, CurrentUser, SessionDep
 from api.errors import ApiError, not_found
 from api.schemas import RowId
+from services import campaigns
 from services import notifications as inbox
 from services.notifications import InboxOut, NotificationOut
 from store import notifications
@@ -42,7 +43,10 @@ def get_document(sha256: str, session: SessionDep, principal: BrowserOrApiUser) 
     document = notifications.document(session=session, sha256=sha256)
     if document is None:
         raise not_found("文书", "document", sha256)
-    views.visible_row(session, document.hazard_code, principal)
+    if document.kind.startswith("campaign_"):  # a campaign's account or summary (专项整治): its campaign's visibility
+        campaigns.visible_row(session, document.hazard_code, principal)
+    else:
+        views.visible_row(session, document.hazard_code, principal)
     if len(sha256) != 64:
         raise ApiError(422, "invalid_hash", "文书编号应为 64 位十六进制", "a document id is 64 hex characters")
     return PlainTextResponse(

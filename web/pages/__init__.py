@@ -7,7 +7,18 @@ JavaScript. The shared page context (the signed-in `Page`, rendering, CSRF) is `
 
 from fastapi import APIRouter
 
-from web.pages import board, hazard, hazards, interviews, notifications, oversight, session, settings, tasks
+from web.pages import (
+    board,
+    campaigns,
+    hazard,
+    hazards,
+    interviews,
+    notifications,
+    oversight,
+    session,
+    settings,
+    tasks,
+)
 from web.pages.context import STATIC_DIR
 
 __all__ = ["STATIC_DIR", "router"]
@@ -17,3 +28,4 @@ router = APIRouter(include_in_schema=False)
 for module in (session, tasks, hazards, hazard, board, notifications, interviews, oversight):
     router.include_router(module.router)
 router.include_router(settings.router)  # notification settings (issue 16)
+router.include_router(campaigns.router)  # 专项整治 (issue 14)
