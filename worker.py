@@ -14,12 +14,16 @@ from temporalio.worker import Worker
 from activities.calendar import CalendarActivities
 from activities.interviews import InterviewActivities
 from activities.projection import ProjectionActivities
+from activities.reports import ReportActivities  # issue 14, reports
 from core.bytecode import compile_workflows
 from core.db import make_engine
 from core.logging import configure_logging, get_logger
+from core.policies import PolicyRegistry
 from core.settings import Settings, get_settings
 from core.temporal import connect_with_retry
+from models.policy import PolicyProfile
 from workflows.registry import WORKFLOWS
+from workflows.report_schedules import ensure_schedules  # issue 14, reports
 
 
 def build_worker(
@@ -29,8 +33,10 @@ def build_worker(
     executor: ThreadPoolExecutor,
     max_cached_workflows: int = 1000,
     max_concurrent_workflow_tasks: int = 20,
+    report_profile: PolicyProfile | None = None,
 ) -> Worker:
     compile_workflows()
+    reports = ReportActivities(engine, report_profile or PolicyRegistry().latest("default"))  # issue 14, reports
     projection = ProjectionActivities(engine)
     calendar = CalendarActivities(engine)
     interview_projection = InterviewActivities(engine)
@@ -46,6 +52,7 @@ def build_worker(
             calendar.shift_deadline,
             calendar.plan_clock,
             calendar.plan_ladder,
+            reports.run_periodic_reports,  # issue 14, reports
         ],
         activity_executor=executor,
         max_cached_workflows=max_cached_workflows,
@@ -62,10 +69,13 @@ async def serve(settings: Settings) -> None:
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
+    profile = PolicyRegistry(settings.policies_dir).latest(settings.policy)
+    # issue 14, reports: the reporting cadence's schedules, created or brought up to date at every worker's start
+    await ensure_schedules(client, profile, settings.temporal_task_queue)
     with ThreadPoolExecutor(max_workers=16) as executor:
         worker = build_worker(
             client, engine, settings.temporal_task_queue, executor, settings.worker_max_cached_workflows,
-            settings.worker_max_concurrent_workflow_tasks,
+            settings.worker_max_concurrent_workflow_tasks, report_profile=profile,
         )
         log.info(
             "worker started",

@@ -65,6 +65,11 @@ REFUSALS: dict[str, Words] = {
     "discovered_too_early": Words(INVALID, "发现时间不能早于 {earliest}", "the discovery time may not be before {earliest}"),
     "date_out_of_range": Words(INVALID, "日期 {day} 超出范围，应在 {earliest} 至 {latest} 之间", "{day} is out of range; choose a date from {earliest} to {latest}"),
     "blank": Words(INVALID, "不能为空", "must not be blank"),
+    # the reporting cadence (issue 14, reports)
+    "period_order": Words(INVALID, "统计期的结束日期不能早于开始日期", "the period's end may not come before its start"),
+    "region_required": Words(INVALID, "请指定行政区划代码", "say which region (region_code)"),
+    "reports_forbidden": Words(FORBIDDEN, "{role_zh}不能{action_zh}", "a {role} may not {action}"),
+    "no_ranking_policy": Words(CONFLICT, "督办策略 {policy} 没有打分排队规则（[ranking]）", "the policy profile {policy} has no ranking weights ([ranking])"),
     # pydantic's own checks of a field, by their type (see `input_words`)
     "invalid_input": Words(INVALID, "提交的内容有误：{summary}", "the request is not valid: {summary}"),
 }

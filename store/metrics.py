@@ -8,24 +8,37 @@ now; rungs fired. Rows are grouped by region path and industry in SQL and folded
 sub-jurisdictions of the caller's jurisdiction, so the work stays in the database on 10,000 hazards.
 """
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, and_, case, func, literal, or_, text
+from sqlalchemy import Select, and_, case, func, inspect, literal, literal_column, or_, text
 from sqlalchemy import select as sa_select
 from sqlalchemy.orm import aliased
 from sqlalchemy.sql.expression import ColumnElement, FromClause
 from sqlmodel import Session, col, select
 
+from core.db import as_utc
+from domain.calendar import WorkCalendar
+from models.base import china_date
+from models.clock import GOVERNMENT_CLOCKS
+from models.policy import RungType
 from models.tables import AuditEntry, HazardRow, Jurisdiction
+from store.calendar import loaded_years
 from store.hazards import OPEN_STATUSES, Scope
 
 RECTIFIED = ("verified", "closed")
 
 
+RUNG_TYPES = tuple(r.value for r in RungType)
+GOVERNMENT_MISSED_REASONS = tuple(f"{c.value}_deadline" for c in sorted(GOVERNMENT_CLOCKS))
+
+
 @dataclass(frozen=True)
 class Figures:
+    """The figures of domain.md section 10 for one group of hazards: the one definition the dashboard, the
+    periodic reports, the ranking and `GET /api/v1/metrics` all read."""
+
     found: int = 0
     rectified: int = 0
     on_time: int = 0
@@ -33,9 +46,14 @@ class Figures:
     closed_listed: int = 0
     overdue_now: int = 0
     rungs_fired: int = 0
+    closed: int = 0  # closed out (销号), listed or not: the hazards the average time to close is taken over
+    close_working_days: int = 0  # their working days from report to close-out, summed
+    government_deadlines_missed: int = 0  # a step an authority owed (assess, list, review, verify, close, ...)
+    rungs: tuple[int, ...] = (0,) * len(RUNG_TYPES)  # rungs fired, in RUNG_TYPES order
 
     def __add__(self, other: "Figures") -> "Figures":
-        return Figures(**{f.name: getattr(self, f.name) + getattr(other, f.name) for f in fields(self)})
+        summed = {f.name: getattr(self, f.name) + getattr(other, f.name) for f in fields(self) if f.name != "rungs"}
+        return Figures(**summed, rungs=tuple(a + b for a, b in zip(self.rungs, other.rungs, strict=True)))
 
     @property
     def rectification_rate(self) -> float | None:
@@ -52,6 +70,38 @@ class Figures:
         """销号率: closed ÷ listed."""
         return self.closed_listed / self.listed if self.listed else None
 
+    @property
+    def average_working_days_to_close(self) -> float | None:
+        return round(self.close_working_days / self.closed, 2) if self.closed else None
+
+    @property
+    def rungs_by_type(self) -> dict[str, int]:
+        return dict(zip(RUNG_TYPES, self.rungs, strict=True))
+
+    def as_json(self) -> dict[str, Any]:
+        """The figures as the API, the reports and their workbooks show them."""
+        return {
+            "found": self.found, "rectified": self.rectified, "rectification_rate": _rate(self.rectification_rate),
+            "on_time": self.on_time, "on_time_rate": _rate(self.on_time_rate), "listed": self.listed,
+            "closed_listed": self.closed_listed, "closure_rate": _rate(self.closure_rate),
+            "overdue_now": self.overdue_now, "closed": self.closed,
+            "average_working_days_to_close": self.average_working_days_to_close, "rungs_fired": self.rungs_fired,
+            "rungs_by_type": self.rungs_by_type, "government_deadlines_missed": self.government_deadlines_missed,
+        }
+
+    def ranking_terms(self) -> dict[str, float | None]:
+        """The values the ranking's weights apply to (domain/ranking.py)."""
+        return {
+            "rectification_rate": self.rectification_rate, "on_time_rate": self.on_time_rate,
+            "closure_rate": self.closure_rate, "found": self.found, "overdue_now": self.overdue_now,
+            "government_deadlines_missed": self.government_deadlines_missed,
+            "circular_rungs": self.rungs_by_type[RungType.CIRCULAR.value],
+        }
+
+
+def _rate(value: float | None) -> float | None:
+    return None if value is None else round(value, 4)
+
 
 @dataclass(frozen=True)
 class Group:
@@ -65,6 +115,12 @@ class Dashboard:
     total: Figures
     by_region: list[Group]
     by_industry: list[Group]
+    by_level: list[Group] = field(default_factory=list)
+    by_source: list[Group] = field(default_factory=list)
+
+    def groups(self, group_by: str) -> list[Group]:
+        """`region`, `industry`, `level` or `source`."""
+        return {"region": self.by_region, "industry": self.by_industry, "level": self.by_level, "source": self.by_source}[group_by]
 
 
 @dataclass(frozen=True)
@@ -88,7 +144,7 @@ class Board:
     by_region: list[tuple[str, str, dict[str, int]]]  # (code, name, counts by state) per sub-jurisdiction
 
 
-def _scope_clause(scope: Scope):  # type: ignore[no-untyped-def]
+def scope_clause(scope: Scope):  # type: ignore[no-untyped-def]
     if scope.everything:
         return literal(True)
     if scope.enterprise_uscc is not None:
@@ -175,8 +231,21 @@ def _grouped_rows(session: Session, query: Select[Any]) -> list[Any]:
     return rows
 
 
-def dashboard(*, session: Session, scope: Scope, start: datetime, end: datetime) -> Dashboard:
-    """The figures of the hazards reported in [start, end), in total, by sub-jurisdiction and by industry."""
+COUNTED = ("found", "rectified", "on_time", "listed", "closed_listed", "overdue_now", "rungs_fired")
+Key = tuple[str, str, str, str]  # (region_path, industry, level or "", source)
+
+
+def _period_clause(scope: Scope, start: datetime, end: datetime, campaign_id: str | None) -> Any:
+    """The hazards the figures count: reported in [start, end), in the scope, not voided (and tagged with the
+    campaign, for a campaign's figures)."""
+    h = HazardRow
+    clause = and_(scope_clause(scope), col(h.reported_at) >= start, col(h.reported_at) < end, col(h.status) != "voided")
+    if campaign_id is not None:  # the campaigns' column (issue 14, campaigns) is read by name: see campaign_figures
+        clause = and_(clause, literal_column("hazard.campaign_id") == campaign_id)
+    return clause
+
+
+def _counted_rows(session: Session, where: Any) -> dict[Key, Figures]:
     h = HazardRow
     last_completion, rungs, joins = _completion_and_rungs(session)
     rectified = col(h.status).in_(RECTIFIED)
@@ -189,6 +258,8 @@ def dashboard(*, session: Session, scope: Scope, start: datetime, end: datetime)
         sa_select(
             col(h.region_path),
             col(h.industry),
+            col(h.level),
+            col(h.source),
             func.count(),
             flag(rectified),
             flag(and_(rectified, or_(col(h.deadline).is_(None), last_completion <= h.deadline))),
@@ -198,28 +269,133 @@ def dashboard(*, session: Session, scope: Scope, start: datetime, end: datetime)
             func.sum(case((col(h.escalation_rung).is_not(None), rungs), else_=0)),
         )
         .select_from(joins)
-        .where(_scope_clause(scope), col(h.reported_at) >= start, col(h.reported_at) < end, col(h.status) != "voided")
-        .group_by(h.region_path, h.industry)
+        .where(where)
+        .group_by(col(h.region_path), col(h.industry), col(h.level), col(h.source))
     )
+    return {
+        (path, industry, level or "", source): Figures(**dict(zip(COUNTED, (int(n or 0) for n in numbers), strict=True)))  # type: ignore[arg-type]
+        for path, industry, level, source, *numbers in _grouped_rows(session, query)
+    }
+
+
+def _audit_counts(session: Session, where: Any) -> dict[Key, Figures]:
+    """Rungs fired by type and government-side deadlines missed, from the audit rows of the counted hazards."""
+    h, a = HazardRow, AuditEntry
+    query = (
+        sa_select(col(h.region_path), col(h.industry), col(h.level), col(h.source), col(a.reason), func.count())
+        .select_from(a)
+        .join(h, col(h.code) == col(a.hazard_code))
+        .where(where, col(a.action).in_(("rung", "deadline-missed")))
+        .group_by(col(h.region_path), col(h.industry), col(h.level), col(h.source), col(a.reason))
+    )
+    counts: dict[Key, Figures] = {}
+    for path, industry, level, source, reason, number in session.execute(query):
+        key = (path, industry, level or "", source)
+        rung = (reason or "").removeprefix("rung:")
+        if rung in RUNG_TYPES:
+            rungs = tuple(int(number) if t == rung else 0 for t in RUNG_TYPES)
+            counts[key] = counts.get(key, Figures()) + Figures(rungs=rungs)
+        elif reason in GOVERNMENT_MISSED_REASONS:
+            counts[key] = counts.get(key, Figures()) + Figures(government_deadlines_missed=int(number))
+    return counts
+
+
+def _closures(session: Session, where: Any) -> dict[Key, Figures]:
+    """The closed-out hazards and their working days from report (its China day) to close-out, on the working-day
+    calendar with the years an admin loaded."""
+    h = HazardRow
+    calendar = WorkCalendar(loaded_years(session=session))
+    query = (
+        sa_select(col(h.region_path), col(h.industry), col(h.level), col(h.source), col(h.reported_at), col(h.closed_at))
+        .where(where, col(h.status) == "closed", col(h.closed_at).is_not(None))
+    )
+    closures: dict[Key, Figures] = {}
+    for path, industry, level, source, reported_at, closed_at in session.execute(query):
+        key = (path, industry, level or "", source)
+        reported, closed = as_utc(reported_at), as_utc(closed_at)
+        assert reported is not None and closed is not None  # both are in the WHERE clause
+        days = calendar.working_days_between(china_date(reported), china_date(closed))
+        closures[key] = closures.get(key, Figures()) + Figures(closed=1, close_working_days=days)
+    return closures
+
+
+def figure_rows(
+    *, session: Session, scope: Scope, start: datetime, end: datetime, campaign_id: str | None = None
+) -> dict[Key, Figures]:
+    """The figures of the hazards reported in [start, end), by (region path, industry, level, source): every
+    grouping below folds these rows, so the totals agree whichever way they are cut."""
+    where = _period_clause(scope, start, end, campaign_id)
+    rows = _counted_rows(session, where)
+    for extra in (_audit_counts(session, where), _closures(session, where)):
+        for key, figures in extra.items():
+            rows[key] = rows.get(key, Figures()) + figures
+    return rows
+
+
+def dashboard(
+    *, session: Session, scope: Scope, start: datetime, end: datetime, campaign_id: str | None = None
+) -> Dashboard:
+    """The figures of the hazards reported in [start, end), in total, by sub-jurisdiction, industry, level and
+    source."""
+    rows = figure_rows(session=session, scope=scope, start=start, end=end, campaign_id=campaign_id)
     children = sub_jurisdictions(session=session, scope=scope)
     names = {c.code: c.name for c in children}
     total = Figures()
-    by_region: dict[str, Figures] = {}
-    by_industry: dict[str, Figures] = {}
-    for region_path, industry, *numbers in _grouped_rows(session, query):
-        figures = Figures(*(int(n or 0) for n in numbers))
+    by: dict[str, dict[str, Figures]] = {"region": {}, "industry": {}, "level": {}, "source": {}}
+    for (region_path, industry, level, source), figures in rows.items():
         total += figures
         child = _child_of(region_path, children)
-        key = child.code if child else region_path.rstrip("/").split("/")[-1]
-        by_region[key] = by_region.get(key, Figures()) + figures
-        by_industry[industry] = by_industry.get(industry, Figures()) + figures
+        region = child.code if child else region_path.rstrip("/").split("/")[-1]
+        for grouping, key in (("region", region), ("industry", industry), ("level", level), ("source", source)):
+            by[grouping][key] = by[grouping].get(key, Figures()) + figures
+    by_region = by["region"]
     missing = [code for code in by_region if code not in names]
     if missing:
         names |= {j.code: j.name for j in session.exec(select(Jurisdiction).where(col(Jurisdiction.code).in_(missing)))}
     regions = [Group(c.code, c.name, by_region.get(c.code, Figures())) for c in children]
     regions += [Group(code, names.get(code, code), f) for code, f in sorted(by_region.items()) if code not in {c.code for c in children}]
-    industries = [Group(k, k, f) for k, f in sorted(by_industry.items(), key=lambda kv: (-kv[1].found, kv[0]))]
-    return Dashboard(total=total, by_region=regions, by_industry=industries)
+
+    def ordered(groups: dict[str, Figures]) -> list[Group]:
+        return [Group(k, k, f) for k, f in sorted(groups.items(), key=lambda kv: (-kv[1].found, kv[0]))]
+
+    return Dashboard(
+        total=total, by_region=regions, by_industry=ordered(by["industry"]), by_level=ordered(by["level"]),
+        by_source=ordered(by["source"]),
+    )
+
+
+def overdue_hazards(*, session: Session, scope: Scope, limit: int = 500) -> list[HazardRow]:
+    """The hazards overdue now in the scope (whenever reported), most urgent deadline first."""
+    h = HazardRow
+    query = (
+        select(h).where(scope_clause(scope), col(h.overdue).is_(True), col(h.status).in_(OPEN_STATUSES))
+        .order_by(col(h.deadline), col(h.code)).limit(limit)
+    )
+    return list(session.exec(query))
+
+
+def campaign_figures(*, session: Session, scope: Scope, start: datetime, end: datetime) -> list[dict[str, Any]]:
+    """The campaigns' figures for a report: SEAM for the campaigns helper (issue 14, first half).
+
+    Returns [] while the read model has no `campaign` table. Once it exists (and the hazard row carries
+    `campaign_id`), each campaign whose region lies in the scope gets its figures by the same definition as
+    the dashboard (`dashboard(..., campaign_id=...)`); the coordinator checks the column names on merge."""
+    tables = inspect(session.get_bind()).get_table_names()
+    if "campaign" not in tables:
+        return []
+    hazard_columns = {c["name"] for c in inspect(session.get_bind()).get_columns("hazard")}
+    rows = session.execute(text("SELECT id, title, region_code FROM campaign ORDER BY id")).all()
+    paths = {j.code: j.path for j in session.exec(select(Jurisdiction))}
+    campaigns = []
+    for campaign_id, title, region_code in rows:
+        if not scope.holds(paths.get(region_code, ""), ""):
+            continue
+        figures = (
+            dashboard(session=session, scope=scope, start=start, end=end, campaign_id=campaign_id).total
+            if "campaign_id" in hazard_columns else Figures()
+        )
+        campaigns.append({"id": campaign_id, "title": title, "region_code": region_code, "figures": figures.as_json()})
+    return campaigns
 
 
 def board(*, session: Session, scope: Scope, per_column: int = 30) -> Board:
@@ -228,7 +404,7 @@ def board(*, session: Session, scope: Scope, per_column: int = 30) -> Board:
     h = HazardRow
     counts_query = (
         select(h.region_path, h.status, func.count())
-        .where(_scope_clause(scope), col(h.status).in_(OPEN_STATUSES))
+        .where(scope_clause(scope), col(h.status).in_(OPEN_STATUSES))
         .group_by(h.region_path, h.status)
     )
     children = sub_jurisdictions(session=session, scope=scope)
@@ -252,7 +428,7 @@ def board(*, session: Session, scope: Scope, per_column: int = 30) -> Board:
                 col(h.code), col(h.title), col(h.status), col(h.level), col(h.enterprise_name), col(h.region_code),
                 col(h.deadline), col(h.overdue), col(h.paused), col(h.state_json),
             )
-            .where(_scope_clause(scope), col(h.status) == status)
+            .where(scope_clause(scope), col(h.status) == status)
             .order_by(col(h.overdue).desc(), col(h.deadline).is_(None), col(h.deadline), col(h.updated_at), col(h.code))
             .limit(per_column)
         )

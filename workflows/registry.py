@@ -2,5 +2,7 @@
 
 from workflows.hazard import HazardWorkflow
 from workflows.interview import InterviewWorkflow
+from workflows.report import PeriodicReportWorkflow  # issue 14, reports
 
 WORKFLOWS = [HazardWorkflow, InterviewWorkflow]
+WORKFLOWS.append(PeriodicReportWorkflow)  # issue 14, reports: the reporting cadence
