@@ -4,6 +4,7 @@ the time-skipping server (no Schedules) the worker still starts, the log says th
 demand."""
 
 import asyncio
+import contextlib
 import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -29,10 +30,8 @@ DEMO_JURISDICTIONS = 4  # 370000, 371700, 371702, 371721
 
 async def _cleanup(client: Client, prefix: str) -> None:
     for kind in ReportKind:
-        try:
+        with contextlib.suppress(RPCError):
             await client.get_schedule_handle(prefix + kind.value).delete()
-        except RPCError:
-            pass
 
 
 async def test_each_kind_is_scheduled_with_the_profiles_cadence(dev_env: WorkflowEnvironment, task_queue: str) -> None:
