@@ -5,7 +5,7 @@ import json
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from api.deps import Principal
 from api.errors import not_found
@@ -13,9 +13,11 @@ from core.policies import PolicyRegistry
 from core.settings import Settings
 from models.enums import Role
 from models.report import CircularRequest
-from models.tables import CircularRow
+from models.tables import CircularRow, Notification
+from services import reports
 from services.reports import current_profile, refuse_role, region_in_scope, require_reader
 from store import periodic_reports, report_content
+from store.notifications import inbox_filter
 from store.periodic_reports import Issued
 
 
@@ -65,3 +67,26 @@ def read_circular(session: Session, principal: Principal, circular_id: str) -> C
     return row
 
 
+
+
+def is_cadence_record(record_id: str) -> bool:
+    """A document's owner that is a periodic report (RP-…) or a circular (CR-…), not a hazard."""
+    return record_id.startswith(("RP-", "CR-"))
+
+
+def check_document_visible(session: Session, principal: Principal, record_id: str) -> None:
+    """A report's or a circular's document: to the staff who may read it, and a circular's to the enterprises and
+    authorities it named (they were sent it). Else 404."""
+    if record_id.startswith("RP-"):
+        reports.read_report(session, principal, record_id)
+        return
+    row = session.get(CircularRow, record_id)
+    if row is not None and principal.actor.role in reports.READERS and principal.scope.holds(row.region_path, ""):
+        return
+    named = session.exec(select(Notification.id).where(
+        Notification.hazard_code == record_id,
+        inbox_filter(enterprise_uscc=principal.actor.enterprise_uscc,
+                     authority_codes=(principal.actor.jurisdiction_code,) if principal.actor.jurisdiction_code else ()),
+    )).first()
+    if row is None or named is None:
+        raise not_found("通报", "circular", record_id)

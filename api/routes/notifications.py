@@ -9,6 +9,7 @@ from api import views
 from api.deps import BrowserOrApiUser, CurrentUser, SessionDep
 from api.errors import ApiError, not_found
 from api.schemas import RowId
+from services import circulars  # issue 14, reports
 from services import notifications as inbox
 from services.notifications import InboxOut, NotificationOut
 from store import notifications
@@ -42,7 +43,10 @@ def get_document(sha256: str, session: SessionDep, principal: BrowserOrApiUser) 
     document = notifications.document(session=session, sha256=sha256)
     if document is None:
         raise not_found("文书", "document", sha256)
-    views.visible_row(session, document.hazard_code, principal)
+    if circulars.is_cadence_record(document.hazard_code):  # issue 14, reports: a report's or a circular's document
+        circulars.check_document_visible(session, principal, document.hazard_code)
+    else:
+        views.visible_row(session, document.hazard_code, principal)
     if len(sha256) != 64:
         raise ApiError(422, "invalid_hash", "文书编号应为 64 位十六进制", "a document id is 64 hex characters")
     return PlainTextResponse(

@@ -12,7 +12,7 @@ from registry.refusals import words
 from store import metrics
 from store.hazards import OPEN_STATUSES
 from web import charts
-from web.i18n import t
+from web.i18n import label, t
 from web.pages.context import PageDep, error_page, render
 from web.urgency import next_due
 
@@ -86,6 +86,8 @@ def dashboard_page(
         figures=figures,
         region_rows=region_figures,
         industry_rows=industry_rows,
+        level_rows=[(label("level", g.key, page.lang) or "—", g.figures) for g in figures.by_level],
+        source_rows=[(label("source", g.key, page.lang), g.figures) for g in figures.by_source],
         charts={
             "region_counts": counts_chart(region_figures, t("dash.by_region", page.lang)),
             "region_rates": rates_chart(region_figures, t("dash.by_region", page.lang)),
