@@ -7,7 +7,7 @@ A period is a run of whole days in Asia/Shanghai: `period_start` 00:00 to the en
 from datetime import date, datetime
 from enum import StrEnum
 
-from pydantic import model_validator
+from pydantic import Field, model_validator
 
 from models.base import Day, Frozen, body_error
 
@@ -42,13 +42,13 @@ class ReportRequest(Period):
     """`POST /reports`: run one report now (idempotent per kind, region and period)."""
 
     kind: ReportKind
-    region_code: str
+    region_code: str = Field(min_length=1, max_length=12)
 
 
 class CircularRequest(Period):
     """`POST /circulars`: issue a circular (通报) of a jurisdiction for a period."""
 
-    region_code: str
+    region_code: str = Field(min_length=1, max_length=12)
 
 
 class CadenceRun(Frozen):

@@ -149,3 +149,35 @@ async def test_a_circular_names_the_overdue_enterprise_and_notifies_it(api: Api)
     assert [(n["kind"], n["document_hash"]) for n in inbox if n["kind"] == "circular"] == [("circular", circular["document_hash"])]
     county_inbox = (await api.as_user("county.supervisor", "GET", "/notifications")).json()["items"]
     assert any(n["kind"] == "circular" for n in county_inbox)  # 牡丹区 is at the bottom of the ranking
+
+
+USERS = ("inspector", "county.supervisor", "county2.supervisor", "city.supervisor", "enterprise.a", "enterprise.b",
+         "auditor", "admin", "wb.officer")
+# For 371702 (牡丹区), from domain.md section 2 and the issue: a supervisor of the jurisdiction (or one above it) or
+# an admin runs a report; a supervisor of an authority issues a circular; staff of the jurisdiction read.
+MAY_RUN = {"county.supervisor", "city.supervisor", "admin"}
+MAY_ISSUE = {"county.supervisor", "city.supervisor"}
+MAY_READ = {"inspector", "county.supervisor", "city.supervisor", "auditor", "admin", "wb.officer"}  # staff holding 371702
+
+
+async def test_each_role_may_do_exactly_its_part(api: Api) -> None:
+    period = {"period_start": "2026-03-01", "period_end": "2026-03-31"}
+    for user in USERS:
+        ran = await api.as_user(user, "POST", "/reports", json={"kind": "annual", "region_code": "371702", **period})
+        assert (ran.status_code in (200, 201)) == (user in MAY_RUN), (user, ran.text)
+        issued = await api.as_user(user, "POST", "/circulars", json={"region_code": "371702", **period})
+        assert (issued.status_code in (200, 201)) == (user in MAY_ISSUE), (user, issued.text)
+        read = await api.as_user(user, "GET", "/metrics", params={"region_code": "371702", **period})
+        assert (read.status_code == 200) == (user in MAY_READ), (user, read.text)
+        if read.status_code != 200:
+            assert read.status_code == 403, (user, read.text)
+
+
+async def test_a_circulars_document_is_for_its_readers_and_whom_it_names(api: Api) -> None:
+    made = (await api.as_user("city.supervisor", "POST", "/circulars", json={"region_code": "371700", **PERIOD})).json()
+    path = f"/documents/{made['document_hash']}"
+    named = await api.as_user("enterprise.a", "GET", path)
+    assert named.status_code == 200 and "通报" in named.text and named.headers["X-Content-SHA256"] == made["document_hash"]
+    assert (await api.as_user("auditor", "GET", path)).status_code == 200
+    _refusal(await api.as_user("enterprise.b", "GET", path), 404, "not_found")
+    _refusal(await api.as_user("county2.supervisor", "GET", path), 404, "not_found")
