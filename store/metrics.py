@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, fields
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, and_, case, func, inspect, literal, literal_column, or_, text
+from sqlalchemy import Select, and_, case, func, literal, literal_column, or_, text
 from sqlalchemy import select as sa_select
 from sqlalchemy.orm import aliased
 from sqlalchemy.sql.expression import ColumnElement, FromClause
@@ -121,27 +121,6 @@ class Dashboard:
     def groups(self, group_by: str) -> list[Group]:
         """`region`, `industry`, `level` or `source`."""
         return {"region": self.by_region, "industry": self.by_industry, "level": self.by_level, "source": self.by_source}[group_by]
-
-
-@dataclass(frozen=True)
-class Card:
-    code: str
-    title: str
-    status: str
-    level: str | None
-    enterprise_name: str
-    region_code: str
-    deadline: datetime | None
-    overdue: bool
-    paused: bool
-    state_json: str
-
-
-@dataclass(frozen=True)
-class Board:
-    columns: dict[str, list[Card]]  # the most urgent cards of each open state
-    counts: dict[str, int]  # open hazards by state
-    by_region: list[tuple[str, str, dict[str, int]]]  # (code, name, counts by state) per sub-jurisdiction
 
 
 def scope_clause(scope: Scope):  # type: ignore[no-untyped-def]
@@ -362,75 +341,3 @@ def dashboard(
         total=total, by_region=regions, by_industry=ordered(by["industry"]), by_level=ordered(by["level"]),
         by_source=ordered(by["source"]),
     )
-
-
-def overdue_hazards(*, session: Session, scope: Scope, limit: int = 500) -> list[HazardRow]:
-    """The hazards overdue now in the scope (whenever reported), most urgent deadline first."""
-    h = HazardRow
-    query = (
-        select(h).where(scope_clause(scope), col(h.overdue).is_(True), col(h.status).in_(OPEN_STATUSES))
-        .order_by(col(h.deadline), col(h.code)).limit(limit)
-    )
-    return list(session.exec(query))
-
-
-def campaign_figures(*, session: Session, scope: Scope, start: datetime, end: datetime) -> list[dict[str, Any]]:
-    """The campaigns' figures for a report: SEAM for the campaigns helper (issue 14, first half).
-
-    Returns [] while the read model has no `campaign` table. Once it exists (and the hazard row carries
-    `campaign_id`), each campaign whose region lies in the scope gets its figures by the same definition as
-    the dashboard (`dashboard(..., campaign_id=...)`); the coordinator checks the column names on merge."""
-    tables = inspect(session.get_bind()).get_table_names()
-    if "campaign" not in tables:
-        return []
-    hazard_columns = {c["name"] for c in inspect(session.get_bind()).get_columns("hazard")}
-    rows = session.execute(text("SELECT id, title, region_code FROM campaign ORDER BY id")).all()
-    paths = {j.code: j.path for j in session.exec(select(Jurisdiction))}
-    campaigns = []
-    for campaign_id, title, region_code in rows:
-        if not scope.holds(paths.get(region_code, ""), ""):
-            continue
-        figures = (
-            dashboard(session=session, scope=scope, start=start, end=end, campaign_id=campaign_id).total
-            if "campaign_id" in hazard_columns else Figures()
-        )
-        campaigns.append({"id": campaign_id, "title": title, "region_code": region_code, "figures": figures.as_json()})
-    return campaigns
-
-
-def board(*, session: Session, scope: Scope, per_column: int = 30) -> Board:
-    """Open hazards by state: counts per state and per sub-jurisdiction, and the most urgent cards of each
-    state (overdue first, then by deadline, then the longest waiting)."""
-    h = HazardRow
-    counts_query = (
-        select(h.region_path, h.status, func.count())
-        .where(scope_clause(scope), col(h.status).in_(OPEN_STATUSES))
-        .group_by(h.region_path, h.status)
-    )
-    children = sub_jurisdictions(session=session, scope=scope)
-    counts: dict[str, int] = dict.fromkeys(OPEN_STATUSES, 0)
-    per_child: dict[str, dict[str, int]] = {c.code: dict.fromkeys(OPEN_STATUSES, 0) for c in children}
-    own: dict[str, int] = dict.fromkeys(OPEN_STATUSES, 0)
-    for region_path, status, number in session.exec(counts_query):  # type: ignore[call-overload]
-        counts[status] += number
-        child = _child_of(region_path, children)
-        (per_child[child.code] if child else own)[status] += number
-    by_region = [(c.code, c.name, per_child[c.code]) for c in children]
-    if children and any(own.values()):
-        by_region.append(("", "", own))  # hazards of the caller's own level
-    columns: dict[str, list[Card]] = {}
-    for status in OPEN_STATUSES:
-        if not counts[status]:
-            columns[status] = []
-            continue
-        rows = session.execute(
-            sa_select(
-                col(h.code), col(h.title), col(h.status), col(h.level), col(h.enterprise_name), col(h.region_code),
-                col(h.deadline), col(h.overdue), col(h.paused), col(h.state_json),
-            )
-            .where(scope_clause(scope), col(h.status) == status)
-            .order_by(col(h.overdue).desc(), col(h.deadline).is_(None), col(h.deadline), col(h.updated_at), col(h.code))
-            .limit(per_column)
-        )
-        columns[status] = [Card(*row) for row in rows]
-    return Board(columns=columns, counts=counts, by_region=by_region)

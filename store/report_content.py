@@ -8,6 +8,7 @@ import json
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+from sqlalchemy import inspect, text
 from sqlmodel import Session, col, select
 
 from core.db import as_utc
@@ -63,6 +64,40 @@ def _overdue_json(rows: list[HazardRow]) -> list[dict[str, Any]]:
     ]
 
 
+def overdue_hazards(*, session: Session, scope: Scope, limit: int = 500) -> list[HazardRow]:
+    """The hazards overdue now in the scope (whenever reported), most urgent deadline first."""
+    h = HazardRow
+    query = (
+        select(h).where(metrics.scope_clause(scope), col(h.overdue).is_(True), col(h.status).in_(OPEN_STATUSES))
+        .order_by(col(h.deadline), col(h.code)).limit(limit)
+    )
+    return list(session.exec(query))
+
+
+def campaign_figures(*, session: Session, scope: Scope, start: datetime, end: datetime) -> list[dict[str, Any]]:
+    """The campaigns' figures for a report: SEAM for the campaigns helper (issue 14, first half).
+
+    Returns [] while the read model has no `campaign` table. Once it exists (and the hazard row carries
+    `campaign_id`), each campaign whose region lies in the scope gets its figures by the same definition as
+    the dashboard (`dashboard(..., campaign_id=...)`); the coordinator checks the column names on merge."""
+    tables = inspect(session.get_bind()).get_table_names()
+    if "campaign" not in tables:
+        return []
+    hazard_columns = {c["name"] for c in inspect(session.get_bind()).get_columns("hazard")}
+    rows = session.execute(text("SELECT id, title, region_code FROM campaign ORDER BY id")).all()
+    paths = {j.code: j.path for j in session.exec(select(Jurisdiction))}
+    campaigns = []
+    for campaign_id, title, region_code in rows:
+        if not scope.holds(paths.get(region_code, ""), ""):
+            continue
+        figures = (
+            metrics.dashboard(session=session, scope=scope, start=start, end=end, campaign_id=campaign_id).total
+            if "campaign_id" in hazard_columns else metrics.Figures()
+        )
+        campaigns.append({"id": campaign_id, "title": title, "region_code": region_code, "figures": figures.as_json()})
+    return campaigns
+
+
 def report_content(*, session: Session, report_id: str, kind: str, region: Jurisdiction, start: date, end: date,
                    trigger: str, profile: PolicyProfile, now: datetime) -> dict[str, Any]:
     scope = Scope(path=region.path)
@@ -74,8 +109,8 @@ def report_content(*, session: Session, report_id: str, kind: str, region: Juris
         "trigger": trigger, "policy": profile.key, "totals": dashboard.total.as_json(),
         "by_region": groups_json(dashboard.by_region), "by_industry": groups_json(dashboard.by_industry),
         "by_level": groups_json(dashboard.by_level), "by_source": groups_json(dashboard.by_source),
-        "overdue_hazards": _overdue_json(metrics.overdue_hazards(session=session, scope=scope)),
-        "campaigns": metrics.campaign_figures(session=session, scope=scope, start=begin, end=finish),
+        "overdue_hazards": _overdue_json(overdue_hazards(session=session, scope=scope)),
+        "campaigns": campaign_figures(session=session, scope=scope, start=begin, end=finish),
         "ranking": ranking_json(ranking(session=session, region=region, start=start, end=end, profile=profile)),
     }
 

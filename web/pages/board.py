@@ -9,6 +9,7 @@ from fastapi.responses import HTMLResponse
 from api.errors import ApiError
 from models.base import CHINA_TZ, EARLIEST_DAY, LATEST_DAY, china_date, day_in_range
 from registry.refusals import words
+from store import board as board_store
 from store import metrics
 from store.hazards import OPEN_STATUSES
 from web import charts
@@ -21,7 +22,7 @@ router = APIRouter(include_in_schema=False)
 
 @router.get("/board", response_class=HTMLResponse)
 def board_page(page: PageDep) -> HTMLResponse:
-    board = metrics.board(session=page.session, scope=page.principal.scope)
+    board = board_store.board(session=page.session, scope=page.principal.scope)
     columns = []
     for status in OPEN_STATUSES:
         cards = []
