@@ -19,6 +19,7 @@ from core.settings import Settings
 from domain.permissions import ROLE_ZH
 from models.base import china_date
 from models.enums import Role
+from models.policy import PolicyProfile
 from models.report import ReportRequest
 from models.tables import Jurisdiction, PeriodicReportRow
 from registry.refusals import words
@@ -68,7 +69,7 @@ def period_or_default(start: date | None, end: date | None, now: datetime) -> tu
     return start, end
 
 
-def current_profile(policies: PolicyRegistry, settings: Settings) -> Any:
+def current_profile(policies: PolicyRegistry, settings: Settings) -> PolicyProfile:
     return policies.latest(settings.policy)
 
 

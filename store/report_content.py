@@ -38,10 +38,15 @@ def groups_json(groups: list[metrics.Group]) -> list[dict[str, Any]]:
 
 def ranking(*, session: Session, region: Jurisdiction, start: date, end: date, profile: PolicyProfile) -> list[rules.Ranked]:
     """打分排队 of the sub-jurisdictions of `region` for the period, highest first, from the dashboard's figures."""
-    if profile.ranking is None:
-        return []
     begin, finish = period_instants(start, end)
     dashboard = metrics.dashboard(session=session, scope=Scope(path=region.path), start=begin, end=finish)
+    return ranking_of(session=session, region=region, dashboard=dashboard, profile=profile)
+
+
+def ranking_of(*, session: Session, region: Jurisdiction, dashboard: metrics.Dashboard, profile: PolicyProfile) -> list[rules.Ranked]:
+    """The ranking of the region's sub-jurisdictions by their figures in `dashboard` (the region's)."""
+    if profile.ranking is None:
+        return []
     children = {c.code for c in metrics.sub_jurisdictions(session=session, scope=Scope(path=region.path))}
     entries = [(g.key, g.name, g.figures.ranking_terms()) for g in dashboard.by_region if g.key in children]
     return rules.rank(entries, profile.ranking.weights)
@@ -111,7 +116,7 @@ def report_content(*, session: Session, report_id: str, kind: str, region: Juris
         "by_level": groups_json(dashboard.by_level), "by_source": groups_json(dashboard.by_source),
         "overdue_hazards": _overdue_json(overdue_hazards(session=session, scope=scope)),
         "campaigns": campaign_figures(session=session, scope=scope, start=begin, end=finish),
-        "ranking": ranking_json(ranking(session=session, region=region, start=start, end=end, profile=profile)),
+        "ranking": ranking_json(ranking_of(session=session, region=region, dashboard=dashboard, profile=profile)),
     }
 
 
