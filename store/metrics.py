@@ -49,6 +49,7 @@ class Figures:
     closed: int = 0  # closed out (销号), listed or not: the hazards the average time to close is taken over
     close_working_days: int = 0  # their working days from report to close-out, summed
     government_deadlines_missed: int = 0  # a step an authority owed (assess, list, review, verify, close, ...)
+    major: int = 0  # found that are major hazards
     rungs: tuple[int, ...] = (0,) * len(RUNG_TYPES)  # rungs fired, in RUNG_TYPES order
 
     def __add__(self, other: "Figures") -> "Figures":
@@ -81,7 +82,7 @@ class Figures:
     def as_json(self) -> dict[str, Any]:
         """The figures as the API, the reports and their workbooks show them."""
         return {
-            "found": self.found, "rectified": self.rectified, "rectification_rate": _rate(self.rectification_rate),
+            "found": self.found, "major": self.major, "rectified": self.rectified, "rectification_rate": _rate(self.rectification_rate),
             "on_time": self.on_time, "on_time_rate": _rate(self.on_time_rate), "listed": self.listed,
             "closed_listed": self.closed_listed, "closure_rate": _rate(self.closure_rate),
             "overdue_now": self.overdue_now, "closed": self.closed,
@@ -210,7 +211,7 @@ def _grouped_rows(session: Session, query: Select[Any]) -> list[Any]:
     return rows
 
 
-COUNTED = ("found", "rectified", "on_time", "listed", "closed_listed", "overdue_now", "rungs_fired")
+COUNTED = ("found", "rectified", "on_time", "listed", "closed_listed", "overdue_now", "rungs_fired", "major")
 Key = tuple[str, str, str, str]  # (region_path, industry, level or "", source)
 
 
@@ -246,6 +247,7 @@ def _counted_rows(session: Session, where: Any) -> dict[Key, Figures]:
             flag(and_(listed, col(h.status) == "closed")),
             flag(and_(col(h.overdue).is_(True), col(h.status).in_(OPEN_STATUSES))),
             func.sum(case((col(h.escalation_rung).is_not(None), rungs), else_=0)),
+            flag(col(h.level) == "major"),
         )
         .select_from(joins)
         .where(where)

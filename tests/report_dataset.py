@@ -41,13 +41,13 @@ SPECS = {
 }
 
 # By hand. Closed H1 (03-02 → 04-01) and H2 (03-03 → 04-02): 22 working days each (no holiday in March 2026).
-COUNTY_FIGURES = {"found": 3, "rectified": 2, "on_time": 1, "listed": 2, "closed_listed": 1, "overdue_now": 1,
+COUNTY_FIGURES = {"found": 3, "major": 2, "rectified": 2, "on_time": 1, "listed": 2, "closed_listed": 1, "overdue_now": 1,
                   "rungs_fired": 2, "closed": 2, "average_working_days_to_close": 22.0, "government_deadlines_missed": 0,
                   "rectification_rate": 0.6667, "on_time_rate": 0.5, "closure_rate": 0.5}
-COUNTY2_FIGURES = {"found": 2, "rectified": 1, "on_time": 1, "listed": 0, "closed_listed": 0, "overdue_now": 0,
+COUNTY2_FIGURES = {"found": 2, "major": 0, "rectified": 1, "on_time": 1, "listed": 0, "closed_listed": 0, "overdue_now": 0,
                    "rungs_fired": 0, "closed": 0, "average_working_days_to_close": None, "government_deadlines_missed": 1,
                    "rectification_rate": 0.5, "on_time_rate": 1.0, "closure_rate": None}
-CITY_TOTAL = {"found": 5, "rectified": 3, "on_time": 2, "listed": 2, "closed_listed": 1, "overdue_now": 1, "rungs_fired": 2,
+CITY_TOTAL = {"found": 5, "major": 2, "rectified": 3, "on_time": 2, "listed": 2, "closed_listed": 1, "overdue_now": 1, "rungs_fired": 2,
               "closed": 2, "average_working_days_to_close": 22.0, "government_deadlines_missed": 1,
               "rectification_rate": 0.6, "on_time_rate": 0.6667, "closure_rate": 0.5}
 CITY_RUNGS = {"urging_letter": 1, "circular": 1, "interview": 0, "raise_listing": 0, "joint_punishment": 0,

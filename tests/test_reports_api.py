@@ -66,7 +66,8 @@ async def test_a_report_runs_on_demand_once_per_kind_region_and_period(api: Api)
     assert {r["region_code"] for r in report["ranking"]} == {"371702", "371721"}
     assert report["campaigns"] == [] and len(report["document_hash"]) == 64
     again = await api.as_user("admin", "POST", "/reports", json=body)
-    assert again.status_code == 200 and again.json()["id"] == report["id"]
+    assert again.status_code == 201 and again.json()["id"] == report["id"] and again.json()["generated_at"] == report["generated_at"]
+    assert again.headers["X-Duban-Existing"] == "true" and "X-Duban-Existing" not in made.headers
     listed = (await api.as_user("city.supervisor", "GET", "/reports", params={"kind": "monthly"})).json()
     assert listed["total"] == 1 and listed["items"][0]["id"] == report["id"]
     read = await api.as_user("auditor", "GET", f"/reports/{report['id']}")
@@ -140,7 +141,8 @@ async def test_a_circular_names_the_overdue_enterprise_and_notifies_it(api: Api)
     circular = made.json()
     assert [e["uscc"] for e in circular["enterprises"]] == ["91371702MA3C4G0R29"]
     assert [r["region_code"] for r in circular["lagging_jurisdictions"]] == ["371702"]
-    assert (await api.as_user("city.supervisor", "POST", "/circulars", json=body)).status_code == 200
+    repeated = await api.as_user("city.supervisor", "POST", "/circulars", json=body)
+    assert repeated.status_code == 201 and repeated.json()["id"] == circular["id"] and repeated.headers["X-Duban-Existing"] == "true"
     listed = (await api.as_user("county.supervisor", "GET", "/circulars")).json()
     assert listed["total"] == 0  # the city's circular is not the county's to list
     assert (await api.as_user("city.supervisor", "GET", "/circulars")).json()["items"][0]["id"] == circular["id"]
@@ -164,9 +166,9 @@ async def test_each_role_may_do_exactly_its_part(api: Api) -> None:
     period = {"period_start": "2026-03-01", "period_end": "2026-03-31"}
     for user in USERS:
         ran = await api.as_user(user, "POST", "/reports", json={"kind": "annual", "region_code": "371702", **period})
-        assert (ran.status_code in (200, 201)) == (user in MAY_RUN), (user, ran.text)
+        assert (ran.status_code == 201) == (user in MAY_RUN), (user, ran.text)
         issued = await api.as_user(user, "POST", "/circulars", json={"region_code": "371702", **period})
-        assert (issued.status_code in (200, 201)) == (user in MAY_ISSUE), (user, issued.text)
+        assert (issued.status_code == 201) == (user in MAY_ISSUE), (user, issued.text)
         read = await api.as_user(user, "GET", "/metrics", params={"region_code": "371702", **period})
         assert (read.status_code == 200) == (user in MAY_READ), (user, read.text)
         if read.status_code != 200:

@@ -12,15 +12,15 @@ from services import circulars
 router = APIRouter(tags=["reports"])
 
 
-@router.post("/circulars", status_code=201, responses={200: {"description": "the period's circular, already issued"}})
+@router.post("/circulars", status_code=201)
 def issue_circular(body: CircularRequest, session: SessionDep, principal: CurrentUser, policies: PoliciesDep,
                    settings: SettingsDep) -> Any:
     """Issue the circular of a jurisdiction for a period (a supervisor of an authority holding it): the enterprises
     whose hazards reached the circular rung in the period or are overdue now, the fake rectifications found, and
     the jurisdictions at the bottom of the ranking; each one named is notified. One per region and period: 201
-    when issued now, 200 with the one already issued."""
+    with the circular, issued now or already (`X-Duban-Existing: true`, nobody notified again)."""
     row, written = circulars.issue(session, principal, policies, settings, body)
-    return JSONResponse(circulars.full(row), status_code=201 if written else 200)
+    return JSONResponse(circulars.full(row), status_code=201, headers={} if written else {"X-Duban-Existing": "true"})
 
 
 @router.get("/circulars")

@@ -35,13 +35,13 @@ def list_reports(
                                 start=period_start, end=period_end, page=page, page_size=page_size)
 
 
-@router.post("/reports", status_code=201, responses={200: {"description": "the period's report, already there"}})
+@router.post("/reports", status_code=201)
 def run_report(body: ReportRequest, session: SessionDep, principal: CurrentUser, policies: PoliciesDep,
                settings: SettingsDep) -> Any:
     """Run one report now: a supervisor of the region (or above it) or an admin. Idempotent per kind, region and
-    period: 201 with the report written now, 200 with the one already there."""
+    period: 201 with the report, the one written now or the one already there (`X-Duban-Existing: true`)."""
     row, written = reports.run_report(session, principal, policies, settings, body)
-    return JSONResponse(reports.full(row), status_code=201 if written else 200)
+    return JSONResponse(reports.full(row), status_code=201, headers={} if written else {"X-Duban-Existing": "true"})
 
 
 @router.get("/reports/{report_id}.xlsx", response_class=Response, responses={200: {"content": {XLSX: {}}}})
