@@ -162,3 +162,34 @@ async def test_against_the_time_skipping_server_the_cadence_is_off_and_reports_r
             made = await api.as_user("city.supervisor", "POST", "/reports", json=body)
             assert made.status_code == 201, made.text
             assert made.json()["id"] == "RP-monthly-371700-20260301-20260331"
+
+
+async def test_missed_periods_are_caught_up_each_with_its_own_period(
+    dev_env: WorkflowEnvironment, tmp_path: Path, task_queue: str
+) -> None:
+    """Two Mondays run after the fact (a backfill, as a schedule catching up after an outage does): each run reports
+    the week before its own scheduled Monday, not the week before today."""
+    from temporalio.client import ScheduleBackfill, ScheduleOverlapPolicy
+
+    client, prefix = dev_env.client, f"t-{uuid.uuid4().hex[:8]}-"
+    async with running_api(client, tmp_path, task_queue) as api:
+        try:
+            assert await ensure_schedules(client, DEFAULT_POLICY, task_queue, prefix)
+            handle = client.get_schedule_handle(prefix + "weekly")
+            now = datetime.now(UTC)
+            await handle.backfill(ScheduleBackfill(start_at=now - timedelta(days=15), end_at=now, overlap=ScheduleOverlapPolicy.ALLOW_ALL))
+            today = china_date(now)
+            mondays = sorted({today - timedelta(days=today.weekday() + 7 * k) for k in range(3)
+                              if now - timedelta(days=15) <= datetime.combine(today - timedelta(days=today.weekday() + 7 * k),
+                                                                              datetime.min.time(), UTC) <= now})
+            expected = {period_ended_before(ReportKind.WEEKLY, monday)[0].isoformat() for monday in mondays}
+
+            async def caught_up() -> set[str]:
+                listed = (await api.as_user("admin", "GET", "/reports", params={"kind": "weekly"})).json()
+                starts = {i["period_start"] for i in listed["items"]}
+                assert starts == expected and listed["total"] == DEMO_JURISDICTIONS * len(expected), listed
+                return starts
+
+            assert len(await assert_eventually_async(caught_up, timeout=60, interval=0.5)) == len(mondays) >= 2
+        finally:
+            await _cleanup(client, prefix)
