@@ -54,6 +54,9 @@ class HazardRow(SQLModel, table=True):
         Index("ix_hazard_status_region", "status", "region_path"),
         Index("ix_hazard_dashboard", "reported_at", "region_path", "industry", "status", "listing_level", "overdue",
               "escalation_rung", "deadline", "code"),
+        # issue 14, reports: the figures by level and source and the close-out times, covered too (migration 0013)
+        Index("ix_hazard_figures", "reported_at", "region_path", "industry", "level", "source", "status", "listing_level",
+              "overdue", "escalation_rung", "deadline", "closed_at", "code"),
     )
 
     code: str = Field(primary_key=True, max_length=40)

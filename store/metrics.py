@@ -9,7 +9,7 @@ sub-jurisdictions of the caller's jurisdiction, so the work stays in the databas
 """
 
 from dataclasses import dataclass, field, fields
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Select, and_, case, func, literal, literal_column, or_, text
@@ -18,9 +18,7 @@ from sqlalchemy.orm import aliased
 from sqlalchemy.sql.expression import ColumnElement, FromClause
 from sqlmodel import Session, col, select
 
-from core.db import as_utc
 from domain.calendar import WorkCalendar
-from models.base import china_date
 from models.clock import GOVERNMENT_CLOCKS
 from models.policy import RungType
 from models.tables import AuditEntry, HazardRow, Jurisdiction
@@ -281,23 +279,49 @@ def _audit_counts(session: Session, where: Any) -> dict[Key, Figures]:
     return counts
 
 
+def _china_day(session: Session, column: Any) -> Any:
+    """The Asia/Shanghai calendar day of a UTC instant column, in SQL (SQLite keeps UTC text)."""
+    if session.get_bind().dialect.name == "sqlite":
+        return func.date(column, "+8 hours")
+    return func.date(func.timezone("Asia/Shanghai", column))
+
+
 def _closures(session: Session, where: Any) -> dict[Key, Figures]:
     """The closed-out hazards and their working days from report (its China day) to close-out, on the working-day
-    calendar with the years an admin loaded."""
+    calendar with the years an admin loaded: counted in SQL by (group, report day, close-out day), each span's
+    working days looked up once."""
     h = HazardRow
-    calendar = WorkCalendar(loaded_years(session=session))
+    reported_day, closed_day = _china_day(session, col(h.reported_at)), _china_day(session, col(h.closed_at))
     query = (
-        sa_select(col(h.region_path), col(h.industry), col(h.level), col(h.source), col(h.reported_at), col(h.closed_at))
+        sa_select(col(h.region_path), col(h.industry), col(h.level), col(h.source), reported_day, closed_day, func.count())
         .where(where, col(h.status) == "closed", col(h.closed_at).is_not(None))
+        .group_by(col(h.region_path), col(h.industry), col(h.level), col(h.source), reported_day, closed_day)
     )
-    closures: dict[Key, Figures] = {}
-    for path, industry, level, source, reported_at, closed_at in session.execute(query):
-        key = (path, industry, level or "", source)
-        reported, closed = as_utc(reported_at), as_utc(closed_at)
-        assert reported is not None and closed is not None  # both are in the WHERE clause
-        days = calendar.working_days_between(china_date(reported), china_date(closed))
-        closures[key] = closures.get(key, Figures()) + Figures(closed=1, close_working_days=days)
-    return closures
+    spans = [((path, industry, level or "", source), _day(first), _day(last), int(n))
+             for path, industry, level, source, first, last, n in session.execute(query)]
+    if not spans:
+        return {}
+    working = _working_days_before(WorkCalendar(loaded_years(session=session)), min(s[1] for s in spans), max(s[2] for s in spans))
+    counts: dict[Key, list[int]] = {}
+    for key, first, last, n in spans:
+        tally = counts.setdefault(key, [0, 0])
+        tally[0] += n
+        tally[1] += n * max(0, working[last] - working[first])  # working days in (reported, closed]
+    return {key: Figures(closed=n, close_working_days=days) for key, (n, days) in counts.items()}
+
+
+def _day(value: Any) -> date:
+    return value if isinstance(value, date) else date.fromisoformat(str(value))
+
+
+def _working_days_before(calendar: WorkCalendar, first: date, last: date) -> dict[date, int]:
+    """For each day of first..last, the working days in (first, day]."""
+    counts, total, day = {first: 0}, 0, first
+    while day < last:
+        day += timedelta(days=1)
+        total += calendar.is_working_day(day)
+        counts[day] = total
+    return counts
 
 
 def figure_rows(

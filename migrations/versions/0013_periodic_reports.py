@@ -22,7 +22,13 @@ def _text(length: int) -> sqlmodel.sql.sqltypes.AutoString:
     return sqlmodel.sql.sqltypes.AutoString(length=length)
 
 
+FIGURES_INDEX = ("reported_at", "region_path", "industry", "level", "source", "status", "listing_level", "overdue",
+                 "escalation_rung", "deadline", "closed_at", "code")
+
+
 def upgrade() -> None:
+    # the figures by level and source and the close-out times read from an index only, as 0007's did
+    op.create_index("ix_hazard_figures", "hazard", list(FIGURES_INDEX))
     op.create_table(
         "periodic_report",
         sa.Column("id", _text(40), nullable=False),
@@ -64,5 +70,6 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.drop_index("ix_hazard_figures", table_name="hazard")
     op.drop_table("circular")
     op.drop_table("periodic_report")
