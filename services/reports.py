@@ -87,7 +87,7 @@ def figures(session: Session, principal: Principal, *, region_code: str | None, 
     return {
         "region_code": region.code, "region_name": region.name, "period_start": first.isoformat(),
         "period_end": last.isoformat(), "group_by": group_by, "total": dashboard.total.as_json(),
-        "groups": report_content.groups_json(dashboard.groups(group_by)),
+        "groups": report_content.groups_json(dashboard.groups(group_by), group_by),
     }
 
 

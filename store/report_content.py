@@ -32,8 +32,13 @@ def period_instants(start: date, end: date) -> tuple[datetime, datetime]:
     return begin, finish
 
 
-def groups_json(groups: list[metrics.Group]) -> list[dict[str, Any]]:
-    return [{"key": g.key, "name": g.name, **g.figures.as_json()} for g in groups]
+GROUP_FIELDS = {"region": "region_code", "industry": "industry", "level": "level", "source": "source"}
+
+
+def groups_json(groups: list[metrics.Group], group_by: str) -> list[dict[str, Any]]:
+    """Each group's `key` (also under its own name: `region_code`, `industry`, `level` or `source`), `name` and
+    figures."""
+    return [{"key": g.key, GROUP_FIELDS[group_by]: g.key, "name": g.name, **g.figures.as_json()} for g in groups]
 
 
 def ranking(*, session: Session, region: Jurisdiction, start: date, end: date, profile: PolicyProfile) -> list[rules.Ranked]:
@@ -112,8 +117,8 @@ def report_content(*, session: Session, report_id: str, kind: str, region: Juris
         "id": report_id, "kind": kind, "region_code": region.code, "region_name": region.name,
         "period_start": start.isoformat(), "period_end": end.isoformat(), "generated_at": now.isoformat(),
         "trigger": trigger, "policy": profile.key, "totals": dashboard.total.as_json(),
-        "by_region": groups_json(dashboard.by_region), "by_industry": groups_json(dashboard.by_industry),
-        "by_level": groups_json(dashboard.by_level), "by_source": groups_json(dashboard.by_source),
+        "by_region": groups_json(dashboard.by_region, "region"), "by_industry": groups_json(dashboard.by_industry, "industry"),
+        "by_level": groups_json(dashboard.by_level, "level"), "by_source": groups_json(dashboard.by_source, "source"),
         "overdue_hazards": _overdue_json(overdue_hazards(session=session, scope=scope)),
         "campaigns": campaign_figures(session=session, scope=scope, start=begin, end=finish),
         "ranking": ranking_json(ranking_of(session=session, region=region, dashboard=dashboard, profile=profile)),

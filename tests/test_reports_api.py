@@ -128,6 +128,8 @@ async def test_figures_and_ranking_refusals(api: Api) -> None:
     for group_by in ("region", "industry", "level", "source"):
         reply = await api.as_user("city.supervisor", "GET", "/metrics", params={"group_by": group_by, **PERIOD})
         assert reply.status_code == 200 and sum(g["found"] for g in reply.json()["groups"]) == reply.json()["total"]["found"]
+        field = {"region": "region_code"}.get(group_by, group_by)
+        assert all(g[field] == g["key"] for g in reply.json()["groups"])
     assert (await api.http.get("/metrics")).status_code == 200  # the Prometheus text at the root is still there
 
 
