@@ -79,10 +79,12 @@ async def ensure_schedules(client: Client, profile: PolicyProfile, task_queue: s
             else:
                 await _delete_if_there(client, prefix + kind.value)
     except RPCError as error:
-        if error.status != RPCStatusCode.UNIMPLEMENTED:
-            raise
-        log.warning("report cadence off: this Temporal server does not implement Schedules; reports run on demand",
-                    error=str(error))
+        if error.status == RPCStatusCode.UNIMPLEMENTED:
+            log.warning("report cadence off: this Temporal server does not implement Schedules; reports run on demand",
+                        error=str(error))
+        else:  # the hazards must not wait for the reports: the worker starts, the log says why the cadence is off
+            log.error("report cadence off: the schedules could not be set; reports run on demand", error=str(error),
+                      status=error.status.name)
         return False
     log.info("report cadence on", kinds=list(cadence.kinds), hour=cadence.hour, minute=cadence.minute, policy=profile.key)
     return True
