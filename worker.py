@@ -16,13 +16,17 @@ from activities.campaigns import CampaignActivities
 from activities.delivery import DeliveryActivities
 from activities.interviews import InterviewActivities
 from activities.projection import ProjectionActivities
+from activities.reports import ReportActivities  # issue 14, reports
 from core.bytecode import compile_workflows
 from core.db import make_engine
 from core.logging import configure_logging, get_logger
+from core.policies import PolicyRegistry
 from core.settings import Settings, get_settings
 from core.temporal import connect_with_retry
+from models.policy import PolicyProfile
 from services.outbox import Outbox
 from workflows.registry import WORKFLOWS
+from workflows.report_schedules import ensure_schedules  # issue 14, reports
 
 
 def build_worker(
@@ -33,8 +37,10 @@ def build_worker(
     max_cached_workflows: int = 1000,
     max_concurrent_workflow_tasks: int = 20,
     settings: Settings | None = None,
+    report_profile: PolicyProfile | None = None,
 ) -> Worker:
     compile_workflows()
+    reports = ReportActivities(engine, report_profile or PolicyRegistry().latest("default"))  # issue 14, reports
     projection = ProjectionActivities(engine)
     calendar = CalendarActivities(engine)
     interview_projection = InterviewActivities(engine)
@@ -61,6 +67,7 @@ def build_worker(
             campaign_activities.project_campaign,
             campaign_activities.campaign_hazards,
             campaign_activities.campaign_figures,
+            reports.run_periodic_reports,  # issue 14, reports
         ],
         activity_executor=executor,
         max_cached_workflows=max_cached_workflows,
@@ -77,10 +84,13 @@ async def serve(settings: Settings) -> None:
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
+    profile = PolicyRegistry(settings.policies_dir).latest(settings.policy)
+    # issue 14, reports: the reporting cadence's schedules, created or brought up to date at every worker's start
+    await ensure_schedules(client, profile, settings.temporal_task_queue)
     with ThreadPoolExecutor(max_workers=16) as executor:
         worker = build_worker(
             client, engine, settings.temporal_task_queue, executor, settings.worker_max_cached_workflows,
-            settings.worker_max_concurrent_workflow_tasks, settings,
+            settings.worker_max_concurrent_workflow_tasks, settings, report_profile=profile,
         )
         outbox = asyncio.create_task(Outbox(client, engine, settings).run(stop))  # deliveries beyond the inbox
         log.info(

@@ -105,6 +105,53 @@ class CampaignRules(Frozen):
     phase_reminder_working_days_before: tuple[int, ...] = Field(default=(3, 1), max_length=10)
     measure_reminder_working_days_before: tuple[int, ...] = Field(default=(3, 1), max_length=10)
 
+# --- the reporting cadence and the ranking (issue 14, reports) ---------------------------------------------------
+
+REPORT_KINDS = ("daily", "weekly", "monthly", "quarterly", "annual")
+RANKING_TERMS = (
+    "rectification_rate", "on_time_rate", "closure_rate", "found", "overdue_now", "government_deadlines_missed",
+    "circular_rungs",
+)
+
+
+class ReportCadence(Frozen):
+    """`[reports]`: which periodic reports run on Temporal Schedules, and when (Asia/Shanghai).
+
+    weekly on Monday, monthly on the 1st, quarterly on `quarterly_day` of the month after the quarter (by the
+    15th, 16号令), annual on `annual_day` of January (by the 31st); daily only when listed in `kinds`."""
+
+    kinds: tuple[str, ...]
+    hour: int = Field(ge=0, le=23)
+    minute: int = Field(ge=0, le=59)
+    quarterly_day: int = Field(ge=1, le=15)
+    annual_day: int = Field(ge=1, le=31)
+    catchup_days: int = Field(ge=1, le=366)  # a period missed while the system was down is run when it comes back
+    monthly_circular: bool  # the monthly report issues a circular (通报) by itself
+
+    @field_validator("kinds")
+    @classmethod
+    def _known_kinds(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        unknown = [k for k in value if k not in REPORT_KINDS]
+        if unknown:
+            raise ValueError(f"unknown report kinds {unknown}; choose from {list(REPORT_KINDS)}")
+        return value
+
+
+class RankingWeights(Frozen):
+    """`[ranking]` (打分排队): the weight of each term of a jurisdiction's score; `bottom`: how many of the lowest
+    are named in a circular."""
+
+    weights: dict[str, float]
+    bottom: int = Field(ge=0, le=50)
+
+    @field_validator("weights")
+    @classmethod
+    def _known_terms(cls, value: dict[str, float]) -> dict[str, float]:
+        unknown = [k for k in value if k not in RANKING_TERMS]
+        if unknown or not value:
+            raise ValueError(f"weights must name terms from {list(RANKING_TERMS)}; unknown: {unknown}")
+        return value
+
 
 class PolicyProfile(Frozen):
     name: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]{0,40}$")
@@ -124,6 +171,8 @@ class PolicyProfile(Frozen):
     notices: NoticeRules | None = None
     display: DisplayRules | None = None
     campaign: CampaignRules | None = None  # campaigns (专项整治)
+    reports: ReportCadence | None = None  # issue 14, reports: optional so older pinned versions still load
+    ranking: RankingWeights | None = None  # issue 14, reports
 
     @field_validator("ladder", "general_ladder")
     @classmethod

@@ -84,6 +84,11 @@ REFUSALS: dict[str, Words] = {
     "campaign_not_active": Words(INVALID, "专项整治 {campaign_id} 当前不在进行中（{status_zh}）", "campaign {campaign_id} is not active ({status})"),
     "campaign_region_mismatch": Words(INVALID, "该隐患所在地区不在专项整治 {campaign_id} 的范围内", "the hazard's region is outside the scope of campaign {campaign_id}"),
     "campaign_industry_mismatch": Words(INVALID, "专项整治 {campaign_id} 只针对以下行业：{industries}", "campaign {campaign_id} covers only these industries: {industries}"),
+    # the reporting cadence (issue 14, reports)
+    "period_order": Words(INVALID, "统计期的结束日期不能早于开始日期", "the period's end may not come before its start"),
+    "region_required": Words(INVALID, "请指定行政区划代码", "say which region (region_code)"),
+    "reports_forbidden": Words(FORBIDDEN, "{role_zh}不能{action_zh}", "a {role} may not {action}"),
+    "no_ranking_policy": Words(CONFLICT, "督办策略 {policy} 没有打分排队规则（[ranking]）", "the policy profile {policy} has no ranking weights ([ranking])"),
     # pydantic's own checks of a field, by their type (see `input_words`)
     "invalid_input": Words(INVALID, "提交的内容有误：{summary}", "the request is not valid: {summary}"),
 }

@@ -8,8 +8,8 @@ now; rungs fired. Rows are grouped by region path and industry in SQL and folded
 sub-jurisdictions of the caller's jurisdiction, so the work stays in the database on 10,000 hazards.
 """
 
-from dataclasses import dataclass, fields
-from datetime import UTC, datetime
+from dataclasses import dataclass, field, fields
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Select, and_, case, func, literal, or_, text
@@ -18,14 +18,25 @@ from sqlalchemy.orm import aliased
 from sqlalchemy.sql.expression import ColumnElement, FromClause
 from sqlmodel import Session, col, select
 
+from domain.calendar import WorkCalendar
+from models.clock import GOVERNMENT_CLOCKS
+from models.policy import RungType
 from models.tables import AuditEntry, HazardRow, Jurisdiction
+from store.calendar import loaded_years
 from store.hazards import OPEN_STATUSES, Scope
 
 RECTIFIED = ("verified", "closed")
 
 
+RUNG_TYPES = tuple(r.value for r in RungType)
+GOVERNMENT_MISSED_REASONS = tuple(f"{c.value}_deadline" for c in sorted(GOVERNMENT_CLOCKS))
+
+
 @dataclass(frozen=True)
 class Figures:
+    """The figures of domain.md section 10 for one group of hazards: the one definition the dashboard, the
+    periodic reports, the ranking and `GET /api/v1/metrics` all read."""
+
     found: int = 0
     rectified: int = 0
     on_time: int = 0
@@ -33,10 +44,15 @@ class Figures:
     closed_listed: int = 0
     overdue_now: int = 0
     rungs_fired: int = 0
-    major: int = 0  # of the found, major hazards (重大事故隐患)
+    closed: int = 0  # closed out (销号), listed or not: the hazards the average time to close is taken over
+    close_working_days: int = 0  # their working days from report to close-out, summed
+    government_deadlines_missed: int = 0  # a step an authority owed (assess, list, review, verify, close, ...)
+    major: int = 0  # found that are major hazards
+    rungs: tuple[int, ...] = (0,) * len(RUNG_TYPES)  # rungs fired, in RUNG_TYPES order
 
     def __add__(self, other: "Figures") -> "Figures":
-        return Figures(**{f.name: getattr(self, f.name) + getattr(other, f.name) for f in fields(self)})
+        summed = {f.name: getattr(self, f.name) + getattr(other, f.name) for f in fields(self) if f.name != "rungs"}
+        return Figures(**summed, rungs=tuple(a + b for a, b in zip(self.rungs, other.rungs, strict=True)))
 
     @property
     def rectification_rate(self) -> float | None:
@@ -53,6 +69,38 @@ class Figures:
         """销号率: closed ÷ listed."""
         return self.closed_listed / self.listed if self.listed else None
 
+    @property
+    def average_working_days_to_close(self) -> float | None:
+        return round(self.close_working_days / self.closed, 2) if self.closed else None
+
+    @property
+    def rungs_by_type(self) -> dict[str, int]:
+        return dict(zip(RUNG_TYPES, self.rungs, strict=True))
+
+    def as_json(self) -> dict[str, Any]:
+        """The figures as the API, the reports and their workbooks show them."""
+        return {
+            "found": self.found, "major": self.major, "rectified": self.rectified, "rectification_rate": _rate(self.rectification_rate),
+            "on_time": self.on_time, "on_time_rate": _rate(self.on_time_rate), "listed": self.listed,
+            "closed_listed": self.closed_listed, "closure_rate": _rate(self.closure_rate),
+            "overdue_now": self.overdue_now, "closed": self.closed,
+            "average_working_days_to_close": self.average_working_days_to_close, "rungs_fired": self.rungs_fired,
+            "rungs_by_type": self.rungs_by_type, "government_deadlines_missed": self.government_deadlines_missed,
+        }
+
+    def ranking_terms(self) -> dict[str, float | None]:
+        """The values the ranking's weights apply to (domain/ranking.py)."""
+        return {
+            "rectification_rate": self.rectification_rate, "on_time_rate": self.on_time_rate,
+            "closure_rate": self.closure_rate, "found": self.found, "overdue_now": self.overdue_now,
+            "government_deadlines_missed": self.government_deadlines_missed,
+            "circular_rungs": self.rungs_by_type[RungType.CIRCULAR.value],
+        }
+
+
+def _rate(value: float | None) -> float | None:
+    return None if value is None else round(value, 4)
+
 
 @dataclass(frozen=True)
 class Group:
@@ -66,30 +114,15 @@ class Dashboard:
     total: Figures
     by_region: list[Group]
     by_industry: list[Group]
+    by_level: list[Group] = field(default_factory=list)
+    by_source: list[Group] = field(default_factory=list)
+
+    def groups(self, group_by: str) -> list[Group]:
+        """`region`, `industry`, `level` or `source`."""
+        return {"region": self.by_region, "industry": self.by_industry, "level": self.by_level, "source": self.by_source}[group_by]
 
 
-@dataclass(frozen=True)
-class Card:
-    code: str
-    title: str
-    status: str
-    level: str | None
-    enterprise_name: str
-    region_code: str
-    deadline: datetime | None
-    overdue: bool
-    paused: bool
-    state_json: str
-
-
-@dataclass(frozen=True)
-class Board:
-    columns: dict[str, list[Card]]  # the most urgent cards of each open state
-    counts: dict[str, int]  # open hazards by state
-    by_region: list[tuple[str, str, dict[str, int]]]  # (code, name, counts by state) per sub-jurisdiction
-
-
-def _scope_clause(scope: Scope):  # type: ignore[no-untyped-def]
+def scope_clause(scope: Scope):  # type: ignore[no-untyped-def]
     if scope.everything:
         return literal(True)
     if scope.enterprise_uscc is not None:
@@ -176,11 +209,21 @@ def _grouped_rows(session: Session, query: Select[Any]) -> list[Any]:
     return rows
 
 
-def dashboard(
-    *, session: Session, scope: Scope, start: datetime, end: datetime, campaign_id: str | None = None
-) -> Dashboard:
-    """The figures of the hazards reported in [start, end), in total, by sub-jurisdiction and by industry; with
-    `campaign_id`, of the hazards tagged with that campaign only (its live figures, account and summaries)."""
+COUNTED = ("found", "rectified", "on_time", "listed", "closed_listed", "overdue_now", "rungs_fired", "major")
+Key = tuple[str, str, str, str]  # (region_path, industry, level or "", source)
+
+
+def _period_clause(scope: Scope, start: datetime, end: datetime, campaign_id: str | None) -> Any:
+    """The hazards the figures count: reported in [start, end), in the scope, not voided (and tagged with the
+    campaign, for a campaign's figures)."""
+    h = HazardRow
+    clause = and_(scope_clause(scope), col(h.reported_at) >= start, col(h.reported_at) < end, col(h.status) != "voided")
+    if campaign_id is not None:  # a campaign's figures (专项整治): its tagged hazards
+        clause = and_(clause, col(h.campaign_id) == campaign_id)
+    return clause
+
+
+def _counted_rows(session: Session, where: Any) -> dict[Key, Figures]:
     h = HazardRow
     last_completion, rungs, joins = _completion_and_rungs(session)
     rectified = col(h.status).in_(RECTIFIED)
@@ -193,6 +236,8 @@ def dashboard(
         sa_select(
             col(h.region_path),
             col(h.industry),
+            col(h.level),
+            col(h.source),
             func.count(),
             flag(rectified),
             flag(and_(rectified, or_(col(h.deadline).is_(None), last_completion <= h.deadline))),
@@ -203,30 +248,125 @@ def dashboard(
             flag(col(h.level) == "major"),
         )
         .select_from(joins)
-        .where(_scope_clause(scope), col(h.reported_at) >= start, col(h.reported_at) < end, col(h.status) != "voided")
-        .group_by(h.region_path, h.industry)
+        .where(where)
+        .group_by(col(h.region_path), col(h.industry), col(h.level), col(h.source))
     )
-    if campaign_id is not None:
-        query = query.where(col(h.campaign_id) == campaign_id)
+    return {
+        (path, industry, level or "", source): Figures(**dict(zip(COUNTED, (int(n or 0) for n in numbers), strict=True)))  # type: ignore[arg-type]
+        for path, industry, level, source, *numbers in _grouped_rows(session, query)
+    }
+
+
+def _audit_counts(session: Session, where: Any) -> dict[Key, Figures]:
+    """Rungs fired by type and government-side deadlines missed, from the audit rows of the counted hazards."""
+    h, a = HazardRow, AuditEntry
+    query = (
+        sa_select(col(h.region_path), col(h.industry), col(h.level), col(h.source), col(a.reason), func.count())
+        .select_from(a)
+        .join(h, col(h.code) == col(a.hazard_code))
+        .where(where, col(a.action).in_(("rung", "deadline-missed")))
+        .group_by(col(h.region_path), col(h.industry), col(h.level), col(h.source), col(a.reason))
+    )
+    counts: dict[Key, Figures] = {}
+    for path, industry, level, source, reason, number in session.execute(query):
+        key = (path, industry, level or "", source)
+        rung = (reason or "").removeprefix("rung:")
+        if rung in RUNG_TYPES:
+            rungs = tuple(int(number) if t == rung else 0 for t in RUNG_TYPES)
+            counts[key] = counts.get(key, Figures()) + Figures(rungs=rungs)
+        elif reason in GOVERNMENT_MISSED_REASONS:
+            counts[key] = counts.get(key, Figures()) + Figures(government_deadlines_missed=int(number))
+    return counts
+
+
+def _china_day(session: Session, column: Any) -> Any:
+    """The Asia/Shanghai calendar day of a UTC instant column, in SQL (SQLite keeps UTC text)."""
+    if session.get_bind().dialect.name == "sqlite":
+        return func.date(column, "+8 hours")
+    return func.date(func.timezone("Asia/Shanghai", column))
+
+
+def _closures(session: Session, where: Any) -> dict[Key, Figures]:
+    """The closed-out hazards and their working days from report (its China day) to close-out, on the working-day
+    calendar with the years an admin loaded: counted in SQL by (group, report day, close-out day), each span's
+    working days looked up once."""
+    h = HazardRow
+    reported_day, closed_day = _china_day(session, col(h.reported_at)), _china_day(session, col(h.closed_at))
+    query = (
+        sa_select(col(h.region_path), col(h.industry), col(h.level), col(h.source), reported_day, closed_day, func.count())
+        .where(where, col(h.status) == "closed", col(h.closed_at).is_not(None))
+        .group_by(col(h.region_path), col(h.industry), col(h.level), col(h.source), reported_day, closed_day)
+    )
+    spans = [((path, industry, level or "", source), _day(first), _day(last), int(n))
+             for path, industry, level, source, first, last, n in session.execute(query)]
+    if not spans:
+        return {}
+    working = _working_days_before(WorkCalendar(loaded_years(session=session)), min(s[1] for s in spans), max(s[2] for s in spans))
+    counts: dict[Key, list[int]] = {}
+    for key, first, last, n in spans:
+        tally = counts.setdefault(key, [0, 0])
+        tally[0] += n
+        tally[1] += n * max(0, working[last] - working[first])  # working days in (reported, closed]
+    return {key: Figures(closed=n, close_working_days=days) for key, (n, days) in counts.items()}
+
+
+def _day(value: Any) -> date:
+    return value if isinstance(value, date) else date.fromisoformat(str(value))
+
+
+def _working_days_before(calendar: WorkCalendar, first: date, last: date) -> dict[date, int]:
+    """For each day of first..last, the working days in (first, day]."""
+    counts, total, day = {first: 0}, 0, first
+    while day < last:
+        day += timedelta(days=1)
+        total += calendar.is_working_day(day)
+        counts[day] = total
+    return counts
+
+
+def figure_rows(
+    *, session: Session, scope: Scope, start: datetime, end: datetime, campaign_id: str | None = None
+) -> dict[Key, Figures]:
+    """The figures of the hazards reported in [start, end), by (region path, industry, level, source): every
+    grouping below folds these rows, so the totals agree whichever way they are cut."""
+    where = _period_clause(scope, start, end, campaign_id)
+    rows = _counted_rows(session, where)
+    for extra in (_audit_counts(session, where), _closures(session, where)):
+        for key, figures in extra.items():
+            rows[key] = rows.get(key, Figures()) + figures
+    return rows
+
+
+def dashboard(
+    *, session: Session, scope: Scope, start: datetime, end: datetime, campaign_id: str | None = None
+) -> Dashboard:
+    """The figures of the hazards reported in [start, end), in total, by sub-jurisdiction, industry, level and
+    source."""
+    rows = figure_rows(session=session, scope=scope, start=start, end=end, campaign_id=campaign_id)
     children = sub_jurisdictions(session=session, scope=scope)
     names = {c.code: c.name for c in children}
     total = Figures()
-    by_region: dict[str, Figures] = {}
-    by_industry: dict[str, Figures] = {}
-    for region_path, industry, *numbers in _grouped_rows(session, query):
-        figures = Figures(*(int(n or 0) for n in numbers))
+    by: dict[str, dict[str, Figures]] = {"region": {}, "industry": {}, "level": {}, "source": {}}
+    for (region_path, industry, level, source), figures in rows.items():
         total += figures
         child = _child_of(region_path, children)
-        key = child.code if child else region_path.rstrip("/").split("/")[-1]
-        by_region[key] = by_region.get(key, Figures()) + figures
-        by_industry[industry] = by_industry.get(industry, Figures()) + figures
+        region = child.code if child else region_path.rstrip("/").split("/")[-1]
+        for grouping, key in (("region", region), ("industry", industry), ("level", level), ("source", source)):
+            by[grouping][key] = by[grouping].get(key, Figures()) + figures
+    by_region = by["region"]
     missing = [code for code in by_region if code not in names]
     if missing:
         names |= {j.code: j.name for j in session.exec(select(Jurisdiction).where(col(Jurisdiction.code).in_(missing)))}
     regions = [Group(c.code, c.name, by_region.get(c.code, Figures())) for c in children]
     regions += [Group(code, names.get(code, code), f) for code, f in sorted(by_region.items()) if code not in {c.code for c in children}]
-    industries = [Group(k, k, f) for k, f in sorted(by_industry.items(), key=lambda kv: (-kv[1].found, kv[0]))]
-    return Dashboard(total=total, by_region=regions, by_industry=industries)
+
+    def ordered(groups: dict[str, Figures]) -> list[Group]:
+        return [Group(k, k, f) for k, f in sorted(groups.items(), key=lambda kv: (-kv[1].found, kv[0]))]
+
+    return Dashboard(
+        total=total, by_region=regions, by_industry=ordered(by["industry"]), by_level=ordered(by["level"]),
+        by_source=ordered(by["source"]),
+    )
 
 
 def campaign_figures(
@@ -241,41 +381,3 @@ def campaign_figures(
 
 
 EVER = (datetime(1900, 1, 1, tzinfo=UTC), datetime(2200, 1, 1, tzinfo=UTC))
-
-
-def board(*, session: Session, scope: Scope, per_column: int = 30) -> Board:
-    """Open hazards by state: counts per state and per sub-jurisdiction, and the most urgent cards of each
-    state (overdue first, then by deadline, then the longest waiting)."""
-    h = HazardRow
-    counts_query = (
-        select(h.region_path, h.status, func.count())
-        .where(_scope_clause(scope), col(h.status).in_(OPEN_STATUSES))
-        .group_by(h.region_path, h.status)
-    )
-    children = sub_jurisdictions(session=session, scope=scope)
-    counts: dict[str, int] = dict.fromkeys(OPEN_STATUSES, 0)
-    per_child: dict[str, dict[str, int]] = {c.code: dict.fromkeys(OPEN_STATUSES, 0) for c in children}
-    own: dict[str, int] = dict.fromkeys(OPEN_STATUSES, 0)
-    for region_path, status, number in session.exec(counts_query):  # type: ignore[call-overload]
-        counts[status] += number
-        child = _child_of(region_path, children)
-        (per_child[child.code] if child else own)[status] += number
-    by_region = [(c.code, c.name, per_child[c.code]) for c in children]
-    if children and any(own.values()):
-        by_region.append(("", "", own))  # hazards of the caller's own level
-    columns: dict[str, list[Card]] = {}
-    for status in OPEN_STATUSES:
-        if not counts[status]:
-            columns[status] = []
-            continue
-        rows = session.execute(
-            sa_select(
-                col(h.code), col(h.title), col(h.status), col(h.level), col(h.enterprise_name), col(h.region_code),
-                col(h.deadline), col(h.overdue), col(h.paused), col(h.state_json),
-            )
-            .where(_scope_clause(scope), col(h.status) == status)
-            .order_by(col(h.overdue).desc(), col(h.deadline).is_(None), col(h.deadline), col(h.updated_at), col(h.code))
-            .limit(per_column)
-        )
-        columns[status] = [Card(*row) for row in rows]
-    return Board(columns=columns, counts=counts, by_region=by_region)

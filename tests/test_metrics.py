@@ -6,6 +6,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session
 
 from models.enums import HazardLevel, HazardStatus
+from store import board as board_store
 from store import metrics
 from store.hazards import Scope
 from tests.factories import CITY, COUNTY, COUNTY2, USCC_A
@@ -79,8 +80,8 @@ def test_the_dashboard_keeps_to_the_callers_scope_and_period(engine: Engine) -> 
 def test_the_board_counts_open_hazards_by_state_and_sub_jurisdiction(engine: Engine) -> None:
     load(engine)
     with Session(engine) as session:
-        board = metrics.board(session=session, scope=CITY_SCOPE)
-        small = metrics.board(session=session, scope=CITY_SCOPE, per_column=1)
+        board = board_store.board(session=session, scope=CITY_SCOPE)
+        small = board_store.board(session=session, scope=CITY_SCOPE, per_column=1)
     assert board.counts["reported"] == 2 and board.counts["rectifying"] == 1 and board.counts["verified"] == 2
     assert "closed" not in board.counts and "voided" not in board.counts
     assert [c.code for c in board.columns["rectifying"]] == ["HZ-371721-2026-000004"]
@@ -99,6 +100,6 @@ def test_the_board_puts_overdue_hazards_first(engine: Engine) -> None:
             Spec(2, S.RECTIFYING, day(50), COUNTY, HazardLevel.GENERAL, deadline=NOW - timedelta(days=3), overdue=True),
             Spec(3, S.RECTIFYING, day(50), COUNTY, HazardLevel.GENERAL, deadline=NOW + timedelta(days=1)),
         ])
-        board = metrics.board(session=session, scope=Scope(everything=True))
+        board = board_store.board(session=session, scope=Scope(everything=True))
     assert [c.code[-1] for c in board.columns["rectifying"]] == ["2", "3", "1"]
     assert [j for j, _, _ in board.by_region] == ["370000"]  # an admin sees the roots

@@ -3,6 +3,7 @@
 from workflows.campaign import CampaignWorkflow
 from workflows.hazard import HazardWorkflow
 from workflows.interview import InterviewWorkflow
+from workflows.report import PeriodicReportWorkflow  # issue 14, reports
 
 WORKFLOWS = [HazardWorkflow, InterviewWorkflow]
 
@@ -11,3 +12,4 @@ from workflows.delivery import DeliveryWorkflow, DigestWorkflow  # noqa: E402
 
 WORKFLOWS += [DeliveryWorkflow, DigestWorkflow]
 WORKFLOWS.append(CampaignWorkflow)  # 专项整治 (issue 14)
+WORKFLOWS.append(PeriodicReportWorkflow)  # issue 14, reports: the reporting cadence

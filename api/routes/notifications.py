@@ -9,7 +9,10 @@ from api import views
 from api.deps import BrowserOrApiUser, CurrentUser, SessionDep
 from api.errors import ApiError, not_found
 from api.schemas import RowId
-from services import campaigns
+from services import (
+    campaigns,
+    circulars,  # issue 14, reports
+)
 from services import notifications as inbox
 from services.notifications import InboxOut, NotificationOut
 from store import notifications
@@ -45,6 +48,8 @@ def get_document(sha256: str, session: SessionDep, principal: BrowserOrApiUser) 
         raise not_found("文书", "document", sha256)
     if document.kind.startswith("campaign_"):  # a campaign's account or summary (专项整治): its campaign's visibility
         campaigns.visible_row(session, document.hazard_code, principal)
+    if circulars.is_cadence_record(document.hazard_code):  # issue 14, reports: a report's or a circular's document
+        circulars.check_document_visible(session, principal, document.hazard_code)
     else:
         views.visible_row(session, document.hazard_code, principal)
     if len(sha256) != 64:

@@ -19,6 +19,7 @@ from web.pages import (
     settings,
     tasks,
 )
+from web.pages import reports as cadence  # issue 14, reports: reports, rankings, circulars
 from web.pages.context import STATIC_DIR
 
 __all__ = ["STATIC_DIR", "router"]
@@ -29,3 +30,4 @@ for module in (session, tasks, hazards, hazard, board, notifications, interviews
     router.include_router(module.router)
 router.include_router(settings.router)  # notification settings (issue 16)
 router.include_router(campaigns.router)  # 专项整治 (issue 14)
+router.include_router(cadence.router)  # issue 14, reports

@@ -9,10 +9,11 @@ from fastapi.responses import HTMLResponse
 from api.errors import ApiError
 from models.base import CHINA_TZ, EARLIEST_DAY, LATEST_DAY, china_date, day_in_range
 from registry.refusals import words
+from store import board as board_store
 from store import metrics
 from store.hazards import OPEN_STATUSES
 from web import charts
-from web.i18n import t
+from web.i18n import label, t
 from web.pages.context import PageDep, error_page, render
 from web.urgency import next_due
 
@@ -21,7 +22,7 @@ router = APIRouter(include_in_schema=False)
 
 @router.get("/board", response_class=HTMLResponse)
 def board_page(page: PageDep) -> HTMLResponse:
-    board = metrics.board(session=page.session, scope=page.principal.scope)
+    board = board_store.board(session=page.session, scope=page.principal.scope)
     columns = []
     for status in OPEN_STATUSES:
         cards = []
@@ -86,6 +87,8 @@ def dashboard_page(
         figures=figures,
         region_rows=region_figures,
         industry_rows=industry_rows,
+        level_rows=[(label("level", g.key, page.lang) or "—", g.figures) for g in figures.by_level],
+        source_rows=[(label("source", g.key, page.lang), g.figures) for g in figures.by_source],
         charts={
             "region_counts": counts_chart(region_figures, t("dash.by_region", page.lang)),
             "region_rates": rates_chart(region_figures, t("dash.by_region", page.lang)),

@@ -1,0 +1,36 @@
+"""Circulars (通报): issue one generated from the facts, list and read them. Thin over `services/circulars.py`."""
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query
+from fastapi.responses import JSONResponse
+
+from api.deps import CurrentUser, PoliciesDep, SessionDep, SettingsDep
+from models.report import CircularRequest
+from services import circulars
+
+router = APIRouter(tags=["reports"])
+
+
+@router.post("/circulars", status_code=201)
+def issue_circular(body: CircularRequest, session: SessionDep, principal: CurrentUser, policies: PoliciesDep,
+                   settings: SettingsDep) -> Any:
+    """Issue the circular of a jurisdiction for a period (a supervisor of an authority holding it): the enterprises
+    whose hazards reached the circular rung in the period or are overdue now, the fake rectifications found, and
+    the jurisdictions at the bottom of the ranking; each one named is notified. One per region and period: 201
+    with the circular, issued now or already (`X-Duban-Existing: true`, nobody notified again)."""
+    row, written = circulars.issue(session, principal, policies, settings, body)
+    return JSONResponse(circulars.full(row), status_code=201, headers={} if written else {"X-Duban-Existing": "true"})
+
+
+@router.get("/circulars")
+def list_circulars(
+    session: SessionDep, principal: CurrentUser, region_code: Annotated[str | None, Query(max_length=12)] = None
+) -> dict[str, Any]:
+    """The circulars of jurisdictions in the caller's subtree, newest first: `{"items", "total"}`."""
+    return circulars.list_circulars(session, principal, region_code=region_code)
+
+
+@router.get("/circulars/{circular_id}")
+def read_circular(circular_id: str, session: SessionDep, principal: CurrentUser) -> dict[str, Any]:
+    return circulars.full(circulars.read_circular(session, principal, circular_id))

@@ -1,0 +1,187 @@
+"""The reporting cadence through the API on the real app and worker: reports on demand (idempotent), the workbook,
+the figures and the ranking, circulars, and every refusal (403 outside the jurisdiction or for the wrong role, 422
+naming the field)."""
+
+import io
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from openpyxl import load_workbook
+from sqlmodel import Session
+from temporalio.testing import WorkflowEnvironment
+
+from models.base import china_date
+from models.enums import HazardLevel, HazardStatus
+from tests.api_helpers import Api, running_api
+from tests.factories import COUNTY
+from tests.synthetic import Spec, make
+
+EVIL = '=HYPERLINK("http://evil.example","x")'
+TODAY = china_date(datetime.now(UTC))
+PERIOD = {"period_start": (TODAY - timedelta(days=20)).isoformat(), "period_end": TODAY.isoformat()}
+
+
+@pytest.fixture
+async def api(dev_env: WorkflowEnvironment, tmp_path: Path, task_queue: str) -> AsyncIterator[Api]:
+    async with running_api(dev_env.client, tmp_path, task_queue) as client:
+        _overdue_hazard(client)
+        yield client
+
+
+def _overdue_hazard(api: Api) -> str:
+    """An overdue major hazard of 牡丹区 whose title looks like a formula, straight into the read model."""
+    now = datetime.now(UTC)
+    row, audit = make(Spec(999_001, HazardStatus.RECTIFYING, now - timedelta(days=3), COUNTY, HazardLevel.MAJOR, listed=True,
+                           deadline=now - timedelta(days=1), overdue=True, rungs=2, title=EVIL))
+    for entry in audit:
+        if entry.action == "rung":
+            entry.reason = f"rung:{entry.comment}"
+    code = row.code
+    with Session(api.app.state.engine) as session:
+        session.add(row)
+        session.add_all(audit)
+        session.commit()
+    return code
+
+
+def _refusal(reply: Any, status: int, code: str, field: str | None = None) -> None:
+    assert reply.status_code == status, reply.text
+    detail = reply.json()["detail"]
+    assert detail["code"] == code, detail
+    assert detail["message_zh"] and detail["message_en"]
+    if field is not None:
+        assert detail["field"] == field, detail
+
+
+async def test_a_report_runs_on_demand_once_per_kind_region_and_period(api: Api) -> None:
+    body = {"kind": "monthly", "region_code": "371700", **PERIOD}
+    made = await api.as_user("city.supervisor", "POST", "/reports", json=body)
+    assert made.status_code == 201, made.text
+    report = made.json()
+    assert report["totals"]["found"] == 1 and report["totals"]["overdue_now"] == 1
+    assert [h["title"] for h in report["overdue_hazards"]] == [EVIL]
+    assert {r["region_code"] for r in report["ranking"]} == {"371702", "371721"}
+    assert report["campaigns"] == [] and len(report["document_hash"]) == 64
+    again = await api.as_user("admin", "POST", "/reports", json=body)
+    assert again.status_code == 201 and again.json()["id"] == report["id"] and again.json()["generated_at"] == report["generated_at"]
+    assert again.headers["X-Duban-Existing"] == "true" and "X-Duban-Existing" not in made.headers
+    listed = (await api.as_user("city.supervisor", "GET", "/reports", params={"kind": "monthly"})).json()
+    assert listed["total"] == 1 and listed["items"][0]["id"] == report["id"]
+    read = await api.as_user("auditor", "GET", f"/reports/{report['id']}")
+    assert read.status_code == 200 and read.json()["totals"] == report["totals"]
+    figures = (await api.as_user("city.supervisor", "GET", "/metrics", params={"region_code": "371700", **PERIOD})).json()
+    assert figures["total"] == report["totals"]  # the figures and the report are one definition
+    ranking = (await api.as_user("city.supervisor", "GET", "/rankings", params={"region_code": "371700", **PERIOD})).json()
+    assert [(r["region_code"], r["score"]) for r in ranking] == [(r["region_code"], r["score"]) for r in report["ranking"]]
+    assert ranking[0]["score"] >= ranking[1]["score"] and {"term", "value", "weight", "points"} <= set(ranking[0]["terms"][0])
+
+
+async def test_the_report_workbook_keeps_a_formula_as_text(api: Api) -> None:
+    made = await api.as_user("admin", "POST", "/reports", json={"kind": "weekly", "region_code": "371702", **PERIOD})
+    assert made.status_code == 201, made.text
+    reply = await api.as_user("county.supervisor", "GET", f"/reports/{made.json()['id']}.xlsx")
+    assert reply.status_code == 200
+    assert reply.headers["content-type"].startswith("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    sheet = load_workbook(io.BytesIO(reply.content))["逾期隐患"]
+    cell = sheet.cell(row=2, column=2)
+    assert cell.value == EVIL and cell.data_type == "s" and cell.quotePrefix
+
+
+async def test_a_county_sees_its_own_reports_only(api: Api) -> None:
+    city = (await api.as_user("city.supervisor", "POST", "/reports", json={"kind": "monthly", "region_code": "371700", **PERIOD})).json()
+    county = await api.as_user("county.supervisor", "POST", "/reports", json={"kind": "monthly", "region_code": "371702", **PERIOD})
+    assert county.status_code == 201, county.text
+    listed = (await api.as_user("county.supervisor", "GET", "/reports")).json()
+    assert [i["region_code"] for i in listed["items"]] == ["371702"]
+    _refusal(await api.as_user("county.supervisor", "GET", f"/reports/{city['id']}"), 404, "not_found")
+    _refusal(await api.as_user("county.supervisor", "GET", "/reports", params={"region_code": "371700"}), 403, "outside_jurisdiction", "region_code")
+
+
+async def test_report_refusals_name_the_field(api: Api) -> None:
+    body = {"kind": "monthly", "region_code": "371700", **PERIOD}
+    _refusal(await api.as_user("county.supervisor", "POST", "/reports", json=body), 403, "outside_jurisdiction", "region_code")
+    _refusal(await api.as_user("inspector", "POST", "/reports", json={**body, "region_code": "371702"}), 403, "role_not_allowed")
+    _refusal(await api.as_user("enterprise.a", "GET", "/reports"), 403, "role_not_allowed")
+    _refusal(await api.as_user("city.supervisor", "POST", "/reports", json={**body, "kind": "hourly"}), 422, "invalid_input", "kind")
+    late = {**body, "period_start": "2026-03-31", "period_end": "2026-03-01"}
+    reply = await api.as_user("city.supervisor", "POST", "/reports", json=late)
+    _refusal(reply, 422, "invalid_input", "period_end")
+    assert reply.json()["detail"]["errors"][0]["code"] == "period_order"
+    _refusal(await api.as_user("city.supervisor", "POST", "/reports", json={**body, "period_start": "2026-13-01"}), 422, "invalid_input", "period_start")
+    _refusal(await api.as_user("city.supervisor", "POST", "/reports", json={**body, "region_code": "999999"}), 422, "unknown_region", "region_code")
+    _refusal(await api.as_user("city.supervisor", "GET", "/reports", params={"kind": "hourly"}), 422, "invalid_input", "kind")
+    _refusal(await api.as_user("city.supervisor", "GET", "/reports/RP-none"), 404, "not_found")
+
+
+async def test_figures_and_ranking_refusals(api: Api) -> None:
+    _refusal(await api.as_user("city.supervisor", "GET", "/metrics", params={"group_by": "weather"}), 422, "invalid_input", "group_by")
+    _refusal(await api.as_user("county.supervisor", "GET", "/metrics", params={"region_code": "371700"}), 403, "outside_jurisdiction", "region_code")
+    _refusal(await api.as_user("city.supervisor", "GET", "/metrics", params={"period_start": "2026-02-30"}), 422, "invalid_input", "period_start")
+    _refusal(await api.as_user("city.supervisor", "GET", "/metrics", params={"period_start": "2026-03-31", "period_end": "2026-03-01"}),
+             422, "period_order", "period_end")
+    _refusal(await api.as_user("enterprise.a", "GET", "/rankings"), 403, "role_not_allowed")
+    _refusal(await api.as_user("county.supervisor", "GET", "/rankings", params={"region_code": "371700"}), 403, "outside_jurisdiction", "region_code")
+    _refusal(await api.as_user("admin", "GET", "/rankings"), 422, "region_required", "region_code")
+    for group_by in ("region", "industry", "level", "source"):
+        reply = await api.as_user("city.supervisor", "GET", "/metrics", params={"group_by": group_by, **PERIOD})
+        assert reply.status_code == 200 and sum(g["found"] for g in reply.json()["groups"]) == reply.json()["total"]["found"]
+        field = {"region": "region_code"}.get(group_by, group_by)
+        assert all(g[field] == g["key"] for g in reply.json()["groups"])
+    assert (await api.http.get("/metrics")).status_code == 200  # the Prometheus text at the root is still there
+
+
+async def test_a_circular_names_the_overdue_enterprise_and_notifies_it(api: Api) -> None:
+    body = {"region_code": "371700", **PERIOD}
+    _refusal(await api.as_user("admin", "POST", "/circulars", json=body), 403, "role_not_allowed")
+    _refusal(await api.as_user("county.supervisor", "POST", "/circulars", json=body), 403, "outside_jurisdiction", "region_code")
+    _refusal(await api.as_user("city.supervisor", "POST", "/circulars", json={**body, "period_end": "1899-01-01"}), 422, "invalid_input", "period_end")
+    made = await api.as_user("city.supervisor", "POST", "/circulars", json=body)
+    assert made.status_code == 201, made.text
+    circular = made.json()
+    assert [e["uscc"] for e in circular["enterprises"]] == ["91371702MA3C4G0R29"]
+    assert [r["region_code"] for r in circular["lagging_jurisdictions"]] == ["371702"]
+    repeated = await api.as_user("city.supervisor", "POST", "/circulars", json=body)
+    assert repeated.status_code == 201 and repeated.json()["id"] == circular["id"] and repeated.headers["X-Duban-Existing"] == "true"
+    listed = (await api.as_user("county.supervisor", "GET", "/circulars")).json()
+    assert listed["total"] == 0  # the city's circular is not the county's to list
+    assert (await api.as_user("city.supervisor", "GET", "/circulars")).json()["items"][0]["id"] == circular["id"]
+    assert (await api.as_user("auditor", "GET", f"/circulars/{circular['id']}")).json()["document_hash"] == circular["document_hash"]
+    inbox = (await api.as_user("enterprise.a", "GET", "/notifications")).json()["items"]
+    assert [(n["kind"], n["document_hash"]) for n in inbox if n["kind"] == "circular"] == [("circular", circular["document_hash"])]
+    county_inbox = (await api.as_user("county.supervisor", "GET", "/notifications")).json()["items"]
+    assert any(n["kind"] == "circular" for n in county_inbox)  # 牡丹区 is at the bottom of the ranking
+
+
+USERS = ("inspector", "county.supervisor", "county2.supervisor", "city.supervisor", "enterprise.a", "enterprise.b",
+         "auditor", "admin", "wb.officer")
+# For 371702 (牡丹区), from domain.md section 2 and the issue: a supervisor of the jurisdiction (or one above it) or
+# an admin runs a report; a supervisor of an authority issues a circular; staff of the jurisdiction read.
+MAY_RUN = {"county.supervisor", "city.supervisor", "admin"}
+MAY_ISSUE = {"county.supervisor", "city.supervisor"}
+MAY_READ = {"inspector", "county.supervisor", "city.supervisor", "auditor", "admin", "wb.officer"}  # staff holding 371702
+
+
+async def test_each_role_may_do_exactly_its_part(api: Api) -> None:
+    period = {"period_start": "2026-03-01", "period_end": "2026-03-31"}
+    for user in USERS:
+        ran = await api.as_user(user, "POST", "/reports", json={"kind": "annual", "region_code": "371702", **period})
+        assert (ran.status_code == 201) == (user in MAY_RUN), (user, ran.text)
+        issued = await api.as_user(user, "POST", "/circulars", json={"region_code": "371702", **period})
+        assert (issued.status_code == 201) == (user in MAY_ISSUE), (user, issued.text)
+        read = await api.as_user(user, "GET", "/metrics", params={"region_code": "371702", **period})
+        assert (read.status_code == 200) == (user in MAY_READ), (user, read.text)
+        if read.status_code != 200:
+            assert read.status_code == 403, (user, read.text)
+
+
+async def test_a_circulars_document_is_for_its_readers_and_whom_it_names(api: Api) -> None:
+    made = (await api.as_user("city.supervisor", "POST", "/circulars", json={"region_code": "371700", **PERIOD})).json()
+    path = f"/documents/{made['document_hash']}"
+    named = await api.as_user("enterprise.a", "GET", path)
+    assert named.status_code == 200 and "通报" in named.text and named.headers["X-Content-SHA256"] == made["document_hash"]
+    assert (await api.as_user("auditor", "GET", path)).status_code == 200
+    _refusal(await api.as_user("enterprise.b", "GET", path), 404, "not_found")
+    _refusal(await api.as_user("county2.supervisor", "GET", path), 404, "not_found")
