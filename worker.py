@@ -14,6 +14,7 @@ from temporalio.worker import Worker
 from activities.calendar import CalendarActivities
 from activities.interviews import InterviewActivities
 from activities.projection import ProjectionActivities
+from activities.tour import TourActivities  # inspection tours (issue 15)
 from core.bytecode import compile_workflows
 from core.db import make_engine
 from core.logging import configure_logging, get_logger
@@ -34,6 +35,7 @@ def build_worker(
     projection = ProjectionActivities(engine)
     calendar = CalendarActivities(engine)
     interview_projection = InterviewActivities(engine)
+    tour = TourActivities(engine)  # inspection tours (issue 15)
     return Worker(
         client,
         task_queue=task_queue,
@@ -46,6 +48,9 @@ def build_worker(
             calendar.shift_deadline,
             calendar.plan_clock,
             calendar.plan_ladder,
+            # inspection tours (issue 15)
+            tour.project_tour,
+            tour.open_tour_hazard,
         ],
         activity_executor=executor,
         max_cached_workflows=max_cached_workflows,

@@ -76,6 +76,8 @@ def interview_tasks(state: InterviewState) -> list[Owed]:
     start = state.start
     authority = next((ref for ref in start.region_path if ref.code == start.conducting_authority_code), None)
     region = ((authority.code, authority.level.value),) if authority else ()
+    if start.tour_id is not None and start.region_path:  # a tour's interview: the target's staff answer it
+        region = (*region, (start.region_path[-1].code, start.region_path[-1].level.value))
     owed = []
     for party in _parties(region, start.enterprise_uscc):
         for action in interviews.allowed_actions(state, party):

@@ -41,6 +41,9 @@ class HazardFacts(Frozen):
     location: str
     source: Source
     discovered_at: datetime
+    # A hazard an inspection tour found (issue 15): the tour and its organizing committee, which alone lists it.
+    tour_id: str | None = None
+    tour_authority_code: str | None = None
 
 
 class HazardStart(Frozen):

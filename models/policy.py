@@ -98,6 +98,16 @@ class DisplayRules(Frozen):
     warning_working_days: int = Field(ge=0, le=60)  # "my tasks" and lists mark a step due within this yellow
 
 
+# --- inspection tours (issue 15) ---
+class TourRules(Frozen):
+    """Inspection tours (巡查, seed 002); the defaults are the seed's."""
+
+    min_team_size: int = Field(default=6, ge=1, le=100)  # 每组不少于6人
+    report_working_days: int = Field(default=15, ge=1, le=200)  # 巡查结束后15个工作日内形成报告
+    rectification_months: int = Field(default=2, ge=1, le=24)  # 2个月内报送整改和查处情况
+    coverage_years: int = Field(default=2, ge=1, le=10)  # 每两年对各县区全部巡查一遍
+
+
 class PolicyProfile(Frozen):
     name: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]{0,40}$")
     version: int = Field(ge=1)
@@ -115,6 +125,7 @@ class PolicyProfile(Frozen):
     # its profile before they existed carries None and keeps what it was given then.
     notices: NoticeRules | None = None
     display: DisplayRules | None = None
+    tour: TourRules | None = None  # inspection tours (issue 15); None: the seed's defaults
 
     @field_validator("ladder", "general_ladder")
     @classmethod

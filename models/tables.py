@@ -40,6 +40,7 @@ class User(SQLModel, table=True):
     jurisdiction_code: str | None = Field(default=None, foreign_key="jurisdiction.code", max_length=12)
     enterprise_uscc: str | None = Field(default=None, foreign_key="enterprise.uscc", max_length=18)
     disabled: bool = False
+    unit: str | None = Field(default=None, max_length=200)  # 工作单位, for the tours' 回避 rules (issue 15)
     # Tokens issued at or before this instant are refused (sign-out, password reset); None: no cut-off yet.
     tokens_valid_after: datetime | None = Field(default=None, sa_column=_utc_column())
 
@@ -80,6 +81,7 @@ class HazardRow(SQLModel, table=True):
     paused: bool = False
     escalation_rung: str | None = Field(default=None, max_length=40)
     policy: str | None = Field(default=None, max_length=60)  # profile name@version
+    tour_id: str | None = Field(default=None, index=True, max_length=40)  # the inspection tour that found it (issue 15)
 
 
 class AuditEntry(SQLModel, table=True):
@@ -323,3 +325,49 @@ class ThrottleEvent(SQLModel, table=True):
     scope: str = Field(max_length=20)  # sign_in | public_report | public_lookup
     key_hash: str = Field(max_length=64)
     at: float = Field(sa_column=Column(Float, nullable=False))
+
+
+# --- inspection tours (巡查, issue 15) ---------------------------------------------------------------------
+
+
+class TourRow(SQLModel, table=True):
+    """One inspection tour: its latest projected state, for lists, coverage and the tour page."""
+
+    __tablename__ = "tour"
+
+    id: str = Field(primary_key=True, max_length=40)  # TR-371700-2026-001
+    workflow_id: str = Field(max_length=60)
+    title: str = Field(max_length=200)
+    kind: str = Field(max_length=20)
+    status: str = Field(index=True, max_length=20)
+    organizer_code: str = Field(index=True, max_length=12)
+    organizer_path: str = Field(index=True, max_length=200)  # "370000/371700/"
+    target_codes: str = Field(max_length=2000)  # " 371702 371721 ": the targets' region codes
+    starts_on: str = Field(max_length=10)
+    ends_on: str = Field(index=True, max_length=10)
+    report_due: datetime | None = Field(default=None, sa_column=_utc_column())
+    last_seq: int = 0
+    created_at: datetime = Field(sa_column=_utc_column(nullable=False))
+    updated_at: datetime = Field(sa_column=_utc_column(nullable=False))
+    state_json: str = Field(sa_column=Column(Text, nullable=False))
+
+
+class TourEvent(SQLModel, table=True):
+    """One step of one tour (its timeline and audit trail), appended with the tour row's upsert."""
+
+    __tablename__ = "tour_event"
+    __table_args__ = (UniqueConstraint("tour_id", "seq", name="uq_tour_event_seq"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    tour_id: str = Field(index=True, max_length=40)
+    seq: int
+    at: datetime = Field(sa_column=_utc_column(nullable=False))
+    actor_id: str = Field(max_length=36)
+    actor_name: str = Field(max_length=100)
+    actor_role: str = Field(max_length=30)
+    action: str = Field(max_length=40)
+    from_status: str | None = Field(default=None, max_length=20)
+    to_status: str = Field(max_length=20)
+    comment: str | None = Field(default=None, sa_column=Column(Text))
+    reason: str | None = Field(default=None, max_length=100)
+    document_hashes: str = Field(default="", max_length=2000)  # the documents the step issued, space-separated

@@ -178,7 +178,7 @@ def interview_action(
     """Take a human step of an interview; None when accepted but not yet in the read model."""
     row = visible_row(session, interview_id, principal)
     try:
-        rules.check_role(action, principal.actor)
+        rules.check_role(action, principal.actor, interviews.state_of(row))
     except Refusal as refusal:
         raise from_refusal(refusal) from None
     command_type: Any = Command[type(body)]  # type: ignore[misc]

@@ -2,5 +2,6 @@
 
 from workflows.hazard import HazardWorkflow
 from workflows.interview import InterviewWorkflow
+from workflows.tour import TourWorkflow  # inspection tours (issue 15)
 
-WORKFLOWS = [HazardWorkflow, InterviewWorkflow]
+WORKFLOWS = [HazardWorkflow, InterviewWorkflow, TourWorkflow]
