@@ -35,6 +35,7 @@ from api.routes import (
     users,
     whistleblower,
 )
+from api.routes import tours as tour_routes  # inspection tours (issue 15)
 from core.db import make_engine, migrate, session_scope
 from core.logging import configure_logging, get_logger
 from core.policies import PolicyRegistry
@@ -84,6 +85,7 @@ def create_app(settings: Settings | None = None, temporal: Client | None = None)
         api.include_router(module.router)
     api.include_router(whistleblower.public)
     api.include_router(whistleblower.staff)
+    api.include_router(tour_routes.router)  # inspection tours (issue 15)
     app.include_router(api)
     app.include_router(web_pages.router)  # the web UI at /
     app.mount("/static", StaticFiles(directory=web_pages.STATIC_DIR), name="static")

@@ -103,6 +103,7 @@ class HazardSummary(BaseModel):
     overdue: bool
     reported_at: datetime
     updated_at: datetime
+    tour_id: str | None = None  # the inspection tour that found it (issue 15)
 
 
 class FiredRungOut(BaseModel):

@@ -62,6 +62,7 @@ def summary(row: HazardRow) -> HazardSummary:
         overdue=row.overdue,
         reported_at=as_utc(row.reported_at),  # type: ignore[arg-type]
         updated_at=as_utc(row.updated_at),  # type: ignore[arg-type]
+        tour_id=row.tour_id,  # inspection tours (issue 15)
     )
 
 

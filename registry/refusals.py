@@ -91,7 +91,7 @@ REFUSALS: dict[str, Words] = {
     "hazard_fields_not_allowed": Words(INVALID, "只有隐患类发现填写隐患登记信息", "only a hazard finding carries hazard fields"),
     "rectification_reject_needs_comment": Words(INVALID, "认定整改不到位须说明理由", "say why the rectification is judged inadequate"),
     "unknown_enterprise": Words(INVALID, "未登记统一社会信用代码为 {uscc} 的企业", "no enterprise {uscc} is registered"),
-    "unknown_region": Words(INVALID, "行政区划代码 {code} 不存在", "no region {code}"),
+    "unknown_region": Words(INVALID, "行政区划代码 {region} 不存在", "no region {region}"),
     "starts_in_past": Words(INVALID, "开始日期 {day} 已过", "the start date {day} has passed"),
     # pydantic's own checks of a field, by their type (see `input_words`)
     "invalid_input": Words(INVALID, "提交的内容有误：{summary}", "the request is not valid: {summary}"),

@@ -92,12 +92,16 @@ def list_rows(*, session: Session, status: str | None = None) -> list[TourRow]:
     return list(session.exec(query.order_by(col(TourRow.created_at).desc(), col(TourRow.id))))
 
 
-def next_id(*, session: Session, organizer_code: str, year: int) -> str:
-    """TR-371700-2026-001: the organizer's next number of the year (the largest given so far, plus one)."""
+def next_number(*, session: Session, organizer_code: str, year: int) -> int:
+    """The organizer's next tour number of the year (the largest in the read model, plus one)."""
     prefix = f"TR-{organizer_code}-{year}-"
     ids = session.exec(select(TourRow.id).where(col(TourRow.id).startswith(prefix))).all()
-    numbers = [int(i.rsplit("-", 1)[-1]) for i in ids if i.rsplit("-", 1)[-1].isdigit()]
-    return f"{prefix}{max(numbers, default=0) + 1:03d}"
+    return max((int(i.rsplit("-", 1)[-1]) for i in ids if i.rsplit("-", 1)[-1].isdigit()), default=0) + 1
+
+
+def tour_id(organizer_code: str, year: int, number: int) -> str:
+    """TR-371700-2026-001."""
+    return f"TR-{organizer_code}-{year}-{number:03d}"
 
 
 def comprehensive_tours_of(*, session: Session, region_code: str) -> list[TourRow]:

@@ -42,7 +42,12 @@ def get_document(sha256: str, session: SessionDep, principal: BrowserOrApiUser) 
     document = notifications.document(session=session, sha256=sha256)
     if document is None:
         raise not_found("文书", "document", sha256)
-    views.visible_row(session, document.hazard_code, principal)
+    if document.hazard_code.startswith("TR-"):  # a tour's report or feedback letter (issue 15)
+        from services import tours
+
+        tours.visible_row(session, document.hazard_code, principal)
+    else:
+        views.visible_row(session, document.hazard_code, principal)
     if len(sha256) != 64:
         raise ApiError(422, "invalid_hash", "文书编号应为 64 位十六进制", "a document id is 64 hex characters")
     return PlainTextResponse(

@@ -22,6 +22,7 @@ class UserOut(BaseModel):
     jurisdiction_code: str | None
     enterprise_uscc: str | None
     disabled: bool
+    unit: str | None = None  # 工作单位, for the inspection tours' 回避 (issue 15)
 
 
 class UserCreate(BaseModel):
@@ -33,6 +34,7 @@ class UserCreate(BaseModel):
     display_name: Annotated[str, Field(max_length=100)] = ""
     jurisdiction_code: Annotated[str, Field(pattern=r"^\d{6}(\d{3}){0,2}$")] | None = None
     enterprise_uscc: Annotated[str, Field(min_length=18, max_length=18)] | None = None
+    unit: Annotated[str, Field(max_length=200)] | None = None  # 工作单位 (issue 15)
 
 
 class UserUpdate(BaseModel):
@@ -43,6 +45,7 @@ class UserUpdate(BaseModel):
     jurisdiction_code: Annotated[str, Field(pattern=r"^\d{6}(\d{3}){0,2}$")] | None = None
     enterprise_uscc: Annotated[str, Field(min_length=18, max_length=18)] | None = None
     disabled: bool | None = None
+    unit: Annotated[str, Field(max_length=200)] | None = None  # 工作单位 (issue 15)
     password: Annotated[str, Field(min_length=10, max_length=200)] | None = None
 
 
@@ -55,6 +58,7 @@ def _out(user: User) -> UserOut:
     return UserOut(
         username=user.username, display_name=user.display_name, role=user.role,
         jurisdiction_code=user.jurisdiction_code, enterprise_uscc=user.enterprise_uscc, disabled=user.disabled,
+        unit=user.unit,
     )
 
 
