@@ -6,6 +6,7 @@ workflow once the plan is projected). A step is checked with the same rules the 
 """
 
 import asyncio
+import contextlib
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -126,6 +127,8 @@ async def _start(client: Client, start: TourStart, task_queue: str) -> bool:
                 rpc_timeout=ADMIT_TIMEOUT)
             await update.result()
     except (WorkflowAlreadyStartedError, WorkflowUpdateFailedError):
+        with contextlib.suppress(Exception):
+            await operation.workflow_handle()  # retrieve the start's own failure, so it is not logged as lost
         return False
     except RPCError as error:
         if error.status == RPCStatusCode.ALREADY_EXISTS:

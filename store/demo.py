@@ -36,7 +36,7 @@ USERS = (
     ("wb.officer", "菏泽市 举报受理专员", Role.WHISTLEBLOWER_OFFICER, "371700", None),
     # inspection tours (issue 15): a committee leader and a tour team at city level, each with a work unit
     ("city.leader", "菏泽市安委会 领导", Role.LEADER, "371700", None),
-    ("tour.lead", "巡查组 组长", Role.SUPERVISOR, "371700", None),
+    ("tour.lead", "巡查组 组长", Role.INSPECTOR, "371700", None),
     ("tour.deputy", "巡查组 副组长", Role.INSPECTOR, "371700", None),
     ("tour.m1", "巡查组 组员一", Role.INSPECTOR, "371700", None),
     ("tour.m2", "巡查组 组员二", Role.INSPECTOR, "371700", None),
