@@ -198,7 +198,7 @@ TOUR_TEAM = [{"username": "tour.lead", "role": "leader"}, {"username": "tour.dep
 
 
 def tour_body(action: str) -> dict[str, Any]:
-    return {
+    bodies: dict[str, dict[str, Any]] = {
         "change-team": {"team": TOUR_TEAM},
         "record-finding": {"target": "371702", "kind": "problem", "description": "台账不全"},
         "transfer-clue": {"finding": "F1", "to": "市纪委监委"},
@@ -209,7 +209,8 @@ def tour_body(action: str) -> dict[str, Any]:
         "accept-rectification": {"target": "371702", "comment": ""},
         "reject-rectification": {"target": "371702", "comment": "整改不到位"},
         "publish": {"comment": "向社会公开"},
-    }[action]
+    }
+    return bodies[action]
 
 
 TOUR_SETUP = [  # (state reached, who acts, action)
