@@ -97,7 +97,8 @@ def stationed(state: TourState, now: datetime) -> TourProjection:
     phone = start.tip_phone or NATIONAL_TIP_PHONE
     mailbox = start.tip_mailbox or f"举报请注明巡查编号 {start.id}"
     announcement = (f"{start.organizer.name}安委会巡查组自 {start.starts_on} 起进驻{'、'.join(t.name for t in start.targets)}，"
-                    f"至 {start.ends_on}。巡查内容：{'；'.join(start.focus)}。举报电话：{phone}；举报邮箱：{mailbox}。")
+                    f"至 {start.ends_on}。巡查内容：{'；'.join(start.focus)}。举报电话：{phone}；举报邮箱：{mailbox}；"
+                    f"网上举报请注明巡查编号 {start.id}。")
     notices = tuple(_authority(t.region_code, "tour", f"巡查组进驻：{start.title}", announcement) for t in start.targets)
     changes = {"status": S.INSPECTING, "stationed_at": now, "announcement": announcement}
     return _step(state, system_actor("tour_stationing"), A.STATION, changes, announcement, now, notices=notices,

@@ -278,6 +278,7 @@ class WhistleblowerReport(SQLModel, table=True):
     received_at: datetime = Field(sa_column=_utc_column(nullable=False))
     screened_at: datetime | None = Field(default=None, sa_column=_utc_column())
     screened_by: str | None = Field(default=None, max_length=100)
+    tour_id: str | None = Field(default=None, index=True, max_length=40)  # a tip to an inspection tour (issue 15)
 
 
 class TaskRow(SQLModel, table=True):

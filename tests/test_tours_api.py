@@ -205,3 +205,16 @@ async def test_coverage_shows_each_county_with_its_last_comprehensive_tour_and_w
     assert rows["371702"]["cycle_years"] == 2
     assert not rows["371721"]["within_cycle"]  # a special tour does not count
     refused(await api.as_user("county.supervisor", "GET", "/tours/coverage", params={"region_code": "371700"}), 403, "outside_jurisdiction")
+
+
+async def test_a_tip_carrying_the_tours_id_goes_to_the_team_s_screening(api: Api) -> None:
+    tour_id = await inspecting(api)
+    announcement = (await api.as_user("city.supervisor", "GET", f"/tours/{tour_id}")).json()["announcement"]
+    assert tour_id in announcement and "12350" in announcement
+    tip = {"description": "某单位安全培训走过场", "location": "牡丹区", "tour_id": tour_id}
+    filed = await api.http.post("/api/v1/public/reports", json=tip)
+    assert filed.status_code == 201, filed.text
+    listed = (await api.as_user("tour.m1", "GET", "/whistleblower/reports", params={"tour_id": tour_id})).json()
+    assert [(r["tour_id"], r["description"]) for r in listed] == [(tour_id, tip["description"])]
+    unknown = await api.http.post("/api/v1/public/reports", json={**tip, "tour_id": "TR-371700-1999-001"})
+    refused(unknown, 422, "unknown_tour", "tour_id")

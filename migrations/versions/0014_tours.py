@@ -1,5 +1,6 @@
 """inspection tours (issue 15): `tour` and `tour_event`, the users' work unit (`app_user.unit`, for 回避) and
-the tour a hazard came from (`hazard.tour_id`)
+the tour a hazard came from (`hazard.tour_id`) and the tour a
+tip was sent to (`whistleblower_report.tour_id`)
 
 Revision ID: 0014
 Revises: 0011
@@ -70,9 +71,15 @@ def upgrade() -> None:
     with op.batch_alter_table("hazard", schema=None) as batch_op:
         batch_op.add_column(sa.Column("tour_id", S(length=40), nullable=True))
         batch_op.create_index("ix_hazard_tour_id", ["tour_id"], unique=False)
+    with op.batch_alter_table("whistleblower_report", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("tour_id", S(length=40), nullable=True))
+        batch_op.create_index("ix_whistleblower_report_tour_id", ["tour_id"], unique=False)
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("whistleblower_report", schema=None) as batch_op:
+        batch_op.drop_index("ix_whistleblower_report_tour_id")
+        batch_op.drop_column("tour_id")
     with op.batch_alter_table("hazard", schema=None) as batch_op:
         batch_op.drop_index("ix_hazard_tour_id")
         batch_op.drop_column("tour_id")
