@@ -7,7 +7,17 @@ JavaScript. The shared page context (the signed-in `Page`, rendering, CSRF) is `
 
 from fastapi import APIRouter
 
-from web.pages import board, hazard, hazards, interviews, notifications, oversight, session, tasks
+from web.pages import (
+    board,
+    hazard,
+    hazards,
+    interviews,
+    notifications,
+    oversight,
+    session,
+    tasks,
+    tours,  # inspection tours (issue 15)
+)
 from web.pages.context import STATIC_DIR
 
 __all__ = ["STATIC_DIR", "router"]
@@ -16,3 +26,4 @@ router = APIRouter(include_in_schema=False)
 # `hazards` before `hazard`: /hazards/new and /hazards/export.xlsx are matched before /hazards/{code}.
 for module in (session, tasks, hazards, hazard, board, notifications, interviews, oversight):
     router.include_router(module.router)
+router.include_router(tours.router)  # inspection tours (issue 15)
