@@ -87,6 +87,12 @@ async def test_a_tour_organized_inspected_and_covered_in_the_browser(browser: An
     link = member.locator('#findings [data-finding="F2"] a')
     assert (await link.inner_text()).startswith("HZ-371702-")
     assert "巡查进驻" in await member.locator("#tour-status").inner_text()
+    async with member.expect_navigation():
+        await link.click()
+    assert await member.locator("#from-tour").inner_text() == tour_id  # the hazard shows the tour it came from
+    county = await signed_in(browser, served.base_url, "county.supervisor")
+    await county.goto("/notifications")
+    assert await county.locator(f'.inbox a[href="/tours/{tour_id}"]').count() >= 1  # the target was told
 
     # The list and the coverage table: 牡丹区 toured within the cycle, 曹县 due.
     await city.goto("/tours")

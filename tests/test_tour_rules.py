@@ -28,7 +28,10 @@ from tests.test_tour_workflow import COUNTY_TARGET, DEPARTMENT_TARGET, LEADER, T
 NOW = datetime(2026, 12, 10, 2, 0, tzinfo=UTC)
 
 
-def refusal(team: tuple, targets: tuple = (COUNTY_TARGET,), rules_: TourRules = TourRules()) -> Refusal:  # type: ignore[type-arg]
+SEED_RULES = TourRules()
+
+
+def refusal(team: tuple, targets: tuple = (COUNTY_TARGET,), rules_: TourRules = SEED_RULES) -> Refusal:  # type: ignore[type-arg]
     with pytest.raises(Refusal) as caught:
         rules.check_team(team, targets, rules_)
     return caught.value
