@@ -197,6 +197,7 @@ class TaskOut(BaseModel):
     overdue: bool
     process: str = "hazard"
     interview_id: str | None = None
+    tour_id: str | None = None  # a tour's step (`process: tour`, issue 15)
 
 
 class TaskPage(BaseModel):

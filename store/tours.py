@@ -9,6 +9,7 @@ from sqlmodel import Session, col, select
 from models.hazard import HazardState, JurisdictionRef
 from models.tables import Document, Jurisdiction, Notification, TourEvent, TourRow
 from models.tour import TourProjection, TourState
+from store import tasks
 
 
 def project_tour(*, session: Session, item: TourProjection) -> bool:
@@ -36,9 +37,11 @@ def project_tour(*, session: Session, item: TourProjection) -> bool:
     row = session.get(TourRow, state.id)
     if row is None:
         session.add(_row_from(state, item.at))
+        tasks.replace_for_tour(session=session, state=state)
     elif row.last_seq < item.seq:
         _fill(row, state, item.at)
         session.add(row)
+        tasks.replace_for_tour(session=session, state=state)
     try:
         session.flush()
     except IntegrityError:  # a concurrent attempt of the same activity won the race

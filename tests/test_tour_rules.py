@@ -10,7 +10,7 @@ from core.db import session_scope
 from domain import tour as rules
 from domain import tour_steps as steps
 from domain.refusals import Refusal
-from models.tables import Document, Notification, TourEvent, TourRow
+from models.tables import Document, Notification, TaskRow, TourEvent, TourRow
 from models.tour import (
     DeliverFeedbackBody,
     SubmitReportBody,
@@ -103,3 +103,5 @@ def test_projecting_a_tour_step_twice_writes_once_with_its_documents_and_notices
         assert len(list(session.exec(select(Document).where(Document.hazard_code == state.id)))) == 1
         assert {n.target_code for n in session.exec(select(Notification).where(Notification.hazard_code == state.id))} == {"371702"}
         assert tours.next_number(session=session, organizer_code="371700", year=2026) >= 1
+        owed = list(session.exec(select(TaskRow).where(TaskRow.record_id == state.id)))
+        assert [(t.process, t.action, t.role, t.jurisdiction_code) for t in owed] == [("tour", "approve-report", "leader", "371700")]
