@@ -37,7 +37,7 @@ TOUR = ProcessRegistry(
         ActionSpec(A.RECORD_FINDING, RecordFindingBody, STAFF, frozenset({S.INSPECTING, S.REPORTING}), MEMBER,
                    "记录巡查发现", "Record a finding",
                    refusals=("not_team_member", "unknown_target", "hazard_fields_required", "hazard_fields_not_allowed",
-                             "unknown_enterprise", "unknown_region", "blank")),
+                             "unknown_enterprise", "unknown_region", "hazard_outside_target", "discovered_in_future", "blank")),
         ActionSpec(A.TRANSFER_CLUE, TransferClueBody, STAFF,
                    frozenset({S.INSPECTING, S.REPORTING, S.REPORT_SUBMITTED, S.REPORT_APPROVED, S.RECTIFYING}), MEMBER,
                    "移交线索", "Transfer a clue",

@@ -16,6 +16,7 @@ from temporalio.client import (
     Client,
     WithStartWorkflowOperation,
     WorkflowUpdateFailedError,
+    WorkflowUpdateRPCTimeoutOrCancelledError,
     WorkflowUpdateStage,
 )
 from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
@@ -24,8 +25,8 @@ from temporalio.service import RPCError, RPCStatusCode
 
 from api import views
 from api.deps import Principal
-from api.errors import ApiError, from_refusal
-from api.gateway import ADMIT_TIMEOUT, run_step
+from api.errors import ApiError, engine_unavailable, from_refusal
+from api.gateway import ADMIT_TIMEOUT, engine_down, run_step
 from core.policies import PolicyRegistry
 from core.settings import Settings
 from domain import tour as rules
@@ -79,7 +80,8 @@ def _refused(refusal: Refusal) -> ApiError:
 
 
 def create_tour(*, session: Session, principal: Principal, body: TourCreate, settings: Settings, client: Client,
-                policies: PolicyRegistry) -> TourOut:
+                policies: PolicyRegistry) -> TourOut | str:
+    """The tour as recorded, or its id when the workflow took it but has not recorded it within the wait."""
     actor = principal.actor
     if actor.role not in ORGANIZER_ROLES or actor.jurisdiction_code is None:
         raise ApiError(403, "role_not_allowed", "只有安委会（办）的督办人员或领导可以组织巡查",
@@ -110,7 +112,7 @@ def create_tour(*, session: Session, principal: Principal, body: TourCreate, set
     session.expire_all()
     row = tours.get_row(session=session, tour_id=start.id)
     if row is None:
-        raise ApiError(503, "engine_unavailable", "巡查已受理，尚未记录", "the tour was accepted but is not recorded yet")
+        return start.id  # accepted by the workflow, not yet in the read model: 202 with the id
     return detail(session, row, principal)
 
 
@@ -130,9 +132,13 @@ async def _start(client: Client, start: TourStart, task_queue: str) -> bool:
         with contextlib.suppress(Exception):
             await operation.workflow_handle()  # retrieve the start's own failure, so it is not logged as lost
         return False
-    except RPCError as error:
-        if error.status == RPCStatusCode.ALREADY_EXISTS:
+    except (TimeoutError, WorkflowUpdateRPCTimeoutOrCancelledError):
+        return True  # started, not yet answered in time: the plan will be recorded (202)
+    except (RPCError, ConnectionError, RuntimeError) as error:
+        if isinstance(error, RPCError) and error.status == RPCStatusCode.ALREADY_EXISTS:
             return False
+        if engine_down(error):
+            raise engine_unavailable() from None
         raise
     return True
 
@@ -250,6 +256,9 @@ def _check_hazard_fields(session: Session, state: TourState, body: RecordFinding
         raise refuse("unknown_region", "hazard.region_code", region=fields.region_code)
     if session.get(Enterprise, fields.enterprise_uscc) is None:
         raise refuse("unknown_enterprise", "hazard.enterprise_uscc", uscc=fields.enterprise_uscc)
-    organizer_path = "".join(f"{r.code}/" for r in state.start.organizer_path)
-    if not region.path.startswith(organizer_path):
-        raise refuse("target_outside_organizer", "hazard.region_code", target=region.code, organizer=state.start.organizer.code)
+    target = state.target(body.target)
+    where = target.path_key if target is not None and target.department is None else tours.path_key(state.start.organizer_path)
+    if not region.path.startswith(where):
+        raise refuse("hazard_outside_target", "hazard.region_code", region=region.code, target=body.target)
+    if fields.discovered_at is not None and fields.discovered_at > china_date(datetime.now(UTC)):
+        raise refuse("discovered_in_future", "hazard.discovered_at")

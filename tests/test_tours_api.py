@@ -168,6 +168,10 @@ async def test_every_step_refuses_the_wrong_person_state_and_body(api: Api) -> N
     refused(await act(api, "enterprise.a", tour_id, "record-finding", finding), 403, "outside_jurisdiction")
     refused(await act(api, "tour.m1", tour_id, "record-finding", {**finding, "target": "371721"}), 422, "unknown_target", "target")
     refused(await act(api, "tour.m1", tour_id, "record-finding", {**finding, "kind": "hazard"}), 422, "hazard_fields_required", "hazard")
+    elsewhere = {"title": "t", "enterprise_uscc": "91371721MA3D8J7K5L", "region_code": "371721", "industry": "工贸"}
+    refused(await act(api, "tour.m1", tour_id, "record-finding", {**finding, "kind": "hazard", "hazard": elsewhere}), 422, "hazard_outside_target", "hazard.region_code")
+    unknown = {**elsewhere, "enterprise_uscc": "91371702MA3C4G0R2X", "region_code": "371702"}
+    refused(await act(api, "tour.m1", tour_id, "record-finding", {**finding, "kind": "hazard", "hazard": unknown}), 422, "unknown_enterprise", "hazard.enterprise_uscc")
     refused(await act(api, "tour.lead", tour_id, "submit-report", {"summary": "s", "proposals": "p"}), 409, "wrong_state")
     refused(await act(api, "city.supervisor", tour_id, "approve-report", {"comment": ""}), 403, "role_not_allowed")
     refused(await act(api, "city.leader", tour_id, "approve-report", {"comment": ""}), 409, "wrong_state")

@@ -21,11 +21,15 @@ REFUSALS: dict[int | str, dict[str, Any]] = {status: {"model": ErrorOut} for sta
 
 @router.post("/tours", response_model=TourOut, status_code=201, responses=REFUSALS)
 def create_tour(body: TourCreate, session: SessionDep, principal: CurrentUser, settings: SettingsDep,
-                client: TemporalDep, policies: PoliciesDep) -> TourOut:
+                client: TemporalDep, policies: PoliciesDep) -> Any:
     """Organize a tour (a supervisor or leader of the organizing committee's jurisdiction): targets, dates,
     focus (default: the seed's eight items) and the team (at least 6, one leader, a deputy; 回避 checked)."""
-    return tours.create_tour(session=session, principal=principal, body=body, settings=settings, client=client,
+    tour = tours.create_tour(session=session, principal=principal, body=body, settings=settings, client=client,
                              policies=policies)
+    if isinstance(tour, str):
+        return JSONResponse({"id": tour, "detail": {"code": "accepted", "message_zh": "巡查已受理，正在记录",
+                                                    "message_en": "accepted; still being recorded"}}, status_code=202)
+    return tour
 
 
 @router.get("/tours", response_model=list[TourSummary], responses=REFUSALS)

@@ -75,7 +75,8 @@ def _create(page: Page, client: Client, policies: PolicyRegistry, form: FormData
     )
     if errors is not None:
         return tours_page(page, errors)
-    return see_other(f"/tours/{quote(tour.id)}?done=plan")
+    tour_id = tour if isinstance(tour, str) else tour.id
+    return see_other(f"/tours/{quote(tour_id)}?done=plan")
 
 
 @router.get("/tours/coverage", response_class=HTMLResponse)
