@@ -249,40 +249,15 @@ async def tour_in(api: Api, env: WorkflowEnvironment, state: str) -> str:
 
 
 async def _past_tour(api: Api, env: WorkflowEnvironment) -> str:
-    import uuid
-    from datetime import date, timedelta
+    from tests.tour_helpers import past_tour
 
-    from models.tour import TeamSlot, TourCreate, TourStart, tour_workflow_id
-    from services.tours import resolve_targets, resolve_team
-    from store import reference
-    from tests.factories import CITY, DEFAULT_POLICY, PROVINCE
-    from workflows.tour import TourWorkflow
-
-    yesterday = date.fromisoformat(in_days(-1))
-    create = TourCreate(title="巡查", kind="comprehensive", targets=({"region_code": "371702"},), starts_on=yesterday,  # type: ignore[arg-type]
-                        ends_on=yesterday, team=tuple(TeamSlot.model_validate(m) for m in TOUR_TEAM))
-    with Session(api.app.state.engine) as session:
-        organizer = reference.get_jurisdiction(session=session, code="371700")
-        assert organizer is not None
-        targets = resolve_targets(session, organizer, create)
-        team = resolve_team(session, create.team)
-    tour_id = f"TR-371700-{yesterday.year}-{uuid.uuid4().hex[:6]}"
-    start = TourStart(id=tour_id, title="巡查", kind=create.kind, organizer=CITY, organizer_path=(PROVINCE, CITY),
-                      targets=targets, starts_on=yesterday, ends_on=yesterday - timedelta(days=0), focus=create.focus,
-                      team=team, created_by=_actor(api, "city.supervisor"), policy=DEFAULT_POLICY)
-    task_queue = api.app.state.settings.temporal_task_queue
-    await env.client.start_workflow(TourWorkflow.run, start, id=tour_workflow_id(tour_id), task_queue=task_queue)
-    return tour_id
+    return await past_tour(api, env)
 
 
 async def _tour_status(api: Api, tour_id: str, status: str) -> None:
-    from tests.eventually import assert_eventually_async
+    from tests.tour_helpers import status_reached
 
-    async def reached() -> None:
-        reply = await api.as_user("admin", "GET", f"/tours/{tour_id}")
-        assert reply.status_code == 200 and reply.json()["status"] == status, reply.text
-
-    await assert_eventually_async(reached)
+    await status_reached(api, tour_id, status)
 
 
 @pytest.mark.parametrize("action", sorted(TOUR_ALLOWED))

@@ -222,3 +222,49 @@ async def test_a_tip_carrying_the_tours_id_goes_to_the_team_s_screening(api: Api
     assert [(r["tour_id"], r["description"]) for r in listed] == [(tour_id, tip["description"])]
     unknown = await api.http.post("/api/v1/public/reports", json={**tip, "tour_id": "TR-371700-1999-001"})
     refused(unknown, 422, "unknown_tour", "tour_id")
+
+
+async def test_a_tour_from_report_to_publication_with_a_rejected_rectification_and_its_interview(
+    api: Api, dev_env: WorkflowEnvironment
+) -> None:
+    from tests.tour_helpers import past_tour
+
+    tour_id = await past_tour(api, dev_env)
+    reporting = (await api.as_user("city.supervisor", "GET", f"/tours/{tour_id}")).json()
+    assert [d["name"] for d in reporting["deadlines"]] == ["report"] and not reporting["deadlines"][0]["lapsed"]
+    report = {"summary": "总体情况", "proposals": "加强隐患排查治理"}
+    refused(await act(api, "tour.m1", tour_id, "submit-report", report), 403, "not_team_leader")
+    submitted = await act(api, "tour.lead", tour_id, "submit-report", report)
+    assert submitted.status_code == 200 and submitted.json()["status"] == "report_submitted"
+    report_hash = submitted.json()["report"]["document_hash"]
+    letter = await api.as_user("county.supervisor", "GET", f"/documents/{report_hash}")
+    assert letter.status_code == 200 and letter.headers["X-Content-SHA256"] == report_hash and "加强隐患排查治理" in letter.text
+    assert (await act(api, "city.leader", tour_id, "approve-report", {"comment": "同意"})).json()["status"] == "report_approved"
+    fed = (await act(api, "city.supervisor", tour_id, "deliver-feedback", {"comment": ""})).json()
+    assert fed["status"] == "rectifying" and fed["targets"][0]["rectification_due"]
+    assert [d["kind"] for d in fed["documents"]] == ["tour_report", "tour_feedback"]
+    assert any(e["action"] == "deliver-feedback" for e in fed["timeline"])
+    tasks = (await api.as_user("county.supervisor", "GET", "/tasks")).json()["items"]
+    assert ("submit-rectification-report", tour_id) in [(t["action"], t["tour_id"]) for t in tasks]
+
+    body = {"target": "371702", "summary": "已整改"}
+    refused(await act(api, "city.supervisor", tour_id, "submit-rectification-report", body), 403, "not_target_authority")
+    refused(await act(api, "city.supervisor", tour_id, "accept-rectification", {"target": "371702"}), 409, "target_wrong_state", "target")
+    refused(await act(api, "county.supervisor", tour_id, "submit-rectification-report", {**body, "target": "371721"}), 422, "unknown_target", "target")
+    assert (await act(api, "county.supervisor", tour_id, "submit-rectification-report", body)).status_code == 200
+    refused(await act(api, "county.supervisor", tour_id, "submit-rectification-report", body), 409, "target_wrong_state")
+    rejected = (await act(api, "city.supervisor", tour_id, "reject-rectification", {"target": "371702", "comment": "整改不到位"})).json()
+    (interview_id,) = rejected["targets"][0]["interviews"]
+
+    async def interview_visible() -> None:
+        interview = (await api.as_user("county.supervisor", "GET", f"/interviews/{interview_id}")).json()
+        assert interview["tour_id"] == tour_id and interview["interviewee"] == "牡丹区主要负责人"
+        assert interview["conducting_authority_code"] == "371700"
+
+    await assert_eventually_async(interview_visible)
+    assert (await act(api, "county.supervisor", tour_id, "submit-rectification-report", body)).status_code == 200
+    accepted = (await act(api, "city.supervisor", tour_id, "accept-rectification", {"target": "371702"})).json()
+    assert accepted["status"] == "rectified" and accepted["targets"][0]["status"] == "accepted"
+    closed = (await act(api, "city.leader", tour_id, "publish", {"comment": "向社会公开"})).json()
+    assert closed["status"] == "closed" and closed["published_at"]
+    refused(await act(api, "city.supervisor", tour_id, "publish", {"comment": ""}), 409, "wrong_state")
