@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from temporalio import workflow
-from temporalio.exceptions import WorkflowAlreadyStartedError
+from temporalio.exceptions import ApplicationError, WorkflowAlreadyStartedError
 
 with workflow.unsafe.imports_passed_through():
     from activities.calendar import CalendarActivities
@@ -52,6 +52,7 @@ with workflow.unsafe.imports_passed_through():
     from workflows.interview import InterviewWorkflow
 
 A = TourAction
+MAX_CODE_ATTEMPTS = 50
 
 
 @workflow.defn
@@ -257,11 +258,15 @@ class TourWorkflow:
         request = TourHazardRequest(tour_id=self._state.id, organizer_code=self._state.start.organizer.code,
                                     reporter=command.actor, description=command.body.description,
                                     fields=command.body.hazard, found_at=workflow.now(), policy=self._state.start.policy)
-        start: HazardStart = await calls.call(TourActivities.open_tour_hazard, request)
-        with contextlib.suppress(WorkflowAlreadyStartedError):
-            await workflow.start_child_workflow(HazardWorkflow.run, start, id=workflow_id_for(start.code),
-                                                parent_close_policy=workflow.ParentClosePolicy.ABANDON)
-        return start.code
+        for _ in range(MAX_CODE_ATTEMPTS):
+            start: HazardStart = await calls.call(TourActivities.open_tour_hazard, request)
+            try:
+                await workflow.start_child_workflow(HazardWorkflow.run, start, id=workflow_id_for(start.code),
+                                                    parent_close_policy=workflow.ParentClosePolicy.ABANDON)
+            except WorkflowAlreadyStartedError:
+                continue  # the code is held by a workflow the read model does not know: take the next one
+            return start.code
+        raise ApplicationError("no free hazard code", non_retryable=True)
 
     def _next_interview_id(self) -> str:
         return interview_workflow_id(self._state.id, self._state.interviews_started + 1)
