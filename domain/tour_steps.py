@@ -105,10 +105,11 @@ def stationed(state: TourState, now: datetime) -> TourProjection:
                  reason="stationing")
 
 
-def ended(state: TourState, report_clock: TourClock, now: datetime) -> TourProjection:
-    comment = f"巡查结束，巡查报告应于 {day_text(report_clock.due_at)} 前形成"
-    return _step(state, system_actor("tour_end"), A.END, {"status": S.REPORTING, "report_clock": report_clock},
-                 comment, now, reason="tour_end")
+def ended(state: TourState, now: datetime) -> TourProjection:
+    """24:00 of the end date: the report is due (its clock was planned with the plan)."""
+    due = state.report_clock.due_at if state.report_clock else None
+    comment = f"巡查结束，巡查报告应于 {day_text(due)} 前形成"
+    return _step(state, system_actor("tour_end"), A.END, {"status": S.REPORTING}, comment, now, reason="tour_end")
 
 
 def report_reminder(state: TourState, now: datetime) -> TourProjection:

@@ -64,6 +64,17 @@ class DeadlineOut(BaseModel):
     next_reminder: datetime | None
 
 
+class DeadlinesOut(BaseModel):
+    """The tour's deadlines: the report's (known from the plan) and each target's rectification (once the feedback
+    is delivered); `items` lists them with their state for the page."""
+
+    report_due: datetime | None
+    report_due_provisional: bool
+    report_lapsed: bool
+    rectification_due: dict[str, datetime] = Field(description="per target (its region_code or department)")
+    items: list[DeadlineOut]
+
+
 class DocumentOut(BaseModel):
     sha256: str
     kind: str
@@ -75,7 +86,7 @@ class TourOut(TourSummary):
     focus: list[str]
     targets: list[TargetOut]
     team: list[TeamMemberOut]
-    deadlines: list[DeadlineOut]
+    deadlines: DeadlinesOut
     findings: list[Finding]
     hazards: list[str]
     report: TourReport | None
@@ -150,7 +161,14 @@ def detail(session: Session, row: TourRow, principal: Principal) -> TourOut:
                             jurisdiction_code=m.jurisdiction_code, unit=m.unit,
                             avoidance=avoidance[m.username]["verdict"], avoidance_words=avoidance[m.username]["words"])
               for m in state.team],
-        deadlines=deadlines, findings=list(state.findings), hazards=tours.hazards_of(session=session, tour_id=row.id),
+        deadlines=DeadlinesOut(
+            report_due=state.report_clock.due_at if state.report_clock else None,
+            report_due_provisional=bool(state.report_clock and state.report_clock.provisional),
+            report_lapsed=bool(state.report_clock and state.report_clock.lapsed),
+            rectification_due={p.key: p.clock.due_at for p in state.progress if p.clock is not None},
+            items=deadlines,
+        ),
+        findings=list(state.findings), hazards=tours.hazards_of(session=session, tour_id=row.id),
         report=state.report, documents=documents, announcement=state.announcement, stationed_at=state.stationed_at,
         published_at=state.published_at, timeline=views.timeline_of(tours.events(session=session, tour_id=row.id)),
         allowed_actions=allowed, workflow_id=row.workflow_id,

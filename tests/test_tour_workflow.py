@@ -136,7 +136,8 @@ async def test_the_report_is_due_on_the_15th_working_day_after_the_end_across_ne
     async with tour_worker(env.client, task_queue, stand_ins):
         today = china_date(await env.get_current_time())
         handle = await started(env, task_queue, tour_start(today + timedelta(days=1), date(2026, 12, 31)))
-        assert (await state(handle)).status == TourStatus.PLANNED
+        planned = await state(handle)
+        assert planned.status == TourStatus.PLANNED and planned.report_clock is not None  # known from the plan
         await sleep_until(env, end_of_day(today) + timedelta(minutes=1))
         stationed = await state(handle)
         assert stationed.status == TourStatus.INSPECTING and "12350" in (stationed.announcement or "")

@@ -83,7 +83,9 @@ async def test_a_committee_supervisor_creates_a_tour_with_its_plan_team_and_time
     assert [m["username"] for m in tour["team"]] == [m["username"] for m in TEAM]
     assert {m["avoidance"] for m in tour["team"]} == {"ok"}
     assert len(tour["focus"]) == 8  # the seed's eight inspection contents by default
-    assert tour["findings"] == [] and tour["deadlines"] == []
+    assert tour["findings"] == [] and tour["deadlines"]["rectification_due"] == {}
+    expected = (await api.as_user("city.supervisor", "GET", "/calendar/deadline", params={"start": in_days(12), "working_days": 15})).json()
+    assert tour["deadlines"]["report_due"] == expected["deadline"]  # the 15th working day after the end, from the plan
     assert [e["action"] for e in tour["timeline"]] == ["plan"]
     listed = (await api.as_user("city.supervisor", "GET", "/tours")).json()
     assert tour["id"] in [t["id"] for t in listed]
@@ -231,7 +233,7 @@ async def test_a_tour_from_report_to_publication_with_a_rejected_rectification_a
 
     tour_id = await past_tour(api, dev_env)
     reporting = (await api.as_user("city.supervisor", "GET", f"/tours/{tour_id}")).json()
-    assert [d["name"] for d in reporting["deadlines"]] == ["report"] and not reporting["deadlines"][0]["lapsed"]
+    assert [d["name"] for d in reporting["deadlines"]["items"]] == ["report"] and not reporting["deadlines"]["report_lapsed"]
     report = {"summary": "总体情况", "proposals": "加强隐患排查治理"}
     refused(await act(api, "tour.m1", tour_id, "submit-report", report), 403, "not_team_leader")
     submitted = await act(api, "tour.lead", tour_id, "submit-report", report)
@@ -241,7 +243,7 @@ async def test_a_tour_from_report_to_publication_with_a_rejected_rectification_a
     assert letter.status_code == 200 and letter.headers["X-Content-SHA256"] == report_hash and "加强隐患排查治理" in letter.text
     assert (await act(api, "city.leader", tour_id, "approve-report", {"comment": "同意"})).json()["status"] == "report_approved"
     fed = (await act(api, "city.supervisor", tour_id, "deliver-feedback", {"comment": ""})).json()
-    assert fed["status"] == "rectifying" and fed["targets"][0]["rectification_due"]
+    assert fed["status"] == "rectifying" and fed["deadlines"]["rectification_due"]["371702"] == fed["targets"][0]["rectification_due"]
     assert [d["kind"] for d in fed["documents"]] == ["tour_report", "tour_feedback"]
     assert any(e["action"] == "deliver-feedback" for e in fed["timeline"])
     tasks = (await api.as_user("county.supervisor", "GET", "/tasks")).json()["items"]

@@ -71,6 +71,11 @@ class TourWorkflow:
 
     @workflow.run
     async def run(self, start: TourStart) -> TourState:
+        async with self._acting:  # the report's deadline is known from the plan: fixed now, shown from the start
+            clock = await self._plan(steps.report_period_start(start), working_days=start.rules.report_working_days)
+            self._state = self._state.model_copy(update={"report_clock": clock})
+            self._outbox = [i.model_copy(update={"state": i.state.model_copy(update={"report_clock": clock})})
+                            if i.seq == 1 else i for i in self._outbox]
         await self._project()
         while self._state.status != TourStatus.CLOSED:
             await self._wait_for_change_or_due()
@@ -335,8 +340,7 @@ class TourWorkflow:
             if state.status == TourStatus.PLANNED and now >= steps.stationing_at(state.start):
                 self._record(steps.stationed(state, now))
             elif state.status == TourStatus.INSPECTING and now >= steps.ending_at(state.start):
-                clock = await self._plan(steps.report_period_start(state.start), working_days=state.start.rules.report_working_days)
-                self._record(steps.ended(self._state, clock, now))
+                self._record(steps.ended(state, now))
             elif state.status == TourStatus.REPORTING and state.report_clock is not None:
                 clock = state.report_clock
                 if clock.reminders_sent < len(clock.reminders) and clock.reminders[clock.reminders_sent] <= now:

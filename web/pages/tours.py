@@ -95,7 +95,7 @@ def _tour_page(page: Page, tour_id: str, errors: forms.FormErrors | None = None)
     except ApiError as error:
         return error_page(page, error)
     done = page.request.query_params.get("done")
-    deadlines = [{"d": d, "urgency": page.urgency(d.due_at, d.lapsed)} for d in tour.deadlines]
+    deadlines = [{"d": d, "urgency": page.urgency(d.due_at, d.lapsed)} for d in tour.deadlines.items]
     by_target = {t.key: [f for f in tour.findings if f.target == t.key] for t in tour.targets}
     custom = {TourAction.CHANGE_TEAM, TourAction.RECORD_FINDING}
     return render(
