@@ -160,7 +160,9 @@ def check_party(action: TourAction, state: TourState, actor: Actor, body: TourBo
             raise refuse("not_target_authority", target=target.key)
         if target is None and body is None and not any(t.region_code == actor.jurisdiction_code for t in state.start.targets):
             raise refuse("not_target_authority", target="—")
-    elif actor.jurisdiction_code != organizer.code:
+    elif action == A.DELIVER_FEEDBACK and is_leader(state, actor):
+        return  # the team gives its feedback (seed: 巡查组应及时向巡查对象指出并提出整改建议), or the office
+    elif actor.jurisdiction_code != organizer.code or (action == A.DELIVER_FEEDBACK and actor.role != Role.SUPERVISOR):
         raise refuse("not_organizer", organizer=organizer.code, organizer_name=organizer.name)
 
 

@@ -93,7 +93,6 @@ REFUSALS: dict[str, Words] = {
     "unknown_enterprise": Words(INVALID, "未登记统一社会信用代码为 {uscc} 的企业", "no enterprise {uscc} is registered"),
     "unknown_region": Words(INVALID, "行政区划代码 {region} 不存在", "no region {region}"),
     "hazard_outside_target": Words(INVALID, "隐患所在地 {region} 不在巡查对象 {target} 的范围内", "the hazard's region {region} is not within the target {target}"),
-    "starts_in_past": Words(INVALID, "开始日期 {day} 已过", "the start date {day} has passed"),
     # pydantic's own checks of a field, by their type (see `input_words`)
     "invalid_input": Words(INVALID, "提交的内容有误：{summary}", "the request is not valid: {summary}"),
 }

@@ -21,7 +21,8 @@ A = TourAction
 S = TourStatus
 STAFF = frozenset({Role.INSPECTOR, Role.SUPERVISOR, Role.LEADER})
 OFFICE = frozenset({Role.SUPERVISOR})
-ORGANIZER = "a supervisor of the organizing committee's jurisdiction (its office, 安委办)"
+COMMITTEE = frozenset({Role.SUPERVISOR, Role.LEADER})
+ORGANIZER = "a supervisor or leader of the organizing committee's jurisdiction (its office, 安委办)"
 MEMBER = "a member of the tour team"
 TEAM = ("team_too_small", "team_needs_one_leader", "team_needs_deputy", "team_member_twice", "unknown_user",
         "team_member_not_staff", "avoidance_region", "avoidance_unit")
@@ -32,7 +33,7 @@ TOUR = ProcessRegistry(
     label_zh="巡查",
     label_en="inspection tour",
     actions=(
-        ActionSpec(A.CHANGE_TEAM, ChangeTeamBody, OFFICE, frozenset({S.PLANNED, S.INSPECTING}), ORGANIZER,
+        ActionSpec(A.CHANGE_TEAM, ChangeTeamBody, COMMITTEE, frozenset({S.PLANNED, S.INSPECTING}), ORGANIZER,
                    "调整巡查组", "Change the team", refusals=("not_organizer", *TEAM)),
         ActionSpec(A.RECORD_FINDING, RecordFindingBody, STAFF, frozenset({S.INSPECTING, S.REPORTING}), MEMBER,
                    "记录巡查发现", "Record a finding",
@@ -48,19 +49,20 @@ TOUR = ProcessRegistry(
         ActionSpec(A.APPROVE_REPORT, ApproveReportBody, frozenset({Role.LEADER}), frozenset({S.REPORT_SUBMITTED}),
                    "a leader of the organizing committee's jurisdiction", "审定巡查报告", "Approve the report",
                    task=True, refusals=("not_organizer",)),
-        ActionSpec(A.DELIVER_FEEDBACK, DeliverFeedbackBody, OFFICE, frozenset({S.REPORT_APPROVED}), ORGANIZER,
-                   "反馈巡查意见", "Deliver the feedback", task=True, refusals=("not_organizer",)),
+        ActionSpec(A.DELIVER_FEEDBACK, DeliverFeedbackBody, STAFF, frozenset({S.REPORT_APPROVED}),
+                   "a supervisor of the organizing committee's jurisdiction, or the team leader", "反馈巡查意见",
+                   "Deliver the feedback", task=True, refusals=("not_organizer",)),
         ActionSpec(A.SUBMIT_RECTIFICATION_REPORT, SubmitRectificationBody, OFFICE, AFTER_FEEDBACK,
                    "a supervisor of the target's jurisdiction", "报送整改情况", "Report the rectification",
                    task=True, clock="rectification",
                    refusals=("not_target_authority", "unknown_target", "target_wrong_state", "blank")),
-        ActionSpec(A.ACCEPT_RECTIFICATION, AcceptRectificationBody, OFFICE, AFTER_FEEDBACK, ORGANIZER,
+        ActionSpec(A.ACCEPT_RECTIFICATION, AcceptRectificationBody, COMMITTEE, AFTER_FEEDBACK, ORGANIZER,
                    "认可整改", "Accept the rectification", task=True,
                    refusals=("not_organizer", "unknown_target", "target_wrong_state")),
-        ActionSpec(A.REJECT_RECTIFICATION, RejectRectificationBody, OFFICE, AFTER_FEEDBACK, ORGANIZER,
+        ActionSpec(A.REJECT_RECTIFICATION, RejectRectificationBody, COMMITTEE, AFTER_FEEDBACK, ORGANIZER,
                    "认定整改不到位", "Reject the rectification",
                    refusals=("not_organizer", "unknown_target", "target_wrong_state", "rectification_reject_needs_comment")),
-        ActionSpec(A.PUBLISH, PublishBody, frozenset({Role.SUPERVISOR, Role.LEADER}), frozenset({S.RECTIFIED}),
+        ActionSpec(A.PUBLISH, PublishBody, COMMITTEE, frozenset({S.RECTIFIED}),
                    ORGANIZER, "公开巡查结果", "Publish the results", refusals=("not_organizer",)),
     ),
 )

@@ -175,15 +175,15 @@ def test_the_matrix_covers_every_human_action() -> None:
 
 TOUR_USERS = (*USERS, "tour.lead", "tour.m1", "city.leader")
 TOUR_ALLOWED: dict[str, set[str]] = {
-    "change-team": {"city.supervisor"},  # the committee office
+    "change-team": {"city.supervisor", "city.leader"},  # the organizing committee (its office or a leader)
     "record-finding": {"tour.lead", "tour.m1"},  # team members
     "transfer-clue": {"tour.lead", "tour.m1"},
     "submit-report": {"tour.lead"},  # the team leader
     "approve-report": {"city.leader"},  # a leader of the organizing jurisdiction
-    "deliver-feedback": {"city.supervisor"},
+    "deliver-feedback": {"city.supervisor", "tour.lead"},  # the office, or the team itself through its leader
     "submit-rectification-report": {"county.supervisor"},  # a supervisor of the target
-    "accept-rectification": {"city.supervisor"},
-    "reject-rectification": {"city.supervisor"},
+    "accept-rectification": {"city.supervisor", "city.leader"},
+    "reject-rectification": {"city.supervisor", "city.leader"},
     "publish": {"city.supervisor", "city.leader"},
 }
 TOUR_NEEDS = {
