@@ -108,6 +108,8 @@ class CoverageOut(BaseModel):
     within_cycle: bool
     due_by: date | None
     cycle_years: int
+    special_this_year: bool = Field(
+        default=False, description="toured by a special tour this year: not due for a comprehensive one this year (seed 002)")
 
 
 def summary(row: TourRow, state: object) -> TourSummary:

@@ -210,7 +210,9 @@ def coverage(session: Session, principal: Principal, region_code: str, settings:
                                last_tour_id=last.id if last else None, last_toured_on=last_day,
                                within_cycle=last_day is not None and last_day >= cutoff,
                                due_by=(last_day + timedelta(days=365 * rules_.coverage_years)) if last_day else None,
-                               cycle_years=rules_.coverage_years))
+                               cycle_years=rules_.coverage_years,
+                               special_this_year=any(r.starts_on[:4] == str(today.year) for r in tours.tours_of(
+                                   session=session, region_code=child.code, kind="special"))))
     return out
 
 

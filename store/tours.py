@@ -109,7 +109,12 @@ def tour_id(organizer_code: str, year: int, number: int) -> str:
 
 def comprehensive_tours_of(*, session: Session, region_code: str) -> list[TourRow]:
     """Comprehensive tours whose targets include `region_code`."""
-    query = select(TourRow).where(TourRow.kind == "comprehensive", col(TourRow.target_codes).contains(f" {region_code} "))
+    return tours_of(session=session, region_code=region_code, kind="comprehensive")
+
+
+def tours_of(*, session: Session, region_code: str, kind: str) -> list[TourRow]:
+    """Tours of `kind` whose targets include `region_code`."""
+    query = select(TourRow).where(TourRow.kind == kind, col(TourRow.target_codes).contains(f" {region_code} "))
     return list(session.exec(query))
 
 

@@ -209,7 +209,8 @@ async def test_coverage_shows_each_county_with_its_last_comprehensive_tour_and_w
     rows = {c["region_code"]: c for c in after}
     assert rows["371702"]["within_cycle"] and rows["371702"]["last_toured_on"] == in_days(10)
     assert rows["371702"]["cycle_years"] == 2
-    assert not rows["371721"]["within_cycle"]  # a special tour does not count
+    assert not rows["371721"]["within_cycle"]  # a special tour does not count...
+    assert rows["371721"]["special_this_year"] and not rows["371702"]["special_this_year"]  # ...but spares this year
     refused(await api.as_user("county.supervisor", "GET", "/tours/coverage", params={"region_code": "371700"}), 403, "outside_jurisdiction")
 
 

@@ -231,6 +231,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "tour.last_toured": ("最近一次全面巡查", "Last comprehensive tour"),
     "tour.within_cycle": ("周期内", "within the cycle"),
     "tour.due": ("应巡查", "due"),
+    "tour.special_this_year": ("本年度已专项巡查", "special tour this year"),
     "tour.due_by": ("最迟应于", "Due by"),
     "tour.team_help": ("每行一人：用户名 | 角色（leader 组长、deputy 副组长、member 组员、expert 专家）", "One per line: username | role (leader, deputy, member, expert)"),
     "tour.hazard_help": ("隐患类发现须填写：", "A hazard finding needs:"),
