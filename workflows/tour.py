@@ -9,7 +9,7 @@ Update whose validator runs `domain.tour.check`; every step is projected before 
 
 import asyncio
 import contextlib
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from temporalio import workflow
@@ -35,7 +35,6 @@ with workflow.unsafe.imports_passed_through():
         RejectRectificationBody,
         SubmitRectificationBody,
         SubmitReportBody,
-        TargetStatus,
         TeamCommand,
         TourAction,
         TourClock,
@@ -50,13 +49,14 @@ with workflow.unsafe.imports_passed_through():
     from workflows.calls import refusal_error
     from workflows.hazard import HazardWorkflow
     from workflows.interview import InterviewWorkflow
+    from workflows.tour_clock import TourClockMixin
 
 A = TourAction
 MAX_CODE_ATTEMPTS = 50
 
 
 @workflow.defn
-class TourWorkflow:
+class TourWorkflow(TourClockMixin):
     @workflow.init
     def __init__(self, start: TourStart) -> None:
         self._state = TourState(start=start, workflow_id=workflow.info().workflow_id, created_at=workflow.now(),
@@ -290,88 +290,3 @@ class TourWorkflow:
         with contextlib.suppress(WorkflowAlreadyStartedError):
             await workflow.start_child_workflow(InterviewWorkflow.run, interview, id=interview_id,
                                                 parent_close_policy=workflow.ParentClosePolicy.ABANDON)
-
-    # --- time -------------------------------------------------------------------------------------------
-
-    def _next_due(self) -> datetime | None:
-        state = self._state
-        if state.status == TourStatus.PLANNED:
-            return steps.stationing_at(state.start)
-        if state.status == TourStatus.INSPECTING:
-            return steps.ending_at(state.start)
-        instants: list[datetime] = []
-        if state.status == TourStatus.REPORTING and state.report_clock is not None:
-            instants += _clock_instants(state.report_clock)
-        if state.status == TourStatus.RECTIFYING:
-            for progress in state.progress:
-                if progress.status == TargetStatus.RECTIFYING and progress.clock is not None:
-                    instants += _clock_instants(progress.clock)
-        return min(instants) if instants else None
-
-    async def _wait_for_change_or_due(self) -> None:
-        if self._outcomes:
-            await self._take_outcome()
-            return
-        seen = self._changes
-        due = self._next_due()
-        if due is None:
-            await workflow.wait_condition(lambda: self._changes != seen)
-            return
-        remaining = due - workflow.now()
-        if remaining > timedelta(0):
-            try:
-                await workflow.wait_condition(lambda: self._changes != seen, timeout=remaining)
-                return
-            except TimeoutError:
-                pass
-        await self._take_due()
-
-    async def _take_outcome(self) -> None:
-        outcome = self._outcomes.pop(0)
-        async with self._acting:
-            self._record(steps.interview_outcome(self._state, outcome.interview_id, outcome.kind.value, workflow.now()))
-        await self._project()
-
-    async def _take_due(self) -> None:
-        """The one system step due now: stationing, the end, a reminder, a lapse, an overdue target."""
-        async with self._acting:
-            now = workflow.now()
-            state = self._state
-            if state.status == TourStatus.PLANNED and now >= steps.stationing_at(state.start):
-                self._record(steps.stationed(state, now))
-            elif state.status == TourStatus.INSPECTING and now >= steps.ending_at(state.start):
-                self._record(steps.ended(state, now))
-            elif state.status == TourStatus.REPORTING and state.report_clock is not None:
-                clock = state.report_clock
-                if clock.reminders_sent < len(clock.reminders) and clock.reminders[clock.reminders_sent] <= now:
-                    self._record(steps.report_reminder(state, now))
-                elif not clock.lapsed and clock.due_at <= now:
-                    self._record(steps.report_lapsed(state, now))
-            elif state.status == TourStatus.RECTIFYING:
-                await self._target_due(state, now)
-        await self._project()
-
-    async def _target_due(self, state: TourState, now: datetime) -> None:
-        for progress in state.progress:
-            clock = progress.clock
-            if progress.status != TargetStatus.RECTIFYING or clock is None:
-                continue
-            if clock.reminders_sent < len(clock.reminders) and clock.reminders[clock.reminders_sent] <= now:
-                self._record(steps.rectification_reminder(state, progress.key, now))
-                return
-            if not clock.lapsed and clock.due_at <= now:
-                interview_id = self._next_interview_id()
-                self._record(steps.rectification_overdue(state, progress.key, interview_id, now))
-                reason = f"巡查（{state.id}）反馈问题逾期未报送整改情况"
-                await self._start_interview(progress.key, interview_id, reason, "ladder",
-                                            self._outbox[-1].actor)
-                return
-
-
-def _clock_instants(clock: TourClock) -> list[datetime]:
-    instants = []
-    if clock.reminders_sent < len(clock.reminders):
-        instants.append(clock.reminders[clock.reminders_sent])
-    if not clock.lapsed:
-        instants.append(clock.due_at)
-    return instants
