@@ -17,6 +17,7 @@ from activities.delivery import DeliveryActivities
 from activities.interviews import InterviewActivities
 from activities.projection import ProjectionActivities
 from activities.reports import ReportActivities  # issue 14, reports
+from activities.tour import TourActivities  # inspection tours (issue 15)
 from core.bytecode import compile_workflows
 from core.db import make_engine
 from core.logging import configure_logging, get_logger
@@ -46,6 +47,7 @@ def build_worker(
     interview_projection = InterviewActivities(engine)
     delivery = DeliveryActivities(engine, settings or get_settings())  # notifications that leave the building
     campaign_activities = CampaignActivities(engine)  # 专项整治 (issue 14)
+    tour = TourActivities(engine)  # inspection tours (issue 15)
     return Worker(
         client,
         task_queue=task_queue,
@@ -68,6 +70,9 @@ def build_worker(
             campaign_activities.campaign_hazards,
             campaign_activities.campaign_figures,
             reports.run_periodic_reports,  # issue 14, reports
+            # inspection tours (issue 15)
+            tour.project_tour,
+            tour.open_tour_hazard,
         ],
         activity_executor=executor,
         max_cached_workflows=max_cached_workflows,

@@ -39,6 +39,7 @@ from api.routes import (
 )
 from api.routes import circulars as circular_routes  # issue 14, reports
 from api.routes import reports as report_routes  # issue 14, reports
+from api.routes import tours as tour_routes  # inspection tours (issue 15)
 from core.db import make_engine, migrate, session_scope
 from core.logging import configure_logging, get_logger
 from core.policies import PolicyRegistry
@@ -91,6 +92,7 @@ def create_app(settings: Settings | None = None, temporal: Client | None = None)
     api.include_router(delivery.router)  # notifications that leave the building (issue 16)
     api.include_router(report_routes.router)  # issue 14, reports: reports, metrics, rankings
     api.include_router(circular_routes.router)  # issue 14, reports: circulars
+    api.include_router(tour_routes.router)  # inspection tours (issue 15)
     app.include_router(api)
     app.include_router(web_pages.router)  # the web UI at /
     app.mount("/static", StaticFiles(directory=web_pages.STATIC_DIR), name="static")

@@ -27,7 +27,7 @@ REFUSALS: dict[int, str] = {
     429: "too many attempts; see Retry-After",
     503: "the workflow engine or the database is out of reach; see Retry-After",
 }
-ACCEPTED_PATHS = ("/api/v1/hazards", "/api/v1/interviews", "/api/v1/campaigns/{campaign_id}/actions/")
+ACCEPTED_PATHS = ("/api/v1/hazards", "/api/v1/interviews", "/api/v1/campaigns/{campaign_id}/actions/", "/api/v1/tours")
 
 
 def _ref(name: str) -> dict[str, Any]:

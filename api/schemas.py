@@ -112,6 +112,7 @@ class HazardSummary(BaseModel):
     reported_at: datetime
     updated_at: datetime
     campaign_id: str | None = None  # the campaign (专项整治) it is tagged with
+    tour_id: str | None = None  # the inspection tour that found it (issue 15)
 
 
 class FiredRungOut(BaseModel):
@@ -205,6 +206,7 @@ class TaskOut(BaseModel):
     overdue: bool
     process: str = "hazard"
     interview_id: str | None = None
+    tour_id: str | None = None  # a tour's step (`process: tour`, issue 15)
 
 
 class TaskPage(BaseModel):

@@ -38,6 +38,7 @@ def main(argv: list[str] | None = None) -> int:
     user.add_argument("--enterprise", help="credit code, for enterprise users")
     user.add_argument("--name", default="", help="display name")
     user.add_argument("--email", default=None, help="where notifications are mailed (optional)")
+    user.add_argument("--unit", default=None, help="work unit (工作单位), for the inspection tours' 回避 rules")
     reference = commands.add_parser("load-reference", help="load jurisdictions and enterprises from JSON")
     reference.add_argument("file", type=Path)
     add_audit_commands(commands)
@@ -252,7 +253,7 @@ def create_user(engine, args: argparse.Namespace) -> int:  # type: ignore[no-unt
                 session=session, username=args.username, password=password, role=role, display_name=args.name,
                 jurisdiction_code=args.jurisdiction if role != Role.ENTERPRISE else None,
                 enterprise_uscc=args.enterprise if role == Role.ENTERPRISE else None, by="cli",
-                email=args.email,
+                email=args.email, unit=args.unit,
             )
     except users.AccountProblem as problem:
         raise ValueError(problem.en) from None

@@ -65,15 +65,21 @@ def check(
     action: InterviewAction, state: InterviewState, actor: Actor, body: InterviewBody, now: datetime
 ) -> None:
     """Raise a `Refusal` unless `actor` may take `action` with `body` on `state` at `now`."""
-    check_role(action, actor)
+    check_role(action, actor, state)
     check_state(action, state)
     check_party(action, state, actor)
     check_body(action, state, body, now)
 
 
-def check_role(action: InterviewAction, actor: Actor) -> None:
-    """403 unless `actor`'s role may ever take `action` on an interview."""
+INTERVIEWEE_STEPS = frozenset({A.SUBMIT_MATERIALS, A.REPLY})
+
+
+def check_role(action: InterviewAction, actor: Actor, state: InterviewState | None = None) -> None:
+    """403 unless `actor`'s role may ever take `action` on an interview (on a tour's interview, the interviewee's
+    steps are a supervisor's of the target jurisdiction: issue 15)."""
     wanted = ROLES_FOR.get(action)
+    if state is not None and state.start.tour_id is not None and action in INTERVIEWEE_STEPS:
+        wanted = Role.SUPERVISOR
     if wanted is None:
         raise refuse("not_a_human_action", action=action.value, action_zh=ACTION_ZH[action])
     if actor.role != wanted:
@@ -106,6 +112,11 @@ def check_state(action: InterviewAction, state: InterviewState) -> None:
 def check_party(action: InterviewAction, state: InterviewState, actor: Actor) -> None:
     """403 unless `actor` is the conducting authority's supervisor or a user of the interviewed enterprise."""
     start = state.start
+    if start.tour_id is not None and action in INTERVIEWEE_STEPS:
+        target = start.region_path[-1] if start.region_path else None
+        if target is None or actor.jurisdiction_code != target.code:
+            raise refuse("not_target_authority", target=target.code if target else "—")
+        return
     if actor.role == Role.ENTERPRISE:
         if actor.enterprise_uscc != start.enterprise_uscc:
             raise refuse("not_your_enterprise", subject="interviews", subject_zh="约谈")
@@ -145,7 +156,7 @@ def allowed_actions(state: InterviewState, actor: Actor) -> tuple[InterviewActio
     allowed = []
     for action in (A(spec.name) for spec in INTERVIEW.actions):
         try:
-            check_role(action, actor)
+            check_role(action, actor, state)
             check_state(action, state)
             check_party(action, state, actor)
         except Exception:

@@ -92,6 +92,7 @@ def check_jurisdiction(action: Action, actor: Actor, state: HazardState, body: o
         raise refuse("outside_jurisdiction", subject="hazard", subject_zh="隐患")
     if action == Action.LIST:
         _check_is_authority(actor, authority_code, "listing")
+        _check_tour_listing(state, authority_code)
     elif action in (Action.REVIEW_PLAN, Action.CLOSE, Action.REVIEW_EXTENSION, Action.PAUSE, Action.RESUME):
         _check_is_authority(actor, _owning_authority(state), "owning")
     elif action == Action.VERIFY:
@@ -125,6 +126,14 @@ def _owning_authority(state: HazardState) -> str | None:
     if state.level == HazardLevel.MAJOR and state.listing is not None:
         return state.listing.authority_code
     return None
+
+
+def _check_tour_listing(state: HazardState, authority_code: str | None) -> None:
+    """A major hazard an inspection tour found is listed by the tour's organizing committee (issue 15; seed 002:
+    重大隐患由市安委会挂牌督办)."""
+    tour_authority = state.facts.tour_authority_code
+    if tour_authority is not None and authority_code != tour_authority:
+        raise refuse("tour_hazard_listing", "authority_level", authority=tour_authority)
 
 
 def _check_is_authority(actor: Actor, authority_code: str | None, what: str) -> None:

@@ -8,6 +8,7 @@ the same transaction as the record's row (`store/tasks.py`), so "my tasks" is on
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from domain import clocks, interviews, permissions, transitions
 from models.actors import Actor
@@ -16,6 +17,9 @@ from models.hazard import HazardState
 from models.interview import InterviewAction, InterviewState, InterviewStatus
 from registry.hazard import HAZARD
 from registry.interview import INTERVIEW
+
+if TYPE_CHECKING:
+    from models.tour import TourState
 
 STAFF_ROLES = (Role.INSPECTOR, Role.SUPERVISOR)
 
@@ -76,6 +80,8 @@ def interview_tasks(state: InterviewState) -> list[Owed]:
     start = state.start
     authority = next((ref for ref in start.region_path if ref.code == start.conducting_authority_code), None)
     region = ((authority.code, authority.level.value),) if authority else ()
+    if start.tour_id is not None and start.region_path:  # a tour's interview: the target's staff answer it
+        region = (*region, (start.region_path[-1].code, start.region_path[-1].level.value))
     owed = []
     for party in _parties(region, start.enterprise_uscc):
         for action in interviews.allowed_actions(state, party):
@@ -95,3 +101,31 @@ def _interview_due(state: InterviewState, action: InterviewAction) -> datetime |
     if action == InterviewAction.REPLY:
         return state.reply_due
     return state.scheduled_at
+
+
+# --- inspection tours (issue 15) ---------------------------------------------------------------------------
+
+
+def tour_tasks(state: "TourState") -> list[Owed]:
+    """The steps the committee and the targets owe on a tour: approving the report (a leader of the organizing
+    jurisdiction), delivering the feedback and judging each reported rectification (its office), and each
+    target's rectification report (a supervisor of the target). The team leader's report is the leader's own
+    (the page and the deadlines show it; "my tasks" rows are owed by a role at a jurisdiction)."""
+    from models.tour import TargetStatus, TourStatus
+
+    organizer = state.start.organizer.code
+    if state.status == TourStatus.REPORT_SUBMITTED:
+        return [Owed("approve-report", Role.LEADER, organizer, None, None)]
+    if state.status == TourStatus.REPORT_APPROVED:
+        return [Owed("deliver-feedback", Role.SUPERVISOR, organizer, None, None)]
+    if state.status != TourStatus.RECTIFYING:
+        return []
+    owed = []
+    for progress in state.progress:
+        target = state.target(progress.key)
+        due = progress.clock.due_at if progress.clock else None
+        if progress.status == TargetStatus.RECTIFYING and target is not None:
+            owed.append(Owed("submit-rectification-report", Role.SUPERVISOR, target.region_code, None, due))
+        elif progress.status == TargetStatus.REPORTED:
+            owed.append(Owed("accept-rectification", Role.SUPERVISOR, organizer, None, None))
+    return owed

@@ -42,6 +42,9 @@ class HazardFacts(Frozen):
     source: Source
     discovered_at: datetime
     campaign_id: str | None = None  # the campaign (专项整治) it is tagged with, checked on intake
+    # A hazard an inspection tour found (issue 15): the tour and its organizing committee, which alone lists it.
+    tour_id: str | None = None
+    tour_authority_code: str | None = None
 
 
 class HazardStart(Frozen):

@@ -90,6 +90,9 @@ class InterviewStart(Frozen):
     started_by: Actor
     # Interviews started before the rules travelled with them ran on domain.md section 6's periods.
     rules: InterviewRules = InterviewRules(notice_calendar_days=7, reply_working_days=5)
+    # An interview an inspection tour started (issue 15): `hazard_code` holds the tour's id, the interviewee is a
+    # target jurisdiction's responsible person, whose side (materials, reply) a supervisor of `region_path[-1]` takes.
+    tour_id: str | None = None
 
 
 class InterviewOutcome(Frozen):

@@ -151,6 +151,14 @@ class RankingWeights(Frozen):
         if unknown or not value:
             raise ValueError(f"weights must name terms from {list(RANKING_TERMS)}; unknown: {unknown}")
         return value
+# --- inspection tours (issue 15) ---
+class TourRules(Frozen):
+    """Inspection tours (巡查, seed 002); the defaults are the seed's."""
+
+    min_team_size: int = Field(default=6, ge=1, le=100)  # 每组不少于6人
+    report_working_days: int = Field(default=15, ge=1, le=200)  # 巡查结束后15个工作日内形成报告
+    rectification_months: int = Field(default=2, ge=1, le=24)  # 2个月内报送整改和查处情况
+    coverage_years: int = Field(default=2, ge=1, le=10)  # 每两年对各县区全部巡查一遍
 
 
 class PolicyProfile(Frozen):
@@ -173,6 +181,7 @@ class PolicyProfile(Frozen):
     campaign: CampaignRules | None = None  # campaigns (专项整治)
     reports: ReportCadence | None = None  # issue 14, reports: optional so older pinned versions still load
     ranking: RankingWeights | None = None  # issue 14, reports
+    tour: TourRules | None = None  # inspection tours (issue 15); None: the seed's defaults
 
     @field_validator("ladder", "general_ladder")
     @classmethod

@@ -40,6 +40,7 @@ class User(SQLModel, table=True):
     jurisdiction_code: str | None = Field(default=None, foreign_key="jurisdiction.code", max_length=12)
     enterprise_uscc: str | None = Field(default=None, foreign_key="enterprise.uscc", max_length=18)
     disabled: bool = False
+    unit: str | None = Field(default=None, max_length=200)  # 工作单位, for the tours' 回避 rules (issue 15)
     # Tokens issued at or before this instant are refused (sign-out, password reset); None: no cut-off yet.
     tokens_valid_after: datetime | None = Field(default=None, sa_column=_utc_column())
     # Notifications that leave the building (migration 0016): where mail goes, and what the user chose.
@@ -88,6 +89,7 @@ class HazardRow(SQLModel, table=True):
     escalation_rung: str | None = Field(default=None, max_length=40)
     policy: str | None = Field(default=None, max_length=60)  # profile name@version
     campaign_id: str | None = Field(default=None, index=True, max_length=40)  # the campaign it is tagged with (0012)
+    tour_id: str | None = Field(default=None, index=True, max_length=40)  # the inspection tour that found it (issue 15)
 
 
 class AuditEntry(SQLModel, table=True):
@@ -284,6 +286,7 @@ class WhistleblowerReport(SQLModel, table=True):
     received_at: datetime = Field(sa_column=_utc_column(nullable=False))
     screened_at: datetime | None = Field(default=None, sa_column=_utc_column())
     screened_by: str | None = Field(default=None, max_length=100)
+    tour_id: str | None = Field(default=None, index=True, max_length=40)  # a tip to an inspection tour (issue 15)
 
 
 class TaskRow(SQLModel, table=True):
@@ -432,6 +435,54 @@ class CampaignEvent(SQLModel, table=True):
     to_status: str = Field(max_length=20)
     comment: str | None = Field(default=None, sa_column=Column(Text))
     document_hash: str | None = Field(default=None, max_length=64)  # the account or summary written at this step
+
+
+# --- inspection tours (巡查, issue 15) ---------------------------------------------------------------------
+
+
+class TourRow(SQLModel, table=True):
+    """One inspection tour: its latest projected state, for lists, coverage and the tour page."""
+
+    __tablename__ = "tour"
+
+    id: str = Field(primary_key=True, max_length=40)  # TR-371700-2026-001
+    workflow_id: str = Field(max_length=60)
+    title: str = Field(max_length=200)
+    kind: str = Field(max_length=20)
+    status: str = Field(index=True, max_length=20)
+    organizer_code: str = Field(index=True, max_length=12)
+    organizer_path: str = Field(index=True, max_length=200)  # "370000/371700/"
+    target_codes: str = Field(max_length=2000)  # " 371702 371721 ": the targets' region codes
+    starts_on: str = Field(max_length=10)
+    ends_on: str = Field(index=True, max_length=10)
+    report_due: datetime | None = Field(default=None, sa_column=_utc_column())
+    last_seq: int = 0
+    created_at: datetime = Field(sa_column=_utc_column(nullable=False))
+    updated_at: datetime = Field(sa_column=_utc_column(nullable=False))
+    state_json: str = Field(sa_column=Column(Text, nullable=False))
+
+
+class TourEvent(SQLModel, table=True):
+    """One step of one tour (its timeline and audit trail), appended with the tour row's upsert."""
+
+    __tablename__ = "tour_event"
+    __table_args__ = (UniqueConstraint("tour_id", "seq", name="uq_tour_event_seq"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    tour_id: str = Field(index=True, max_length=40)
+    seq: int
+    at: datetime = Field(sa_column=_utc_column(nullable=False))
+    actor_id: str = Field(max_length=36)
+    actor_name: str = Field(max_length=100)
+    actor_role: str = Field(max_length=30)
+    action: str = Field(max_length=40)
+    from_status: str | None = Field(default=None, max_length=20)
+    to_status: str = Field(max_length=20)
+    comment: str | None = Field(default=None, sa_column=Column(Text))
+    reason: str | None = Field(default=None, max_length=100)
+    document_hashes: str = Field(default="", max_length=2000)  # the documents the step issued, space-separated
+
+
 # --- the reporting cadence (issue 14, reports) -------------------------------------------------------------------
 
 

@@ -69,6 +69,7 @@ class InterviewSummary(BaseModel):
     reply_due: datetime | None
     outcome: InterviewOutcomeKind | None
     updated_at: datetime
+    tour_id: str | None = None  # the inspection tour that started it (issue 15)
 
 
 class InterviewOut(InterviewSummary):
@@ -129,6 +130,7 @@ def summary(row: InterviewRow, state: InterviewState) -> InterviewSummary:
         reply_due=as_utc(row.reply_due),
         outcome=state.outcome,
         updated_at=as_utc(row.updated_at),  # type: ignore[arg-type]
+        tour_id=start.tour_id,
     )
 
 
@@ -178,7 +180,7 @@ def interview_action(
     """Take a human step of an interview; None when accepted but not yet in the read model."""
     row = visible_row(session, interview_id, principal)
     try:
-        rules.check_role(action, principal.actor)
+        rules.check_role(action, principal.actor, interviews.state_of(row))
     except Refusal as refusal:
         raise from_refusal(refusal) from None
     command_type: Any = Command[type(body)]  # type: ignore[misc]

@@ -24,6 +24,7 @@ class NotificationOut(BaseModel):
     target_code: str
     document_hash: str | None
     read: bool
+    tour_id: str | None = None  # the inspection tour it concerns, or that found its hazard (issue 15)
 
 
 class InboxOut(BaseModel):
@@ -39,7 +40,7 @@ def whose(principal: Principal) -> tuple[str | None, tuple[str, ...]]:
     return None, (principal.actor.jurisdiction_code,) if principal.actor.jurisdiction_code else ()
 
 
-def out(row: Notification) -> NotificationOut:
+def out(row: Notification, tour_id: str | None = None) -> NotificationOut:
     return NotificationOut(
         id=row.id or 0,
         hazard_code=row.hazard_code,
@@ -51,6 +52,7 @@ def out(row: Notification) -> NotificationOut:
         target_code=row.target_code,
         document_hash=row.document_hash,
         read=row.read_at is not None,
+        tour_id=row.hazard_code if row.hazard_code.startswith("TR-") else tour_id,
     )
 
 
@@ -84,7 +86,18 @@ def inbox(
     rows, total, unread_count = inbox_rows(
         session, principal, unread=unread, hazard_code=hazard_code, page=page, page_size=page_size
     )
-    return InboxOut(items=[out(r) for r in rows], total=total, unread=unread_count)
+    tour_of = tour_ids(session, {r.hazard_code for r in rows})
+    return InboxOut(items=[out(r, tour_of.get(r.hazard_code)) for r in rows], total=total, unread=unread_count)
+
+
+def tour_ids(session: Session, codes: set[str]) -> dict[str, str]:
+    """The inspection tour each of these hazards came from (issue 15)."""
+    from sqlmodel import col, select
+
+    from models.tables import HazardRow
+
+    rows = session.exec(select(HazardRow.code, HazardRow.tour_id).where(col(HazardRow.code).in_(codes), col(HazardRow.tour_id).is_not(None)))
+    return {code: tour for code, tour in rows if tour}
 
 
 def mark_read(session: Session, principal: Principal, notification_id: int) -> NotificationOut:

@@ -47,6 +47,7 @@ class PublicReport(BaseModel):
     region_code: RegionCode | None = None
     photos: Annotated[list[str], Field(max_length=3, description="JPEG or PNG images, base64 (≤ 2 MB each)")] = []
     contact: Annotated[str, Field(max_length=200)] | None = None
+    tour_id: Annotated[str, Field(max_length=40, description="a tip to an inspection tour (巡查举报): its id")] | None = None
 
 
 LOOKUP_URL = "/api/v1/public/reports/lookup"
@@ -81,6 +82,7 @@ class ReportOut(BaseModel):
     hazard_code: str | None
     received_at: datetime
     has_contact: bool
+    tour_id: str | None = None  # the inspection tour the tip was sent to (issue 15)
 
 
 class ScreenBody(BaseModel):
@@ -127,15 +129,36 @@ def file_report(
         if region is None:
             raise ApiError(422, "unknown_region", f"region_code：行政区划 {body.region_code} 不存在", f"region_code: no region {body.region_code}")
         region_path = region.path
+    if body.tour_id is not None:
+        region_path = _tour_tip(session, body.tour_id, region_path)
     photos = [_stored_photo(settings.data_dir, index, text) for index, text in enumerate(body.photos)]
     sealed = contact_cipher(settings).seal(body.contact) if body.contact else None
     report, receipt = reports.receive(
         session=session, description=body.description, location=body.location, region_code=body.region_code,
-        region_path=region_path, photos=photos, contact_sealed=sealed,
+        region_path=region_path, photos=photos, contact_sealed=sealed, tour_id=body.tour_id,
     )
     session.commit()
     log.info("whistleblower report received", report_id=report.id, photos=len(photos))
     return Receipt(receipt=receipt, lookup_url=LOOKUP_URL)
+
+
+def _tour_tip(session: Session, tour_id: str, region_path: str | None) -> str | None:
+    """A tip to an inspection tour (issue 15): the tour must be stationed (its tip line published) and not yet
+    over. With no region, the tip lies in the organizer's jurisdiction."""
+    from store import tours
+
+    row = tours.get_row(session=session, tour_id=tour_id)
+    if row is None or row.status not in ("inspecting", "reporting"):
+        raise ApiError(422, "unknown_tour", f"tour_id：没有正在进驻的巡查 {tour_id}", f"tour_id: no tour {tour_id} is stationed now", field="tour_id")
+    return region_path or row.organizer_path
+
+
+def my_tours(session: Session, principal: Principal) -> tuple[str, ...]:
+    """The tours whose team the caller is in: their tips are the caller's to screen (issue 15)."""
+    from domain.tour import is_member
+    from store import tours
+
+    return tuple(row.id for row in tours.list_rows(session=session) if is_member(tours.state_of(row), principal.actor))
 
 
 def _stored_photo(data_dir: Path, index: int, text: str) -> str:
@@ -179,7 +202,8 @@ def _screener(principal: Principal) -> None:
 def _report(session: Session, principal: Principal, report_id: str) -> WhistleblowerReport:
     report = session.get(WhistleblowerReport, report_id)
     path = principal.scope.path
-    if report is None or (report.region_path and path and not report.region_path.startswith(path)):
+    team_tip = report is not None and report.tour_id is not None and report.tour_id in my_tours(session, principal)
+    if report is None or (report.region_path and path and not report.region_path.startswith(path) and not team_tip):
         raise not_found("举报", "report", report_id)
     return report
 
@@ -189,14 +213,19 @@ def out(report: WhistleblowerReport) -> ReportOut:
         id=report.id, description=report.description, location=report.location, region_code=report.region_code,
         photos=json.loads(report.photos_json), status=report.status, public_outcome=report.public_outcome,
         hazard_code=report.hazard_code, received_at=as_utc(report.received_at),  # type: ignore[arg-type]
-        has_contact=report.contact_sealed is not None,
+        has_contact=report.contact_sealed is not None, tour_id=report.tour_id,
     )
 
 
-def list_reports(session: Session, principal: Principal, status: str | None = None) -> list[ReportOut]:
-    """Reports for screening in the caller's jurisdiction (and those with no region). Never the contact."""
+def list_reports(
+    session: Session, principal: Principal, status: str | None = None, tour_id: str | None = None
+) -> list[ReportOut]:
+    """Reports for screening in the caller's jurisdiction (and those with no region), and the tips to the tours
+    whose team the caller is in (`tour_id` keeps one tour's). Never the contact."""
     _screener(principal)
-    return [out(r) for r in reports.for_staff(session=session, path=principal.scope.path, status=status)]
+    rows = reports.for_staff(session=session, path=principal.scope.path, status=status,
+                             tour_ids=my_tours(session, principal), tour_id=tour_id)
+    return [out(r) for r in rows]
 
 
 def photo_file(settings: Settings, principal: Principal, sha256: str) -> tuple[Path, str]:

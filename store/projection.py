@@ -120,6 +120,7 @@ def _fill(row: HazardRow, state: HazardState, at: object) -> None:
     row.paused = state.pause is not None
     row.escalation_rung = state.fired[-1].rung.value if state.fired else None
     row.policy = state.policy.key
+    row.tour_id = state.facts.tour_id  # inspection tours (issue 15)
 
 
 def region_path_key(codes: tuple[str, ...]) -> str:

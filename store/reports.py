@@ -53,14 +53,14 @@ def store_photo(directory: Path, data: bytes) -> str:
 
 def receive(
     *, session: Session, description: str, location: str, region_code: str | None, region_path: str | None,
-    photos: list[str], contact_sealed: str | None,
+    photos: list[str], contact_sealed: str | None, tour_id: str | None = None,
 ) -> tuple[WhistleblowerReport, str]:
     """Record a report; returns it and its receipt (shown to the reporter once, never stored in clear)."""
     receipt = secrets.token_urlsafe(32)
     report = WhistleblowerReport(
         id=str(uuid.uuid4()), receipt_hash=receipt_hash(receipt), description=description, location=location,
         region_code=region_code, region_path=region_path, photos_json=json.dumps(photos), contact_sealed=contact_sealed,
-        received_at=datetime.now(UTC),
+        received_at=datetime.now(UTC), tour_id=tour_id,
     )
     session.add(report)
     session.flush()
@@ -71,11 +71,19 @@ def by_receipt(*, session: Session, receipt: str) -> WhistleblowerReport | None:
     return session.exec(select(WhistleblowerReport).where(WhistleblowerReport.receipt_hash == receipt_hash(receipt))).first()
 
 
-def for_staff(*, session: Session, path: str | None, status: str | None) -> list[WhistleblowerReport]:
-    """Reports in a jurisdiction subtree (all for `None`); reports with no region are everyone's to screen."""
+def for_staff(
+    *, session: Session, path: str | None, status: str | None, tour_ids: tuple[str, ...] = (), tour_id: str | None = None,
+) -> list[WhistleblowerReport]:
+    """Reports in a jurisdiction subtree (all for `None`); reports with no region are everyone's to screen; tips
+    to the tours in `tour_ids` (the caller's tour teams, issue 15) too. `tour_id` keeps one tour's tips."""
     query = select(WhistleblowerReport).order_by(col(WhistleblowerReport.received_at).desc())
     if path is not None:
-        query = query.where(col(WhistleblowerReport.region_path).is_(None) | col(WhistleblowerReport.region_path).startswith(path))
+        mine = col(WhistleblowerReport.region_path).is_(None) | col(WhistleblowerReport.region_path).startswith(path)
+        if tour_ids:
+            mine = mine | col(WhistleblowerReport.tour_id).in_(tour_ids)
+        query = query.where(mine)
+    if tour_id is not None:
+        query = query.where(WhistleblowerReport.tour_id == tour_id)
     if status is not None:
         query = query.where(WhistleblowerReport.status == status)
     return list(session.exec(query))

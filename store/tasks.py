@@ -2,6 +2,7 @@
 
 from collections.abc import Iterable
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import delete, func, or_
 from sqlmodel import Session, col, select
@@ -12,6 +13,9 @@ from models.enums import Role
 from models.hazard import HazardState
 from models.interview import InterviewState
 from models.tables import TaskRow
+
+if TYPE_CHECKING:
+    from models.tour import TourState
 
 NO_DUE = datetime(9999, 12, 31, tzinfo=UTC)
 
@@ -27,6 +31,13 @@ def replace_for_interview(*, session: Session, state: InterviewState) -> None:
     title = f"约谈 {start.interviewee}（{start.enterprise_name}）"[:200]
     _replace(session, "interview", start.interview_id, start.hazard_code, title, state.status.value, False,
              interview_tasks(state))
+
+
+def replace_for_tour(*, session: Session, state: "TourState") -> None:
+    """A tour's owed steps (inspection tours, issue 15); `hazard_code` holds the tour's id."""
+    from domain.tasks import tour_tasks
+
+    _replace(session, "tour", state.id, state.id, state.start.title, state.status.value, False, tour_tasks(state))
 
 
 def _replace(

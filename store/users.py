@@ -48,6 +48,7 @@ def check_password(password: str) -> None:
 def create_user(
     *, session: Session, username: str, password: str, role: Role, display_name: str = "",
     jurisdiction_code: str | None = None, enterprise_uscc: str | None = None, by: str, email: str | None = None,
+    unit: str | None = None,
 ) -> User:
     if session.exec(select(User).where(User.username == username)).first() is not None:
         raise AccountProblem("username_taken", f"用户名 {username} 已存在", f"user {username} exists already")
@@ -58,6 +59,7 @@ def create_user(
     user = User(
         id=str(uuid.uuid4()), username=username, display_name=display_name, password_hash=hash_password(password),
         role=role.value, jurisdiction_code=jurisdiction_code, enterprise_uscc=enterprise_uscc, email=email,
+        unit=unit or None,  # 工作单位 (tours' 回避, issue 15)
     )
     session.add(user)
     _audit(session, by, "user.create", username, _public(user))
@@ -98,6 +100,7 @@ def _public(user: User) -> dict[str, Any]:
         "username": user.username, "display_name": user.display_name, "role": user.role,
         "jurisdiction_code": user.jurisdiction_code, "enterprise_uscc": user.enterprise_uscc, "disabled": user.disabled,
         "email": user.email,
+        "unit": user.unit,
     }
 
 

@@ -221,3 +221,143 @@ async def test_only_the_launching_authority_acts_on_a_campaign_through_both_door
         fresh = await campaign_with_a_measure(api)
         reply = await api.as_user(user, "POST", f"/campaigns/{fresh}/actions/{action}", json=campaign_body(action))
         assert reply.status_code == 200, (action, user, reply.text)
+
+
+# --- inspection tours (issue 15) ------------------------------------------------------------------------
+# A city tour (371700) of 牡丹区 (371702) with the demo tour team: who may take each step (domain.md section 7).
+
+TOUR_USERS = (*USERS, "tour.lead", "tour.m1", "city.leader")
+TOUR_ALLOWED: dict[str, set[str]] = {
+    "change-team": {"city.supervisor", "city.leader"},  # the organizing committee (its office or a leader)
+    "record-finding": {"tour.lead", "tour.m1"},  # team members
+    "transfer-clue": {"tour.lead", "tour.m1"},
+    "submit-report": {"tour.lead"},  # the team leader
+    "approve-report": {"city.leader"},  # a leader of the organizing jurisdiction
+    "deliver-feedback": {"city.supervisor", "tour.lead"},  # the office, or the team itself through its leader
+    "submit-rectification-report": {"county.supervisor"},  # a supervisor of the target
+    "accept-rectification": {"city.supervisor", "city.leader"},
+    "reject-rectification": {"city.supervisor", "city.leader"},
+    "publish": {"city.supervisor", "city.leader"},
+}
+TOUR_NEEDS = {
+    "change-team": "inspecting", "record-finding": "inspecting", "transfer-clue": "clue", "submit-report": "reporting",
+    "approve-report": "report_submitted", "deliver-feedback": "report_approved",
+    "submit-rectification-report": "rectifying", "accept-rectification": "target_reported",
+    "reject-rectification": "target_reported", "publish": "rectified",
+}
+TOUR_TEAM = [{"username": "tour.lead", "role": "leader"}, {"username": "tour.deputy", "role": "deputy"},
+             {"username": "tour.m1", "role": "member"}, {"username": "tour.m2", "role": "member"},
+             {"username": "tour.m3", "role": "member"}, {"username": "tour.expert", "role": "expert"}]
+
+
+def tour_body(action: str) -> dict[str, Any]:
+    bodies: dict[str, dict[str, Any]] = {
+        "change-team": {"team": TOUR_TEAM},
+        "record-finding": {"target": "371702", "kind": "problem", "description": "台账不全"},
+        "transfer-clue": {"finding": "F1", "to": "市纪委监委"},
+        "submit-report": {"summary": "总体情况", "proposals": "意见建议"},
+        "approve-report": {"comment": "同意"},
+        "deliver-feedback": {"comment": ""},
+        "submit-rectification-report": {"target": "371702", "summary": "已整改"},
+        "accept-rectification": {"target": "371702", "comment": ""},
+        "reject-rectification": {"target": "371702", "comment": "整改不到位"},
+        "publish": {"comment": "向社会公开"},
+    }
+    return bodies[action]
+
+
+TOUR_SETUP = [  # (state reached, who acts, action)
+    ("report_submitted", "tour.lead", "submit-report"),
+    ("report_approved", "city.leader", "approve-report"),
+    ("rectifying", "city.supervisor", "deliver-feedback"),
+    ("target_reported", "county.supervisor", "submit-rectification-report"),
+    ("rectified", "city.supervisor", "accept-rectification"),
+]
+
+
+async def tour_in(api: Api, env: WorkflowEnvironment, state: str) -> str:
+    """A tour in `state`: inspecting from the API (it starts today); later states from a tour started from a raw
+    client with yesterday's dates (it stations and ends at once), then moved on through the API."""
+    if state in ("inspecting", "clue"):
+        reply = await api.as_user("city.supervisor", "POST", "/tours", json={
+            "title": "巡查", "kind": "comprehensive", "targets": [{"region_code": "371702"}], "starts_on": in_days(0),
+            "ends_on": in_days(3), "team": TOUR_TEAM})
+        assert reply.status_code == 201, reply.text
+        tour_id: str = reply.json()["id"]
+        await _tour_status(api, tour_id, "inspecting")
+        if state == "clue":
+            clue = {"target": "371702", "kind": "clue", "description": "涉嫌瞒报"}
+            assert (await api.as_user("tour.m2", "POST", f"/tours/{tour_id}/actions/record-finding", json=clue)).status_code == 200
+        return tour_id
+    tour_id = await _past_tour(api, env)
+    await _tour_status(api, tour_id, "reporting")
+    for reached, who, action in TOUR_SETUP:
+        if state == "reporting":
+            break
+        reply = await api.as_user(who, "POST", f"/tours/{tour_id}/actions/{action}", json=tour_body(action))
+        assert reply.status_code == 200, (action, reply.text)
+        if reached == state:
+            break
+    return tour_id
+
+
+async def _past_tour(api: Api, env: WorkflowEnvironment) -> str:
+    from tests.tour_helpers import past_tour
+
+    return await past_tour(api, env)
+
+
+async def _tour_status(api: Api, tour_id: str, status: str) -> None:
+    from tests.tour_helpers import status_reached
+
+    await status_reached(api, tour_id, status)
+
+
+@pytest.mark.parametrize("action", sorted(TOUR_ALLOWED))
+async def test_through_the_api_each_role_may_take_exactly_its_tour_steps(api: Api, dev_env: WorkflowEnvironment, action: str) -> None:
+    tour_id = await tour_in(api, dev_env, TOUR_NEEDS[action])
+    before = (await api.as_user("admin", "GET", f"/tours/{tour_id}")).json()
+    for user in TOUR_USERS:
+        if user in TOUR_ALLOWED[action]:
+            continue
+        reply = await api.as_user(user, "POST", f"/tours/{tour_id}/actions/{action}", json=tour_body(action))
+        assert reply.status_code == 403, (action, user, reply.text)
+        assert reply.json()["detail"]["message_zh"] and reply.json()["detail"]["message_en"]
+    after = (await api.as_user("admin", "GET", f"/tours/{tour_id}")).json()
+    assert after["timeline"] == before["timeline"]  # refusals change nothing
+    for user in sorted(TOUR_ALLOWED[action]):
+        fresh = await tour_in(api, dev_env, TOUR_NEEDS[action])
+        reply = await api.as_user(user, "POST", f"/tours/{fresh}/actions/{action}", json=tour_body(action))
+        assert reply.status_code == 200, (action, user, reply.text)
+
+
+@pytest.mark.parametrize("action", sorted(TOUR_ALLOWED))
+async def test_through_a_raw_temporal_client_the_tour_validators_refuse_the_same(api: Api, dev_env: WorkflowEnvironment, action: str) -> None:
+    from models.tour import ChangeTeamBody, TeamCommand, TourAction, tour_workflow_id
+    from registry.tour import TOUR
+    from services.tours import UPDATES as TOUR_UPDATES
+    from services.tours import resolve_team
+
+    tour_id = await tour_in(api, dev_env, TOUR_NEEDS[action])
+    handle = dev_env.client.get_workflow_handle(tour_workflow_id(tour_id))
+    model = TOUR.spec(action).body
+    for user in TOUR_USERS:
+        if user in TOUR_ALLOWED[action]:
+            continue
+        payload: Any
+        if action == "change-team":
+            with Session(api.app.state.engine) as session:
+                team_body = ChangeTeamBody.model_validate(tour_body(action))
+                payload = TeamCommand(actor=_actor(api, user), body=team_body, members=resolve_team(session, team_body.team))
+        else:
+            payload = Command[model](actor=_actor(api, user), body=model.model_validate(tour_body(action)))  # type: ignore[valid-type]
+        with pytest.raises(WorkflowUpdateFailedError) as refused:
+            await handle.execute_update(TOUR_UPDATES[TourAction(action)], payload)
+        cause = refused.value.cause
+        assert isinstance(cause, ApplicationError) and cause.type == "forbidden", (action, user, cause)
+
+
+def test_the_tour_matrix_covers_every_tour_step() -> None:
+    from registry.tour import TOUR
+
+    assert set(TOUR_ALLOWED) == set(TOUR.names) == set(TOUR_NEEDS)

@@ -15,6 +15,7 @@ from registry.campaign import CAMPAIGN
 from registry.hazard import HAZARD
 from registry.interview import INTERVIEW
 from registry.refusals import REFUSALS
+from registry.tour import TOUR
 from tests.api_helpers import Api, in_days, running_api
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -22,6 +23,7 @@ PROCESSES: tuple[tuple[ProcessRegistry, str], ...] = (
     (HAZARD, "/api/v1/hazards/{code}/actions/"),
     (INTERVIEW, "/api/v1/interviews/{interview_id}/actions/"),
     (CAMPAIGN, "/api/v1/campaigns/{campaign_id}/actions/"),  # 专项整治 (issue 14)
+    (TOUR, "/api/v1/tours/{tour_id}/actions/"),  # inspection tours (issue 15)
 )
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
@@ -123,9 +125,11 @@ def test_each_workflow_has_an_update_with_a_validator_for_exactly_its_registered
     from workflows.campaign import CampaignWorkflow
     from workflows.hazard import HazardWorkflow
     from workflows.interview import InterviewWorkflow
+    from workflows.tour import TourWorkflow
 
     for workflow_class, registry, extra in (
         (HazardWorkflow, HAZARD, {"reported"}), (InterviewWorkflow, INTERVIEW, set()), (CampaignWorkflow, CAMPAIGN, {"launched"}),
+        (TourWorkflow, TOUR, {"created"}),
     ):
         updates = _Definition.must_from_class(workflow_class).updates
         assert set(updates) == set(registry.names) | extra, workflow_class.__name__
@@ -138,7 +142,10 @@ def test_the_api_sends_each_registered_action_to_the_update_of_its_name() -> Non
     from api.gateway import UPDATES as HAZARD_UPDATES
     from services.campaigns import UPDATES as CAMPAIGN_UPDATES
     from services.interviews import UPDATES as INTERVIEW_UPDATES
+    from services.tours import UPDATES as TOUR_UPDATES
 
-    for updates, registry in ((HAZARD_UPDATES, HAZARD), (INTERVIEW_UPDATES, INTERVIEW), (CAMPAIGN_UPDATES, CAMPAIGN)):
+    for updates, registry in (
+        (HAZARD_UPDATES, HAZARD), (INTERVIEW_UPDATES, INTERVIEW), (CAMPAIGN_UPDATES, CAMPAIGN), (TOUR_UPDATES, TOUR),
+    ):
         names = {str(action): _UpdateDefinition.get_name_and_result_type(method)[0] for action, method in updates.items()}
         assert names == {name: name for name in registry.names}, registry.process

@@ -12,6 +12,7 @@ from temporalio.worker import Worker
 from activities.calendar import CalendarActivities
 from models.hazard import ProjectionItem, ProjectionReceipt
 from models.interview import InterviewProjection, InterviewReceipt
+from models.tour import TourProjection, TourReceipt
 from workflows.hazard import HazardWorkflow
 from workflows.interview import InterviewWorkflow
 
@@ -22,6 +23,7 @@ class RecordingProjection:
     def __init__(self) -> None:
         self.items: list[ProjectionItem] = []
         self.interview_items: list[InterviewProjection] = []
+        self.tour_items: list[TourProjection] = []  # inspection tours (issue 15)
 
     @activity.defn(name="project_transition")
     async def project_transition(self, item: ProjectionItem) -> ProjectionReceipt:
@@ -32,6 +34,11 @@ class RecordingProjection:
     async def project_interview(self, item: InterviewProjection) -> InterviewReceipt:
         self.interview_items.append(item)
         return InterviewReceipt.of(item, True)
+
+    @activity.defn(name="project_tour")
+    async def project_tour(self, item: TourProjection) -> TourReceipt:
+        self.tour_items.append(item)
+        return TourReceipt(seq=item.seq, action=item.action, written=True)
 
     def actions(self, code: str) -> list[str]:
         return [i.transition.action.value for i in self.items if i.state.code == code]
@@ -62,6 +69,7 @@ async def hazard_worker(
             activities=[
                 projection.project_transition,
                 projection.project_interview,
+                projection.project_tour,  # inspection tours (issue 15)
                 calendar.compute_deadline,
                 calendar.count_working_days,
                 calendar.shift_deadline,

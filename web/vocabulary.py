@@ -170,7 +170,30 @@ WB_STATUS: dict[str, tuple[str, str]] = {
     "rejected": ("不予受理", "rejected"),
 }
 
+# --- inspection tours (巡查, issue 15) ---
+from registry.tour import TOUR  # noqa: E402
+
+TOUR_STATUS: dict[str, tuple[str, str]] = {
+    "planned": ("巡查准备", "Planned"), "inspecting": ("巡查进驻", "Inspecting"), "reporting": ("撰写报告", "Report due"),
+    "report_submitted": ("报告待审定", "Report submitted"), "report_approved": ("待反馈", "Feedback due"),
+    "rectifying": ("整改中", "Rectifying"), "rectified": ("整改完成待公开", "Rectified, to publish"),
+    "closed": ("已结束", "Closed"),
+    # a target's
+    "awaiting_feedback": ("待反馈", "Awaiting feedback"), "reported": ("已报送整改情况", "Rectification reported"),
+    "accepted": ("整改已认可", "Accepted"),
+}
+ACTION.update({spec.name: (spec.label_zh, spec.label_en) for spec in TOUR.actions})
+ACTION.update({"plan": ("制定巡查方案", "Plan fixed"), "station": ("巡查进驻", "Stationed"), "end": ("巡查结束", "Tour ended"),
+               "rectification-overdue": ("逾期未报送整改情况", "Rectification overdue")})
+CHOICE.update({"comprehensive": ("全面巡查", "Comprehensive"), "special": ("专项巡查", "Special"), "problem": ("问题", "Problem"),
+               "hazard": ("隐患", "Hazard"), "clue": ("违法违规线索", "Clue"), "leader": ("组长", "Leader"),
+               "deputy": ("副组长", "Deputy"), "member": ("组员", "Member"), "expert": ("专家", "Expert")})
+FIELD.update({"target": ("巡查对象", "Target"), "kind": ("类别", "Kind"), "finding": ("发现编号", "Finding"),
+              "to": ("移交单位", "Transferred to"), "proposals": ("意见建议", "Proposals"), "team": ("巡查组", "Team"),
+              "hazard": ("隐患登记信息", "Hazard fields"), "unit": ("工作单位", "Work unit")})
+
 TABLES = {
+    "tour_status": TOUR_STATUS,
     "wb_status": WB_STATUS,
     "status": STATUS,
     "level": LEVEL,

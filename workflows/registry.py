@@ -13,3 +13,6 @@ from workflows.delivery import DeliveryWorkflow, DigestWorkflow  # noqa: E402
 WORKFLOWS += [DeliveryWorkflow, DigestWorkflow]
 WORKFLOWS.append(CampaignWorkflow)  # 专项整治 (issue 14)
 WORKFLOWS.append(PeriodicReportWorkflow)  # issue 14, reports: the reporting cadence
+from workflows.tour import TourWorkflow  # inspection tours (issue 15)  # noqa: E402
+
+WORKFLOWS.append(TourWorkflow)

@@ -50,6 +50,10 @@ def get_document(sha256: str, session: SessionDep, principal: BrowserOrApiUser) 
         campaigns.visible_row(session, document.hazard_code, principal)
     if circulars.is_cadence_record(document.hazard_code):  # issue 14, reports: a report's or a circular's document
         circulars.check_document_visible(session, principal, document.hazard_code)
+    if document.hazard_code.startswith("TR-"):  # a tour's report or feedback letter (issue 15)
+        from services import tours
+
+        tours.visible_row(session, document.hazard_code, principal)
     else:
         views.visible_row(session, document.hazard_code, principal)
     if len(sha256) != 64:

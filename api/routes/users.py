@@ -24,6 +24,7 @@ class UserOut(BaseModel):
     enterprise_uscc: str | None
     disabled: bool
     email: str | None = None  # where notifications are mailed (issue 16)
+    unit: str | None = None  # 工作单位, for the inspection tours' 回避 (issue 15)
 
 
 class UserCreate(BaseModel):
@@ -36,6 +37,7 @@ class UserCreate(BaseModel):
     jurisdiction_code: Annotated[str, Field(pattern=r"^\d{6}(\d{3}){0,2}$")] | None = None
     enterprise_uscc: Annotated[str, Field(min_length=18, max_length=18)] | None = None
     email: Email | None = None
+    unit: Annotated[str, Field(max_length=200)] | None = None  # 工作单位 (issue 15)
 
 
 class UserUpdate(BaseModel):
@@ -46,6 +48,7 @@ class UserUpdate(BaseModel):
     jurisdiction_code: Annotated[str, Field(pattern=r"^\d{6}(\d{3}){0,2}$")] | None = None
     enterprise_uscc: Annotated[str, Field(min_length=18, max_length=18)] | None = None
     disabled: bool | None = None
+    unit: Annotated[str, Field(max_length=200)] | None = None  # 工作单位 (issue 15)
     password: Annotated[str, Field(min_length=10, max_length=200)] | None = None
     email: Email | None = None  # null removes it
 
@@ -60,6 +63,7 @@ def _out(user: User) -> UserOut:
         username=user.username, display_name=user.display_name, role=user.role,
         jurisdiction_code=user.jurisdiction_code, enterprise_uscc=user.enterprise_uscc, disabled=user.disabled,
         email=user.email,
+        unit=user.unit,
     )
 
 

@@ -37,9 +37,11 @@ def report_status(body: ReceiptLookup, request: Request, session: SessionDep) ->
 
 
 @staff.get("/reports", response_model=list[ReportOut])
-def list_reports(session: SessionDep, principal: CurrentUser, status: str | None = None) -> list[ReportOut]:
+def list_reports(
+    session: SessionDep, principal: CurrentUser, status: str | None = None, tour_id: str | None = None
+) -> list[ReportOut]:
     """Reports for screening in the caller's jurisdiction (and those with no region). Never the contact."""
-    return whistleblower.list_reports(session, principal, status)
+    return whistleblower.list_reports(session, principal, status, tour_id)
 
 
 @staff.get("/photos/{sha256}")

@@ -42,6 +42,7 @@ from tests.test_hazard_workflow import assess_major, plan
 from tests.workflow_helpers import RecordingProjection, hazard_worker
 from workflows.hazard import HazardWorkflow as W
 from workflows.interview import InterviewWorkflow
+from workflows.tour import TourWorkflow
 
 # A Monday, 09:00 in Asia/Shanghai, in a year the calendar rule covers provisionally: the same every run.
 EPOCH = datetime(2040, 3, 5, 1, 0, tzinfo=UTC)
@@ -55,6 +56,8 @@ class Scenario:
     code: str  # the hazard's code, fixed so the files stay comparable
     run: Run
     kind: str = "hazard"  # or "campaign" (专项整治): recorded by tests/histories/campaign_scenario.py
+    workflow_id: str | None = None  # another process's workflow (a tour: `tour-<id>`); None: the hazard's
+    workflow_type: str = "HazardWorkflow"
 
 
 @dataclass(frozen=True)
@@ -216,6 +219,50 @@ async def continue_as_new(env: WorkflowEnvironment, task_queue: str, code: str) 
         )
 
 
+async def tour_rejected_no_show(env: WorkflowEnvironment, task_queue: str, tour_id: str) -> None:
+    """An inspection tour (issue 15) from plan to publication: stationing and the end by the clock, the report,
+    its approval, the feedback, a rejected rectification whose interview is a no-show, then acceptance."""
+    from models.tour import (
+        AcceptRectificationBody,
+        ApproveReportBody,
+        DeliverFeedbackBody,
+        PublishBody,
+        RejectRectificationBody,
+        SubmitRectificationBody,
+        SubmitReportBody,
+        tour_workflow_id,
+    )
+    from tests.test_tour_workflow import COMMITTEE_LEADER, LEADER, tour_start
+    from workflows.tour import TourWorkflow as T
+
+    today = await _today(env)
+    start = tour_start(today + timedelta(days=1), today + timedelta(days=3)).model_copy(update={"id": tour_id})
+    handle = await env.client.start_workflow(T.run, start, id=tour_workflow_id(tour_id), task_queue=task_queue)
+    await env.sleep(timedelta(days=5))
+    await handle.execute_update(T.submit_report, Command(actor=LEADER, body=SubmitReportBody(summary="总体情况", proposals="意见")))
+    await handle.execute_update(T.approve_report, Command(actor=COMMITTEE_LEADER, body=ApproveReportBody(comment="同意")))
+    await handle.execute_update(T.deliver_feedback, Command(actor=f.CITY_SUPERVISOR, body=DeliverFeedbackBody()))
+    report = SubmitRectificationBody(target="371702", summary="已整改")
+    await handle.execute_update(T.submit_rectification_report, Command(actor=f.COUNTY_SUPERVISOR, body=report))
+    rejected = RejectRectificationBody(target="371702", comment="整改不到位")
+    state = await handle.execute_update(T.reject_rectification, Command(actor=f.CITY_SUPERVISOR, body=rejected))
+    interview = env.client.get_workflow_handle(state.progress_of("371702").interviews[0])
+    at = await env.get_current_time() + timedelta(days=2)
+    await interview.execute_update(InterviewWorkflow.schedule, Command(actor=f.CITY_SUPERVISOR, body=ScheduleBody(at=at, place="市应急管理局")))
+    await interview.execute_update(InterviewWorkflow.record, Command(actor=f.CITY_SUPERVISOR, body=RecordBody(attended=False)))
+
+    async def no_show_recorded() -> bool:
+        tour = await handle.query(T.state)
+        return bool(tour.progress_of("371702").interview_outcomes)
+
+    await assert_eventually_async(no_show_recorded, timeout=10, interval=0.05, what="the no-show on the tour")
+    await handle.execute_update(T.submit_rectification_report, Command(actor=f.COUNTY_SUPERVISOR, body=report))
+    accept = AcceptRectificationBody(target="371702", comment="")
+    await handle.execute_update(T.accept_rectification, Command(actor=f.CITY_SUPERVISOR, body=accept))
+    await handle.execute_update(T.publish, Command(actor=f.CITY_SUPERVISOR, body=PublishBody(comment="公开")))
+    await handle.result()
+
+
 SCENARIOS = tuple(
     Scenario(run.__name__, f"HZ-371702-2040-{n:06d}", run)
     for n, run in enumerate(
@@ -231,6 +278,10 @@ SCENARIOS = tuple(
         ),
         start=1,
     )
+) + (
+    # inspection tours (issue 15)
+    Scenario("tour_rejected_no_show", "TR-371700-2040-001", tour_rejected_no_show,
+             workflow_id="tour-TR-371700-2040-001", workflow_type="TourWorkflow"),
 )
 
 
@@ -244,7 +295,7 @@ SCENARIOS += (Scenario("campaign_phases", "CP-371702-2040-001", _campaign_phases
 # --- running and recording ------------------------------------------------------------------------------
 
 
-async def record(scenario: Scenario, workflows: Sequence[type] = (W, InterviewWorkflow)) -> list[Recorded]:
+async def record(scenario: Scenario, workflows: Sequence[type] = (W, InterviewWorkflow, TourWorkflow)) -> list[Recorded]:
     """Run the scenario on a fresh time-skipping server with today's code; every history it produced."""
     if scenario.kind == "campaign":
         from tests.histories.campaign_scenario import record_campaign
@@ -257,8 +308,11 @@ async def record(scenario: Scenario, workflows: Sequence[type] = (W, InterviewWo
         task_queue = f"scenario-{scenario.name}"
         async with hazard_worker(env.client, task_queue, RecordingProjection(), workflows):
             await scenario.run(env, task_queue, scenario.code)
-        runs = await hazard_histories(env.client, scenario.code)
-        recorded = _files(scenario.name, workflow_id_for(scenario.code), "HazardWorkflow", runs)
+        if scenario.workflow_id is None:
+            runs = await hazard_histories(env.client, scenario.code)
+        else:
+            runs = await workflow_histories(env.client, scenario.workflow_id)
+        recorded = _files(scenario.name, scenario.workflow_id or workflow_id_for(scenario.code), scenario.workflow_type, runs)
         for n, interview_id in enumerate(child_workflow_ids(runs), start=1):
             interview_runs = await workflow_histories(env.client, interview_id)
             recorded += _files(f"{scenario.name}.interview-{n}", interview_id, "InterviewWorkflow", interview_runs)

@@ -18,6 +18,7 @@ from web.pages import (
     session,
     settings,
     tasks,
+    tours,  # inspection tours (issue 15)
 )
 from web.pages import reports as cadence  # issue 14, reports: reports, rankings, circulars
 from web.pages.context import STATIC_DIR
@@ -31,3 +32,4 @@ for module in (session, tasks, hazards, hazard, board, notifications, interviews
 router.include_router(settings.router)  # notification settings (issue 16)
 router.include_router(campaigns.router)  # 专项整治 (issue 14)
 router.include_router(cadence.router)  # issue 14, reports
+router.include_router(tours.router)  # inspection tours (issue 15)

@@ -1,0 +1,132 @@
+"""The inspection tours' read model (issue 15): idempotent projection of TourWorkflow's steps by (id, seq), with
+its documents and notices in the same transaction; the lists, the coverage and the hazards a tour found."""
+
+from datetime import datetime
+
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col, select
+
+from models.hazard import HazardState, JurisdictionRef
+from models.tables import Document, Jurisdiction, Notification, TourEvent, TourRow
+from models.tour import TourProjection, TourState
+from store import tasks
+
+
+def project_tour(*, session: Session, item: TourProjection) -> bool:
+    """Append the event row, store the step's documents and notices, upsert the tour row; nothing if this
+    `seq` is already recorded. The caller commits. Returns whether anything was written."""
+    state = item.state
+    exists = session.exec(select(TourEvent.id).where(TourEvent.tour_id == state.id, TourEvent.seq == item.seq)).first()
+    if exists is not None:
+        return False
+    session.add(TourEvent(
+        tour_id=state.id, seq=item.seq, at=item.at, actor_id=item.actor.user_id,
+        actor_name=item.actor.display_name or item.actor.username, actor_role=item.actor.role.value,
+        action=item.action.value, from_status=item.from_status.value if item.from_status else None,
+        to_status=item.to_status.value, comment=item.comment, reason=item.reason,
+        document_hashes=" ".join(d.sha256 for d in item.documents),
+    ))
+    for document in item.documents:
+        if session.get(Document, document.sha256) is None:
+            session.add(Document(hash=document.sha256, hazard_code=state.id, kind=document.kind, title=document.title,
+                                 content=document.content, created_at=item.at))
+    for notice in item.notices:
+        session.add(Notification(hazard_code=state.id, seq=item.seq, at=item.at, target_kind=notice.target_kind,
+                                 target_code=notice.target_code, kind=notice.kind, title=notice.title, body=notice.body,
+                                 document_hash=item.documents[0].sha256 if item.documents else None))
+    row = session.get(TourRow, state.id)
+    if row is None:
+        session.add(_row_from(state, item.at))
+        tasks.replace_for_tour(session=session, state=state)
+    elif row.last_seq < item.seq:
+        _fill(row, state, item.at)
+        session.add(row)
+        tasks.replace_for_tour(session=session, state=state)
+    try:
+        session.flush()
+    except IntegrityError:  # a concurrent attempt of the same activity won the race
+        session.rollback()
+        return False
+    return True
+
+
+def _row_from(state: TourState, at: datetime) -> TourRow:
+    start = state.start
+    row = TourRow(
+        id=start.id, workflow_id=state.workflow_id, title=start.title, kind=start.kind.value, status=state.status.value,
+        organizer_code=start.organizer.code, organizer_path=path_key(start.organizer_path),
+        target_codes=" " + " ".join(t.region_code for t in start.targets) + " ",
+        starts_on=start.starts_on.isoformat(), ends_on=start.ends_on.isoformat(), created_at=at, updated_at=at,
+        state_json="{}",
+    )
+    _fill(row, state, at)
+    return row
+
+
+def _fill(row: TourRow, state: TourState, at: datetime) -> None:
+    row.status = state.status.value
+    row.report_due = state.report_clock.due_at if state.report_clock else None
+    row.last_seq = state.seq
+    row.updated_at = at
+    row.state_json = state.model_dump_json()
+
+
+def path_key(refs: tuple[JurisdictionRef, ...]) -> str:
+    return "".join(f"{r.code}/" for r in refs)
+
+
+def get_row(*, session: Session, tour_id: str) -> TourRow | None:
+    return session.get(TourRow, tour_id)
+
+
+def state_of(row: TourRow) -> TourState:
+    return TourState.model_validate_json(row.state_json)
+
+
+def events(*, session: Session, tour_id: str) -> list[TourEvent]:
+    return list(session.exec(select(TourEvent).where(TourEvent.tour_id == tour_id).order_by(col(TourEvent.seq))))
+
+
+def list_rows(*, session: Session, status: str | None = None) -> list[TourRow]:
+    """Every tour, newest first (the service keeps those the caller may see)."""
+    query = select(TourRow)
+    if status:
+        query = query.where(TourRow.status == status)
+    return list(session.exec(query.order_by(col(TourRow.created_at).desc(), col(TourRow.id))))
+
+
+def next_number(*, session: Session, organizer_code: str, year: int) -> int:
+    """The organizer's next tour number of the year (the largest in the read model, plus one)."""
+    prefix = f"TR-{organizer_code}-{year}-"
+    ids = session.exec(select(TourRow.id).where(col(TourRow.id).startswith(prefix))).all()
+    return max((int(i.rsplit("-", 1)[-1]) for i in ids if i.rsplit("-", 1)[-1].isdigit()), default=0) + 1
+
+
+def tour_id(organizer_code: str, year: int, number: int) -> str:
+    """TR-371700-2026-001."""
+    return f"TR-{organizer_code}-{year}-{number:03d}"
+
+
+def comprehensive_tours_of(*, session: Session, region_code: str) -> list[TourRow]:
+    """Comprehensive tours whose targets include `region_code`."""
+    return tours_of(session=session, region_code=region_code, kind="comprehensive")
+
+
+def tours_of(*, session: Session, region_code: str, kind: str) -> list[TourRow]:
+    """Tours of `kind` whose targets include `region_code`."""
+    query = select(TourRow).where(TourRow.kind == kind, col(TourRow.target_codes).contains(f" {region_code} "))
+    return list(session.exec(query))
+
+
+def children(*, session: Session, code: str) -> list[Jurisdiction]:
+    return list(session.exec(select(Jurisdiction).where(Jurisdiction.parent_code == code).order_by(col(Jurisdiction.code))))
+
+
+def hazards_of(*, session: Session, tour_id: str) -> list[str]:
+    from models.tables import HazardRow
+
+    return list(session.exec(select(HazardRow.code).where(HazardRow.tour_id == tour_id).order_by(col(HazardRow.code))))
+
+
+def hazard_state_tour(state: HazardState) -> str | None:
+    return state.facts.tour_id
