@@ -144,6 +144,9 @@ class RankingWeights(Frozen):
     weights: dict[str, float]
     bottom: int = Field(ge=0, le=50)
 
+    def __hash__(self) -> int:  # a frozen profile is hashable; its weights are a dict
+        return hash((tuple(sorted(self.weights.items())), self.bottom))
+
     @field_validator("weights")
     @classmethod
     def _known_terms(cls, value: dict[str, float]) -> dict[str, float]:

@@ -47,6 +47,7 @@ from tests.histories.scenarios import SCENARIOS, fingerprint_problem, has_patch_
 from tests.test_hazard_workflow import assess_major, plan
 from tests.test_replay_histories import FINGERPRINTS, HISTORIES, committed
 from worker import build_worker
+from workflows.campaign import CampaignWorkflow
 from workflows.hazard import HazardWorkflow
 from workflows.interview import InterviewWorkflow
 from workflows.tour import TourWorkflow
@@ -81,8 +82,8 @@ class PatchedHazardWorkflow(HazardWorkflow):
         await super()._project()
 
 
-CHANGED = [ChangedHazardWorkflow, InterviewWorkflow, TourWorkflow]  # tours: issue 15
-PATCHED = [PatchedHazardWorkflow, InterviewWorkflow, TourWorkflow]
+CHANGED = [ChangedHazardWorkflow, InterviewWorkflow, TourWorkflow, CampaignWorkflow]  # tours, campaigns: issues 15, 14
+PATCHED = [PatchedHazardWorkflow, InterviewWorkflow, TourWorkflow, CampaignWorkflow]
 
 
 @dataclass(frozen=True)

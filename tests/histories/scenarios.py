@@ -289,7 +289,10 @@ async def _campaign_phases(env: WorkflowEnvironment, task_queue: str, code: str)
     raise NotImplementedError("recorded by tests/histories/campaign_scenario.py")  # kind="campaign" never calls run
 
 
-SCENARIOS += (Scenario("campaign_phases", "CP-371702-2040-001", _campaign_phases, kind="campaign"),)  # 专项整治
+SCENARIOS += (Scenario(
+    "campaign_phases", "CP-371702-2040-001", _campaign_phases, kind="campaign",
+    workflow_id="campaign-CP-371702-2040-001", workflow_type="CampaignWorkflow",
+),)  # 专项整治
 
 
 # --- running and recording ------------------------------------------------------------------------------
