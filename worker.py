@@ -12,6 +12,7 @@ from temporalio.client import Client
 from temporalio.worker import Worker
 
 from activities.calendar import CalendarActivities
+from activities.documents import DocumentActivities
 from activities.interviews import InterviewActivities
 from activities.projection import ProjectionActivities
 from core.bytecode import compile_workflows
@@ -34,6 +35,7 @@ def build_worker(
     projection = ProjectionActivities(engine)
     calendar = CalendarActivities(engine)
     interview_projection = InterviewActivities(engine)
+    documents = DocumentActivities(engine)  # issue 16: official documents as PDF
     return Worker(
         client,
         task_queue=task_queue,
@@ -46,6 +48,7 @@ def build_worker(
             calendar.shift_deadline,
             calendar.plan_clock,
             calendar.plan_ladder,
+            documents.render_document,
         ],
         activity_executor=executor,
         max_cached_workflows=max_cached_workflows,

@@ -6,7 +6,7 @@ the transitions to record. Both are pure: the caller passes `now` (workflow time
 
 from datetime import date, datetime, timedelta
 
-from domain import clocks, escalation, permissions
+from domain import clocks, escalation, paperwork, permissions
 from domain.hazard_steps import STEPS
 from domain.refusals import Refusal, refuse
 from models.actions import (
@@ -76,6 +76,8 @@ def check_state(action: Action, state: HazardState) -> None:
         )
     if action == Action.LIST and state.level != HazardLevel.MAJOR:
         raise refuse("general_not_listed")
+    if action == Action.PUBLISH:  # issue 16, documents
+        paperwork.check_publish(state)
     pending = clocks.pending_extension_index(state)
     if action == Action.REQUEST_EXTENSION:
         if pending is not None:

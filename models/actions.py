@@ -11,6 +11,7 @@ from pydantic import Field, model_validator
 
 from models.actors import Actor
 from models.base import Day, Frozen, body_error
+from models.documents import PublishBody
 from models.enums import (
     AuthorityLevel,
     ExtensionDecision,
@@ -163,6 +164,7 @@ ActionBody = (
     | PauseBody
     | ResumeBody
     | StartInterviewBody
+    | PublishBody  # issue 16, documents
 )
 
 BodyT = TypeVar("BodyT", bound=Frozen)

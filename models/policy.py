@@ -98,6 +98,14 @@ class DisplayRules(Frozen):
     warning_working_days: int = Field(ge=0, le=60)  # "my tasks" and lists mark a step due within this yellow
 
 
+class DocumentRules(Frozen):
+    """Official documents (issue 16): which kinds a leader of the issuing authority signs before they are issued,
+    and within how many working days (a government-side clock with reminders)."""
+
+    require_signature: tuple[str, ...] = ("listing_notice", "closeout_notice", "tour_report", "circular")
+    sign_working_days: int = Field(default=3, ge=1)
+
+
 class PolicyProfile(Frozen):
     name: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]{0,40}$")
     version: int = Field(ge=1)
@@ -115,6 +123,7 @@ class PolicyProfile(Frozen):
     # its profile before they existed carries None and keeps what it was given then.
     notices: NoticeRules | None = None
     display: DisplayRules | None = None
+    documents: DocumentRules | None = None  # issue 16, documents: None reads as DocumentRules()'s defaults
 
     @field_validator("ladder", "general_ladder")
     @classmethod

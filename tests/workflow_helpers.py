@@ -10,6 +10,7 @@ from temporalio.exceptions import ApplicationError
 from temporalio.worker import Worker
 
 from activities.calendar import CalendarActivities
+from activities.documents import DocumentActivities
 from models.hazard import ProjectionItem, ProjectionReceipt
 from models.interview import InterviewProjection, InterviewReceipt
 from workflows.hazard import HazardWorkflow
@@ -67,6 +68,7 @@ async def hazard_worker(
                 calendar.shift_deadline,
                 calendar.plan_clock,
                 calendar.plan_ladder,
+                DocumentActivities(None).render_document,  # issue 16: renders, stores nothing
             ],
             activity_executor=executor,
             **{**WORKER_OPTIONS, **kwargs},  # type: ignore[arg-type]
