@@ -52,6 +52,8 @@ UPDATES: dict[Action, Any] = {
     Action.PAUSE: HazardWorkflow.pause,
     Action.RESUME: HazardWorkflow.resume,
     Action.INTERVIEW: HazardWorkflow.interview,
+    Action.PUBLISH: HazardWorkflow.publish,  # issue 16, documents
+    Action.SIGN: HazardWorkflow.sign,  # issue 16: POST /documents/{id}/actions/sign
 }
 
 

@@ -84,6 +84,8 @@ def create_app(settings: Settings | None = None, temporal: Client | None = None)
         api.include_router(module.router)
     api.include_router(whistleblower.public)
     api.include_router(whistleblower.staff)
+    api.include_router(documents.router)  # issue 16: sign-off
+    api.include_router(documents.public)  # issue 16: GET /public/listings
     app.include_router(api)
     app.include_router(web_pages.router)  # the web UI at /
     app.mount("/static", StaticFiles(directory=web_pages.STATIC_DIR), name="static")

@@ -1,0 +1,89 @@
+"""Official documents (issue 16): reading a stored PDF or its HTML, a leader's signature (sent to the workflow
+that owns the document), and the public listings (公示)."""
+
+import re
+from dataclasses import dataclass
+
+from anyio import from_thread
+from sqlmodel import Session
+from temporalio.client import Client
+
+from api import gateway, views
+from api.deps import Principal
+from api.errors import ApiError, from_refusal, not_found
+from api.schemas import DocumentOut, PublicListingOut, PublicListingPage
+from domain import paperwork
+from domain.refusals import Refusal
+from models.actions import Command
+from models.documents import DocumentStatus, SignDocument
+from models.enums import Action
+from models.tables import Document, HazardRow
+from store import documents, hazards
+
+DOCUMENT_ID = re.compile(r"^(?P<code>.+)-(?P<kind>[a-z_]+)-(?P<n>\d+)$")
+WAIT_SECONDS = 15.0
+
+
+@dataclass(frozen=True)
+class StoredDocument:
+    row: Document
+    pdf: bytes | None
+    html: str | None
+
+
+def stored(session: Session, principal: Principal, sha256: str) -> Document:
+    """The stored document, to whoever may see its record (404 otherwise, never a hint it exists)."""
+    if not re.fullmatch(r"[0-9a-f]{64}", sha256):
+        raise ApiError(422, "invalid_hash", "文书编号应为 64 位十六进制", "a document id is 64 hex characters", "sha256")
+    document = documents.get(session=session, sha256=sha256)
+    if document is None:
+        raise not_found("文书", "document", sha256)
+    views.visible_row(session, document.hazard_code, principal)
+    return document
+
+
+def owning_row(session: Session, document_id: str) -> HazardRow:
+    match = DOCUMENT_ID.match(document_id)
+    row = hazards.get_row(session=session, code=match.group("code")) if match else None
+    if row is None:
+        raise not_found("文书", "document", document_id)
+    return row
+
+
+def sign(*, session: Session, principal: Principal, client: Client, document_id: str, comment: str | None) -> DocumentOut:
+    """A leader of the issuing authority signs a draft: checked here (403, 409) and again by the hazard's
+    workflow, which owns the document's status and re-renders it with the signer's name."""
+    row = owning_row(session, document_id)
+    state = hazards.state_of(row)
+    if paperwork.find(state, document_id) is None:
+        raise not_found("文书", "document", document_id)
+    try:
+        paperwork.check_sign(state, principal.actor, document_id)
+    except Refusal as refusal:
+        raise from_refusal(refusal) from None
+    command = Command[SignDocument](actor=principal.actor, body=SignDocument(document_id=document_id, comment=comment))
+    after = from_thread.run(gateway.run_update, client, row.code, Action.SIGN, command, WAIT_SECONDS)
+    if after is None:
+        raise ApiError(202, "accepted", "签发已受理，正在处理", "accepted; still being recorded")
+    signed = paperwork.find(after, document_id)
+    assert signed is not None and signed.status == DocumentStatus.ISSUED
+    return views.documents_of([signed])[0]
+
+
+def public_listings(session: Session, page: int, page_size: int) -> PublicListingPage:
+    rows, total = documents.published_rows(session=session, limit=page_size, offset=(page - 1) * page_size)
+    return PublicListingPage(items=[public_listing(r) for r in rows], total=total, page=page, page_size=page_size)
+
+
+def public_listing(row: HazardRow) -> PublicListingOut:
+    """What the public sees of a published listing: the enterprise, the hazard, the authority, 文号, the dates."""
+    state = hazards.state_of(row)
+    listing = state.listing
+    assert listing is not None and state.listing_published_at is not None
+    return PublicListingOut(
+        hazard_code=state.code, enterprise_name=state.facts.enterprise_name, enterprise_uscc=state.facts.enterprise_uscc,
+        title=state.facts.title, level=state.level.value if state.level else None,
+        listing_authority=f"{listing.authority_name}安全生产委员会", listing_authority_code=listing.authority_code,
+        notice_number=listing.notice_number, deadline=state.deadline, status=state.status.value, listed_at=listing.at,
+        published_at=state.listing_published_at, closed_at=state.closed_at, closeout_published_at=state.closeout_published_at,
+    )
