@@ -53,7 +53,6 @@ UPDATES: dict[Action, Any] = {
     Action.RESUME: HazardWorkflow.resume,
     Action.INTERVIEW: HazardWorkflow.interview,
     Action.PUBLISH: HazardWorkflow.publish,  # issue 16, documents
-    Action.SIGN: HazardWorkflow.sign,  # issue 16: POST /documents/{id}/actions/sign
 }
 
 

@@ -25,6 +25,7 @@ from api.routes import (
     auth,
     calendar,
     codec,
+    documents,  # issue 16
     hazards,
     history,
     interviews,

@@ -3,6 +3,7 @@ that owns the document), and the public listings (公示)."""
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from anyio import from_thread
 from sqlmodel import Session
@@ -19,7 +20,9 @@ from models.documents import DocumentStatus, SignDocument
 from models.enums import Action
 from models.tables import Document, HazardRow
 from store import documents, hazards
+from workflows.hazard import HazardWorkflow
 
+UPDATES: dict[Action, Any] = {Action.SIGN: HazardWorkflow.sign}  # registry/documents.py's actions
 DOCUMENT_ID = re.compile(r"^(?P<code>.+)-(?P<kind>[a-z_]+)-(?P<n>\d+)$")
 WAIT_SECONDS = 15.0
 
@@ -62,7 +65,9 @@ def sign(*, session: Session, principal: Principal, client: Client, document_id:
     except Refusal as refusal:
         raise from_refusal(refusal) from None
     command = Command[SignDocument](actor=principal.actor, body=SignDocument(document_id=document_id, comment=comment))
-    after = from_thread.run(gateway.run_update, client, row.code, Action.SIGN, command, WAIT_SECONDS)
+    ended = ApiError(409, "hazard_finished", f"隐患 {row.code} 的流程已结束", f"the process of hazard {row.code} has ended")
+    update = UPDATES[Action.SIGN]
+    after = from_thread.run(gateway.run_step, client, row.workflow_id, update, command, WAIT_SECONDS, ended)
     if after is None:
         raise ApiError(202, "accepted", "签发已受理，正在处理", "accepted; still being recorded")
     signed = paperwork.find(after, document_id)

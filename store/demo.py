@@ -34,6 +34,9 @@ USERS = (
     ("enterprise.b", "示范木业 安全员", Role.ENTERPRISE, None, "91371721MA3D8J7K5L"),
     ("auditor", "山东省 审计员", Role.AUDITOR, "370000", None),
     ("wb.officer", "菏泽市 举报受理专员", Role.WHISTLEBLOWER_OFFICER, "371700", None),
+    # issue 16: committee leaders who sign listings, close-outs, tour reports and circulars
+    ("city.leader", "菏泽市安委会 李主任", Role.LEADER, "371700", None),
+    ("county.leader", "牡丹区安委会 赵主任", Role.LEADER, "371702", None),
 )
 DEMO_USERNAMES = tuple(u[0] for u in USERS)
 

@@ -11,6 +11,7 @@ from temporalio.testing import WorkflowEnvironment
 from api.main import create_app
 from core.settings import Settings
 from registry.base import ProcessRegistry
+from registry.documents import DOCUMENT
 from registry.hazard import HAZARD
 from registry.interview import INTERVIEW
 from registry.refusals import REFUSALS
@@ -20,6 +21,7 @@ ROOT = Path(__file__).resolve().parent.parent
 PROCESSES: tuple[tuple[ProcessRegistry, str], ...] = (
     (HAZARD, "/api/v1/hazards/{code}/actions/"),
     (INTERVIEW, "/api/v1/interviews/{interview_id}/actions/"),
+    (DOCUMENT, "/api/v1/documents/{document_id}/actions/"),  # issue 16: a leader's signature
 )
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
@@ -46,7 +48,7 @@ def test_every_registered_action_has_its_body_schema_in_the_openapi_document(
     assert {p.rsplit("/", 1)[-1] for p in openapi["paths"] if p.startswith(prefix)} == set(registry.names)
 
 
-@pytest.mark.parametrize("registry", [HAZARD, INTERVIEW], ids=lambda r: r.process)
+@pytest.mark.parametrize("registry", [HAZARD, INTERVIEW, DOCUMENT], ids=lambda r: r.process)
 def test_every_action_has_labels_and_every_refusal_it_can_raise_has_words_in_both_languages(
     registry: ProcessRegistry,
 ) -> None:
@@ -121,7 +123,7 @@ def test_each_workflow_has_an_update_with_a_validator_for_exactly_its_registered
     from workflows.hazard import HazardWorkflow
     from workflows.interview import InterviewWorkflow
 
-    for workflow_class, registry, extra in ((HazardWorkflow, HAZARD, {"reported"}), (InterviewWorkflow, INTERVIEW, set())):
+    for workflow_class, registry, extra in ((HazardWorkflow, HAZARD, {"reported", *DOCUMENT.names}), (InterviewWorkflow, INTERVIEW, set())):
         updates = _Definition.must_from_class(workflow_class).updates
         assert set(updates) == set(registry.names) | extra, workflow_class.__name__
         assert all(updates[name].validator is not None for name in registry.names)
@@ -131,8 +133,9 @@ def test_the_api_sends_each_registered_action_to_the_update_of_its_name() -> Non
     from temporalio.workflow import _UpdateDefinition
 
     from api.gateway import UPDATES as HAZARD_UPDATES
+    from services.documents import UPDATES as DOCUMENT_UPDATES
     from services.interviews import UPDATES as INTERVIEW_UPDATES
 
-    for updates, registry in ((HAZARD_UPDATES, HAZARD), (INTERVIEW_UPDATES, INTERVIEW)):
+    for updates, registry in ((HAZARD_UPDATES, HAZARD), (INTERVIEW_UPDATES, INTERVIEW), (DOCUMENT_UPDATES, DOCUMENT)):
         names = {str(action): _UpdateDefinition.get_name_and_result_type(method)[0] for action, method in updates.items()}
         assert names == {name: name for name in registry.names}, registry.process
