@@ -53,6 +53,7 @@ async def test_a_listing_is_a_draft_pdf_until_the_leader_signs_and_public_only_o
     reply = await api.act("city.supervisor", code, "publish", {})
     assert (reply.status_code, reply.json()["detail"]["code"]) == (409, "document_not_signed")
     assert (await api.http.get("/api/v1/public/listings")).json()["items"] == []
+    assert number not in (await api.http.get("/public/listings")).text
 
     reply = await api.as_user("city.leader", "POST", f"/documents/{notice['id']}/actions/sign")
     assert reply.status_code == 200, reply.text
@@ -70,6 +71,8 @@ async def test_a_listing_is_a_draft_pdf_until_the_leader_signs_and_public_only_o
     assert item | {"hazard_code": code, "notice_number": number, "listing_authority_code": "371700", "level": "major",
                    "enterprise_name": hazard["enterprise_name"], "status": "listed"} == item
     assert "reported_by" not in item and "whistleblower" not in str(item)
+    page = await api.http.get("/public/listings")  # the public page, no sign-in
+    assert page.status_code == 200 and number in page.text and hazard["enterprise_name"] in page.text
     kinds = [d["kind"] for d in reply.json()["documents"]]
     assert kinds == ["listing_notice", "listing_announcement"]
 

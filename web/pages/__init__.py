@@ -7,7 +7,7 @@ JavaScript. The shared page context (the signed-in `Page`, rendering, CSRF) is `
 
 from fastapi import APIRouter
 
-from web.pages import board, hazard, hazards, interviews, notifications, oversight, session, tasks
+from web.pages import board, hazard, hazards, interviews, notifications, oversight, public, session, tasks
 from web.pages.context import STATIC_DIR
 
 __all__ = ["STATIC_DIR", "router"]
@@ -16,3 +16,4 @@ router = APIRouter(include_in_schema=False)
 # `hazards` before `hazard`: /hazards/new and /hazards/export.xlsx are matched before /hazards/{code}.
 for module in (session, tasks, hazards, hazard, board, notifications, interviews, oversight):
     router.include_router(module.router)
+router.include_router(public.router)  # issue 16: the public listings page, no sign-in
