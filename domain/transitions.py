@@ -59,6 +59,8 @@ def check(action: Action, state: HazardState, actor: Actor, body: ActionBody, no
     permissions.check_role(action, actor)
     check_state(action, state)
     permissions.check_jurisdiction(action, actor, state, body)
+    if action == Action.PUBLISH:  # issue 16: something due, its notice signed (after who: 403 before 409)
+        paperwork.check_publish(state)
     check_body(action, state, body, now)
 
 
@@ -76,8 +78,6 @@ def check_state(action: Action, state: HazardState) -> None:
         )
     if action == Action.LIST and state.level != HazardLevel.MAJOR:
         raise refuse("general_not_listed")
-    if action == Action.PUBLISH:  # issue 16, documents
-        paperwork.check_publish(state)
     pending = clocks.pending_extension_index(state)
     if action == Action.REQUEST_EXTENSION:
         if pending is not None:
