@@ -46,6 +46,8 @@ async def test_a_listing_is_a_draft_pdf_until_the_leader_signs_and_public_only_o
     assert html.headers["content-type"].startswith("text/html") and number in html.text
     assert (await api.as_user("enterprise.b", "GET", f"/documents/{notice['sha256']}")).status_code == 403
 
+    tasks = (await api.as_user("city.leader", "GET", "/tasks")).json()["items"]
+    assert {"hazard_code": code, "action": "sign"}.items() <= next(t for t in tasks if t["hazard_code"] == code).items()
     # Nobody but a leader of the listing authority signs; publication waits for the signature.
     for user, status, refusal in (("city.supervisor", 403, "not_a_leader"), ("county.leader", 403, "not_issuing_authority")):
         reply = await api.as_user(user, "POST", f"/documents/{notice['id']}/actions/sign")
