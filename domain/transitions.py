@@ -132,6 +132,8 @@ def allowed_actions(state: HazardState, actor: Actor) -> tuple[Action, ...]:
             continue
         if action == Action.LIST and actor.jurisdiction_level not in {a.value for a in AuthorityLevel}:
             continue
+        if action == Action.PUBLISH and paperwork.due_publication(state) is None:  # issue 16: nothing due
+            continue
         allowed.append(action)
     return tuple(allowed)
 

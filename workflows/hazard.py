@@ -84,7 +84,11 @@ class HazardWorkflow(HazardClock, HazardInterviews, HazardPaperwork):
             self._state = await self._planned(self._state)
             self._refresh_unprojected()
         await self._project()
+        cancelled = False
         while not self._state.status.terminal or self._paperwork_open():  # a close-out to sign and publish
+            if self._state.status.terminal and not cancelled:  # closed: its interviews end now, not after
+                await self._cancel_interviews()
+                cancelled = True
             if self._should_continue_as_new():
                 await workflow.wait_condition(workflow.all_handlers_finished)
                 if not self._outcomes and not self._outbox:
@@ -92,7 +96,8 @@ class HazardWorkflow(HazardClock, HazardInterviews, HazardPaperwork):
             await self._wait_for_change_or_due()
         await workflow.wait_condition(workflow.all_handlers_finished)
         await self._project()
-        await self._cancel_interviews()
+        if not cancelled:
+            await self._cancel_interviews()
         return self._state
 
     @workflow.query
