@@ -84,8 +84,10 @@ def with_document(item: ProjectionItem, document: IssuedDocument, now: datetime)
     if item.document is not None and state.fired and state.fired[-1].document_hash == item.document.sha256:
         fired = state.fired[-1].model_copy(update={"document_hash": document.sha256})
         state = state.model_copy(update={"fired": (*state.fired[:-1], fired)})
-    content = item.document.content if item.document is not None else ""
-    spec = DocumentSpec(kind=document.kind.value, title=document.title, content=content, sha256=document.sha256)
+    if item.document is not None:  # a rung's letter keeps its kind (the rung's) and its text as the notices' body
+        spec = item.document.model_copy(update={"sha256": document.sha256})
+    else:
+        spec = DocumentSpec(kind=document.kind.value, title=document.title, content="", sha256=document.sha256)
     return item.model_copy(update={"state": state, "document": spec})
 
 
