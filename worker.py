@@ -14,6 +14,7 @@ from temporalio.worker import Worker
 from activities.calendar import CalendarActivities
 from activities.campaigns import CampaignActivities
 from activities.delivery import DeliveryActivities
+from activities.documents import DocumentActivities
 from activities.interviews import InterviewActivities
 from activities.projection import ProjectionActivities
 from activities.reports import ReportActivities  # issue 14, reports
@@ -48,6 +49,7 @@ def build_worker(
     delivery = DeliveryActivities(engine, settings or get_settings())  # notifications that leave the building
     campaign_activities = CampaignActivities(engine)  # 专项整治 (issue 14)
     tour = TourActivities(engine)  # inspection tours (issue 15)
+    documents = DocumentActivities(engine)  # issue 16: official documents as PDF
     return Worker(
         client,
         task_queue=task_queue,
@@ -73,6 +75,7 @@ def build_worker(
             # inspection tours (issue 15)
             tour.project_tour,
             tour.open_tour_hazard,
+            documents.render_document,
         ],
         activity_executor=executor,
         max_cached_workflows=max_cached_workflows,

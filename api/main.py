@@ -27,6 +27,7 @@ from api.routes import (
     campaigns,  # 专项整治 (issue 14)
     codec,
     delivery,
+    documents,  # issue 16
     hazards,
     history,
     interviews,
@@ -93,6 +94,8 @@ def create_app(settings: Settings | None = None, temporal: Client | None = None)
     api.include_router(report_routes.router)  # issue 14, reports: reports, metrics, rankings
     api.include_router(circular_routes.router)  # issue 14, reports: circulars
     api.include_router(tour_routes.router)  # inspection tours (issue 15)
+    api.include_router(documents.router)  # issue 16: sign-off
+    api.include_router(documents.public)  # issue 16: GET /public/listings
     app.include_router(api)
     app.include_router(web_pages.router)  # the web UI at /
     app.mount("/static", StaticFiles(directory=web_pages.STATIC_DIR), name="static")

@@ -158,6 +158,44 @@ class ListingOut(BaseModel):
         return cls.model_validate(listing.model_dump())
 
 
+class DocumentOut(BaseModel):
+    """An official document of a record (issue 16): `sha256` names its PDF at `GET /documents/{sha256}`."""
+
+    id: str
+    kind: str
+    title: str
+    sha256: str
+    status: str  # draft | issued
+    signed_by: str | None
+    issued_at: datetime | None
+
+
+class PublicListingOut(BaseModel):
+    """A published listing (公示), for anyone: nothing about who reported it."""
+
+    hazard_code: str
+    enterprise_name: str
+    enterprise_uscc: str
+    title: str
+    level: str | None
+    listing_authority: str
+    listing_authority_code: str
+    notice_number: str
+    deadline: datetime | None
+    status: str
+    listed_at: datetime
+    published_at: datetime
+    closed_at: datetime | None
+    closeout_published_at: datetime | None
+
+
+class PublicListingPage(BaseModel):
+    items: list[PublicListingOut]
+    total: int
+    page: int
+    page_size: int
+
+
 class HazardOut(HazardSummary):
     description: str
     location: str
@@ -186,6 +224,7 @@ class HazardOut(HazardSummary):
     clocks: list[ClockOut]
     interviews: tuple[str, ...]
     policy: str
+    documents: list[DocumentOut] = Field(default_factory=list, description="official documents (issue 16)")
 
 
 class HazardPage(BaseModel):

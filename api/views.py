@@ -9,6 +9,7 @@ from api.deps import Principal
 from api.errors import ApiError, not_found
 from api.schemas import (
     ClockOut,
+    DocumentOut,
     EscalationOut,
     FiredRungOut,
     HazardOut,
@@ -19,6 +20,7 @@ from api.schemas import (
 )
 from core.db import as_utc
 from domain import clocks, permissions, transitions
+from models.documents import IssuedDocument
 from models.hazard import HazardState
 from models.tables import HazardRow
 from store import hazards
@@ -110,7 +112,16 @@ def detail(session: Session, row: HazardRow, principal: Principal) -> HazardOut:
         ],
         interviews=state.interviews,
         policy=state.policy.key,
+        documents=documents_of(state.documents),
     )
+
+
+def documents_of(documents: Sequence[IssuedDocument]) -> list[DocumentOut]:
+    return [
+        DocumentOut(id=d.id, kind=d.kind.value, title=d.title, sha256=d.sha256, status=d.status.value,
+                    signed_by=d.signature.name if d.signature else None, issued_at=d.issued_at)
+        for d in documents
+    ]
 
 
 def escalation_of(state: HazardState) -> EscalationOut:

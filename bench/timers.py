@@ -12,6 +12,7 @@ from temporalio import activity
 from temporalio.worker import Worker
 
 from activities.calendar import CalendarActivities
+from activities.documents import DocumentActivities
 from activities.projection import ProjectionActivities
 from bench.stack import ROOT, Stack, pool, quantile
 from core.db import make_engine
@@ -106,7 +107,8 @@ async def bench_timers(s: Stack, n: int, min_lead: float = 20.0) -> dict[str, fl
             max_concurrent_workflow_tasks=s.settings.worker_max_concurrent_workflow_tasks,
             max_concurrent_local_activities=s.settings.worker_max_concurrent_workflow_tasks,
             activities=[log.project_transition, log.project_interview, calendar.plan_clock, calendar.plan_ladder,
-                        calendar.compute_deadline, calendar.count_working_days, calendar.shift_deadline],
+                        calendar.compute_deadline, calendar.count_working_days, calendar.shift_deadline,
+                        DocumentActivities(None).render_document],  # issue 16: each rung renders its letter
         )
         async with worker:
             codes = [f"TM-{uuid.uuid4().hex[:10]}" for _ in range(n)]

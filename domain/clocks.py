@@ -6,6 +6,7 @@ is due at `now`.
 
 from datetime import datetime, timedelta
 
+from domain import paperwork
 from models.clock import Clock, ClockName, ClockSpec
 from models.enums import HazardLevel, HazardStatus, JurisdictionLevel
 from models.hazard import HazardState, JurisdictionRef
@@ -38,8 +39,10 @@ def superior_of(state: HazardState, code: str) -> str | None:
 
 def clocks_for(state: HazardState) -> tuple[ClockSpec, ...]:
     """The clocks that should be running now. None while paused: paused time does not count."""
-    if state.pause is not None or state.status.terminal:
+    if state.pause is not None:
         return ()
+    if state.status.terminal:
+        return paperwork.clocks_for(state)  # issue 16: a close-out still to sign and publish
     timers, since, status = state.policy.timers, state.status_since, state.status
     uscc, supervising = state.facts.enterprise_uscc, supervising_authority(state)
     specs: list[ClockSpec] = []
@@ -67,7 +70,7 @@ def clocks_for(state: HazardState) -> tuple[ClockSpec, ...]:
         requested = state.extensions[pending].requested_at
         decide = state.policy.extension.decide_working_days
         specs.append(ClockSpec(name=ClockName.EXTENSION_DECISION, owner_code=supervising, start=requested, working_days=decide))
-    return tuple(specs)
+    return tuple(specs) + paperwork.clocks_for(state)  # issue 16: signatures and publication
 
 
 def pending_extension_index(state: HazardState) -> int | None:

@@ -24,6 +24,8 @@ CLOCK_ZH = {
     ClockName.CLOSE: "销号",
     ClockName.EXTENSION_DECISION: "延期申请审批",
     ClockName.PROGRESS: "报送整改进展",
+    ClockName.SIGN: "领导签发文书",
+    ClockName.PUBLISH: "公示",
 }
 
 NEXT_LEVEL = {AuthorityLevel.COUNTY: AuthorityLevel.CITY, AuthorityLevel.CITY: AuthorityLevel.PROVINCE}

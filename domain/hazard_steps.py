@@ -5,7 +5,7 @@ asked first, the new deadline."""
 from collections.abc import Mapping
 from datetime import datetime, timedelta
 
-from domain import clocks, escalation, permissions
+from domain import clocks, escalation, paperwork, permissions
 from domain.refusals import refuse
 from models.actions import (
     ActionBody,
@@ -28,6 +28,7 @@ from models.actors import Actor
 from models.base import china_date, end_of_day
 from models.calendar import Deadline
 from models.clock import ClockName, Extension, ExtensionStatus, Pause
+from models.documents import PublishBody
 from models.enums import (
     Action,
     HazardStatus,
@@ -267,6 +268,12 @@ def _interview(state: HazardState, actor: Actor, body: ActionBody, now: datetime
     return [(actor, Action.INTERVIEW, {"interviews": started}, body.reason)]
 
 
+def _publish(state: HazardState, actor: Actor, body: ActionBody, now: datetime, _: Deadline | None) -> list[Step]:
+    """Publication (公示, issue 16): the listing, or the close-out once closed; the workflow renders the notice."""
+    assert isinstance(body, PublishBody)
+    return [(actor, Action.PUBLISH, paperwork.published(state, now), body.comment or None)]
+
+
 STEPS = {
     Action.ASSESS: _assess,
     Action.LIST: _list,
@@ -282,6 +289,7 @@ STEPS = {
     Action.PAUSE: _pause,
     Action.RESUME: _resume,
     Action.INTERVIEW: _interview,
+    Action.PUBLISH: _publish,  # issue 16, documents
 }
 
 

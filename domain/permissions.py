@@ -93,7 +93,7 @@ def check_jurisdiction(action: Action, actor: Actor, state: HazardState, body: o
     if action == Action.LIST:
         _check_is_authority(actor, authority_code, "listing")
         _check_tour_listing(state, authority_code)
-    elif action in (Action.REVIEW_PLAN, Action.CLOSE, Action.REVIEW_EXTENSION, Action.PAUSE, Action.RESUME):
+    elif action in (Action.REVIEW_PLAN, Action.CLOSE, Action.REVIEW_EXTENSION, Action.PAUSE, Action.RESUME, Action.PUBLISH):
         _check_is_authority(actor, _owning_authority(state), "owning")
     elif action == Action.VERIFY:
         owner_index = region_index(state, _owning_authority(state))

@@ -10,8 +10,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from domain import clocks, interviews, permissions, transitions
+from domain import clocks, interviews, paperwork, permissions, transitions
 from models.actors import Actor
+from models.clock import ClockName
 from models.enums import Action, Role
 from models.hazard import HazardState
 from models.interview import InterviewAction, InterviewState, InterviewStatus
@@ -48,7 +49,7 @@ def _parties(region: tuple[tuple[str, str], ...], enterprise_uscc: str) -> list[
 def hazard_tasks(state: HazardState) -> list[Owed]:
     """Every step someone owes on this hazard now, and by whom."""
     if state.status.terminal:
-        return []
+        return paperwork_tasks(state)
     region = tuple((ref.code, ref.level.value) for ref in state.facts.region_path)
     owed = []
     for party in _parties(region, state.facts.enterprise_uscc):
@@ -65,6 +66,22 @@ def hazard_tasks(state: HazardState) -> list[Owed]:
                     excluded_user_id=_excluded(state, action),
                 )
             )
+    return owed + paperwork_tasks(state)
+
+
+def paperwork_tasks(state: HazardState) -> list[Owed]:
+    """Issue 16: each draft document is owed by the leaders of its issuing authority (`sign`), and a publication
+    due by the listing authority's supervisors (`publish`, once its notice is signed)."""
+    owed = [
+        Owed(action="sign", role=Role.LEADER, jurisdiction_code=spec.owner_code, enterprise_uscc=None,
+             due_at=next((c.due_at for c in state.clocks if c.spec == spec), None))
+        for spec in paperwork.clocks_for(state) if spec.name == ClockName.SIGN
+    ]
+    publication = next((s for s in paperwork.clocks_for(state) if s.name == ClockName.PUBLISH), None)
+    if publication is not None and not any(d.status == "draft" and d.kind == paperwork.due_publication(state) for d in state.documents):
+        due = next((c.due_at for c in state.clocks if c.spec == publication), None)
+        owed.append(Owed(action="publish", role=Role.SUPERVISOR, jurisdiction_code=publication.owner_code,
+                         enterprise_uscc=None, due_at=due))
     return owed
 
 

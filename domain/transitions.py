@@ -6,7 +6,7 @@ the transitions to record. Both are pure: the caller passes `now` (workflow time
 
 from datetime import date, datetime, timedelta
 
-from domain import clocks, escalation, permissions
+from domain import clocks, escalation, paperwork, permissions
 from domain.hazard_steps import STEPS
 from domain.refusals import Refusal, refuse
 from models.actions import (
@@ -59,6 +59,8 @@ def check(action: Action, state: HazardState, actor: Actor, body: ActionBody, no
     permissions.check_role(action, actor)
     check_state(action, state)
     permissions.check_jurisdiction(action, actor, state, body)
+    if action == Action.PUBLISH:  # issue 16: something due, its notice signed (after who: 403 before 409)
+        paperwork.check_publish(state)
     check_body(action, state, body, now)
 
 
@@ -129,6 +131,8 @@ def allowed_actions(state: HazardState, actor: Actor) -> tuple[Action, ...]:
         except Refusal:
             continue
         if action == Action.LIST and actor.jurisdiction_level not in {a.value for a in AuthorityLevel}:
+            continue
+        if action == Action.PUBLISH and paperwork.due_publication(state) is None:  # issue 16: nothing due
             continue
         allowed.append(action)
     return tuple(allowed)

@@ -11,6 +11,7 @@ from pydantic import AfterValidator, Field, model_validator
 
 from models.actors import Actor
 from models.base import DAY_SCHEMA, PRESENT, Day, Frozen, body_error, not_blank, schema_rules, when
+from models.documents import PublishBody
 from models.enums import (
     AuthorityLevel,
     ExtensionDecision,
@@ -180,6 +181,7 @@ ActionBody = (
     | PauseBody
     | ResumeBody
     | StartInterviewBody
+    | PublishBody  # issue 16, documents
 )
 
 BodyT = TypeVar("BodyT", bound=Frozen)

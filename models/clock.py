@@ -20,10 +20,13 @@ class ClockName(StrEnum):
     CLOSE = "close"  # verified: close within 5
     EXTENSION_DECISION = "extension_decision"  # an extension request: decide within 10
     PROGRESS = "progress"  # rectifying (major): a progress report every month
+    SIGN = "sign"  # a draft document: a leader of the issuing authority signs it (issue 16)
+    PUBLISH = "publish"  # a listing (then a close-out): published within `timers.publish` working days
 
 
 GOVERNMENT_CLOCKS = frozenset(
-    {ClockName.ASSESS, ClockName.LIST, ClockName.REVIEW, ClockName.VERIFY, ClockName.CLOSE, ClockName.EXTENSION_DECISION}
+    {ClockName.ASSESS, ClockName.LIST, ClockName.REVIEW, ClockName.VERIFY, ClockName.CLOSE, ClockName.EXTENSION_DECISION,
+     ClockName.SIGN, ClockName.PUBLISH}
 )
 
 

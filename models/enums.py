@@ -90,6 +90,9 @@ class Action(StrEnum):
     DEADLINE_MISSED = "deadline-missed"  # a step other than rectification was not taken in time
     RUNG = "rung"
     INTERVIEW_OUTCOME = "interview-outcome"
+    # official documents (issue 16): publication (公示) is a human action, signing a document its own step
+    PUBLISH = "publish"
+    SIGN = "sign"
 
 
 HUMAN_ACTIONS: tuple[Action, ...] = (
@@ -107,6 +110,7 @@ HUMAN_ACTIONS: tuple[Action, ...] = (
     Action.PAUSE,
     Action.RESUME,
     Action.INTERVIEW,
+    Action.PUBLISH,  # issue 16, documents
 )
 
 

@@ -7,6 +7,7 @@ from pydantic import Field
 from models.actors import Actor
 from models.base import Frozen
 from models.clock import Clock, DocumentSpec, Extension, FiredRung, Notice, Pause
+from models.documents import IssuedDocument
 from models.enums import (
     Action,
     AuthorityLevel,
@@ -165,6 +166,12 @@ class HazardState(Frozen):
     pause: Pause | None = None
     pauses: tuple[Pause, ...] = ()
     interviews: tuple[str, ...] = ()  # ids of the interview workflows started
+    # Official documents (issue 16): set for hazards started since the `official-documents` patch, whose
+    # transitions render PDFs, whose drafts wait on a leader's signature and whose listing is published.
+    paperwork: bool = False
+    documents: tuple[IssuedDocument, ...] = ()
+    listing_published_at: datetime | None = None
+    closeout_published_at: datetime | None = None
 
     @property
     def workflow_id(self) -> str:

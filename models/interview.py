@@ -24,6 +24,7 @@ from models.base import (
     schema_rules,
     when,
 )
+from models.documents import IssuedDocument
 from models.hazard import JurisdictionRef
 from models.policy import InterviewRules
 
@@ -196,6 +197,10 @@ class InterviewState(Frozen):
     closed_at: datetime | None = None
     cancel_reason: str | None = None
     seq: int = Field(default=0, ge=0)  # the last transition's number
+    # issue 16: interviews started since the `official-documents` patch render their notice (at `schedule`) and
+    # minutes (at `record`) as official documents, issued as drafted (no leader's signature by default)
+    paperwork: bool = False
+    documents: tuple[IssuedDocument, ...] = ()
 
     @property
     def interview_id(self) -> str:

@@ -162,6 +162,12 @@ class TourRules(Frozen):
     report_working_days: int = Field(default=15, ge=1, le=200)  # 巡查结束后15个工作日内形成报告
     rectification_months: int = Field(default=2, ge=1, le=24)  # 2个月内报送整改和查处情况
     coverage_years: int = Field(default=2, ge=1, le=10)  # 每两年对各县区全部巡查一遍
+class DocumentRules(Frozen):
+    """Official documents (issue 16): which kinds a leader of the issuing authority signs before they are issued,
+    and within how many working days (a government-side clock with reminders)."""
+
+    require_signature: tuple[str, ...] = ("listing_notice", "closeout_notice", "tour_report", "circular")
+    sign_working_days: int = Field(default=3, ge=1)
 
 
 class PolicyProfile(Frozen):
@@ -185,6 +191,7 @@ class PolicyProfile(Frozen):
     reports: ReportCadence | None = None  # issue 14, reports: optional so older pinned versions still load
     ranking: RankingWeights | None = None  # issue 14, reports
     tour: TourRules | None = None  # inspection tours (issue 15); None: the seed's defaults
+    documents: DocumentRules | None = None  # issue 16, documents: None reads as DocumentRules()'s defaults
 
     @field_validator("ladder", "general_ladder")
     @classmethod

@@ -5,7 +5,7 @@ Workflow code never imports this module.
 
 from datetime import date, datetime
 
-from sqlalchemy import Column, DateTime, Float, Index, Text, UniqueConstraint
+from sqlalchemy import Column, DateTime, Float, Index, LargeBinary, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 
@@ -86,6 +86,7 @@ class HazardRow(SQLModel, table=True):
     state_json: str = Field(sa_column=Column(Text, nullable=False))  # the workflow state after last_seq
     deadline_provisional: bool = False
     paused: bool = False
+    published_at: datetime | None = Field(default=None, sa_column=_utc_column(index=True))  # issue 16: 公示 of the listing
     escalation_rung: str | None = Field(default=None, max_length=40)
     policy: str | None = Field(default=None, max_length=60)  # profile name@version
     campaign_id: str | None = Field(default=None, index=True, max_length=40)  # the campaign it is tagged with (0012)
@@ -224,6 +225,9 @@ class Document(SQLModel, table=True):
     media_type: str = Field(default="text/plain; charset=utf-8", max_length=60)
     content: str = Field(sa_column=Column(Text, nullable=False))
     created_at: datetime = Field(sa_column=_utc_column(nullable=False))
+    # issue 16: official documents as PDF (media_type application/pdf, `hash` its SHA-256) with their HTML view
+    pdf: bytes | None = Field(default=None, sa_column=Column(LargeBinary, nullable=True))
+    html: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
 
 
 class InterviewRow(SQLModel, table=True):

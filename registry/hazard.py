@@ -2,6 +2,7 @@
 
 from models import actions as bodies
 from models.clock import ClockName
+from models.documents import PublishBody
 from models.enums import Action, HazardStatus, Role
 from registry.base import ActionSpec, ProcessRegistry
 
@@ -11,6 +12,7 @@ DEADLINE_STATES = frozenset({S.LISTED, S.PLAN_SUBMITTED, S.RECTIFYING})
 STAFF = frozenset({Role.INSPECTOR, Role.SUPERVISOR})
 SUPERVISOR = frozenset({Role.SUPERVISOR})
 ENTERPRISE = frozenset({Role.ENTERPRISE})
+PUBLISHABLE = frozenset({S.LISTED, S.PLAN_SUBMITTED, S.RECTIFYING, S.ACCEPTANCE_REQUESTED, S.VERIFIED, S.CLOSED})
 HOLDER = "any user of these roles whose jurisdiction holds the hazard"
 OWNER = "a supervisor of the listing authority (a general hazard: any supervisor holding it)"
 OWN = "a user of the hazard's enterprise"
@@ -62,5 +64,8 @@ HAZARD = ProcessRegistry(
                    refusals=(*OWNED, "not_paused")),
         ActionSpec(Action.INTERVIEW, bodies.StartInterviewBody, SUPERVISOR, OPEN, HOLDER, "约谈", "Start an interview",
                    refusals=HELD),
+        # issue 16, documents: publication (公示) of the listing, then of the close-out, by the listing authority
+        ActionSpec(Action.PUBLISH, PublishBody, SUPERVISOR, PUBLISHABLE, OWNER, "公示", "Publish",
+                   clock=ClockName.PUBLISH, refusals=(*OWNED, "nothing_to_publish", "document_not_signed")),
     ),
 )

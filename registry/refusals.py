@@ -119,6 +119,14 @@ REFUSALS: dict[str, Words] = {
     "hazard_outside_target": Words(INVALID, "隐患所在地 {region} 不在巡查对象 {target} 的范围内", "the hazard's region {region} is not within the target {target}"),
     # pydantic's own checks of a field, by their type (see `input_words`)
     "invalid_input": Words(INVALID, "提交的内容有误：{summary}", "the request is not valid: {summary}"),
+    # official documents, sign-off and publication (issue 16, documents)
+    "unknown_document": Words(CONFLICT, "没有编号为 {id} 的文书", "there is no document {id}"),
+    "not_a_leader": Words(FORBIDDEN, "只有领导可以签发文书", "only a leader signs documents"),
+    "not_issuing_authority": Words(FORBIDDEN, "只有发文机关（{authority}）的领导可以签发此文书", "only a leader of the issuing authority ({authority}) may sign this document"),
+    "already_signed": Words(CONFLICT, "该文书已签发", "this document is already signed"),
+    "no_signature_needed": Words(CONFLICT, "该文书无需领导签发，已直接印发", "this document needs no leader's signature; it was issued as it was drafted"),
+    "nothing_to_publish": Words(CONFLICT, "没有待公示的挂牌督办或销号信息", "there is no listing or close-out waiting to be published"),
+    "document_not_signed": Words(CONFLICT, "{document_zh}尚未经领导签发，不能公示", "the {document} is not signed by a leader yet; it cannot be published"),
 }
 
 # pydantic's error types, in words: {type: (zh, en)} with pydantic's own context as placeholders.

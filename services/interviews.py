@@ -16,7 +16,7 @@ from api import views
 from api.deps import Principal
 from api.errors import ApiError, from_refusal
 from api.gateway import run_step
-from api.schemas import TimelineEntry
+from api.schemas import DocumentOut, TimelineEntry
 from core.db import as_utc
 from domain import interviews as rules
 from domain.refusals import Refusal
@@ -90,6 +90,7 @@ class InterviewOut(InterviewSummary):
     timeline: list[TimelineEntry]
     allowed_actions: tuple[InterviewAction, ...] = Field(description="what the caller may do now")
     workflow_id: str
+    documents: list[DocumentOut] = Field(default_factory=list, description="the notice and minutes (issue 16)")
 
 
 def visible_interviews(
@@ -157,6 +158,7 @@ def detail(session: Session, row: InterviewRow, principal: Principal) -> Intervi
         timeline=views.timeline_of(events),
         allowed_actions=allowed,
         workflow_id=row.workflow_id,
+        documents=views.documents_of(state.documents),
     )
 
 

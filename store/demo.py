@@ -34,8 +34,10 @@ USERS = (
     ("enterprise.b", "示范木业 安全员", Role.ENTERPRISE, None, "91371721MA3D8J7K5L"),
     ("auditor", "山东省 审计员", Role.AUDITOR, "370000", None),
     ("wb.officer", "菏泽市 举报受理专员", Role.WHISTLEBLOWER_OFFICER, "371700", None),
-    # inspection tours (issue 15): a committee leader and a tour team at city level, each with a work unit
-    ("city.leader", "菏泽市安委会 领导", Role.LEADER, "371700", None),
+    # issue 16: committee leaders who sign listings, close-outs, tour reports and circulars (the city's approves tours)
+    ("city.leader", "菏泽市安委会 李主任", Role.LEADER, "371700", None),
+    ("county.leader", "牡丹区安委会 赵主任", Role.LEADER, "371702", None),
+    # inspection tours (issue 15): a tour team at city level, each with a work unit
     ("tour.lead", "巡查组 组长", Role.INSPECTOR, "371700", None),
     ("tour.deputy", "巡查组 副组长", Role.INSPECTOR, "371700", None),
     ("tour.m1", "巡查组 组员一", Role.INSPECTOR, "371700", None),

@@ -23,7 +23,7 @@ from models.actions import (
 from models.enums import HazardLevel, HazardStatus, Rectification
 from models.hazard import HazardState, workflow_id_for
 from tests import factories as f
-from tests.workflow_helpers import RecordingProjection, hazard_worker, refusal_of
+from tests.workflow_helpers import RecordingProjection, finish_paperwork, hazard_worker, refusal_of
 from workflows.hazard import HazardWorkflow
 
 W = HazardWorkflow
@@ -127,15 +127,17 @@ async def test_major_hazard_runs_from_report_through_a_failed_verification_to_cl
         assert state.status == HazardStatus.VERIFIED
         # The city, the listing authority, closes out.
         await handle.execute_update(W.close, Command(actor=f.CITY_SUPERVISOR, body=CloseBody(comment="销号")))
+        await finish_paperwork(handle, f.CITY_SUPERVISOR)  # issue 16: the listing and close-out signed and published
         final = await handle.result()
 
     assert final.status == HazardStatus.CLOSED
     assert projection.actions(final.code) == [
         "report", "assess", "list", "submit-plan", "review-plan", "submit-plan", "review-plan",
         "report-progress", "submit-completion", "verify", "submit-completion", "verify", "close",
+        "sign", "sign", "publish", "publish",
     ]
     seqs = [i.transition.seq for i in projection.items if i.state.code == final.code]
-    assert seqs == list(range(1, 14))
+    assert seqs == list(range(1, 18))
     assert all(i.state.seq == i.transition.seq for i in projection.items)
     actors = {i.transition.action.value: i.transition.actor.username for i in projection.items}
     assert actors["close"] == "city.supervisor" and actors["submit-plan"] == "enterprise.a"
@@ -310,6 +312,7 @@ async def test_listing_and_close_belong_to_the_listing_authority(env: WorkflowEn
         refused = await refusal_of(handle, W.close, Command(actor=f.COUNTY_SUPERVISOR, body=CloseBody()))
         assert refused.details[0]["code"] == "not_listing_authority"
         await handle.execute_update(W.close, Command(actor=f.CITY_SUPERVISOR, body=CloseBody()))
+        await finish_paperwork(handle, f.CITY_SUPERVISOR)
         assert (await handle.result()).status == HazardStatus.CLOSED
 
 
@@ -335,4 +338,5 @@ async def test_the_verifier_of_a_major_hazard_may_not_also_close_it(env: Workflo
         assert (refused.type, refused.details[0]["code"]) == ("forbidden", "four_eyes")
         colleague = f.CITY_SUPERVISOR.model_copy(update={"user_id": "u-city.supervisor2", "username": "city.supervisor2"})
         await handle.execute_update(W.close, Command(actor=colleague, body=CloseBody()))
+        await finish_paperwork(handle, colleague)
         assert (await handle.result()).status == HazardStatus.CLOSED

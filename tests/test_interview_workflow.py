@@ -15,6 +15,7 @@ from temporalio.client import Client, WorkflowHandle
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
+from activities.documents import DocumentActivities
 from models.actions import Command
 from models.base import china_date, end_of_day
 from models.calendar import Deadline, DeadlineRequest
@@ -95,7 +96,7 @@ async def interview_worker(client: Client, task_queue: str, stand_ins: StandIns)
             client,
             task_queue=task_queue,
             workflows=[InterviewWorkflow, ParentStandIn],
-            activities=[stand_ins.project_interview, stand_ins.compute_deadline],
+            activities=[stand_ins.project_interview, stand_ins.compute_deadline, DocumentActivities(None).render_document],
             activity_executor=executor,
         )
         async with worker:
@@ -225,6 +226,10 @@ async def test_interview_runs_from_notice_through_minutes_to_a_written_reply_and
         (InterviewOutcomeKind.REPLIED, started.interview_id, final.start.hazard_code)
     ]
     assert stand_ins.actions(started.interview_id) == ["notice", "schedule", "submit-materials", "record", "reply"]
+    # issue 16: the notice (once scheduled) and the minutes (once held) are issued as official documents
+    assert [(d.kind.value, d.status.value) for d in final.documents] == [("interview_notice", "issued"), ("interview_minutes", "issued")]
+    assert final.place and final.place in "".join(final.documents[0].source.paragraphs)
+    assert final.minutes and final.minutes in "".join(final.documents[1].source.paragraphs)
     items = [i for i in stand_ins.items if i.state.interview_id == started.interview_id]
     assert [i.seq for i in items] == [1, 2, 3, 4, 5]
     assert all(i.state.seq == i.seq for i in items)

@@ -44,12 +44,14 @@ ALLOWED: dict[str, set[str]] = {
     "close": {"county.supervisor"},  # the listing authority, not the verifier (four eyes)
     "void": {"county.supervisor", "city.supervisor"},  # supervisors whose jurisdiction holds it
     "interview": {"county.supervisor", "city.supervisor"},
+    "publish": {"county.supervisor"},  # issue 16: the listing authority, once a leader signed the notice
 }
 NEEDS = {
     "assess": "reported", "void": "reported", "interview": "reported", "list": "assessed", "submit-plan": "listed",
     "review-plan": "plan_submitted", "report-progress": "rectifying", "submit-completion": "rectifying",
     "request-extension": "rectifying", "pause": "rectifying", "review-extension": "extension_pending",
     "resume": "paused", "verify": "acceptance_requested", "close": "verified",
+    "publish": "listing_signed",  # issue 16
 }
 
 
@@ -70,6 +72,7 @@ def body(action: str) -> dict[str, Any]:
         "close": {"comment": "销号"},
         "void": {"reason": "重复"},
         "interview": {"reason": "约谈"},
+        "publish": {},
     }
     return bodies[action]
 
@@ -85,6 +88,7 @@ BRANCHES = {
     "paused": [("county.supervisor", "pause")],
     "acceptance_requested": [("enterprise.a", "submit-completion")],
     "verified": [("enterprise.a", "submit-completion"), ("verifier.two", "verify")],
+    "listing_signed": [("county.leader", "sign")],  # issue 16: the listing notice, signed at its own route
 }
 
 
@@ -105,6 +109,11 @@ async def hazard_in(api: Api, state: str) -> str:
         if reached == state:
             return code
     for who, action in BRANCHES[state]:
+        if action == "sign":  # issue 16: a leader signs the listing notice (POST /documents/{id}/actions/sign)
+            hazard = (await api.as_user(who, "GET", f"/hazards/{code}")).json()
+            notice = next(d for d in hazard["documents"] if d["kind"] == "listing_notice")
+            assert (await api.as_user(who, "POST", f"/documents/{notice['id']}/actions/sign")).status_code == 200
+            continue
         assert (await api.act(who, code, action, body(action))).status_code == 200, (action, state)
     return code
 

@@ -12,6 +12,7 @@ from api.main import create_app
 from core.settings import Settings
 from registry.base import ProcessRegistry
 from registry.campaign import CAMPAIGN
+from registry.documents import DOCUMENT
 from registry.hazard import HAZARD
 from registry.interview import INTERVIEW
 from registry.refusals import REFUSALS
@@ -24,6 +25,7 @@ PROCESSES: tuple[tuple[ProcessRegistry, str], ...] = (
     (INTERVIEW, "/api/v1/interviews/{interview_id}/actions/"),
     (CAMPAIGN, "/api/v1/campaigns/{campaign_id}/actions/"),  # 专项整治 (issue 14)
     (TOUR, "/api/v1/tours/{tour_id}/actions/"),  # inspection tours (issue 15)
+    (DOCUMENT, "/api/v1/documents/{document_id}/actions/"),  # issue 16: a leader's signature
 )
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
@@ -50,7 +52,7 @@ def test_every_registered_action_has_its_body_schema_in_the_openapi_document(
     assert {p.rsplit("/", 1)[-1] for p in openapi["paths"] if p.startswith(prefix)} == set(registry.names)
 
 
-@pytest.mark.parametrize("registry", [HAZARD, INTERVIEW, CAMPAIGN], ids=lambda r: r.process)
+@pytest.mark.parametrize("registry", [HAZARD, INTERVIEW, CAMPAIGN, TOUR, DOCUMENT], ids=lambda r: r.process)
 def test_every_action_has_labels_and_every_refusal_it_can_raise_has_words_in_both_languages(
     registry: ProcessRegistry,
 ) -> None:
@@ -128,8 +130,8 @@ def test_each_workflow_has_an_update_with_a_validator_for_exactly_its_registered
     from workflows.tour import TourWorkflow
 
     for workflow_class, registry, extra in (
-        (HazardWorkflow, HAZARD, {"reported"}), (InterviewWorkflow, INTERVIEW, set()), (CampaignWorkflow, CAMPAIGN, {"launched"}),
-        (TourWorkflow, TOUR, {"created"}),
+        (HazardWorkflow, HAZARD, {"reported", *DOCUMENT.names}), (InterviewWorkflow, INTERVIEW, set()),
+        (CampaignWorkflow, CAMPAIGN, {"launched"}), (TourWorkflow, TOUR, {"created"}),
     ):
         updates = _Definition.must_from_class(workflow_class).updates
         assert set(updates) == set(registry.names) | extra, workflow_class.__name__
@@ -141,11 +143,13 @@ def test_the_api_sends_each_registered_action_to_the_update_of_its_name() -> Non
 
     from api.gateway import UPDATES as HAZARD_UPDATES
     from services.campaigns import UPDATES as CAMPAIGN_UPDATES
+    from services.documents import UPDATES as DOCUMENT_UPDATES
     from services.interviews import UPDATES as INTERVIEW_UPDATES
     from services.tours import UPDATES as TOUR_UPDATES
 
     for updates, registry in (
         (HAZARD_UPDATES, HAZARD), (INTERVIEW_UPDATES, INTERVIEW), (CAMPAIGN_UPDATES, CAMPAIGN), (TOUR_UPDATES, TOUR),
+        (DOCUMENT_UPDATES, DOCUMENT),
     ):
         names = {str(action): _UpdateDefinition.get_name_and_result_type(method)[0] for action, method in updates.items()}
         assert names == {name: name for name in registry.names}, registry.process

@@ -25,6 +25,7 @@ from models.tables import AuditEntry, HazardRow
 from tests import factories as f
 from tests.eventually import assert_eventually_async
 from tests.test_hazard_workflow import assess_major, plan
+from tests.workflow_helpers import finish_paperwork
 from workflows.hazard import HazardWorkflow as W
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -115,6 +116,7 @@ async def test_worker_killed_mid_transition_loses_and_doubles_nothing(
         await handle.execute_update(W.submit_completion, Command(actor=f.ENTERPRISE_A, body=SubmitCompletionBody(summary="已整改")))
         await handle.execute_update(W.verify, Command(actor=f.COUNTY_SUPERVISOR, body=VerifyBody(decision="pass")))
         await handle.execute_update(W.close, Command(actor=f.CITY_SUPERVISOR, body=CloseBody(comment="销号")))
+        await finish_paperwork(handle, f.CITY_SUPERVISOR)  # issue 16: signed and published, the workflow ends
         final = await handle.result(rpc_timeout=timedelta(seconds=60))
     finally:
         second.stop()
@@ -128,6 +130,7 @@ async def test_worker_killed_mid_transition_loses_and_doubles_nothing(
     assert [e.seq for e in entries] == list(range(1, final.seq + 1))
     assert [e.action for e in entries] == [
         "report", "assess", "list", "submit-plan", "review-plan", "submit-completion", "verify", "close",
+        "sign", "sign", "publish", "publish",
     ]
     assert row is not None and row.status == "closed" and row.last_seq == final.seq
     logged = [json.loads(line) for line in (tmp_path / "worker2.log").read_text().splitlines() if line.startswith("{")]

@@ -10,6 +10,7 @@ from temporalio.exceptions import ApplicationError
 from temporalio.worker import Worker
 
 from activities.calendar import CalendarActivities
+from activities.documents import DocumentActivities
 from models.hazard import ProjectionItem, ProjectionReceipt
 from models.interview import InterviewProjection, InterviewReceipt
 from models.tour import TourProjection, TourReceipt
@@ -75,6 +76,7 @@ async def hazard_worker(
                 calendar.shift_deadline,
                 calendar.plan_clock,
                 calendar.plan_ladder,
+                DocumentActivities(None).render_document,  # issue 16: renders, stores nothing
             ],
             activity_executor=executor,
             **{**WORKER_OPTIONS, **kwargs},  # type: ignore[arg-type]
@@ -91,3 +93,25 @@ async def refusal_of(handle: WorkflowHandle, update: object, command: object) ->
         assert isinstance(failure.cause, ApplicationError), failure.cause
         return failure.cause
     raise AssertionError("the update was accepted")
+
+
+async def finish_paperwork(handle: WorkflowHandle, publisher: object) -> None:
+    """Issue 16: a listed hazard's workflow ends once its drafts are signed (by a leader of each issuing
+    authority) and its listing and close-out published (by `publisher`, a supervisor of the listing authority)."""
+    from models.actions import Command
+    from models.actors import Actor
+    from models.documents import PublishBody, SignDocument
+    from models.enums import Role
+
+    state = await handle.query(HazardWorkflow.state)
+    for document in state.documents:
+        if document.status == "draft":
+            ref = next(r for r in state.facts.region_path if r.code == document.authority_code)
+            leader = Actor(user_id=f"u-leader-{ref.code}", username=f"leader.{ref.code}", role=Role.LEADER,
+                           display_name="王领导", jurisdiction_code=ref.code, jurisdiction_level=ref.level)
+            await handle.execute_update(HazardWorkflow.sign, Command(actor=leader, body=SignDocument(document_id=document.id)))
+    for _ in range(2):
+        state = await handle.query(HazardWorkflow.state)
+        if state.listing is None or (state.listing_published_at and (state.closeout_published_at or state.status != "closed")):
+            return
+        await handle.execute_update(HazardWorkflow.publish, Command(actor=publisher, body=PublishBody()))

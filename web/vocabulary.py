@@ -3,6 +3,7 @@ outcomes, clocks, choices, form fields), by value: `label(table, value)` in `web
 Each process's human actions take their words from its registry."""
 
 from registry.campaign import CAMPAIGN
+from registry.documents import DOCUMENT
 from registry.hazard import HAZARD
 from registry.interview import INTERVIEW
 
@@ -60,6 +61,7 @@ ACTION = {
     "cancel": ("取消约谈", "Cancelled"),
 }
 ACTION.update({spec.name: (spec.label_zh, spec.label_en) for registry in (HAZARD, INTERVIEW) for spec in registry.actions})
+ACTION.update({spec.name: (spec.label_zh, spec.label_en) for spec in DOCUMENT.actions})  # issue 16: sign
 
 RUNG = {
     "urging_letter": ("督办函", "Urging letter"),
@@ -95,6 +97,8 @@ CLOCK = {
     "close": ("销号期限", "Close by"),
     "extension_decision": ("延期审批期限", "Decide the extension by"),
     "progress": ("进度报告期限", "Progress report due"),
+    "sign": ("领导签发期限", "Sign by"),  # issue 16
+    "publish": ("公示期限", "Publish by"),  # issue 16
 }
 
 # Values of the select fields of the action forms.

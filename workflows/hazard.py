@@ -24,6 +24,7 @@ with workflow.unsafe.imports_passed_through():
         Command,
         ListBody,
         PauseBody,
+        PublishBody,
         ReportProgressBody,
         RequestExtensionBody,
         ResumeBody,
@@ -36,6 +37,7 @@ with workflow.unsafe.imports_passed_through():
         VoidBody,
     )
     from models.actors import Actor
+    from models.documents import SignDocument
     from models.enums import Action
     from models.hazard import HazardStart, HazardState, ProjectionItem
     from models.interview import InterviewOutcome
@@ -43,10 +45,11 @@ with workflow.unsafe.imports_passed_through():
     from workflows.calls import refusal_error
     from workflows.hazard_clock import HazardClock
     from workflows.hazard_interviews import HazardInterviews
+    from workflows.hazard_paperwork import HazardPaperwork
 
 
 @workflow.defn
-class HazardWorkflow(HazardClock, HazardInterviews):
+class HazardWorkflow(HazardClock, HazardInterviews, HazardPaperwork):
     @workflow.init
     def __init__(self, start: HazardStart) -> None:
         self._start = start
@@ -77,10 +80,15 @@ class HazardWorkflow(HazardClock, HazardInterviews):
     @workflow.run
     async def run(self, start: HazardStart) -> HazardState:
         async with self._acting:
+            self._start_paperwork()
             self._state = await self._planned(self._state)
             self._refresh_unprojected()
         await self._project()
-        while not self._state.status.terminal:
+        cancelled = False
+        while not self._state.status.terminal or self._paperwork_open():  # a close-out to sign and publish
+            if self._state.status.terminal and not cancelled:  # closed: its interviews end now, not after
+                await self._cancel_interviews()
+                cancelled = True
             if self._should_continue_as_new():
                 await workflow.wait_condition(workflow.all_handlers_finished)
                 if not self._outcomes and not self._outbox:
@@ -88,7 +96,8 @@ class HazardWorkflow(HazardClock, HazardInterviews):
             await self._wait_for_change_or_due()
         await workflow.wait_condition(workflow.all_handlers_finished)
         await self._project()
-        await self._cancel_interviews()
+        if not cancelled:
+            await self._cancel_interviews()
         return self._state
 
     @workflow.query
@@ -222,6 +231,28 @@ class HazardWorkflow(HazardClock, HazardInterviews):
     def _validate_interview(self, command: Command[StartInterviewBody]) -> None:
         self._check(Action.INTERVIEW, command)
 
+    @workflow.update
+    async def publish(self, command: Command[PublishBody]) -> HazardState:
+        return await self._act(Action.PUBLISH, command)
+
+    @publish.validator
+    def _validate_publish(self, command: Command[PublishBody]) -> None:
+        self._check(Action.PUBLISH, command)
+
+    @workflow.update
+    async def sign(self, command: Command[SignDocument]) -> HazardState:
+        """A leader of the issuing authority signs a draft document (`POST /documents/{id}/actions/sign`)."""
+        async with self._acting:
+            self._check_sign(command)
+            await self._commit((await self._signed_item(command),))
+            state = self._state
+        await self._project()
+        return state
+
+    @sign.validator
+    def _validate_sign(self, command: Command[SignDocument]) -> None:
+        self._check_sign(command)
+
     # --- the machinery -------------------------------------------------------------------------------
 
     def _check(self, action: Action, command: Command[Any]) -> None:
@@ -251,7 +282,9 @@ class HazardWorkflow(HazardClock, HazardInterviews):
         return state
 
     async def _commit(self, items: tuple[ProjectionItem, ...]) -> None:
-        """Plan the clocks of the resulting state, then take it as the truth and queue every item."""
+        """Render the documents the items issue, plan the clocks of the resulting state, then take it as the truth
+        and queue every item."""
+        items = await self._with_documents(self._state, items)
         planned = await self._planned(items[-1].state)
         self._record(*items[:-1], items[-1].model_copy(update={"state": planned}))
 

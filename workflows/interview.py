@@ -14,11 +14,14 @@ from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
     from activities.calendar import CalendarActivities
+    from activities.documents import DocumentActivities
     from activities.interviews import InterviewActivities
+    from domain import interview_documents
     from domain import interviews as rules
     from domain.refusals import Refusal
     from models.actions import Command
     from models.calendar import Deadline
+    from models.documents import RenderRequest
     from models.interview import (
         REPORTED_OUTCOMES,
         InterviewAction,
@@ -34,6 +37,7 @@ with workflow.unsafe.imports_passed_through():
     from workflows import calls
     from workflows.calls import refusal_error
 
+OFFICIAL_DOCUMENTS = "official-documents"  # the hazard's patch id: the same change, issue 16
 OUTCOME_SIGNAL = "interview_outcome"  # HazardWorkflow.interview_outcome (a string: that module imports this one)
 
 
@@ -50,6 +54,9 @@ class InterviewWorkflow:
 
     @workflow.run
     async def run(self, start: InterviewStart) -> InterviewState:
+        if workflow.patched(OFFICIAL_DOCUMENTS):  # interviews recorded before it replay without documents
+            self._state = self._state.model_copy(update={"paperwork": True})
+            self._outbox = [i.model_copy(update={"state": i.state.model_copy(update={"paperwork": True})}) for i in self._outbox]
         await self._project()
         while self._state.status != InterviewStatus.CLOSED:
             await self._wait_for_change_or_deadline()
@@ -119,10 +126,26 @@ class InterviewWorkflow:
     ) -> InterviewState:
         # Re-check: another update or the cancel signal may have moved the state since validation.
         self._check(action, command)
-        self._record(rules.apply(action, self._state, command.actor, command.body, workflow.now(), reply_due))
+        item = rules.apply(action, self._state, command.actor, command.body, workflow.now(), reply_due)
+        documented = await self._with_documents(action, item)
+        while documented.seq != self._state.seq + 1:  # another step landed while rendering: take it into account
+            self._check(action, command)
+            item = rules.apply(action, self._state, command.actor, command.body, workflow.now(), reply_due)
+            documented = await self._with_documents(action, item)
+        self._record(documented)
         state = self._state
         await self._project()
         return state
+
+    async def _with_documents(self, action: InterviewAction, item: InterviewProjection) -> InterviewProjection:
+        """The step with the notice or minutes it issues rendered (issue 16), for interviews since the patch."""
+        state = item.state
+        if not state.paperwork:
+            return item
+        for source in interview_documents.documents_for(action, state, workflow.now()):
+            receipt = await calls.call(DocumentActivities.render_document, RenderRequest(document=source))
+            state = interview_documents.issued(state, source, receipt, workflow.now())
+        return item.model_copy(update={"state": state})
 
     def _record(self, item: InterviewProjection) -> None:
         self._outbox.append(item)

@@ -33,13 +33,14 @@ from models.actions import (
     StartInterviewBody,
     SubmitCompletionBody,
     VerifyBody,
+    VoidBody,
 )
 from models.hazard import HazardState, workflow_id_for
 from models.interview import RecordBody, ScheduleBody
 from tests import factories as f
 from tests.eventually import assert_eventually_async
 from tests.test_hazard_workflow import assess_major, plan
-from tests.workflow_helpers import RecordingProjection, hazard_worker
+from tests.workflow_helpers import RecordingProjection, finish_paperwork, hazard_worker
 from workflows.hazard import HazardWorkflow as W
 from workflows.interview import InterviewWorkflow
 from workflows.tour import TourWorkflow
@@ -148,6 +149,7 @@ async def major_rejection_loop(env: WorkflowEnvironment, task_queue: str, code: 
     await handle.execute_update(W.submit_completion, Command(actor=f.ENTERPRISE_A, body=SubmitCompletionBody(summary="已加高")))
     await handle.execute_update(W.verify, Command(actor=f.COUNTY_SUPERVISOR, body=VerifyBody(decision="pass")))
     await handle.execute_update(W.close, Command(actor=f.CITY_SUPERVISOR, body=CloseBody(comment="销号")))
+    await finish_paperwork(handle, f.CITY_SUPERVISOR)  # issue 16
     await handle.result()
 
 
@@ -164,6 +166,7 @@ async def extension_approved(env: WorkflowEnvironment, task_queue: str, code: st
     await handle.execute_update(W.submit_completion, Command(actor=f.ENTERPRISE_A, body=SubmitCompletionBody(summary="整改完毕")))
     await handle.execute_update(W.verify, Command(actor=f.COUNTY_SUPERVISOR, body=VerifyBody(decision="pass")))
     await handle.execute_update(W.close, Command(actor=f.CITY_SUPERVISOR, body=CloseBody()))
+    await finish_paperwork(handle, f.CITY_SUPERVISOR)  # issue 16
     await handle.result()
 
 
@@ -260,6 +263,12 @@ async def tour_rejected_no_show(env: WorkflowEnvironment, task_queue: str, tour_
     accept = AcceptRectificationBody(target="371702", comment="")
     await handle.execute_update(T.accept_rectification, Command(actor=f.CITY_SUPERVISOR, body=accept))
     await handle.execute_update(T.publish, Command(actor=f.CITY_SUPERVISOR, body=PublishBody(comment="公开")))
+async def sign_and_publish(env: WorkflowEnvironment, task_queue: str, code: str) -> None:
+    """Issue 16: the listing notice waits on the leader (reminders, then missed), is signed and published late."""
+    handle = await _rectifying(env, task_queue, code, 60)
+    await env.sleep(timedelta(days=10))
+    await finish_paperwork(handle, f.CITY_SUPERVISOR)
+    await handle.execute_update(W.void, Command(actor=f.CITY_SUPERVISOR, body=VoidBody(reason="重复登记")))
     await handle.result()
 
 
@@ -275,6 +284,7 @@ SCENARIOS = tuple(
             every_rung,
             interview_no_show,
             continue_as_new,
+            sign_and_publish,  # issue 16, documents
         ),
         start=1,
     )

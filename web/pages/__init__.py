@@ -15,6 +15,7 @@ from web.pages import (
     interviews,
     notifications,
     oversight,
+    public,  # issue 16: the public listings page
     session,
     settings,
     tasks,
@@ -33,3 +34,4 @@ router.include_router(settings.router)  # notification settings (issue 16)
 router.include_router(campaigns.router)  # 专项整治 (issue 14)
 router.include_router(cadence.router)  # issue 14, reports
 router.include_router(tours.router)  # inspection tours (issue 15)
+router.include_router(public.router)  # issue 16: the public listings page, no sign-in

@@ -1,0 +1,145 @@
+"""The hazard's paperwork (issue 16): documents drafted until a leader of the issuing authority signs them, and
+publication (公示) of the listing and the close-out. Pure rules; the workflow renders in an activity."""
+
+from datetime import datetime
+
+from domain.refusals import refuse
+from models.actors import Actor
+from models.clock import ClockName, ClockSpec
+from models.documents import (
+    KIND_ZH,
+    DocumentKind,
+    DocumentStatus,
+    IssuedDocument,
+    OfficialDocument,
+    RenderReceipt,
+    Signature,
+)
+from models.enums import Action, HazardStatus, Role
+from models.hazard import HazardState, ProjectionItem, Transition
+from models.policy import DocumentRules
+
+DEFAULT_RULES = DocumentRules()
+
+
+def rules(state: HazardState) -> DocumentRules:
+    return state.policy.documents or DEFAULT_RULES
+
+
+def needs_signature(state: HazardState, kind: DocumentKind) -> bool:
+    """As the policy says; a general hazard's close-out (never listed, so never 摘牌) is issued by the office."""
+    if kind == DocumentKind.CLOSEOUT_NOTICE and state.listing is None:
+        return False
+    return kind.value in rules(state).require_signature
+
+
+def document_id(state: HazardState, kind: DocumentKind) -> str:
+    return f"{state.code}-{kind.value}-{len(state.documents) + 1}"
+
+
+def drafted(state: HazardState, source: OfficialDocument, receipt: RenderReceipt, now: datetime) -> HazardState:
+    """The state with `source` (rendered as `receipt`) among its documents: a draft if a leader must sign it."""
+    draft = needs_signature(state, source.kind)
+    document = IssuedDocument(
+        id=document_id(state, source.kind), kind=source.kind, title=source.title, sha256=receipt.sha256,
+        status=DocumentStatus.DRAFT if draft else DocumentStatus.ISSUED, needs_signature=draft,
+        authority_code=source.authority_code, drafted_at=now, issued_at=None if draft else now, source=source,
+    )
+    return state.model_copy(update={"documents": (*state.documents, document)})
+
+
+def find(state: HazardState, identifier: str) -> IssuedDocument | None:
+    return next((d for d in state.documents if d.id == identifier), None)
+
+
+def check_sign(state: HazardState, actor: Actor, identifier: str) -> IssuedDocument:
+    """Refuse unless `actor` is a leader of the issuing authority and the document waits for a signature."""
+    document = find(state, identifier)
+    if document is None:
+        raise refuse("unknown_document", "document_id", id=identifier)
+    if actor.role != Role.LEADER:
+        raise refuse("not_a_leader")
+    if actor.jurisdiction_code != document.authority_code:
+        raise refuse("not_issuing_authority", authority=document.authority_code)
+    if document.status == DocumentStatus.ISSUED:
+        raise refuse("already_signed" if document.needs_signature else "no_signature_needed")
+    return document
+
+
+def signed(state: HazardState, actor: Actor, identifier: str, receipt: RenderReceipt, now: datetime) -> ProjectionItem:
+    """The transition that records the leader's signature; the document is issued as the re-rendered PDF."""
+    document = check_sign(state, actor, identifier)
+    signature = Signature(user_id=actor.user_id, name=signer_name(actor), at=now)
+    issued = document.model_copy(update={
+        "status": DocumentStatus.ISSUED, "signature": signature, "issued_at": now, "sha256": receipt.sha256,
+        "source": document.source.model_copy(update={"signer": signature.name}),
+    })
+    after = state.model_copy(update={
+        "documents": tuple(issued if d.id == identifier else d for d in state.documents), "seq": state.seq + 1,
+    })
+    transition = Transition(seq=after.seq, at=now, actor=actor, action=Action.SIGN, from_status=state.status,
+                            to_status=state.status, comment=f"签发：{document.title}", reason=f"sign:{identifier}")
+    return ProjectionItem(transition=transition, state=after)
+
+
+def signer_name(actor: Actor) -> str:
+    return actor.display_name or actor.username
+
+
+def signed_source(state: HazardState, actor: Actor, identifier: str) -> OfficialDocument:
+    document = check_sign(state, actor, identifier)
+    return document.source.model_copy(update={"signer": signer_name(actor)})
+
+
+# --- publication (公示) ----------------------------------------------------------------------------------
+
+
+def due_publication(state: HazardState) -> DocumentKind | None:
+    """What `publish` would publish now: the listing, then (once closed) the close-out; None if nothing."""
+    if not state.paperwork or state.listing is None:
+        return None
+    if state.listing_published_at is None:
+        return DocumentKind.LISTING_NOTICE
+    if state.status == HazardStatus.CLOSED and state.closeout_published_at is None:
+        return DocumentKind.CLOSEOUT_NOTICE
+    return None
+
+
+def check_publish(state: HazardState) -> None:
+    kind = due_publication(state)
+    if kind is None:
+        raise refuse("nothing_to_publish")
+    latest = [d for d in state.documents if d.kind == kind]
+    if latest and latest[-1].status == DocumentStatus.DRAFT:
+        raise refuse("document_not_signed", document=kind.value, document_zh=KIND_ZH[kind])
+
+
+def published(state: HazardState, now: datetime) -> dict[str, object]:
+    kind = due_publication(state)
+    field = "listing_published_at" if kind == DocumentKind.LISTING_NOTICE else "closeout_published_at"
+    return {field: now}
+
+
+# --- the clocks that wait on the government side ----------------------------------------------------------
+
+
+def clocks_for(state: HazardState) -> tuple[ClockSpec, ...]:
+    """A leader's signature on each draft, and the publication due (none for hazards before the patch)."""
+    if not state.paperwork:
+        return ()
+    specs = [
+        ClockSpec(name=ClockName.SIGN, owner_code=d.authority_code, start=d.drafted_at, working_days=rules(state).sign_working_days)
+        for d in state.documents if d.status == DocumentStatus.DRAFT and state.status != HazardStatus.VOIDED
+    ]
+    kind = due_publication(state)
+    if kind is not None and state.listing is not None and state.status != HazardStatus.VOIDED:
+        start = state.listing.at if kind == DocumentKind.LISTING_NOTICE else state.closed_at
+        assert start is not None
+        specs.append(ClockSpec(name=ClockName.PUBLISH, owner_code=state.listing.authority_code, start=start,
+                               working_days=state.policy.timers.publish))
+    return tuple(dict.fromkeys(specs))
+
+
+def open_paperwork(state: HazardState) -> bool:
+    """A closed hazard's workflow runs on while a draft waits for its signature or the close-out for publication."""
+    return state.status == HazardStatus.CLOSED and bool(clocks_for(state))
