@@ -15,7 +15,6 @@ from models.tour import (
     ChangeTeamBody,
     DeliverFeedbackBody,
     Finding,
-    PublishBody,
     RecordFindingBody,
     RejectRectificationBody,
     SubmitRectificationBody,
@@ -27,6 +26,7 @@ from models.tour import (
     TourBody,
     TourClock,
     TourProjection,
+    TourPublishBody,
     TourReport,
     TourStart,
     TourState,
@@ -236,7 +236,7 @@ def apply(action: TourAction, state: TourState, actor: Actor, body: TourBody, no
                                         interviews=(*before.interviews, interview_id)),
                    "interviews_started": state.interviews_started + 1}
         comment = f"{body.target} 整改不到位：{body.comment}；约谈其负责人（{interview_id}）"
-    elif isinstance(body, PublishBody):
+    elif isinstance(body, TourPublishBody):
         changes = {"status": S.CLOSED, "published_at": now, "published_by": actor}
         comment = body.comment or "巡查结果已向社会公开"
     else:  # pragma: no cover - the union is exhaustive

@@ -26,7 +26,6 @@ from models.tour_bodies import (  # noqa: F401 - re-exported: the process's cont
     DeliverFeedbackBody,
     FindingKind,
     JudgeRectificationBody,
-    PublishBody,
     RecordFindingBody,
     RejectRectificationBody,
     SubmitRectificationBody,
@@ -42,6 +41,7 @@ from models.tour_bodies import (  # noqa: F401 - re-exported: the process's cont
     TourCreate,
     TourHazardFields,
     TourKind,
+    TourPublishBody,
     TourStatus,
     TransferClueBody,
 )

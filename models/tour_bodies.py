@@ -184,7 +184,7 @@ class DeliverFeedbackBody(CommentBody):
     pass
 
 
-class PublishBody(CommentBody):
+class TourPublishBody(CommentBody):
     pass
 
 
@@ -212,5 +212,5 @@ class RejectRectificationBody(JudgeRectificationBody):
 
 TourBody = (
     ChangeTeamBody | RecordFindingBody | TransferClueBody | SubmitReportBody | ApproveReportBody
-    | DeliverFeedbackBody | SubmitRectificationBody | AcceptRectificationBody | RejectRectificationBody | PublishBody
+    | DeliverFeedbackBody | SubmitRectificationBody | AcceptRectificationBody | RejectRectificationBody | TourPublishBody
 )

@@ -6,12 +6,12 @@ from models.tour import (
     ApproveReportBody,
     ChangeTeamBody,
     DeliverFeedbackBody,
-    PublishBody,
     RecordFindingBody,
     RejectRectificationBody,
     SubmitRectificationBody,
     SubmitReportBody,
     TourAction,
+    TourPublishBody,
     TourStatus,
     TransferClueBody,
 )
@@ -62,7 +62,7 @@ TOUR = ProcessRegistry(
         ActionSpec(A.REJECT_RECTIFICATION, RejectRectificationBody, COMMITTEE, AFTER_FEEDBACK, ORGANIZER,
                    "认定整改不到位", "Reject the rectification",
                    refusals=("not_organizer", "unknown_target", "target_wrong_state", "rectification_reject_needs_comment")),
-        ActionSpec(A.PUBLISH, PublishBody, COMMITTEE, frozenset({S.RECTIFIED}),
+        ActionSpec(A.PUBLISH, TourPublishBody, COMMITTEE, frozenset({S.RECTIFIED}),
                    ORGANIZER, "公开巡查结果", "Publish the results", refusals=("not_organizer",)),
     ),
 )

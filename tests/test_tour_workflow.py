@@ -14,6 +14,7 @@ from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
 from activities.calendar import CalendarActivities
+from activities.documents import DocumentActivities
 from domain.tour_steps import add_months
 from models.actions import Command
 from models.base import china_date, end_of_day
@@ -86,7 +87,8 @@ async def tour_worker(client: Client, task_queue: str, stand_ins: StandIns) -> A
         async with Worker(
             client, task_queue=task_queue, workflows=[TourWorkflow, InterviewWorkflow],
             activities=[stand_ins.project_tour, stand_ins.project_interview, stand_ins.open_tour_hazard,
-                        stand_ins.compute_deadline, calendar.plan_clock],
+                        stand_ins.compute_deadline, calendar.plan_clock,
+                        DocumentActivities(None).render_document],  # the interview's notice and minutes (issue 16)
             activity_executor=executor,
         ) as worker:
             yield worker

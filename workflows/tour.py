@@ -30,7 +30,6 @@ with workflow.unsafe.imports_passed_through():
         ApproveReportBody,
         DeliverFeedbackBody,
         FindingKind,
-        PublishBody,
         RecordFindingBody,
         RejectRectificationBody,
         SubmitRectificationBody,
@@ -40,6 +39,7 @@ with workflow.unsafe.imports_passed_through():
         TourClock,
         TourHazardRequest,
         TourProjection,
+        TourPublishBody,
         TourStart,
         TourState,
         TourStatus,
@@ -202,11 +202,11 @@ class TourWorkflow(TourClockMixin):
         self._check(A.REJECT_RECTIFICATION, command)
 
     @workflow.update
-    async def publish(self, command: Command[PublishBody]) -> TourState:
+    async def publish(self, command: Command[TourPublishBody]) -> TourState:
         return await self._act(A.PUBLISH, command)
 
     @publish.validator
-    def _validate_publish(self, command: Command[PublishBody]) -> None:
+    def _validate_publish(self, command: Command[TourPublishBody]) -> None:
         self._check(A.PUBLISH, command)
 
     # --- the machinery ---------------------------------------------------------------------------------

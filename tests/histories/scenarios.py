@@ -229,10 +229,10 @@ async def tour_rejected_no_show(env: WorkflowEnvironment, task_queue: str, tour_
         AcceptRectificationBody,
         ApproveReportBody,
         DeliverFeedbackBody,
-        PublishBody,
         RejectRectificationBody,
         SubmitRectificationBody,
         SubmitReportBody,
+        TourPublishBody,
         tour_workflow_id,
     )
     from tests.test_tour_workflow import COMMITTEE_LEADER, LEADER, tour_start
@@ -262,7 +262,7 @@ async def tour_rejected_no_show(env: WorkflowEnvironment, task_queue: str, tour_
     await handle.execute_update(T.submit_rectification_report, Command(actor=f.COUNTY_SUPERVISOR, body=report))
     accept = AcceptRectificationBody(target="371702", comment="")
     await handle.execute_update(T.accept_rectification, Command(actor=f.CITY_SUPERVISOR, body=accept))
-    await handle.execute_update(T.publish, Command(actor=f.CITY_SUPERVISOR, body=PublishBody(comment="公开")))
+    await handle.execute_update(T.publish, Command(actor=f.CITY_SUPERVISOR, body=TourPublishBody(comment="公开")))
 async def sign_and_publish(env: WorkflowEnvironment, task_queue: str, code: str) -> None:
     """Issue 16: the listing notice waits on the leader (reminders, then missed), is signed and published late."""
     handle = await _rectifying(env, task_queue, code, 60)
