@@ -1,7 +1,7 @@
 """What travels with a mail: the rung's document as the document store holds it.
 
-`document_attachment` is the one place that turns a stored document into an attachment; when documents are
-rendered as PDF (issue 16, first half) it is routed to the PDF renderer, and every mail attaches the PDF.
+`document_attachment` is the one place that turns a stored document into an attachment: the PDF the official
+documents service rendered (issue 16), or, for a document issued as text before documents were PDFs, its text.
 """
 
 from sqlmodel import Session
@@ -15,7 +15,7 @@ def document_attachment(session: Session, sha256: str) -> Attachment | None:
     document = session.get(Document, sha256)
     if document is None:
         return None
-    media = document.media_type or "text/plain; charset=utf-8"
-    extension = "pdf" if media.startswith("application/pdf") else "txt"
-    return Attachment(filename=f"{document.kind}-{document.hazard_code}.{extension}", mime=media,
-                      content=document.content.encode("utf-8"))
+    name = f"{document.kind}-{document.hazard_code}"
+    if document.pdf is not None:
+        return Attachment(filename=f"{name}.pdf", mime="application/pdf", content=document.pdf)
+    return Attachment(filename=f"{name}.txt", mime="text/plain; charset=utf-8", content=document.content.encode("utf-8"))

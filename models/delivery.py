@@ -55,7 +55,7 @@ class NotificationSettingsIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    channels: Annotated[list[Channel], Field(max_length=3)]
+    channels: Annotated[list[Channel], Field(max_length=3, json_schema_extra={"contains": {"const": "inbox"}})]  # the inbox stays
     daily_digest: bool = False
 
 

@@ -12,7 +12,7 @@ from typing import Annotated
 from pydantic import AfterValidator, Field, model_validator
 from pydantic_core import PydanticCustomError
 
-from models.base import Day, Frozen, body_error
+from models.base import PRESENT, Day, Frozen, body_error, schema_rules, when
 
 
 def _not_blank(value: str) -> str:
@@ -148,6 +148,10 @@ class TourHazardFields(Frozen):
 
 
 class RecordFindingBody(Frozen):
+    model_config = schema_rules(when(
+        "kind", "hazard", {"required": ["hazard"], "properties": {"hazard": {"type": "object"}}},
+        {"properties": {"hazard": {"type": "null"}}},
+    ))
     target: Annotated[str, Field(min_length=1, max_length=100)]  # a region_code or a department's name
     kind: FindingKind
     description: Text10k
@@ -203,6 +207,8 @@ class AcceptRectificationBody(JudgeRectificationBody):
 
 
 class RejectRectificationBody(JudgeRectificationBody):
+    model_config = schema_rules({"required": ["comment"], "properties": {"comment": PRESENT}})
+
     @model_validator(mode="after")
     def _reason(self) -> "RejectRectificationBody":
         if not self.comment.strip():

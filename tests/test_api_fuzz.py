@@ -44,6 +44,9 @@ DEPENDS_ON_DATA_OR_DATE = [
     r"^/api/v1/whistleblower/reports/\{report_id\}/screen$",  # the hazard it records: as POST /hazards
     "^/api/v1/(hazards|dashboard|board|notifications|interviews|whistleblower/reports)$",  # region filters that exist
     "^/api/v1/admin/",  # users and calendars that refer to regions and enterprises
+    "^/api/v1/(reports|circulars|rankings|metrics|campaigns|tours|tours/coverage)$",  # regions that exist, team members
+    r"^/api/v1/(campaigns|tours|documents)/\{[a-z_]+\}/(actions/|import$)",  # phases, findings, targets as the record holds them
+    "^/api/v1/me/settings$",  # a robot channel only where the jurisdiction has one
 ]
 
 

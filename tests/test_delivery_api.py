@@ -3,12 +3,15 @@ with a real SMTP server and a real HTTP receiver: a rung mails its document and 
 robot (signed); an SMTP server refusing delays nothing and the mail arrives once it recovers; admins see every
 attempt; each user's channels and digest; the admin routes' refusals."""
 
+import hashlib
+import io
 import json
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from pypdf import PdfReader
 from sqlmodel import Session
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
@@ -117,12 +120,13 @@ async def test_a_rung_mails_its_document_and_calls_the_signed_dingtalk_robot(
     text = mail.get_body(("plain",)).get_content()  # type: ignore[union-attr]
     assert f"https://duban.example/api/v1/documents/{sha}" in text and code in text
     attachments = list(mail.iter_attachments())
-    assert len(attachments) == 1
-    document = attachments[0].get_content()
-    document = document if isinstance(document, str) else document.decode()
-    assert "督办函" in document and code in document
+    assert len(attachments) == 1 and attachments[0].get_content_type() == "application/pdf"
+    pdf = attachments[0].get_content()
+    assert isinstance(pdf, bytes) and hashlib.sha256(pdf).hexdigest() == sha  # the letter's PDF, as stored
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+    assert "督办函" in text and code in text.replace("\n", "")
     stored = await api.as_user("enterprise.a", "GET", f"/documents/{sha}")
-    assert document == stored.text  # what the document store holds
+    assert stored.headers["content-type"] == "application/pdf" and stored.content == pdf
 
     call = robot.about(letter(code))[0]
     assert call.path == "/robot/send" and call.query["access_token"] == ["t0k"]
