@@ -1,13 +1,15 @@
 """Rendered documents in the read model, by the SHA-256 of their PDF (content-addressed: a second render of the
 same document writes nothing)."""
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
+from core import official_documents
 from core.official_documents import Rendered
-from models.documents import OfficialDocument
+from models.clock import DocumentSpec
+from models.documents import DocumentKind, OfficialDocument
 from models.tables import Document, HazardRow
 
 PDF = "application/pdf"
@@ -26,6 +28,20 @@ def store_rendered(*, session: Session, document: OfficialDocument, rendered: Re
         session.rollback()
         return False
     return True
+
+
+def as_official(spec: DocumentSpec, *, kind: DocumentKind, authority: str, authority_code: str, addressee: str,
+                issued_on: date, subject_code: str) -> tuple[DocumentSpec, Rendered]:
+    """A document written as a title and lines (a periodic report, a circular, a campaign's account) laid out as
+    an official document and rendered to PDF: the spec names the PDF's SHA-256 and keeps its text."""
+    lines = spec.content.splitlines()
+    body = tuple(line for line in (lines[1:] if lines and lines[0] == spec.title else lines) if line.strip())
+    official = OfficialDocument(
+        kind=kind, authority=authority, authority_code=authority_code, number=subject_code, title=spec.title,
+        addressee=addressee, paragraphs=body, issued_on=issued_on, subject_code=subject_code,
+    )
+    rendered = official_documents.render(official)
+    return DocumentSpec(kind=spec.kind, title=spec.title, content=rendered.text, sha256=rendered.sha256), rendered
 
 
 def get(*, session: Session, sha256: str) -> Document | None:

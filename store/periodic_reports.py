@@ -10,9 +10,11 @@ from typing import Any
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, func, select
 
+from core.official_documents import Rendered
 from models.clock import DocumentSpec
 from models.tables import AuditEntry, CircularRow, Document, Notification, PeriodicReportRow
 from store import audit
+from store.documents import PDF
 
 
 def report_id(kind: str, region_code: str, start: date, end: date) -> str:
@@ -34,11 +36,14 @@ class Issued:
 
 
 def _record(session: Session, record_id: str, action: str, document: DocumentSpec, issued: Issued, at: datetime,
-            policy: str, details: dict[str, Any]) -> None:
-    """The document (by its hash) and the audit row that names it."""
+            policy: str, details: dict[str, Any], rendered: Rendered | None) -> None:
+    """The document (by its hash; its PDF and HTML when rendered) and the audit row that names it."""
     if session.get(Document, document.sha256) is None:
-        session.add(Document(hash=document.sha256, hazard_code=record_id, kind=document.kind[:40], title=document.title[:300],
-                             content=document.content, created_at=at))
+        session.add(Document(
+            hash=document.sha256, hazard_code=record_id, kind=document.kind[:40], title=document.title[:300],
+            content=document.content, created_at=at, media_type=PDF if rendered else "text/plain; charset=utf-8",
+            pdf=rendered.pdf if rendered else None, html=rendered.html if rendered else None,
+        ))
     entry = AuditEntry(
         hazard_code=record_id, seq=1, at=at, actor_id=issued.actor_id, actor_name=issued.actor_name[:100],
         actor_role=issued.actor_role, action=action, from_status=None, to_status="issued", comment=document.title[:300],
@@ -49,7 +54,8 @@ def _record(session: Session, record_id: str, action: str, document: DocumentSpe
     session.add(entry)
 
 
-def save_report(*, session: Session, row: PeriodicReportRow, document: DocumentSpec, issued: Issued, policy: str) -> bool:
+def save_report(*, session: Session, row: PeriodicReportRow, document: DocumentSpec, issued: Issued, policy: str,
+                rendered: Rendered | None = None) -> bool:
     """Store a new report with its document and audit row; False (nothing written) when the period's report is
     already there (a repeated or concurrent run). The caller commits."""
     if session.get(PeriodicReportRow, row.id) is not None:
@@ -57,7 +63,7 @@ def save_report(*, session: Session, row: PeriodicReportRow, document: DocumentS
     session.add(row)
     details = {"kind": row.kind, "region_code": row.region_code, "period_start": row.period_start, "period_end": row.period_end,
                "trigger": row.trigger}
-    _record(session, row.id, "report", document, issued, row.generated_at, policy, details)
+    _record(session, row.id, "report", document, issued, row.generated_at, policy, details, rendered)
     try:
         session.flush()
     except IntegrityError:
@@ -67,14 +73,14 @@ def save_report(*, session: Session, row: PeriodicReportRow, document: DocumentS
 
 
 def save_circular(*, session: Session, row: CircularRow, document: DocumentSpec, issued: Issued, policy: str,
-                  notices: list[tuple[str, str, str]]) -> bool:
+                  notices: list[tuple[str, str, str]], rendered: Rendered | None = None) -> bool:
     """Store a new circular, its document and audit row, and one notification per target (kind, code, title)."""
     if session.get(CircularRow, row.id) is not None:
         return False
     session.add(row)
     details = {"kind": "circular", "region_code": row.region_code, "period_start": row.period_start,
                "period_end": row.period_end, "report_id": row.report_id}
-    _record(session, row.id, "circular", document, issued, row.issued_at, policy, details)
+    _record(session, row.id, "circular", document, issued, row.issued_at, policy, details, rendered)
     for target_kind, target_code, title in dict.fromkeys(notices):
         session.add(Notification(hazard_code=row.id, seq=1, at=row.issued_at, target_kind=target_kind, target_code=target_code,
                                  kind="circular", title=title[:300], body=document.content, document_hash=document.sha256))

@@ -14,10 +14,11 @@ from core.db import as_utc
 from domain import ranking as rules
 from domain.documents import day_text
 from domain.report_documents import circular_document, report_document
-from models.base import CHINA_TZ
+from models.base import CHINA_TZ, china_date
+from models.documents import DocumentKind
 from models.policy import PolicyProfile
 from models.tables import AuditEntry, CircularRow, HazardRow, Jurisdiction, PeriodicReportRow
-from store import campaigns, metrics, periodic_reports
+from store import campaigns, documents, metrics, periodic_reports
 from store.hazards import OPEN_STATUSES, Scope
 from store.periodic_reports import Issued
 
@@ -121,14 +122,18 @@ def generate_report(*, session: Session, kind: str, region: Jurisdiction, start:
         return existing, False
     content = report_content(session=session, report_id=rid, kind=kind, region=region, start=start, end=end,
                              trigger=trigger, profile=profile, now=now)
-    document = report_document(content)
+    document, rendered = documents.as_official(
+        report_document(content), kind=DocumentKind.DISPATCH_REPORT, authority=f"{region.name}安全生产委员会办公室",
+        authority_code=region.code, addressee="各成员单位", issued_on=china_date(now), subject_code=rid,
+    )
     content["document_hash"] = document.sha256
     row = PeriodicReportRow(
         id=rid, kind=kind, region_code=region.code, region_path=region.path, period_start=start, period_end=end,
         generated_at=now, trigger=trigger, requested_by=issued.actor_name[:100], content_json=json.dumps(content, ensure_ascii=False),
         document_hash=document.sha256,
     )
-    written = periodic_reports.save_report(session=session, row=row, document=document, issued=issued, policy=profile.key)
+    written = periodic_reports.save_report(session=session, row=row, document=document, issued=issued, policy=profile.key,
+                                           rendered=rendered)
     if not written:
         stored = session.get(PeriodicReportRow, rid)
         assert stored is not None, f"report {rid} was neither written nor found"
@@ -206,7 +211,10 @@ def issue_circular(*, session: Session, region: Jurisdiction, start: date, end: 
         return existing, False
     content = circular_content(session=session, circular_id=cid, region=region, start=start, end=end, profile=profile,
                                now=now, report_id=report_id)
-    document = circular_document(content)
+    document, rendered = documents.as_official(
+        circular_document(content), kind=DocumentKind.CIRCULAR, authority=f"{region.name}安全生产委员会办公室",
+        authority_code=region.code, addressee="各有关单位", issued_on=china_date(now), subject_code=cid,
+    )
     content["document_hash"] = document.sha256
     row = CircularRow(
         id=cid, region_code=region.code, region_path=region.path, period_start=start, period_end=end, issued_at=now,
@@ -214,7 +222,7 @@ def issue_circular(*, session: Session, region: Jurisdiction, start: date, end: 
         document_hash=document.sha256,
     )
     written = periodic_reports.save_circular(session=session, row=row, document=document, issued=issued, policy=profile.key,
-                                             notices=_notices(content, f"通报：{document.title}"))
+                                             notices=_notices(content, f"通报：{document.title}"), rendered=rendered)
     if not written:
         stored = session.get(CircularRow, cid)
         assert stored is not None, f"circular {cid} was neither written nor found"

@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from openpyxl import load_workbook
+from pypdf import PdfReader
 from sqlmodel import Session
 from temporalio.testing import WorkflowEnvironment
 
@@ -181,7 +182,10 @@ async def test_a_circulars_document_is_for_its_readers_and_whom_it_names(api: Ap
     made = (await api.as_user("city.supervisor", "POST", "/circulars", json={"region_code": "371700", **PERIOD})).json()
     path = f"/documents/{made['document_hash']}"
     named = await api.as_user("enterprise.a", "GET", path)
-    assert named.status_code == 200 and "通报" in named.text and named.headers["X-Content-SHA256"] == made["document_hash"]
+    assert named.status_code == 200 and named.headers["X-Content-SHA256"] == made["document_hash"]
+    assert named.headers["content-type"] == "application/pdf"  # an official document (issue 16), its text read back
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(named.content)).pages).replace("\n", "")
+    assert "通报" in text and "菏泽市安全生产委员会办公室" in text and made["id"] in text
     assert (await api.as_user("auditor", "GET", path)).status_code == 200
     _refusal(await api.as_user("enterprise.b", "GET", path), 404, "not_found")
     _refusal(await api.as_user("county2.supervisor", "GET", path), 404, "not_found")
