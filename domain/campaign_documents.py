@@ -1,8 +1,9 @@
 """The campaign's documents (domain.md section 9): the closing account, the summary report and the annual summary.
 
 Every one goes through `render_campaign_document`, which returns the content with its SHA-256 (a `DocumentSpec`),
-stored and audited as the hazard's rung documents are. That one function is the seam for the PDF renderer of
-official documents (issue 16): route it there and the three documents follow.
+stored and audited as the hazard's rung documents are. Campaigns launched since official documents (issue 16)
+lay it out as one (`official_source`) and the workflow has it rendered to PDF by the render activity; the spec
+then names the PDF's SHA-256.
 """
 
 import hashlib
@@ -12,6 +13,7 @@ from datetime import datetime
 from models.base import china_date
 from models.campaign import CampaignAccount, CampaignState, RegionFigures
 from models.clock import DocumentSpec
+from models.documents import DocumentKind, OfficialDocument
 
 TITLES = {
     "campaign_account": "专项整治整改阶段结账报告",
@@ -68,3 +70,16 @@ def summary_document(state: CampaignState, groups: Sequence[RegionFigures], now:
     done = sum(1 for m in state.measures if m.completed_at is not None)
     body += [f"制度措施清单：共 {len(state.measures)} 项，已完成 {done} 项"]
     return render_campaign_document(kind, state, body, now, year)
+
+
+def official_source(state: CampaignState, spec: DocumentSpec, now: datetime) -> OfficialDocument:
+    """The campaign document `spec` laid out as an official document of the launching authority (GB/T 9704): its
+    文号 the campaign's document number (or its id), addressed to the covered jurisdictions."""
+    start = state.start
+    header = {start.authority_name, start.document_number or "", spec.title, f"日期：{china_date(now).isoformat()}"}
+    body = tuple(line for line in spec.content.splitlines() if line.strip() and line not in header)
+    return OfficialDocument(
+        kind=DocumentKind(spec.kind), authority=start.authority_name, authority_code=start.authority_code,
+        number=start.document_number or start.campaign_id, title=spec.title, addressee=f"{start.region_path[-1].name}各有关单位",
+        paragraphs=body, issued_on=china_date(now), subject_code=start.campaign_id,
+    )

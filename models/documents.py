@@ -26,6 +26,9 @@ class DocumentKind(StrEnum):
     TOUR_REPORT = "tour_report"  # 巡查报告 (inspection tours, issue 15)
     TOUR_FEEDBACK = "tour_feedback"  # 巡查反馈函
     DISPATCH_REPORT = "dispatch_report"  # 调度周报 (periodic reports, issue 14)
+    CAMPAIGN_ACCOUNT = "campaign_account"  # 专项整治整改阶段结账报告 (campaigns, issue 14)
+    CAMPAIGN_SUMMARY = "campaign_summary"  # 专项整治总结评估报告
+    CAMPAIGN_ANNUAL_SUMMARY = "campaign_annual_summary"  # 专项整治年度总结
 
 
 KIND_ZH: dict[DocumentKind, str] = {
@@ -45,6 +48,9 @@ KIND_ZH: dict[DocumentKind, str] = {
     DocumentKind.TOUR_REPORT: "巡查报告",
     DocumentKind.TOUR_FEEDBACK: "巡查反馈函",
     DocumentKind.DISPATCH_REPORT: "调度周报",
+    DocumentKind.CAMPAIGN_ACCOUNT: "专项整治整改阶段结账报告",
+    DocumentKind.CAMPAIGN_SUMMARY: "专项整治总结评估报告",
+    DocumentKind.CAMPAIGN_ANNUAL_SUMMARY: "专项整治年度总结",
 }
 
 

@@ -1,6 +1,7 @@
 """CampaignWorkflow (专项整治) on the time-skipping server: phases start and end on their instants (across a year
 boundary), the closing account, a cancelled campaign, an amended phase, the annual summary and the refusals."""
 
+import hashlib
 import uuid
 from collections.abc import AsyncIterator
 from concurrent.futures import ThreadPoolExecutor
@@ -13,6 +14,7 @@ from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
 from activities.calendar import CalendarActivities
+from activities.documents import DocumentActivities
 from models.actions import Command
 from models.base import CHINA_TZ, china_date, end_of_day
 from models.campaign import (
@@ -74,7 +76,7 @@ async def campaign_worker(client: Client, task_queue: str, stand_ins: StandIns) 
         worker = Worker(
             client, task_queue=task_queue, workflows=[CampaignWorkflow],
             activities=[stand_ins.project_campaign, stand_ins.campaign_hazards, stand_ins.campaign_figures,
-                        calendar.plan_clock],
+                        calendar.plan_clock, DocumentActivities(None).render_document],  # its PDFs (issue 16)
             activity_executor=executor,
         )
         async with worker:
@@ -160,6 +162,8 @@ async def test_the_account_classifies_closed_carried_over_and_overdue_hazards(en
     [written] = stand_ins.of(A.ACCOUNT)
     assert written.document is not None and written.document.sha256 == account.document_hash
     assert "HZ-3" in written.document.content and "HZ-6" not in written.document.content
+    # an official document rendered to PDF: the hash is the PDF's, not the text's
+    assert written.document.sha256 != hashlib.sha256(written.document.content.encode()).hexdigest()
     assert {n.target_code for n in written.notices} == {"371702"}
 
 

@@ -17,6 +17,7 @@ from temporalio import workflow
 with workflow.unsafe.imports_passed_through():
     from activities.calendar import CalendarActivities
     from activities.campaigns import CampaignActivities
+    from activities.documents import DocumentActivities
     from domain import campaign_documents as documents
     from domain import campaign_reminders as reminders
     from domain import campaigns as rules
@@ -39,7 +40,8 @@ with workflow.unsafe.imports_passed_through():
         phase_starts_at,
         year_ends,
     )
-    from models.clock import ClockRequest
+    from models.clock import ClockRequest, DocumentSpec
+    from models.documents import RenderRequest
     from workflows import calls
     from workflows.calls import refusal_error
 
@@ -226,12 +228,21 @@ class CampaignWorkflow:
         path = rules.region_key(self._state.start)
         return FiguresRequest(campaign_id=self._state.campaign_id, region_path=path, since=since, until=until)
 
+    async def _official(self, spec: DocumentSpec, now: datetime) -> DocumentSpec:
+        """Since official documents (issue 16): the document rendered to PDF by the render activity, which stores
+        it; the spec then names the PDF's SHA-256 (campaigns started before keep their text documents)."""
+        if not workflow.patched("campaign-official-documents"):
+            return spec
+        source = documents.official_source(self._state, spec, now)
+        receipt = await calls.call(DocumentActivities.render_document, RenderRequest(document=source))
+        return spec.model_copy(update={"sha256": receipt.sha256})
+
     async def _write_account(self) -> None:
         now = workflow.now()
         hazards = await calls.call(CampaignActivities.campaign_hazards, self._request())
         closed, carried, overdue = rules.classify(tuple(hazards), now)
         account = CampaignAccount(generated_at=now, closed=tuple(closed), carried_over=tuple(carried), overdue=tuple(overdue))
-        document = documents.account_document(self._state, account, now)
+        document = await self._official(documents.account_document(self._state, account, now), now)
         self._record(rules.account_written(self._state, account, document, now))
         await self._project()
 
@@ -242,7 +253,7 @@ class CampaignWorkflow:
         else:
             request = self._request(phase_starts_at(date(year, 1, 1)), end_of_day(date(year, 12, 31)))
         groups = await calls.call(CampaignActivities.campaign_figures, request)
-        document = documents.summary_document(self._state, groups, now, year)
+        document = await self._official(documents.summary_document(self._state, groups, now, year), now)
         action = A.ANNUAL_SUMMARY if year else A.SUMMARY
         self._record(rules.summary_written(self._state, action, document, year, now))
         await self._project()
