@@ -1,9 +1,10 @@
 """Base class and time helpers for the shared contracts."""
 
+import re
 from datetime import UTC, date, datetime, timedelta, timezone
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, WithJsonSchema
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
 CHINA_TZ = timezone(timedelta(hours=8), "Asia/Shanghai")  # no DST since 1991: a fixed offset is exact
@@ -41,7 +42,16 @@ def day_in_range(value: date) -> date:
 # What the OpenAPI document says of a day: the years EARLIEST_DAY..LATEST_DAY cover (1900 to 2199).
 DAY_PATTERN: dict[str, Any] = {"pattern": r"^(19|20|21)\d\d-"}  # also of an instant's day
 DAY_SCHEMA: dict[str, Any] = {"type": "string", "format": "date", **DAY_PATTERN}
-Day = Annotated[date, AfterValidator(day_in_range), WithJsonSchema(DAY_SCHEMA)]  # within EARLIEST_DAY..LATEST_DAY
+def written_as_day(value: object) -> object:
+    """A day as written, YYYY-MM-DD: never a number (pydantic would read Unix seconds); else `date_as_number`."""
+    if isinstance(value, (int, float)) or (isinstance(value, str) and not re.match(r"^\d{4}-", value)):
+        raise PydanticCustomError("date_as_number", "write the date as YYYY-MM-DD")
+    return value
+
+
+Day = Annotated[  # a day written YYYY-MM-DD within EARLIEST_DAY..LATEST_DAY
+    date, BeforeValidator(written_as_day), AfterValidator(day_in_range), WithJsonSchema(DAY_SCHEMA)
+]
 
 # What the OpenAPI document says of a text that must not be blank: something besides white space in it.
 PRESENT: dict[str, Any] = {"type": "string", "pattern": r"\S"}

@@ -4,7 +4,7 @@ carries (shared by the API, the outbox and the delivery workflow)."""
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, Strict, field_validator
 
 from models.base import Frozen
 
@@ -56,7 +56,7 @@ class NotificationSettingsIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     channels: Annotated[list[Channel], Field(max_length=3, json_schema_extra={"contains": {"const": "inbox"}})]  # the inbox stays
-    daily_digest: bool = False
+    daily_digest: Annotated[bool, Strict()] = False  # true or false, never 0 or 1
 
 
 class DeliveryOrder(Frozen):

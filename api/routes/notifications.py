@@ -2,7 +2,7 @@
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Path, Query, Response
 from fastapi.responses import HTMLResponse, PlainTextResponse
 
 from api.deps import BrowserOrApiUser, CurrentUser, SessionDep
@@ -35,7 +35,7 @@ def mark_notification_read(notification_id: RowId, session: SessionDep, principa
 
 @router.get("/documents/{sha256}", response_class=Response, responses={200: {"content": {"application/pdf": {}, "text/html": {}, "text/plain": {}}}})
 def get_document(
-    sha256: str,
+    sha256: Annotated[str, Path(json_schema_extra={"pattern": "^[0-9a-f]{64}$"}, description="the document's SHA-256")],
     session: SessionDep,
     principal: BrowserOrApiUser,
     format: Annotated[Literal["pdf", "html"], Query(description="`html`: the document's HTML view")] = "pdf",
