@@ -44,7 +44,7 @@ DAY_PATTERN: dict[str, Any] = {"pattern": r"^(19|20|21)\d\d-"}  # also of an ins
 DAY_SCHEMA: dict[str, Any] = {"type": "string", "format": "date", **DAY_PATTERN}
 def written_as_day(value: object) -> object:
     """A day as written, YYYY-MM-DD: never a number (pydantic would read Unix seconds); else `date_as_number`."""
-    if isinstance(value, (int, float)) or (isinstance(value, str) and not re.match(r"^\d{4}-", value)):
+    if isinstance(value, (int, float)) or (isinstance(value, str) and re.fullmatch(r"\s*[-+]?\d+(\.\d*)?([eE][-+]?\d+)?\s*", value)):
         raise PydanticCustomError("date_as_number", "write the date as YYYY-MM-DD")
     return value
 

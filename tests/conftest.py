@@ -4,6 +4,7 @@ import os
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import Engine
@@ -13,6 +14,7 @@ from core.codec import data_converter
 from core.db import make_engine, migrate
 from core.settings import Settings
 from core.temporal import time_skipping_server_binary
+from tests.browser_helpers import BROWSER_REQUIRED, Served, browser_problem, chromium, served_app
 
 POSTGRES_URL = os.environ.get("DUBAN_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 POSTGRES_REQUIRED = os.environ.get("DUBAN_REQUIRE_POSTGRES") == "1"
@@ -98,3 +100,23 @@ async def dev_env() -> AsyncIterator[WorkflowEnvironment]:
         dev_server_extra_args=["--dynamic-config-value", "frontend.enableUpdateWorkflowExecution=true"],
     ) as environment:
         yield environment
+
+
+# --- the browser tests: Debian's Chromium, and the app served with a real worker on the session's dev server --------
+
+
+@pytest.fixture
+async def browser() -> AsyncIterator[Any]:
+    problem = browser_problem()
+    if problem is not None:
+        if BROWSER_REQUIRED:
+            pytest.fail(f"the browser tests are required here (DUBAN_REQUIRE_BROWSER=1): {problem}")
+        pytest.skip(problem)
+    async with chromium() as browser:
+        yield browser
+
+
+@pytest.fixture
+async def served(dev_env: WorkflowEnvironment, tmp_path: Path, task_queue: str) -> AsyncIterator[Served]:
+    async with served_app(dev_env.client, tmp_path, task_queue) as app:
+        yield app

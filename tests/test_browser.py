@@ -3,44 +3,20 @@ real worker and a real Temporal dev server: a major hazard from report to close-
 with the board and the dashboard checked along the way, and refusals shown where they belong."""
 
 import re
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 import pytest
-from temporalio.testing import WorkflowEnvironment
 
 from models.base import china_date
 from tests.api_helpers import pass_sign_in_wait
 from tests.browser_helpers import (
-    BROWSER_REQUIRED,
     Served,
-    browser_problem,
-    chromium,
     png,
-    served_app,
     signed_in,
 )
 
 pytestmark = pytest.mark.slow
-
-
-@pytest.fixture
-async def browser() -> AsyncIterator[Any]:
-    problem = browser_problem()
-    if problem is not None:
-        if BROWSER_REQUIRED:
-            pytest.fail(f"the browser tests are required here (DUBAN_REQUIRE_BROWSER=1): {problem}")
-        pytest.skip(problem)
-    async with chromium() as browser:
-        yield browser
-
-
-@pytest.fixture
-async def served(dev_env: WorkflowEnvironment, tmp_path: Path, task_queue: str) -> AsyncIterator[Served]:
-    async with served_app(dev_env.client, tmp_path, task_queue) as app:
-        yield app
 
 
 def in_days(days: int) -> str:

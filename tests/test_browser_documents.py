@@ -2,35 +2,15 @@
 links (the PDF opens as `application/pdf`), a leader's signature shows there, and the public listings page (no
 sign-in) shows the listing only once it is published."""
 
-from collections.abc import AsyncIterator
-from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
-from temporalio.testing import WorkflowEnvironment
 
 from tests.api_helpers import hazard_body, in_days
-from tests.browser_helpers import BROWSER_REQUIRED, Served, browser_problem, chromium, served_app, signed_in
+from tests.browser_helpers import Served, signed_in
 
 pytestmark = pytest.mark.slow
-
-
-@pytest.fixture
-async def browser() -> AsyncIterator[Any]:
-    problem = browser_problem()
-    if problem is not None:
-        if BROWSER_REQUIRED:
-            pytest.fail(f"the browser tests are required here (DUBAN_REQUIRE_BROWSER=1): {problem}")
-        pytest.skip(problem)
-    async with chromium() as browser:
-        yield browser
-
-
-@pytest.fixture
-async def served(dev_env: WorkflowEnvironment, tmp_path: Path, task_queue: str) -> AsyncIterator[Served]:
-    async with served_app(dev_env.client, tmp_path, task_queue) as app:
-        yield app
 
 
 async def as_user(http: httpx.AsyncClient, username: str) -> dict[str, str]:

@@ -4,38 +4,19 @@ measures, previews an import (nothing written) and then imports, and a refusal s
 
 import io
 import re
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 from openpyxl import Workbook
-from temporalio.testing import WorkflowEnvironment
 
 from core.spreadsheet import append_row
 from models.base import china_date
 from services.campaign_ledger import HEADERS
-from tests.browser_helpers import BROWSER_REQUIRED, Served, browser_problem, chromium, served_app, signed_in
+from tests.browser_helpers import Served, signed_in
 
 pytestmark = pytest.mark.slow
-
-
-@pytest.fixture
-async def browser() -> AsyncIterator[Any]:
-    problem = browser_problem()
-    if problem is not None:
-        if BROWSER_REQUIRED:
-            pytest.fail(f"the browser tests are required here (DUBAN_REQUIRE_BROWSER=1): {problem}")
-        pytest.skip(problem)
-    async with chromium() as browser:
-        yield browser
-
-
-@pytest.fixture
-async def served(dev_env: WorkflowEnvironment, tmp_path: Path, task_queue: str) -> AsyncIterator[Served]:
-    async with served_app(dev_env.client, tmp_path, task_queue) as app:
-        yield app
 
 
 def day(offset: int) -> str:

@@ -12,20 +12,9 @@ from sqlmodel import Session
 from temporalio.testing import WorkflowEnvironment
 
 from tests import report_dataset as data
-from tests.browser_helpers import BROWSER_REQUIRED, Served, browser_problem, chromium, served_app, signed_in
+from tests.browser_helpers import Served, served_app, signed_in
 
 pytestmark = pytest.mark.slow
-
-
-@pytest.fixture
-async def browser() -> AsyncIterator[Any]:
-    problem = browser_problem()
-    if problem is not None:
-        if BROWSER_REQUIRED:
-            pytest.fail(f"the browser tests are required here (DUBAN_REQUIRE_BROWSER=1): {problem}")
-        pytest.skip(problem)
-    async with chromium() as browser:
-        yield browser
 
 
 @pytest.fixture

@@ -4,36 +4,16 @@ deadlines and the forms; a team member records findings by target (a hazard find
 the coverage table shows which counties are due; the nav links to it all."""
 
 import re
-from collections.abc import AsyncIterator
-from pathlib import Path
 from typing import Any
 
 import pytest
-from temporalio.testing import WorkflowEnvironment
 
-from tests.browser_helpers import BROWSER_REQUIRED, Served, browser_problem, chromium, served_app, signed_in
+from tests.browser_helpers import Served, signed_in
 from tests.eventually import assert_eventually_async
 from tests.test_browser import in_days
 
 pytestmark = pytest.mark.slow
 TEAM = "tour.lead | leader\ntour.deputy | deputy\ntour.m1 | member\ntour.m2 | member\ntour.m3 | member\ntour.expert | expert"
-
-
-@pytest.fixture
-async def browser() -> AsyncIterator[Any]:
-    problem = browser_problem()
-    if problem is not None:
-        if BROWSER_REQUIRED:
-            pytest.fail(f"the browser tests are required here (DUBAN_REQUIRE_BROWSER=1): {problem}")
-        pytest.skip(problem)
-    async with chromium() as browser:
-        yield browser
-
-
-@pytest.fixture
-async def served(dev_env: WorkflowEnvironment, tmp_path: Path, task_queue: str) -> AsyncIterator[Served]:
-    async with served_app(dev_env.client, tmp_path, task_queue) as app:
-        yield app
 
 
 async def organize(page: Any, team: str) -> None:
