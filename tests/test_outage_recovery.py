@@ -27,6 +27,7 @@ from temporalio.client import Client, WorkflowUpdateStage
 from temporalio.worker import Worker
 
 from activities.calendar import CalendarActivities
+from activities.documents import DocumentActivities
 from activities.interviews import InterviewActivities
 from activities.projection import ProjectionActivities
 from core.bytecode import compile_workflows
@@ -120,6 +121,7 @@ async def test_temporal_killed_mid_life_answers_503_then_everything_goes_on(tmp_
                 activities=[
                     ProjectionActivities(engine).project_transition, InterviewActivities(engine).project_interview,
                     real.compute_deadline, real.count_working_days, real.shift_deadline, clock.plan_clock, clock.plan_ladder,
+                    DocumentActivities(engine).render_document,  # the listing notice and letters (issue 16)
                 ],
             )  # fmt: skip
             async with worker, httpx.AsyncClient(base_url=api.url, timeout=30) as http:

