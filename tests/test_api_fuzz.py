@@ -9,6 +9,7 @@ import socket
 import subprocess
 import sys
 import threading
+from collections.abc import AsyncIterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -20,8 +21,10 @@ from sqlmodel import Session, select
 from temporalio.testing import WorkflowEnvironment
 
 from api.main import create_app, prepare_database
+from core.codec import data_converter
 from core.db import make_engine
 from core.settings import Settings
+from core.temporal import temporal_cli
 from models.tables import AuditEntry
 from tests.eventually import assert_eventually
 from worker import build_worker
@@ -129,7 +132,19 @@ def steps_by_the_city_supervisor(engine: Engine) -> int:
         return int(session.exec(query).one())
 
 
-async def test_schemathesis_with_every_check_finds_nothing(dev_env: WorkflowEnvironment, tmp_path: Path, task_queue: str) -> None:
+@pytest.fixture
+async def own_dev_server() -> AsyncIterator[WorkflowEnvironment]:
+    """A dev server of its own: the fuzzer starts hundreds of workflows, which would slow the session's shared one
+    for every later test."""
+    async with await WorkflowEnvironment.start_local(
+        data_converter=data_converter(Settings()), dev_server_existing_path=str(temporal_cli()),
+        dev_server_extra_args=["--dynamic-config-value", "frontend.enableUpdateWorkflowExecution=true"],
+    ) as environment:
+        yield environment
+
+
+async def test_schemathesis_with_every_check_finds_nothing(own_dev_server: WorkflowEnvironment, tmp_path: Path, task_queue: str) -> None:
+    dev_env = own_dev_server
     settings = Settings(  # type: ignore[call-arg]
         _env_file=None,
         data_dir=tmp_path,
