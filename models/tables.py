@@ -3,14 +3,12 @@
 Workflow code never imports this module.
 """
 
-from datetime import date, datetime
+from datetime import datetime
 
-from sqlalchemy import Column, DateTime, Float, Index, LargeBinary, Text, UniqueConstraint
+from sqlalchemy import Column, Float, Index, LargeBinary, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-
-def _utc_column(nullable: bool = True, index: bool = False) -> Column:  # type: ignore[type-arg]
-    return Column(DateTime(timezone=True), nullable=nullable, index=index)
+from models.columns import utc_column as _utc_column
 
 
 class Jurisdiction(SQLModel, table=True):
@@ -340,190 +338,9 @@ class ThrottleEvent(SQLModel, table=True):
     at: float = Field(sa_column=Column(Float, nullable=False))
 
 
-# --- Notifications that leave the building (issue 16, migration 0016) ---------------------------------------
-
-
-class JurisdictionWebhook(SQLModel, table=True):
-    """A jurisdiction's group robot (DingTalk, WeCom or a generic JSON POST), set by an admin."""
-
-    __tablename__ = "jurisdiction_webhook"
-
-    region_code: str = Field(primary_key=True, foreign_key="jurisdiction.code", max_length=12)
-    kind: str = Field(max_length=20)  # dingtalk | wecom | generic
-    url: str = Field(max_length=1000)
-    secret: str | None = Field(default=None, max_length=200)
-    updated_at: datetime = Field(sa_column=_utc_column(nullable=False))
-    updated_by: str = Field(max_length=100)
-
-
-class NotificationDispatch(SQLModel, table=True):
-    """The outbox's mark: this notification's delivery workflow was started (or it predates deliveries)."""
-
-    __tablename__ = "notification_dispatch"
-
-    notification_id: int = Field(primary_key=True)
-    dispatched_at: datetime = Field(sa_column=_utc_column(nullable=False))
-    workflow_id: str | None = Field(default=None, max_length=80)  # None: before deliveries existed
-
-
-class Delivery(SQLModel, table=True):
-    """One message on one channel to one recipient: the idempotency record (`key` is unique) and its status."""
-
-    __tablename__ = "delivery"
-    __table_args__ = (Index("ix_delivery_status_created", "status", "created_at"),)
-
-    id: int | None = Field(default=None, primary_key=True)
-    key: str = Field(unique=True, index=True, max_length=200)  # "<notification>:<channel>:<recipient>" or "digest:<day>:<user>"
-    notification_id: int | None = Field(default=None, index=True)  # None for a digest
-    hazard_code: str | None = Field(default=None, max_length=40)
-    channel: str = Field(max_length=20)  # email | webhook
-    recipient: str = Field(max_length=100)  # username (email) or jurisdiction code (webhook)
-    address: str = Field(default="", max_length=300)  # the mail address, or the webhook's kind and host
-    status: str = Field(max_length=20)
-    attempts: int = 0
-    last_error: str | None = Field(default=None, max_length=1000)
-    digest_day: str | None = Field(default=None, max_length=10)  # the digest it waits for / went out in
-    created_at: datetime = Field(sa_column=_utc_column(nullable=False))
-    sent_at: datetime | None = Field(default=None, sa_column=_utc_column())
-
-
-class DeliveryAttempt(SQLModel, table=True):
-    """Every attempt of a delivery, failed or not, as the admins' delivery log shows it."""
-
-    __tablename__ = "delivery_attempt"
-
-    id: int | None = Field(default=None, primary_key=True)
-    delivery_id: int = Field(foreign_key="delivery.id", index=True)
-    attempt: int
-    at: datetime = Field(sa_column=_utc_column(nullable=False))
-    ok: bool
-    error: str | None = Field(default=None, max_length=1000)
-# --- campaigns (专项整治): models/campaign.py, store/campaigns.py, migration 0012 ---------------------------------
-
-
-class CampaignRow(SQLModel, table=True):
-    """One campaign: its latest projected state, for lists and the campaign page."""
-
-    __tablename__ = "campaign"
-
-    id: str = Field(primary_key=True, max_length=40)  # CP-371700-2026-001
-    workflow_id: str = Field(max_length=60)
-    title: str = Field(max_length=200)
-    status: str = Field(index=True, max_length=20)
-    current_phase: str | None = Field(default=None, max_length=20)
-    region_code: str = Field(index=True, max_length=12)
-    region_path: str = Field(index=True, max_length=200)  # "370000/371700/": the campaign's own region last
-    authority_code: str = Field(max_length=12)
-    year: int = Field(index=True)  # of the first phase's start: the number's year
-    launched_at: datetime = Field(sa_column=_utc_column(nullable=False))
-    last_seq: int = 0
-    updated_at: datetime = Field(sa_column=_utc_column(nullable=False))
-    state_json: str = Field(sa_column=Column(Text, nullable=False))  # the workflow state after last_seq
-
-
-class CampaignEvent(SQLModel, table=True):
-    """One step of one campaign (its audit trail), appended in the same transaction as the campaign row's upsert."""
-
-    __tablename__ = "campaign_event"
-    __table_args__ = (UniqueConstraint("campaign_id", "seq", name="uq_campaign_event_seq"),)
-
-    id: int | None = Field(default=None, primary_key=True)
-    campaign_id: str = Field(index=True, max_length=40)
-    seq: int
-    at: datetime = Field(sa_column=_utc_column(nullable=False))  # workflow time of the step
-    actor_id: str = Field(max_length=36)
-    actor_name: str = Field(max_length=100)
-    actor_role: str = Field(max_length=30)
-    action: str = Field(max_length=40)
-    from_status: str | None = Field(default=None, max_length=20)
-    to_status: str = Field(max_length=20)
-    comment: str | None = Field(default=None, sa_column=Column(Text))
-    document_hash: str | None = Field(default=None, max_length=64)  # the account or summary written at this step
-
-
-# --- inspection tours (巡查, issue 15) ---------------------------------------------------------------------
-
-
-class TourRow(SQLModel, table=True):
-    """One inspection tour: its latest projected state, for lists, coverage and the tour page."""
-
-    __tablename__ = "tour"
-
-    id: str = Field(primary_key=True, max_length=40)  # TR-371700-2026-001
-    workflow_id: str = Field(max_length=60)
-    title: str = Field(max_length=200)
-    kind: str = Field(max_length=20)
-    status: str = Field(index=True, max_length=20)
-    organizer_code: str = Field(index=True, max_length=12)
-    organizer_path: str = Field(index=True, max_length=200)  # "370000/371700/"
-    target_codes: str = Field(max_length=2000)  # " 371702 371721 ": the targets' region codes
-    starts_on: str = Field(max_length=10)
-    ends_on: str = Field(index=True, max_length=10)
-    report_due: datetime | None = Field(default=None, sa_column=_utc_column())
-    last_seq: int = 0
-    created_at: datetime = Field(sa_column=_utc_column(nullable=False))
-    updated_at: datetime = Field(sa_column=_utc_column(nullable=False))
-    state_json: str = Field(sa_column=Column(Text, nullable=False))
-
-
-class TourEvent(SQLModel, table=True):
-    """One step of one tour (its timeline and audit trail), appended with the tour row's upsert."""
-
-    __tablename__ = "tour_event"
-    __table_args__ = (UniqueConstraint("tour_id", "seq", name="uq_tour_event_seq"),)
-
-    id: int | None = Field(default=None, primary_key=True)
-    tour_id: str = Field(index=True, max_length=40)
-    seq: int
-    at: datetime = Field(sa_column=_utc_column(nullable=False))
-    actor_id: str = Field(max_length=36)
-    actor_name: str = Field(max_length=100)
-    actor_role: str = Field(max_length=30)
-    action: str = Field(max_length=40)
-    from_status: str | None = Field(default=None, max_length=20)
-    to_status: str = Field(max_length=20)
-    comment: str | None = Field(default=None, sa_column=Column(Text))
-    reason: str | None = Field(default=None, max_length=100)
-    document_hashes: str = Field(default="", max_length=2000)  # the documents the step issued, space-separated
-
-
-# --- the reporting cadence (issue 14, reports) -------------------------------------------------------------------
-
-
-class PeriodicReportRow(SQLModel, table=True):
-    """A periodic report (周调度, 月分析, 季讲评, annual statistics) of one jurisdiction for one period: its figures
-    as JSON and the SHA-256 of its document (in `document`, and in the audit trail). One per kind, region and
-    period."""
-
-    __tablename__ = "periodic_report"
-    __table_args__ = (UniqueConstraint("kind", "region_code", "period_start", "period_end", name="uq_periodic_report_period"),)
-
-    id: str = Field(primary_key=True, max_length=40)  # RP-<kind>-<region>-<start>-<end>
-    kind: str = Field(index=True, max_length=12)
-    region_code: str = Field(index=True, max_length=12)
-    region_path: str = Field(index=True, max_length=200)
-    period_start: date
-    period_end: date
-    generated_at: datetime = Field(sa_column=_utc_column(nullable=False))
-    trigger: str = Field(max_length=10)  # schedule | manual
-    requested_by: str = Field(max_length=100)
-    content_json: str = Field(sa_column=Column(Text, nullable=False))
-    document_hash: str = Field(max_length=64)
-
-
-class CircularRow(SQLModel, table=True):
-    """A circular (通报) of a jurisdiction for a period, generated from the facts; one per region and period."""
-
-    __tablename__ = "circular"
-    __table_args__ = (UniqueConstraint("region_code", "period_start", "period_end", name="uq_circular_period"),)
-
-    id: str = Field(primary_key=True, max_length=40)  # CR-<region>-<start>-<end>
-    region_code: str = Field(index=True, max_length=12)
-    region_path: str = Field(index=True, max_length=200)
-    period_start: date
-    period_end: date
-    issued_at: datetime = Field(sa_column=_utc_column(nullable=False))
-    issued_by: str = Field(max_length=100)
-    report_id: str | None = Field(default=None, max_length=40)  # the monthly report that issued it, if any
-    content_json: str = Field(sa_column=Column(Text, nullable=False))
-    document_hash: str = Field(max_length=64)
+# The tables of the processes built on the hazard's (one module each), re-exported: every table is registered
+# with the metadata when this module is imported.
+from models.campaign_tables import CampaignEvent, CampaignRow  # noqa: E402, F401
+from models.delivery_tables import Delivery, DeliveryAttempt, JurisdictionWebhook, NotificationDispatch  # noqa: E402, F401
+from models.report_tables import CircularRow, PeriodicReportRow  # noqa: E402, F401
+from models.tour_tables import TourEvent, TourRow  # noqa: E402, F401

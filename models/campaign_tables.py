@@ -1,0 +1,48 @@
+"""The read model's tables of one process: campaigns (专项整治): models/campaign.py, store/campaigns.py, migration 0012."""
+
+from datetime import datetime
+
+from sqlalchemy import Column, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from models.columns import utc_column as _utc_column
+
+
+class CampaignRow(SQLModel, table=True):
+    """One campaign: its latest projected state, for lists and the campaign page."""
+
+    __tablename__ = "campaign"
+
+    id: str = Field(primary_key=True, max_length=40)  # CP-371700-2026-001
+    workflow_id: str = Field(max_length=60)
+    title: str = Field(max_length=200)
+    status: str = Field(index=True, max_length=20)
+    current_phase: str | None = Field(default=None, max_length=20)
+    region_code: str = Field(index=True, max_length=12)
+    region_path: str = Field(index=True, max_length=200)  # "370000/371700/": the campaign's own region last
+    authority_code: str = Field(max_length=12)
+    year: int = Field(index=True)  # of the first phase's start: the number's year
+    launched_at: datetime = Field(sa_column=_utc_column(nullable=False))
+    last_seq: int = 0
+    updated_at: datetime = Field(sa_column=_utc_column(nullable=False))
+    state_json: str = Field(sa_column=Column(Text, nullable=False))  # the workflow state after last_seq
+
+
+class CampaignEvent(SQLModel, table=True):
+    """One step of one campaign (its audit trail), appended in the same transaction as the campaign row's upsert."""
+
+    __tablename__ = "campaign_event"
+    __table_args__ = (UniqueConstraint("campaign_id", "seq", name="uq_campaign_event_seq"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    campaign_id: str = Field(index=True, max_length=40)
+    seq: int
+    at: datetime = Field(sa_column=_utc_column(nullable=False))  # workflow time of the step
+    actor_id: str = Field(max_length=36)
+    actor_name: str = Field(max_length=100)
+    actor_role: str = Field(max_length=30)
+    action: str = Field(max_length=40)
+    from_status: str | None = Field(default=None, max_length=20)
+    to_status: str = Field(max_length=20)
+    comment: str | None = Field(default=None, sa_column=Column(Text))
+    document_hash: str | None = Field(default=None, max_length=64)  # the account or summary written at this step
