@@ -18,6 +18,7 @@ from activities.documents import DocumentActivities
 from activities.interviews import InterviewActivities
 from activities.projection import ProjectionActivities
 from activities.reports import ReportActivities  # issue 14, reports
+from activities.signoff import SignOffActivities  # issue 16: a circular's sign-off
 from activities.tour import TourActivities  # inspection tours (issue 15)
 from core.bytecode import compile_workflows
 from core.db import make_engine
@@ -50,6 +51,7 @@ def build_worker(
     campaign_activities = CampaignActivities(engine)  # 专项整治 (issue 14)
     tour = TourActivities(engine)  # inspection tours (issue 15)
     documents = DocumentActivities(engine)  # issue 16: official documents as PDF
+    signoffs = SignOffActivities(engine)  # issue 16: a circular's sign-off
     return Worker(
         client,
         task_queue=task_queue,
@@ -76,6 +78,7 @@ def build_worker(
             tour.project_tour,
             tour.open_tour_hazard,
             documents.render_document,
+            signoffs.project_signoff,
         ],
         activity_executor=executor,
         max_cached_workflows=max_cached_workflows,

@@ -3,6 +3,7 @@ publication (公示) of the listing and the close-out. Pure rules; the workflow 
 
 from datetime import datetime
 
+from domain import signoff
 from domain.refusals import refuse
 from models.actors import Actor
 from models.clock import ClockName, ClockSpec
@@ -13,9 +14,8 @@ from models.documents import (
     IssuedDocument,
     OfficialDocument,
     RenderReceipt,
-    Signature,
 )
-from models.enums import Action, HazardStatus, Role
+from models.enums import Action, HazardStatus
 from models.hazard import HazardState, ProjectionItem, Transition
 from models.policy import DocumentRules
 
@@ -39,56 +39,32 @@ def document_id(state: HazardState, kind: DocumentKind) -> str:
 
 def drafted(state: HazardState, source: OfficialDocument, receipt: RenderReceipt, now: datetime) -> HazardState:
     """The state with `source` (rendered as `receipt`) among its documents: a draft if a leader must sign it."""
-    draft = needs_signature(state, source.kind)
-    document = IssuedDocument(
-        id=document_id(state, source.kind), kind=source.kind, title=source.title, sha256=receipt.sha256,
-        status=DocumentStatus.DRAFT if draft else DocumentStatus.ISSUED, needs_signature=draft,
-        authority_code=source.authority_code, drafted_at=now, issued_at=None if draft else now, source=source,
-    )
+    document = signoff.drafted(document_id(state, source.kind), source, receipt, now,
+                               needs_signature=needs_signature(state, source.kind))
     return state.model_copy(update={"documents": (*state.documents, document)})
 
 
 def find(state: HazardState, identifier: str) -> IssuedDocument | None:
-    return next((d for d in state.documents if d.id == identifier), None)
+    return signoff.find(state.documents, identifier)
 
 
 def check_sign(state: HazardState, actor: Actor, identifier: str) -> IssuedDocument:
     """Refuse unless `actor` is a leader of the issuing authority and the document waits for a signature."""
-    document = find(state, identifier)
-    if document is None:
-        raise refuse("unknown_document", "document_id", id=identifier)
-    if actor.role != Role.LEADER:
-        raise refuse("not_a_leader")
-    if actor.jurisdiction_code != document.authority_code:
-        raise refuse("not_issuing_authority", authority=document.authority_code)
-    if document.status == DocumentStatus.ISSUED:
-        raise refuse("already_signed" if document.needs_signature else "no_signature_needed")
-    return document
+    return signoff.check_sign(state.documents, actor, identifier)
 
 
 def signed(state: HazardState, actor: Actor, identifier: str, receipt: RenderReceipt, now: datetime) -> ProjectionItem:
     """The transition that records the leader's signature; the document is issued as the re-rendered PDF."""
     document = check_sign(state, actor, identifier)
-    signature = Signature(user_id=actor.user_id, name=signer_name(actor), at=now)
-    issued = document.model_copy(update={
-        "status": DocumentStatus.ISSUED, "signature": signature, "issued_at": now, "sha256": receipt.sha256,
-        "source": document.source.model_copy(update={"signer": signature.name}),
-    })
-    after = state.model_copy(update={
-        "documents": tuple(issued if d.id == identifier else d for d in state.documents), "seq": state.seq + 1,
-    })
+    issued = signoff.signed(document, actor, receipt, now)
+    after = state.model_copy(update={"documents": signoff.replaced(state.documents, issued), "seq": state.seq + 1})
     transition = Transition(seq=after.seq, at=now, actor=actor, action=Action.SIGN, from_status=state.status,
                             to_status=state.status, comment=f"签发：{document.title}", reason=f"sign:{identifier}")
     return ProjectionItem(transition=transition, state=after)
 
 
-def signer_name(actor: Actor) -> str:
-    return actor.display_name or actor.username
-
-
 def signed_source(state: HazardState, actor: Actor, identifier: str) -> OfficialDocument:
-    document = check_sign(state, actor, identifier)
-    return document.source.model_copy(update={"signer": signer_name(actor)})
+    return signoff.signed_source(state.documents, actor, identifier)
 
 
 # --- publication (公示) ----------------------------------------------------------------------------------

@@ -4,6 +4,7 @@
 `domain.tour_steps`. Pure: the caller passes the resolved team members and `now`.
 """
 
+from domain import tour_documents
 from domain.permissions import ROLE_ZH, may_see_record
 from domain.refusals import refuse
 from models.actors import Actor
@@ -20,6 +21,7 @@ from models.tour import (
     TeamRole,
     TourAction,
     TourBody,
+    TourPublishBody,
     TourRules,
     TourState,
     TourStatus,
@@ -181,6 +183,8 @@ def check_body(action: TourAction, state: TourState, body: TourBody, members: tu
             raise refuse("not_a_clue", "finding", finding=finding.id, kind=finding.kind.value)
         if finding.transferred_to is not None:
             raise refuse("clue_already_transferred", "finding", finding=finding.id, to=finding.transferred_to)
+    elif isinstance(body, TourPublishBody) and tour_documents.report_unsigned(state):
+        raise refuse("document_not_signed", **tour_documents.UNSIGNED_WORDS)
     elif isinstance(body, (SubmitRectificationBody, JudgeRectificationBody)):
         progress = state.progress_of(body.target)
         if progress is None:

@@ -182,10 +182,12 @@ def interview_outcome(state: TourState, interview_id: str, kind: str, now: datet
 
 def apply(action: TourAction, state: TourState, actor: Actor, body: TourBody, now: datetime, *,
           members: tuple[TeamMember, ...] = (), hazard_code: str | None = None,
-          clocks: Mapping[str, TourClock] | None = None, interview_id: str | None = None) -> TourProjection:
+          clocks: Mapping[str, TourClock] | None = None, interview_id: str | None = None,
+          rendered: tuple[DocumentSpec, ...] = ()) -> TourProjection:
     """Take a checked human step. `members` is a change-team's resolved team, `hazard_code` the hazard a hazard
     finding started, `clocks` each target's planned rectification clock (feedback), `interview_id` the
-    interview a rejection starts."""
+    interview a rejection starts, `rendered` the step's documents as the render activity stored them (PDFs;
+    without them, the text documents of tours from before the official documents)."""
     documents: tuple[DocumentSpec, ...] = ()
     notices: tuple[Notice, ...] = ()
     changes: dict[str, object]
@@ -203,7 +205,7 @@ def apply(action: TourAction, state: TourState, actor: Actor, body: TourBody, no
         changes = {"findings": findings}
         comment = f"线索 {body.finding} 移交 {body.to}"
     elif isinstance(body, SubmitReportBody):
-        document = render_report(state, body, actor, now)
+        document = rendered[0] if rendered else render_report(state, body, actor, now)
         documents = (document,)
         report = TourReport(summary=body.summary, proposals=body.proposals, at=now, by=actor, document_hash=document.sha256)
         changes = {"status": S.REPORT_SUBMITTED, "report": report}
@@ -214,7 +216,7 @@ def apply(action: TourAction, state: TourState, actor: Actor, body: TourBody, no
                    "report": state.report.model_copy(update={"approved_at": now, "approved_by": actor, "comment": body.comment or None})}
         comment = body.comment or "巡查报告审定"
     elif isinstance(body, DeliverFeedbackBody):
-        documents = tuple(render_feedback(state, t.key, (clocks or {})[t.key], now) for t in state.start.targets)
+        documents = rendered or tuple(render_feedback(state, t.key, (clocks or {})[t.key], now) for t in state.start.targets)
         progress = tuple(TargetProgress(key=t.key, status=TargetStatus.RECTIFYING, feedback_at=now, feedback_hash=d.sha256,
                                         clock=(clocks or {})[t.key]) for t, d in zip(state.start.targets, documents, strict=True))
         notices = tuple(_authority(t.region_code, "tour", d.title, d.content) for t, d in zip(state.start.targets, documents, strict=True))

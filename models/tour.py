@@ -14,6 +14,7 @@ from pydantic import Field
 from models.actors import Actor
 from models.base import Frozen
 from models.clock import DocumentSpec, Notice
+from models.documents import IssuedDocument
 from models.hazard import JurisdictionRef
 from models.policy import PolicyProfile, TourRules
 from models.tour_bodies import (  # noqa: F401 - re-exported: the process's contracts in one place
@@ -107,6 +108,14 @@ class TargetProgress(Frozen):
     interview_outcomes: tuple[str, ...] = ()  # "<interview id>:<outcome>"
 
 
+class SignClock(Frozen):
+    """A draft document's clock (issue 16): a leader of the issuing authority signs it within the policy's
+    working days; reminders before, a government-side lapse after."""
+
+    document_id: str
+    clock: TourClock
+
+
 class TourReport(Frozen):
     summary: str
     proposals: str
@@ -154,6 +163,8 @@ class TourState(Frozen):
     published_at: datetime | None = None
     published_by: Actor | None = None
     interviews_started: int = 0
+    documents: tuple[IssuedDocument, ...] = ()  # official documents (PDF) since the `tour-official-documents` patch
+    sign_clocks: tuple[SignClock, ...] = ()  # one per draft waiting for a leader's signature
     seq: int = Field(default=0, ge=0)
 
     @property

@@ -87,6 +87,7 @@ class TourAction(StrEnum):
     ACCEPT_RECTIFICATION = "accept-rectification"
     REJECT_RECTIFICATION = "reject-rectification"
     PUBLISH = "publish"
+    SIGN = "sign"  # a leader signs a draft document (the document registry's action, issue 16)
     # system steps
     PLAN = "plan"
     STATION = "station"

@@ -63,6 +63,6 @@ TOUR = ProcessRegistry(
                    "认定整改不到位", "Reject the rectification",
                    refusals=("not_organizer", "unknown_target", "target_wrong_state", "rectification_reject_needs_comment")),
         ActionSpec(A.PUBLISH, TourPublishBody, COMMITTEE, frozenset({S.RECTIFIED}),
-                   ORGANIZER, "公开巡查结果", "Publish the results", refusals=("not_organizer",)),
+                   ORGANIZER, "公开巡查结果", "Publish the results", refusals=("not_organizer", "document_not_signed")),
     ),
 )

@@ -6,15 +6,17 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlmodel import Session, select
+from temporalio.client import Client
 
 from api.deps import Principal
 from api.errors import not_found
 from core.policies import PolicyRegistry
 from core.settings import Settings
+from domain.report_documents import circular_document
 from models.enums import Role
 from models.report import CircularRequest
 from models.tables import CircularRow, Notification
-from services import reports
+from services import reports, signoffs
 from services.reports import current_profile, refuse_role, region_in_scope, require_reader
 from store import periodic_reports, report_content
 from store.notifications import inbox_filter
@@ -28,6 +30,8 @@ def summary(row: CircularRow) -> dict[str, Any]:
         "period_start": row.period_start.isoformat(), "period_end": row.period_end.isoformat(),
         "issued_at": content.get("issued_at"), "issued_by": row.issued_by, "report_id": row.report_id,
         "document_hash": row.document_hash, "enterprises_named": len(content.get("enterprises") or ()),
+        "status": row.status, "signed_by": row.signed_by, "signed_at": row.signed_at.isoformat() if row.signed_at else None,
+        "documents": [d.model_dump(mode="json") for d in signoffs.documents_of(row, circular_document(content).title)],
     }
 
 
@@ -36,7 +40,9 @@ def full(row: CircularRow) -> dict[str, Any]:
 
 
 def issue(session: Session, principal: Principal, policies: PolicyRegistry, settings: Settings,
-          body: CircularRequest) -> tuple[CircularRow, bool]:
+          body: CircularRequest, client: Client) -> tuple[CircularRow, bool]:
+    """Issue the period's circular; a draft (the policy wants circulars signed) has its sign-off started now, or
+    by the worker's outbox when Temporal cannot be reached."""
     if principal.actor.role != Role.SUPERVISOR:
         raise refuse_role(principal, "issue a circular", "发布通报")
     region = region_in_scope(session, principal, body.region_code)
@@ -47,6 +53,8 @@ def issue(session: Session, principal: Principal, policies: PolicyRegistry, sett
         profile=current_profile(policies, settings), now=datetime.now(UTC),
     )
     session.commit()
+    if row.status == "draft" and row.signoff_workflow_id is None:
+        signoffs.start_now(session, client, row, settings.temporal_task_queue)
     return row, written
 
 

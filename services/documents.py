@@ -2,7 +2,9 @@
 that owns the document), and the public listings (公示)."""
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
+from operator import attrgetter
 from typing import Any
 
 from anyio import from_thread
@@ -11,18 +13,26 @@ from temporalio.client import Client
 
 from api import gateway, views
 from api.deps import Principal
-from api.errors import ApiError, from_refusal, not_found
+from api.errors import ApiError, engine_unavailable, from_refusal, not_found
 from api.schemas import DocumentOut, PublicListingOut, PublicListingPage
-from domain import paperwork
-from domain.refusals import Refusal
+from domain import signoff
+from domain.refusals import Refusal, refuse
 from models.actions import Command
-from models.documents import DocumentStatus, SignDocument
+from models.documents import DocumentStatus, IssuedDocument, SignDocument
 from models.enums import Action
-from models.tables import Document, HazardRow
+from models.signoff import signoff_workflow_id
+from models.tables import CircularRow, Document, HazardRow
+from services import signoffs
 from store import documents, hazards
+from store import tours as tours_store
 from workflows.hazard import HazardWorkflow
+from workflows.signoff import SignOffWorkflow
+from workflows.tour import TourWorkflow
 
-UPDATES: dict[Action, Any] = {Action.SIGN: HazardWorkflow.sign}  # registry/documents.py's actions
+UPDATES: dict[Action, Any] = {Action.SIGN: HazardWorkflow.sign}  # registry/documents.py's actions (a hazard's)
+SIGN_UPDATES: dict[str, Any] = {  # by the owning process
+    "hazard": HazardWorkflow.sign, "tour": TourWorkflow.sign, "circular": SignOffWorkflow.sign,
+}
 DOCUMENT_ID = re.compile(r"^(?P<code>.+)-(?P<kind>[a-z_]+)-(?P<n>\d+)$")
 WAIT_SECONDS = 15.0
 
@@ -61,32 +71,69 @@ def record_visible(session: Session, principal: Principal, code: str, kind: str)
         views.visible_row(session, code, principal)
 
 
-def owning_row(session: Session, document_id: str) -> HazardRow:
+@dataclass(frozen=True)
+class Owner:
+    """The process that owns a document: its workflow, its documents as the read model holds them, its `sign`."""
+
+    workflow_id: str
+    documents: tuple[IssuedDocument, ...]
+    update: Any
+    ended: ApiError
+    signed_of: Callable[[Any], tuple[IssuedDocument, ...]] = attrgetter("documents")  # the Update's answer's documents
+
+
+def owner_of(session: Session, client: Client, document_id: str, task_queue: str) -> Owner:
+    """A document's owner from its id (`<record>-<kind>-<n>`): a circular's sign-off (`CR-…`), a tour's (`TR-…`),
+    else a hazard's."""
+    from services import tours  # they render through this service: imported when asked
+
     match = DOCUMENT_ID.match(document_id)
-    row = hazards.get_row(session=session, code=match.group("code")) if match else None
+    code = match.group("code") if match else ""
+    circular = session.get(CircularRow, code) if code.startswith("CR-") else None
+    if circular is not None:
+        return circular_owner(session, client, circular, task_queue)
+    if code.startswith("TR-"):
+        tour = tours_store.get_row(session=session, tour_id=code)
+        if tour is not None:
+            return Owner(tour.workflow_id, tours_store.state_of(tour).documents, SIGN_UPDATES["tour"],
+                         tours.ended_error(code))
+    row = hazards.get_row(session=session, code=code) if code else None
     if row is None:
         raise not_found("文书", "document", document_id)
-    return row
+    ended = ApiError(409, "hazard_finished", f"隐患 {row.code} 的流程已结束", f"the process of hazard {row.code} has ended")
+    return Owner(row.workflow_id, hazards.state_of(row).documents, SIGN_UPDATES["hazard"], ended)
 
 
-def sign(*, session: Session, principal: Principal, client: Client, document_id: str, comment: str | None) -> DocumentOut:
-    """A leader of the issuing authority signs a draft: checked here (403, 409) and again by the hazard's
-    workflow, which owns the document's status and re-renders it with the signer's name."""
-    row = owning_row(session, document_id)
-    state = hazards.state_of(row)
-    if paperwork.find(state, document_id) is None:
+def circular_owner(session: Session, client: Client, row: CircularRow, task_queue: str) -> Owner:
+    """A circular's draft is owned by its SignOffWorkflow (started now if the outbox has not yet: 503 when
+    Temporal cannot be reached); a circular issued before sign-offs needs no signature."""
+    draft = signoffs.draft_of(row)
+    if draft is None:
+        raise from_refusal(refuse("no_signature_needed"))
+    if row.status == "draft" and row.signoff_workflow_id is None and not signoffs.start_now(session, client, row, task_queue):
+        raise engine_unavailable()
+    ended = ApiError(409, "already_signed", "该文书已签发", "this document is already signed")
+    return Owner(row.signoff_workflow_id or signoff_workflow_id(draft), (draft,), SIGN_UPDATES["circular"], ended,
+                 signed_of=lambda state: (state.document,))
+
+
+def sign(*, session: Session, principal: Principal, client: Client, document_id: str, comment: str | None,
+         task_queue: str) -> DocumentOut:
+    """A leader of the issuing authority signs a draft: checked here (403, 409) and again by the workflow that
+    owns the document's status (the hazard's, the tour's, a circular's sign-off), which re-renders it with the
+    signer's name."""
+    owner = owner_of(session, client, document_id, task_queue)
+    if signoff.find(owner.documents, document_id) is None:
         raise not_found("文书", "document", document_id)
     try:
-        paperwork.check_sign(state, principal.actor, document_id)
+        signoff.check_sign(owner.documents, principal.actor, document_id)
     except Refusal as refusal:
         raise from_refusal(refusal) from None
     command = Command[SignDocument](actor=principal.actor, body=SignDocument(document_id=document_id, comment=comment))
-    ended = ApiError(409, "hazard_finished", f"隐患 {row.code} 的流程已结束", f"the process of hazard {row.code} has ended")
-    update = UPDATES[Action.SIGN]
-    after = from_thread.run(gateway.run_step, client, row.workflow_id, update, command, WAIT_SECONDS, ended)
+    after = from_thread.run(gateway.run_step, client, owner.workflow_id, owner.update, command, WAIT_SECONDS, owner.ended)
     if after is None:
         raise ApiError(202, "accepted", "签发已受理，正在处理", "accepted; still being recorded")
-    signed = paperwork.find(after, document_id)
+    signed = signoff.find(owner.signed_of(after), document_id)
     assert signed is not None and signed.status == DocumentStatus.ISSUED
     return views.documents_of([signed])[0]
 

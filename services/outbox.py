@@ -1,5 +1,6 @@
-"""The worker's outbox: it starts one `DeliveryWorkflow` per new notification and one `DigestWorkflow` per
-user and ended day, and touches no hazard or interview workflow.
+"""The worker's outbox: it starts one `DeliveryWorkflow` per new notification, one `DigestWorkflow` per user and
+ended day, and one `SignOffWorkflow` per draft circular that has none yet; it touches no hazard or interview
+workflow.
 
 Why an outbox and not a step of the hazard's workflow: a notification is a row the projection writes in the
 same transaction as its transition; the outbox picks it up afterwards, so neither the hazard's history nor its
@@ -25,6 +26,8 @@ from core.logging import get_logger
 from core.settings import Settings
 from models.base import china_date
 from models.delivery import DeliveryOrder, DigestOrder, delivery_workflow_id, digest_workflow_id
+from models.tables import CircularRow
+from services import signoffs
 from store import delivery as store
 from workflows.delivery import DeliveryWorkflow, DigestWorkflow
 
@@ -59,6 +62,15 @@ class Outbox:
             await self._start(DigestWorkflow.run, order, digest_workflow_id(username, day))
         return len(due)
 
+    async def signoffs(self) -> int:
+        """Start the SignOffWorkflow of every draft circular that has none yet (issue 16: the reporting cadence
+        drafts them; the API starts its own, unless Temporal was away); answers how many."""
+        rows = await asyncio.to_thread(self._unstarted_signoffs)
+        for row in rows:
+            workflow_id = await signoffs.start(self._client, row, self._task_queue)
+            await asyncio.to_thread(self._mark_signoff, row.id, workflow_id)
+        return len(rows)
+
     async def run(self, stop: asyncio.Event) -> None:
         """Poll until `stop` is set; an error (the database or Temporal away) is logged and tried again later."""
         log.info("outbox started", poll_seconds=self._settings.delivery_poll_seconds)
@@ -66,6 +78,7 @@ class Outbox:
             try:
                 await self.dispatch()
                 await self.digests()
+                await self.signoffs()
             except Exception as error:  # noqa: BLE001 -- the next poll tries again
                 log.warning("outbox poll failed", error=f"{type(error).__name__}: {error}")
             with contextlib.suppress(TimeoutError):
@@ -99,6 +112,17 @@ class Outbox:
         with write_scope(self._engine) as session:
             store.mark_dispatched(session=session, notification_id=notification_id, workflow_id=workflow_id,
                                   now=datetime.now(UTC))
+
+    def _unstarted_signoffs(self) -> list[CircularRow]:
+        with session_scope(self._engine) as session:
+            rows = signoffs.unstarted(session)
+            for row in rows:
+                session.expunge(row)
+            return rows
+
+    def _mark_signoff(self, circular_id: str, workflow_id: str) -> None:
+        with write_scope(self._engine) as session:
+            signoffs.mark_started(session, circular_id, workflow_id)
 
     def _digests_due(self, today: str) -> list[tuple[str, str]]:
         with session_scope(self._engine) as session:

@@ -7,11 +7,11 @@ from sqlmodel import Session
 
 from api import views
 from api.deps import Principal
-from api.schemas import TimelineEntry
+from api.schemas import DocumentOut, TimelineEntry
 from core.db import as_utc
 from domain import tour as rules
 from models.tables import TourRow
-from models.tour import Finding, TargetStatus, TourAction, TourKind, TourReport, TourStatus
+from models.tour import Finding, TargetStatus, TourAction, TourKind, TourReport, TourState, TourStatus
 from store import tours
 
 
@@ -75,11 +75,8 @@ class DeadlinesOut(BaseModel):
     items: list[DeadlineOut]
 
 
-class DocumentOut(BaseModel):
-    sha256: str
-    kind: str
-    title: str
-    target: str | None = None
+class TourDocumentOut(DocumentOut):
+    target: str | None = Field(default=None, description="a feedback letter's target")
 
 
 class TourOut(TourSummary):
@@ -90,7 +87,7 @@ class TourOut(TourSummary):
     findings: list[Finding]
     hazards: list[str]
     report: TourReport | None
-    documents: list[DocumentOut]
+    documents: list[TourDocumentOut]
     announcement: str | None
     stationed_at: datetime | None
     published_at: datetime | None
@@ -150,12 +147,7 @@ def detail(session: Session, row: TourRow, principal: Principal) -> TourOut:
             deadlines.append(DeadlineOut(name="rectification", target=p.key, due_at=p.clock.due_at,
                                          provisional=p.clock.provisional, lapsed=p.clock.lapsed,
                                          next_reminder=_next(p.clock.reminders, p.clock.reminders_sent)))
-    documents = []
-    if state.report is not None:
-        documents.append(DocumentOut(sha256=state.report.document_hash, kind="tour_report", title=f"巡查报告（{start.id}）"))
-    for p in state.progress:
-        if p.feedback_hash:
-            documents.append(DocumentOut(sha256=p.feedback_hash, kind="tour_feedback", title=f"巡查反馈意见（{p.key}）", target=p.key))
+    documents = documents_of(state)
     allowed = rules.allowed_actions(state, principal.actor) if rules.may_see(principal.actor, state) else ()
     return TourOut(
         **summary(row, state).model_dump(), focus=list(start.focus), targets=targets,
@@ -175,6 +167,24 @@ def detail(session: Session, row: TourRow, principal: Principal) -> TourOut:
         published_at=state.published_at, timeline=views.timeline_of(tours.events(session=session, tour_id=row.id)),
         allowed_actions=allowed, workflow_id=row.workflow_id,
     )
+
+
+def documents_of(state: TourState) -> list[TourDocumentOut]:
+    """The tour's official documents (draft or issued, and who signed); a tour from before the official documents
+    lists its text report and letters as issued."""
+    targets = {p.feedback_hash: p.key for p in state.progress if p.feedback_hash}
+    if state.documents:
+        return [TourDocumentOut(**d.model_dump(), target=targets.get(d.sha256)) for d in views.documents_of(state.documents)]
+    documents = []
+    if state.report is not None:
+        documents.append(TourDocumentOut(id=f"{state.id}-tour_report-0", sha256=state.report.document_hash, kind="tour_report",
+                                         title=f"巡查报告（{state.id}）", status="issued", signed_by=None, issued_at=state.report.at))
+    for p in state.progress:
+        if p.feedback_hash:
+            documents.append(TourDocumentOut(id=f"{state.id}-tour_feedback-0", sha256=p.feedback_hash, kind="tour_feedback",
+                                             title=f"巡查反馈意见（{p.key}）", status="issued", signed_by=None,
+                                             issued_at=p.feedback_at, target=p.key))
+    return documents
 
 
 def _next(reminders: tuple[datetime, ...], sent: int) -> datetime | None:

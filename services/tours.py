@@ -239,12 +239,16 @@ def tour_action(*, session: Session, principal: Principal, client: Client, tour_
     else:
         command_type: Any = Command[type(body)]  # type: ignore[misc]
         command = command_type(actor=principal.actor, body=body)
-    ended = ApiError(409, "tour_finished", f"巡查 {tour_id} 的流程已结束", f"the process of tour {tour_id} has ended")
-    result = from_thread.run(run_step, client, row.workflow_id, UPDATES[action], command, PROJECTION_WAIT_SECONDS, ended)
+    result = from_thread.run(run_step, client, row.workflow_id, UPDATES[action], command, PROJECTION_WAIT_SECONDS,
+                             ended_error(tour_id))
     if result is None:
         return None
     session.expire_all()
     return visible_row(session, tour_id, principal)
+
+
+def ended_error(tour_id: str) -> ApiError:
+    return ApiError(409, "tour_finished", f"巡查 {tour_id} 的流程已结束", f"the process of tour {tour_id} has ended")
 
 
 def _check_hazard_fields(session: Session, state: TourState, body: RecordFindingBody) -> None:

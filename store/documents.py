@@ -34,12 +34,22 @@ def as_official(spec: DocumentSpec, *, kind: DocumentKind, authority: str, autho
                 issued_on: date, subject_code: str) -> tuple[DocumentSpec, Rendered]:
     """A document written as a title and lines (a periodic report, a circular, a campaign's account) laid out as
     an official document and rendered to PDF: the spec names the PDF's SHA-256 and keeps its text."""
+    official = official_of(spec, kind=kind, authority=authority, authority_code=authority_code, addressee=addressee,
+                           issued_on=issued_on, subject_code=subject_code)
+    return rendered_as(spec, official)
+
+
+def official_of(spec: DocumentSpec, *, kind: DocumentKind, authority: str, authority_code: str, addressee: str,
+                issued_on: date, subject_code: str) -> OfficialDocument:
     lines = spec.content.splitlines()
     body = tuple(line for line in (lines[1:] if lines and lines[0] == spec.title else lines) if line.strip())
-    official = OfficialDocument(
+    return OfficialDocument(
         kind=kind, authority=authority, authority_code=authority_code, number=subject_code, title=spec.title,
         addressee=addressee, paragraphs=body, issued_on=issued_on, subject_code=subject_code,
     )
+
+
+def rendered_as(spec: DocumentSpec, official: OfficialDocument) -> tuple[DocumentSpec, Rendered]:
     rendered = official_documents.render(official)
     return DocumentSpec(kind=spec.kind, title=spec.title, content=rendered.text, sha256=rendered.sha256), rendered
 

@@ -36,7 +36,7 @@ class Issued:
 
 
 def _record(session: Session, record_id: str, action: str, document: DocumentSpec, issued: Issued, at: datetime,
-            policy: str, details: dict[str, Any], rendered: Rendered | None) -> None:
+            policy: str, details: dict[str, Any], rendered: Rendered | None, status: str = "issued") -> None:
     """The document (by its hash; its PDF and HTML when rendered) and the audit row that names it."""
     if session.get(Document, document.sha256) is None:
         session.add(Document(
@@ -46,7 +46,7 @@ def _record(session: Session, record_id: str, action: str, document: DocumentSpe
         ))
     entry = AuditEntry(
         hazard_code=record_id, seq=1, at=at, actor_id=issued.actor_id, actor_name=issued.actor_name[:100],
-        actor_role=issued.actor_role, action=action, from_status=None, to_status="issued", comment=document.title[:300],
+        actor_role=issued.actor_role, action=action, from_status=None, to_status=status, comment=document.title[:300],
         transition_json=json.dumps(details, sort_keys=True, default=str), document_hash=document.sha256, policy=policy,
         reason=f"{action}:{details.get('kind', action)}"[:100],
     )
@@ -74,13 +74,14 @@ def save_report(*, session: Session, row: PeriodicReportRow, document: DocumentS
 
 def save_circular(*, session: Session, row: CircularRow, document: DocumentSpec, issued: Issued, policy: str,
                   notices: list[tuple[str, str, str]], rendered: Rendered | None = None) -> bool:
-    """Store a new circular, its document and audit row, and one notification per target (kind, code, title)."""
+    """Store a new circular, its document and audit row, and one notification per target (kind, code, title); a
+    draft (waiting for a leader's signature) is stored with no notification."""
     if session.get(CircularRow, row.id) is not None:
         return False
     session.add(row)
     details = {"kind": "circular", "region_code": row.region_code, "period_start": row.period_start,
                "period_end": row.period_end, "report_id": row.report_id}
-    _record(session, row.id, "circular", document, issued, row.issued_at, policy, details, rendered)
+    _record(session, row.id, "circular", document, issued, row.issued_at, policy, details, rendered, row.status)
     for target_kind, target_code, title in dict.fromkeys(notices):
         session.add(Notification(hazard_code=row.id, seq=1, at=row.issued_at, target_kind=target_kind, target_code=target_code,
                                  kind="circular", title=title[:300], body=document.content, document_hash=document.sha256))

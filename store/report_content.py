@@ -16,9 +16,9 @@ from domain.documents import day_text
 from domain.report_documents import circular_document, report_document
 from models.base import CHINA_TZ, china_date
 from models.documents import DocumentKind
-from models.policy import PolicyProfile
+from models.policy import DocumentRules, PolicyProfile
 from models.tables import AuditEntry, CircularRow, HazardRow, Jurisdiction, PeriodicReportRow
-from store import campaigns, documents, metrics, periodic_reports
+from store import campaigns, documents, metrics, periodic_reports, signoffs
 from store.hazards import OPEN_STATUSES, Scope
 from store.periodic_reports import Issued
 
@@ -192,7 +192,7 @@ def circular_content(*, session: Session, circular_id: str, region: Jurisdiction
     }
 
 
-def _notices(content: dict[str, Any], title: str) -> list[tuple[str, str, str]]:
+def circular_notices(content: dict[str, Any], title: str) -> list[tuple[str, str, str]]:
     """Everyone the circular names: each enterprise (overdue, circular rung, fake rectification) and each lagging
     jurisdiction's authority."""
     notices = [("enterprise", e["uscc"], title) for e in content["enterprises"]]
@@ -204,25 +204,32 @@ def _notices(content: dict[str, Any], title: str) -> list[tuple[str, str, str]]:
 def issue_circular(*, session: Session, region: Jurisdiction, start: date, end: date, issued: Issued,
                    profile: PolicyProfile, now: datetime, report_id: str | None = None) -> tuple[CircularRow, bool]:
     """The period's circular of `region`: the stored one, or a new one generated from the facts, stored, audited
-    and sent to everyone it names. The caller commits."""
+    and sent to everyone it names; or, when the policy wants circulars signed, stored as a draft whose
+    SignOffWorkflow (`signoff_json`) sends it once a leader signs it. The caller commits."""
     cid = periodic_reports.circular_id(region.code, start, end)
     existing = session.get(CircularRow, cid)
     if existing is not None:
         return existing, False
     content = circular_content(session=session, circular_id=cid, region=region, start=start, end=end, profile=profile,
                                now=now, report_id=report_id)
-    document, rendered = documents.as_official(
-        circular_document(content), kind=DocumentKind.CIRCULAR, authority=f"{region.name}安全生产委员会办公室",
-        authority_code=region.code, addressee="各有关单位", issued_on=china_date(now), subject_code=cid,
-    )
+    spec = circular_document(content)
+    source = documents.official_of(spec, kind=DocumentKind.CIRCULAR, authority=f"{region.name}安全生产委员会办公室",
+                                   authority_code=region.code, addressee="各有关单位", issued_on=china_date(now), subject_code=cid)
+    document, rendered = documents.rendered_as(spec, source)
     content["document_hash"] = document.sha256
+    draft = DocumentKind.CIRCULAR.value in (profile.documents or DocumentRules()).require_signature
     row = CircularRow(
         id=cid, region_code=region.code, region_path=region.path, period_start=start, period_end=end, issued_at=now,
         issued_by=issued.actor_name[:100], report_id=report_id, content_json=json.dumps(content, ensure_ascii=False),
-        document_hash=document.sha256,
+        document_hash=document.sha256, status="draft" if draft else "issued", document_id=f"{cid}-circular-1",
     )
+    if draft:  # a leader of the region signs it first (SignOffWorkflow); then everyone it names is notified
+        row.source_json = source.model_dump_json()
+        row.signoff_json = signoffs.draft_start(row=row, region=region, source=source, sha256=document.sha256,
+                                                profile=profile, now=now).model_dump_json()
+    notices = [] if draft else circular_notices(content, f"通报：{document.title}")
     written = periodic_reports.save_circular(session=session, row=row, document=document, issued=issued, policy=profile.key,
-                                             notices=_notices(content, f"通报：{document.title}"), rendered=rendered)
+                                             notices=notices, rendered=rendered)
     if not written:
         stored = session.get(CircularRow, cid)
         assert stored is not None, f"circular {cid} was neither written nor found"

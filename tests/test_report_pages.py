@@ -1,7 +1,7 @@
 """The reporting cadence's pages in real Chromium against the app under uvicorn, a real worker and a Temporal dev
 server, over the hand-computed data set (tests/report_dataset.py): a supervisor runs a report from the form (after
-a refusal shown with its field), reads it and downloads its workbook, ranks the counties, issues a circular; the
-dashboard shows the same figures with the new breakdowns; the enterprise named finds the circular in its inbox."""
+a refusal shown with its field), reads it and downloads its workbook, ranks the counties, issues a circular, which a
+leader signs; the dashboard shows the same figures with the new breakdowns; the enterprise named finds the circular in its inbox."""
 
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -75,6 +75,13 @@ async def test_reports_rankings_circulars_and_the_dashboard_in_the_browser(brows
     assert "/circulars/CR-371700-20260301-20260331" in city.url
     assert await city.locator("#enterprises tr").count() == 1 and await city.locator("#fake tr").count() == 1
     assert "371702" in await city.locator("#lagging").inner_text()
+    assert "草稿" in await city.locator("#documents .document-status").inner_text()  # issue 16: a leader signs it first
+    assert await city.locator("#documents form.sign-document").count() == 0  # a supervisor has no sign button
+    leader = await signed_in(browser, served.base_url, "city.leader")
+    await leader.goto("/circulars/CR-371700-20260301-20260331")
+    await leader.click("#documents form.sign-document button")
+    await leader.wait_for_url("**/circulars/CR-371700-20260301-20260331")
+    assert "已签发" in await leader.locator("#documents .document-status").inner_text()
 
     await city.click("nav.main-nav a[href='/dashboard']")
     await city.goto("/dashboard?from=2026-03-01&to=2026-03-31")

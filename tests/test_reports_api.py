@@ -142,6 +142,7 @@ async def test_a_circular_names_the_overdue_enterprise_and_notifies_it(api: Api)
     made = await api.as_user("city.supervisor", "POST", "/circulars", json=body)
     assert made.status_code == 201, made.text
     circular = made.json()
+    assert circular["status"] == "draft" and [d["status"] for d in circular["documents"]] == ["draft"]  # issue 16
     assert [e["uscc"] for e in circular["enterprises"]] == ["91371702MA3C4G0R29"]
     assert [r["region_code"] for r in circular["lagging_jurisdictions"]] == ["371702"]
     repeated = await api.as_user("city.supervisor", "POST", "/circulars", json=body)
@@ -151,7 +152,14 @@ async def test_a_circular_names_the_overdue_enterprise_and_notifies_it(api: Api)
     assert (await api.as_user("city.supervisor", "GET", "/circulars")).json()["items"][0]["id"] == circular["id"]
     assert (await api.as_user("auditor", "GET", f"/circulars/{circular['id']}")).json()["document_hash"] == circular["document_hash"]
     inbox = (await api.as_user("enterprise.a", "GET", "/notifications")).json()["items"]
-    assert [(n["kind"], n["document_hash"]) for n in inbox if n["kind"] == "circular"] == [("circular", circular["document_hash"])]
+    assert not [n for n in inbox if n["kind"] == "circular"]  # a draft is sent to nobody
+    signed = await sign_circular(api, circular)
+    after = (await api.as_user("auditor", "GET", f"/circulars/{circular['id']}")).json()
+    assert (after["status"], after["document_hash"], after["signed_by"]) == ("issued", signed["sha256"], signed["signed_by"])
+    inbox = (await api.as_user("enterprise.a", "GET", "/notifications")).json()["items"]
+    assert [(n["kind"], n["document_hash"]) for n in inbox if n["kind"] == "circular"] == [("circular", signed["sha256"])]
+    sign_again = await api.as_user("city.leader", "POST", f"/documents/{signed['id']}/actions/sign", json={})
+    _refusal(sign_again, 409, "already_signed")
     county_inbox = (await api.as_user("county.supervisor", "GET", "/notifications")).json()["items"]
     assert any(n["kind"] == "circular" for n in county_inbox)  # 牡丹区 is at the bottom of the ranking
 
@@ -178,14 +186,26 @@ async def test_each_role_may_do_exactly_its_part(api: Api) -> None:
             assert read.status_code == 403, (user, read.text)
 
 
+async def sign_circular(api: Api, circular: dict[str, Any]) -> dict[str, Any]:
+    """A leader of the circular's region signs its draft (issue 16): only a leader, only of that region."""
+    path = f"/documents/{circular['documents'][0]['id']}/actions/sign"
+    _refusal(await api.as_user("city.supervisor", "POST", path, json={}), 403, "not_a_leader")
+    signed = await api.as_user("city.leader", "POST", path, json={})
+    assert signed.status_code == 200, signed.text
+    answer: dict[str, Any] = signed.json()
+    assert answer["status"] == "issued" and answer["signed_by"] and answer["sha256"] != circular["document_hash"]
+    return answer
+
+
 async def test_a_circulars_document_is_for_its_readers_and_whom_it_names(api: Api) -> None:
     made = (await api.as_user("city.supervisor", "POST", "/circulars", json={"region_code": "371700", **PERIOD})).json()
-    path = f"/documents/{made['document_hash']}"
+    signed = await sign_circular(api, made)
+    path = f"/documents/{signed['sha256']}"
     named = await api.as_user("enterprise.a", "GET", path)
-    assert named.status_code == 200 and named.headers["X-Content-SHA256"] == made["document_hash"]
+    assert named.status_code == 200 and named.headers["X-Content-SHA256"] == signed["sha256"]
     assert named.headers["content-type"] == "application/pdf"  # an official document (issue 16), its text read back
     text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(named.content)).pages).replace("\n", "")
-    assert "通报" in text and "菏泽市安全生产委员会办公室" in text and made["id"] in text
+    assert "通报" in text and "菏泽市安全生产委员会办公室" in text and made["id"] in text and "李主任" in text  # the signer
     assert (await api.as_user("auditor", "GET", path)).status_code == 200
     _refusal(await api.as_user("enterprise.b", "GET", path), 404, "not_found")
     _refusal(await api.as_user("county2.supervisor", "GET", path), 404, "not_found")

@@ -19,6 +19,7 @@ from domain.tour_steps import add_months
 from models.actions import Command
 from models.base import china_date, end_of_day
 from models.calendar import Deadline, DeadlineRequest
+from models.documents import DocumentKind, DocumentStatus, SignDocument
 from models.enums import Role
 from models.hazard import HazardStart
 from models.interview import InterviewProjection, InterviewReceipt, InterviewStatus, RecordBody, ScheduleBody
@@ -222,4 +223,34 @@ async def test_a_team_change_is_refused_for_regional_avoidance_and_for_ones_own_
         body = ChangeTeamBody(team=tuple(TeamSlot(username=m.username, role=m.role) for m in fine))
         changed = await handle.execute_update(W.change_team, TeamCommand(actor=f.CITY_SUPERVISOR, body=body, members=fine))
         assert [m.username for m in changed.team][-1] == "tour.m9"
+        await handle.terminate("test over")
+
+
+async def test_the_unsigned_tour_report_reminds_the_committee_lapses_upward_and_the_leaders_signature_issues_it(
+    env: WorkflowEnvironment, task_queue: str
+) -> None:
+    stand_ins = StandIns()
+    async with tour_worker(env.client, task_queue, stand_ins):
+        today = china_date(await env.get_current_time())
+        handle = await started(env, task_queue, tour_start(today + timedelta(days=1), today + timedelta(days=1)))
+        await sleep_until(env, end_of_day(today + timedelta(days=1)) + timedelta(minutes=1))
+        submitted = await handle.execute_update(W.submit_report, Command(actor=LEADER, body=SubmitReportBody(summary="总体情况", proposals="加强隐患排查")))
+        (draft,) = submitted.documents
+        assert draft.kind == DocumentKind.TOUR_REPORT and draft.status == DocumentStatus.DRAFT and draft.authority_code == f.CITY.code
+        assert submitted.report is not None and submitted.report.document_hash == draft.sha256
+        (clock,) = submitted.sign_clocks
+        refused = await refusal_of(handle, W.sign, Command(actor=LEADER, body=SignDocument(document_id=draft.id)))
+        assert refused.details[0]["code"] == "not_a_leader"
+        await sleep_until(env, clock.clock.due_at + timedelta(minutes=1))
+        reminded = [i for i in stand_ins.of(TourAction.REMINDER) if i.reason == "reminder:sign"]
+        assert reminded and {n.target_code for n in reminded[0].notices} == {f.CITY.code}
+        (lapsed,) = [i for i in stand_ins.of(TourAction.DEADLINE_MISSED) if i.reason == "deadline:sign"]
+        assert {n.target_code for n in lapsed.notices} == {f.CITY.code, f.PROVINCE.code}
+        signed = await handle.execute_update(W.sign, Command(actor=COMMITTEE_LEADER, body=SignDocument(document_id=draft.id)))
+        (issued,) = signed.documents
+        assert issued.status == DocumentStatus.ISSUED and issued.signature is not None and issued.source.signer == issued.signature.name
+        assert issued.sha256 != draft.sha256 and signed.report is not None and signed.report.document_hash == issued.sha256
+        assert not signed.sign_clocks and stand_ins.of(TourAction.SIGN)[0].documents[0].sha256 == issued.sha256
+        again = await refusal_of(handle, W.sign, Command(actor=COMMITTEE_LEADER, body=SignDocument(document_id=draft.id)))
+        assert again.details[0]["code"] == "already_signed"
         await handle.terminate("test over")

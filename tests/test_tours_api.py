@@ -240,8 +240,12 @@ async def test_a_tour_from_report_to_publication_with_a_rejected_rectification_a
     submitted = await act(api, "tour.lead", tour_id, "submit-report", report)
     assert submitted.status_code == 200 and submitted.json()["status"] == "report_submitted"
     report_hash = submitted.json()["report"]["document_hash"]
-    letter = await api.as_user("county.supervisor", "GET", f"/documents/{report_hash}")
-    assert letter.status_code == 200 and letter.headers["X-Content-SHA256"] == report_hash and "加强隐患排查治理" in letter.text
+    pdf = await api.as_user("county.supervisor", "GET", f"/documents/{report_hash}")
+    assert pdf.status_code == 200 and pdf.headers["content-type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
+    letter = await api.as_user("county.supervisor", "GET", f"/documents/{report_hash}", params={"format": "html"})
+    assert letter.status_code == 200 and "加强隐患排查治理" in letter.text
+    (draft,) = submitted.json()["documents"]
+    assert (draft["kind"], draft["status"], draft["signed_by"], draft["sha256"]) == ("tour_report", "draft", None, report_hash)
     assert (await act(api, "city.leader", tour_id, "approve-report", {"comment": "同意"})).json()["status"] == "report_approved"
     fed = (await act(api, "city.supervisor", tour_id, "deliver-feedback", {"comment": ""})).json()
     assert fed["status"] == "rectifying" and fed["deadlines"]["rectification_due"]["371702"] == fed["targets"][0]["rectification_due"]
@@ -268,6 +272,13 @@ async def test_a_tour_from_report_to_publication_with_a_rejected_rectification_a
     assert (await act(api, "county.supervisor", tour_id, "submit-rectification-report", body)).status_code == 200
     accepted = (await act(api, "city.supervisor", tour_id, "accept-rectification", {"target": "371702"})).json()
     assert accepted["status"] == "rectified" and accepted["targets"][0]["status"] == "accepted"
+    refused(await act(api, "city.leader", tour_id, "publish", {"comment": "向社会公开"}), 409, "document_not_signed")
+    signed = await api.as_user("city.leader", "POST", f"/documents/{draft['id']}/actions/sign", json={})
+    assert signed.status_code == 200, signed.text
+    assert signed.json()["status"] == "issued" and signed.json()["signed_by"] and signed.json()["sha256"] != report_hash
+    after = (await api.as_user("city.supervisor", "GET", f"/tours/{tour_id}")).json()
+    assert after["report"]["document_hash"] == signed.json()["sha256"] and after["documents"][0]["status"] == "issued"
+    assert any(e["action"] == "sign" for e in after["timeline"])
     closed = (await act(api, "city.leader", tour_id, "publish", {"comment": "向社会公开"})).json()
     assert closed["status"] == "closed" and closed["published_at"]
     refused(await act(api, "city.supervisor", tour_id, "publish", {"comment": ""}), 409, "wrong_state")

@@ -16,3 +16,6 @@ WORKFLOWS.append(PeriodicReportWorkflow)  # issue 14, reports: the reporting cad
 from workflows.tour import TourWorkflow  # inspection tours (issue 15)  # noqa: E402
 
 WORKFLOWS.append(TourWorkflow)
+from workflows.signoff import SignOffWorkflow  # issue 16: a circular's sign-off  # noqa: E402
+
+WORKFLOWS.append(SignOffWorkflow)

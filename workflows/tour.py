@@ -23,6 +23,7 @@ with workflow.unsafe.imports_passed_through():
     from domain.refusals import Refusal
     from models.actions import Command
     from models.clock import ClockPlan, ClockRequest
+    from models.documents import SignDocument
     from models.hazard import HazardStart, workflow_id_for
     from models.interview import InterviewOutcome, InterviewStart, interview_workflow_id
     from models.tour import (
@@ -50,13 +51,14 @@ with workflow.unsafe.imports_passed_through():
     from workflows.hazard import HazardWorkflow
     from workflows.interview import InterviewWorkflow
     from workflows.tour_clock import TourClockMixin
+    from workflows.tour_paperwork import TourPaperwork
 
 A = TourAction
 MAX_CODE_ATTEMPTS = 50
 
 
 @workflow.defn
-class TourWorkflow(TourClockMixin):
+class TourWorkflow(TourClockMixin, TourPaperwork):
     @workflow.init
     def __init__(self, start: TourStart) -> None:
         self._state = TourState(start=start, workflow_id=workflow.info().workflow_id, created_at=workflow.now(),
@@ -140,7 +142,11 @@ class TourWorkflow(TourClockMixin):
 
     @workflow.update(name="submit-report")
     async def submit_report(self, command: Command[SubmitReportBody]) -> TourState:
-        return await self._act(A.SUBMIT_REPORT, command)
+        async with self._acting:
+            self._check(A.SUBMIT_REPORT, command)
+            self._record(await self._report_item(command))
+        await self._project()
+        return self._state
 
     @submit_report.validator
     def _validate_submit_report(self, command: Command[SubmitReportBody]) -> None:
@@ -162,7 +168,7 @@ class TourWorkflow(TourClockMixin):
             clocks = {}
             for target in self._state.start.targets:
                 clocks[target.key] = await self._plan(now, due_at=steps.rectification_due(self._state, now))
-            self._record(steps.apply(A.DELIVER_FEEDBACK, self._state, command.actor, command.body, now, clocks=clocks))
+            self._record(await self._feedback_item(command, clocks))
         await self._project()
         return self._state
 
@@ -208,6 +214,19 @@ class TourWorkflow(TourClockMixin):
     @publish.validator
     def _validate_publish(self, command: Command[TourPublishBody]) -> None:
         self._check(A.PUBLISH, command)
+
+    @workflow.update
+    async def sign(self, command: Command[SignDocument]) -> TourState:
+        """A leader of the organizing committee's jurisdiction signs a draft (`POST /documents/{id}/actions/sign`)."""
+        async with self._acting:
+            self._check_sign(command)
+            self._record(await self._signed_item(command))
+        await self._project()
+        return self._state
+
+    @sign.validator
+    def _validate_sign(self, command: Command[SignDocument]) -> None:
+        self._check_sign(command)
 
     # --- the machinery ---------------------------------------------------------------------------------
 

@@ -8,6 +8,7 @@ from typing import Any
 from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
+    from domain import tour_documents as paperwork
     from domain import tour_steps as steps
     from models.interview import InterviewOutcome
     from models.tour import TargetStatus, TourClock, TourProjection, TourState, TourStatus
@@ -41,7 +42,7 @@ class TourClockMixin:
             return steps.stationing_at(state.start)
         if state.status == TourStatus.INSPECTING:
             return steps.ending_at(state.start)
-        instants: list[datetime] = []
+        instants: list[datetime] = paperwork.sign_instants(state)
         if state.status == TourStatus.REPORTING and state.report_clock is not None:
             instants += _clock_instants(state.report_clock)
         if state.status == TourStatus.RECTIFYING:
@@ -75,11 +76,15 @@ class TourClockMixin:
         await self._project()
 
     async def _take_due(self) -> None:
-        """The one system step due now: stationing, the end, a reminder, a lapse, an overdue target."""
+        """The one system step due now: a draft's reminder or lapse, stationing, the end, a reminder, a lapse, an
+        overdue target."""
         async with self._acting:
             now = workflow.now()
             state = self._state
-            if state.status == TourStatus.PLANNED and now >= steps.stationing_at(state.start):
+            signing = paperwork.sign_due(state, now)
+            if signing is not None:
+                self._record(signing)
+            elif state.status == TourStatus.PLANNED and now >= steps.stationing_at(state.start):
                 self._record(steps.stationed(state, now))
             elif state.status == TourStatus.INSPECTING and now >= steps.ending_at(state.start):
                 self._record(steps.ended(state, now))

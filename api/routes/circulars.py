@@ -5,7 +5,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse
 
-from api.deps import CurrentUser, PoliciesDep, SessionDep, SettingsDep
+from api.deps import CurrentUser, PoliciesDep, SessionDep, SettingsDep, TemporalDep
 from models.report import CircularRequest
 from services import circulars
 
@@ -14,12 +14,14 @@ router = APIRouter(tags=["reports"])
 
 @router.post("/circulars", status_code=201)
 def issue_circular(body: CircularRequest, session: SessionDep, principal: CurrentUser, policies: PoliciesDep,
-                   settings: SettingsDep) -> Any:
+                   settings: SettingsDep, client: TemporalDep) -> Any:
     """Issue the circular of a jurisdiction for a period (a supervisor of an authority holding it): the enterprises
     whose hazards reached the circular rung in the period or are overdue now, the fake rectifications found, and
     the jurisdictions at the bottom of the ranking; each one named is notified. One per region and period: 201
-    with the circular, issued now or already (`X-Duban-Existing: true`, nobody notified again)."""
-    row, written = circulars.issue(session, principal, policies, settings, body)
+    with the circular, issued now or already (`X-Duban-Existing: true`, nobody notified again). When the policy
+    lists `circular` in `[documents] require_signature` (the default) it is a draft (`status`, `documents`)
+    until a leader of the region signs it (`POST /documents/{id}/actions/sign`); only then is anyone notified."""
+    row, written = circulars.issue(session, principal, policies, settings, body, client)
     return JSONResponse(circulars.full(row), status_code=201, headers={} if written else {"X-Duban-Existing": "true"})
 
 

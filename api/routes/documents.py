@@ -5,7 +5,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Query
 
-from api.deps import CurrentUser, SessionDep, TemporalDep
+from api.deps import CurrentUser, SessionDep, SettingsDep, TemporalDep
 from api.schemas import DocumentOut, ErrorOut, PublicListingPage, action_description
 from models.documents import SignBody
 from registry.documents import DOCUMENT
@@ -24,12 +24,13 @@ def sign_document(
     session: SessionDep,
     principal: CurrentUser,
     client: TemporalDep,
+    settings: SettingsDep,
     body: Annotated[SignBody, Body()] = SignBody(),  # noqa: B008 - an empty body is the usual one
 ) -> DocumentOut:
     """A leader (`leader`) of the issuing authority signs a draft document: it is issued, re-rendered with the
     signer's name. 403 for anyone else, 409 if it is already signed or needs no signature."""
     return services.sign(session=session, principal=principal, client=client, document_id=document_id,
-                         comment=body.comment)
+                         comment=body.comment, task_queue=settings.temporal_task_queue)
 
 
 @public.get("/listings", response_model=PublicListingPage)

@@ -225,6 +225,7 @@ async def continue_as_new(env: WorkflowEnvironment, task_queue: str, code: str) 
 async def tour_rejected_no_show(env: WorkflowEnvironment, task_queue: str, tour_id: str) -> None:
     """An inspection tour (issue 15) from plan to publication: stationing and the end by the clock, the report,
     its approval, the feedback, a rejected rectification whose interview is a no-show, then acceptance."""
+    from models.documents import SignDocument
     from models.tour import (
         AcceptRectificationBody,
         ApproveReportBody,
@@ -243,7 +244,9 @@ async def tour_rejected_no_show(env: WorkflowEnvironment, task_queue: str, tour_
     handle = await env.client.start_workflow(T.run, start, id=tour_workflow_id(tour_id), task_queue=task_queue)
     await env.sleep(timedelta(days=5))
     await handle.execute_update(T.submit_report, Command(actor=LEADER, body=SubmitReportBody(summary="总体情况", proposals="意见")))
-    await handle.execute_update(T.approve_report, Command(actor=COMMITTEE_LEADER, body=ApproveReportBody(comment="同意")))
+    approved = await handle.execute_update(T.approve_report, Command(actor=COMMITTEE_LEADER, body=ApproveReportBody(comment="同意")))
+    sign = SignDocument(document_id=approved.documents[0].id)  # issue 16: the report as a PDF, signed by a leader
+    await handle.execute_update(T.sign, Command(actor=COMMITTEE_LEADER, body=sign))
     await handle.execute_update(T.deliver_feedback, Command(actor=f.CITY_SUPERVISOR, body=DeliverFeedbackBody()))
     report = SubmitRectificationBody(target="371702", summary="已整改")
     await handle.execute_update(T.submit_rectification_report, Command(actor=f.COUNTY_SUPERVISOR, body=report))

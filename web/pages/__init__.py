@@ -10,6 +10,7 @@ from fastapi import APIRouter
 from web.pages import (
     board,
     campaigns,
+    documents,  # issue 16: signing a draft
     hazard,
     hazards,
     interviews,
@@ -35,3 +36,4 @@ router.include_router(campaigns.router)  # 专项整治 (issue 14)
 router.include_router(cadence.router)  # issue 14, reports
 router.include_router(tours.router)  # inspection tours (issue 15)
 router.include_router(public.router)  # issue 16: the public listings page, no sign-in
+router.include_router(documents.router)  # issue 16: a leader signs a draft

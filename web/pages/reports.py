@@ -3,14 +3,16 @@
 same functions as the JSON routes."""
 
 from datetime import date
+from functools import partial
 from typing import Any
 
+from anyio import to_thread
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 from pydantic import ValidationError
 from starlette.datastructures import FormData
 
-from api.deps import PoliciesDep
+from api.deps import PoliciesDep, TemporalDep
 from api.errors import ApiError
 from api.errors import validation_detail as refusal_of
 from core.policies import PolicyRegistry
@@ -137,13 +139,14 @@ def circulars_page(page: PageDep) -> HTMLResponse:
 
 
 @router.post("/circulars", response_class=HTMLResponse)
-async def issue_circular(request: Request, page: PageDep, policies: PoliciesDep) -> Response:
+async def issue_circular(request: Request, page: PageDep, policies: PoliciesDep, client: TemporalDep) -> Response:
     form = await request.form()
     if (refused := csrf_refused(page, form)) is not None:
         return refused
     values = _values(form)
     try:
-        row, _ = circulars.issue(page.session, page.principal, policies, page.settings, CircularRequest.model_validate(values))
+        row, _ = await to_thread.run_sync(partial(circulars.issue, page.session, page.principal, policies, page.settings,
+                                                  CircularRequest.model_validate(values), client))
     except (ValidationError, ApiError) as error:
         if isinstance(error, ApiError) and error.status == 503:
             raise

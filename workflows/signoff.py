@@ -1,0 +1,100 @@
+"""SignOffWorkflow: a leader's sign-off of a document no process workflow owns (issue 16), one execution per
+draft, workflow id `signoff-<document id>-<drafted at>`; today a circular (通报) drafted by the circulars service or by the
+reporting cadence and started by that service or by the worker's outbox.
+
+The sign clock is planned in working days from the drafting; reminders go to the issuing authority, a lapse to
+it and the authority above; the `sign` Update (a leader of the issuing authority, its validator refusing anyone
+else) re-renders the document with the signer's name, and its projection issues the record (the circular goes
+to everyone it names only then). The workflow ends once the document is signed.
+"""
+
+import asyncio
+from datetime import timedelta
+
+from temporalio import workflow
+
+with workflow.unsafe.imports_passed_through():
+    from activities.calendar import CalendarActivities
+    from activities.documents import DocumentActivities
+    from activities.signoff import SignOffActivities
+    from domain import signoff
+    from domain import signoff_steps as steps
+    from domain.refusals import Refusal
+    from models.actions import Command
+    from models.clock import ClockPlan, ClockRequest
+    from models.documents import RenderRequest, SignDocument
+    from models.signoff import SignOffClock, SignOffStart, SignOffState, SignOffStep
+    from workflows import calls
+    from workflows.calls import refusal_error
+
+
+@workflow.defn
+class SignOffWorkflow:
+    @workflow.init
+    def __init__(self, start: SignOffStart) -> None:
+        self._state = SignOffState(start=start, document=start.document)
+        self._acting = asyncio.Lock()
+        self._changes = 0
+
+    @workflow.run
+    async def run(self, start: SignOffStart) -> SignOffState:
+        async with self._acting:
+            request = ClockRequest(start=start.document.drafted_at, working_days=start.sign_working_days,
+                                   reminder_fractions=start.reminder_fractions,
+                                   reminder_working_days_before=start.reminder_working_days_before)
+            plan: ClockPlan = await calls.call(CalendarActivities.plan_clock, request)
+            sent = sum(1 for r in plan.reminders if r <= workflow.now())  # drafted long ago: no stale reminders
+            clock = SignOffClock(due_at=plan.due_at, provisional=plan.provisional, reminders=plan.reminders, reminders_sent=sent)
+            self._state = self._state.model_copy(update={"clock": clock})
+        while not self._state.signed:
+            await self._wait_for_change_or_due()
+        await workflow.wait_condition(workflow.all_handlers_finished)
+        return self._state
+
+    @workflow.query
+    def state(self) -> SignOffState:
+        return self._state
+
+    @workflow.update
+    async def sign(self, command: Command[SignDocument]) -> SignOffState:
+        """A leader of the issuing authority signs the draft (`POST /documents/{id}/actions/sign`)."""
+        async with self._acting:
+            self._check_sign(command)
+            source = signoff.signed_source((self._state.document,), command.actor, command.body.document_id)
+            receipt = await calls.call(DocumentActivities.render_document, RenderRequest(document=source))
+            await self._take(steps.signed(self._state, command.actor, receipt, workflow.now()))
+        return self._state
+
+    @sign.validator
+    def _validate_sign(self, command: Command[SignDocument]) -> None:
+        self._check_sign(command)
+
+    def _check_sign(self, command: Command[SignDocument]) -> None:
+        try:
+            signoff.check_sign((self._state.document,), command.actor, command.body.document_id)
+        except Refusal as refusal:
+            raise refusal_error(refusal) from None
+
+    async def _wait_for_change_or_due(self) -> None:
+        seen = self._changes
+        due = steps.next_due(self._state)
+        if due is None:
+            await workflow.wait_condition(lambda: self._changes != seen)
+            return
+        remaining = due - workflow.now()
+        if remaining > timedelta(0):
+            try:
+                await workflow.wait_condition(lambda: self._changes != seen, timeout=remaining)
+                return
+            except TimeoutError:
+                pass
+        async with self._acting:
+            step = steps.due_step(self._state, workflow.now())
+            if step is not None:
+                await self._take(step)
+
+    async def _take(self, step: SignOffStep) -> None:
+        """Project the step (with its audit row and notices), then make it the state."""
+        await calls.project(SignOffActivities.project_signoff, step)
+        self._state = step.state
+        self._changes += 1
