@@ -4,11 +4,12 @@ from datetime import date, datetime
 
 from pydantic import BaseModel, Field
 
-from api.schemas import TimelineEntry
+from api.schemas import DocumentOut, TimelineEntry
 from models.actors import Actor
 from models.campaign import (
     CampaignAccount,
     CampaignAction,
+    CampaignState,
     CampaignStatus,
     Measure,
     PhaseKind,
@@ -66,6 +67,7 @@ class CampaignOut(CampaignSummary):
     timeline: list[TimelineEntry]
     allowed_actions: tuple[CampaignAction, ...] = Field(description="what the caller may do now")
     workflow_id: str
+    documents: list[DocumentOut] = Field(default_factory=list, description="the account and the summaries (issue 16)")
 
 
 class CampaignPage(BaseModel):
@@ -79,3 +81,19 @@ class AccountOut(BaseModel):
     carried_over: tuple[str, ...]
     overdue: tuple[str, ...]
     document_hash: str | None
+
+
+def campaign_documents(state: CampaignState) -> list[DocumentOut]:
+    """The campaign's official documents: its closing account, its summary and annual summaries, each issued by the
+    launching authority when written (no leader signs them unless the policy lists their kind)."""
+    written = []
+    if state.account is not None and state.account.document_hash:
+        written.append(("campaign_account", "专项整治整改阶段结账报告", state.account.document_hash, state.account.generated_at))
+    for record in state.summaries:
+        kind = "campaign_annual_summary" if record.kind == "annual_summary" else "campaign_summary"
+        title = f"专项整治年度总结（{record.year}）" if record.year else "专项整治总结评估报告"
+        written.append((kind, title, record.document_hash, record.at))
+    title_of = state.start.title
+    return [DocumentOut(id=f"{state.campaign_id}-{kind}-{n}", kind=kind, title=f"{title_of}：{title}", sha256=sha,
+                        status="issued", signed_by=None, issued_at=at)
+            for n, (kind, title, sha, at) in enumerate(written, start=1)]

@@ -54,6 +54,7 @@ from services.campaign_views import (
     CampaignPage,
     CampaignSummary,
     PhaseOut,
+    campaign_documents,
 )
 from store import campaigns, metrics, reference
 from workflows.campaign import CampaignWorkflow
@@ -128,6 +129,7 @@ def detail(session: Session, row: CampaignRow, principal: Principal) -> Campaign
         launched_by=state.start.launched_by,
         timeline=views.timeline_of(campaigns.events(session=session, campaign_id=row.id)),
         allowed_actions=allowed,
+        documents=campaign_documents(state),
         workflow_id=row.workflow_id,
     )
 

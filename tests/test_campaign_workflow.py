@@ -34,6 +34,7 @@ from models.campaign import (
     TaggedHazard,
     campaign_workflow_id,
 )
+from services.campaign_views import campaign_documents
 from tests import factories as f
 from tests.workflow_helpers import refusal_of
 from workflows.campaign import CampaignWorkflow
@@ -165,6 +166,9 @@ async def test_the_account_classifies_closed_carried_over_and_overdue_hazards(en
     # an official document rendered to PDF: the hash is the PDF's, not the text's
     assert written.document.sha256 != hashlib.sha256(written.document.content.encode()).hexdigest()
     assert {n.target_code for n in written.notices} == {"371702"}
+    (document,) = campaign_documents(final)  # the campaign's answer lists it (issue 16)
+    assert (document.kind, document.sha256, document.status) == ("campaign_account", account.document_hash, "issued")
+    assert document.id == f"{final.campaign_id}-campaign_account-1" and document.issued_at == account.generated_at
 
 
 async def test_a_cancelled_campaign_writes_no_account(env: WorkflowEnvironment, task_queue: str) -> None:
