@@ -12,7 +12,7 @@ replay down the old path (the histories in tests/histories/previous/ prove it).
 """
 
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
 from temporalio import workflow
@@ -63,3 +63,19 @@ def activity_definition(activity: Callable[..., object]) -> Any:
 def refusal_error(refusal: Refusal) -> ApplicationError:
     """An ApplicationError the API maps to an HTTP status by its `type`, never by its message."""
     return ApplicationError(refusal.message_en, refusal.as_detail(), type=refusal.kind.value, non_retryable=True)
+
+
+async def changed_or_due(changed: Callable[[], bool], due: datetime | None) -> bool:
+    """Wait until `changed()` holds (an Update, a signal) or the instant `due` comes (never, if None); True when
+    the instant came first (or had passed already): the caller then takes the step that is due."""
+    if due is None:
+        await workflow.wait_condition(changed)
+        return False
+    remaining = due - workflow.now()
+    if remaining > timedelta(0):
+        try:
+            await workflow.wait_condition(changed, timeout=remaining)
+            return False
+        except TimeoutError:
+            pass
+    return True

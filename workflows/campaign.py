@@ -8,7 +8,6 @@ whose validator runs `domain.campaigns.check`; every step is projected, in order
 """
 
 import asyncio
-import contextlib
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -191,14 +190,7 @@ class CampaignWorkflow:
 
     async def _wait_for_change_or_instant(self) -> None:
         seen = self._changes
-        instant = self._next_instant()
-        if instant is None:
-            await workflow.wait_condition(lambda: self._changes != seen)
-            return
-        remaining = instant - workflow.now()
-        if remaining > timedelta(0):
-            with contextlib.suppress(TimeoutError):  # the instant came: the loop takes what is due
-                await workflow.wait_condition(lambda: self._changes != seen, timeout=remaining)
+        await calls.changed_or_due(lambda: self._changes != seen, self._next_instant())  # due: the loop takes it
 
     async def _catch_up(self) -> None:
         """Take every boundary, annual summary and reminder that is due now, in time order."""

@@ -7,7 +7,6 @@ signalled to the parent hazard as `interview_outcome`; a no-show or a missed rep
 """
 
 import asyncio
-from datetime import timedelta
 from typing import Any
 
 from temporalio import workflow
@@ -171,16 +170,8 @@ class InterviewWorkflow:
     async def _wait_for_change_or_deadline(self) -> None:
         seen = self._changes
         deadline = rules.deadline_watched(self._state)
-        if deadline is None:
-            await workflow.wait_condition(lambda: self._changes != seen)
+        if not await calls.changed_or_due(lambda: self._changes != seen, deadline):
             return
-        remaining = deadline - workflow.now()
-        if remaining > timedelta(0):
-            try:
-                await workflow.wait_condition(lambda: self._changes != seen, timeout=remaining)
-                return
-            except TimeoutError:
-                pass
         if rules.deadline_watched(self._state) == deadline:
             self._record(rules.reply_missed(self._state, workflow.now()))
             await self._project()

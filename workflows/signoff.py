@@ -9,7 +9,6 @@ to everyone it names only then). The workflow ends once the document is signed.
 """
 
 import asyncio
-from datetime import timedelta
 
 from temporalio import workflow
 
@@ -77,17 +76,8 @@ class SignOffWorkflow:
 
     async def _wait_for_change_or_due(self) -> None:
         seen = self._changes
-        due = steps.next_due(self._state)
-        if due is None:
-            await workflow.wait_condition(lambda: self._changes != seen)
+        if not await calls.changed_or_due(lambda: self._changes != seen, steps.next_due(self._state)):
             return
-        remaining = due - workflow.now()
-        if remaining > timedelta(0):
-            try:
-                await workflow.wait_condition(lambda: self._changes != seen, timeout=remaining)
-                return
-            except TimeoutError:
-                pass
         async with self._acting:
             step = steps.due_step(self._state, workflow.now())
             if step is not None:

@@ -2,7 +2,7 @@
 date, the end at 24:00 of the end date, the report's reminders and lapse, each target's reminders and its
 overdue step (which starts the interview of its responsible person), and the interviews' outcomes."""
 
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from temporalio import workflow
@@ -12,6 +12,7 @@ with workflow.unsafe.imports_passed_through():
     from domain import tour_steps as steps
     from models.interview import InterviewOutcome
     from models.tour import TargetStatus, TourClock, TourProjection, TourState, TourStatus
+    from workflows import calls
 
 
 class TourClockMixin:
@@ -56,18 +57,8 @@ class TourClockMixin:
             await self._take_outcome()
             return
         seen = self._changes
-        due = self._next_due()
-        if due is None:
-            await workflow.wait_condition(lambda: self._changes != seen)
-            return
-        remaining = due - workflow.now()
-        if remaining > timedelta(0):
-            try:
-                await workflow.wait_condition(lambda: self._changes != seen, timeout=remaining)
-                return
-            except TimeoutError:
-                pass
-        await self._take_due()
+        if await calls.changed_or_due(lambda: self._changes != seen, self._next_due()):
+            await self._take_due()
 
     async def _take_outcome(self) -> None:
         outcome = self._outcomes.pop(0)
