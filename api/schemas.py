@@ -246,6 +246,7 @@ class TaskOut(BaseModel):
     process: str = "hazard"
     interview_id: str | None = None
     tour_id: str | None = None  # a tour's step (`process: tour`, issue 15)
+    circular_id: str | None = None  # a draft circular's signature (`process: circular`, `sign`, issue 16)
 
 
 class TaskPage(BaseModel):

@@ -126,8 +126,16 @@ def _interview_due(state: InterviewState, action: InterviewAction) -> datetime |
 def tour_tasks(state: "TourState") -> list[Owed]:
     """The steps the committee and the targets owe on a tour: approving the report (a leader of the organizing
     jurisdiction), delivering the feedback and judging each reported rectification (its office), and each
-    target's rectification report (a supervisor of the target). The team leader's report is the leader's own
-    (the page and the deadlines show it; "my tasks" rows are owed by a role at a jurisdiction)."""
+    target's rectification report (a supervisor of the target), and each draft's signature (a leader of the
+    organizer). The team leader's report is the leader's own (the page and the deadlines show it; "my tasks"
+    rows are owed by a role at a jurisdiction)."""
+    signing = [Owed("sign", Role.LEADER, d.authority_code, None, next((c.clock.due_at for c in state.sign_clocks
+                                                                        if c.document_id == d.id), None))
+               for d in state.documents if d.status == "draft"]  # issue 16: a leader of the organizer signs
+    return signing + _tour_steps(state)
+
+
+def _tour_steps(state: "TourState") -> list[Owed]:
     from models.tour import TargetStatus, TourStatus
 
     organizer = state.start.organizer.code

@@ -17,6 +17,7 @@ def task_page(session: Session, principal: Principal, page: int = 1, page_size: 
             hazard_code=row.hazard_code,
             interview_id=row.record_id if row.process == "interview" else None,
             tour_id=row.record_id if row.process == "tour" else None,
+            circular_id=row.record_id if row.process == "circular" else None,
             process=row.process,
             action=row.action,
             due_at=as_utc(row.due_at),

@@ -18,7 +18,7 @@ from models.base import CHINA_TZ, china_date
 from models.documents import DocumentKind
 from models.policy import DocumentRules, PolicyProfile
 from models.tables import AuditEntry, CircularRow, HazardRow, Jurisdiction, PeriodicReportRow
-from store import campaigns, documents, metrics, periodic_reports, signoffs
+from store import campaigns, documents, metrics, periodic_reports, signoffs, tasks
 from store.hazards import OPEN_STATUSES, Scope
 from store.periodic_reports import Issued
 
@@ -230,6 +230,8 @@ def issue_circular(*, session: Session, region: Jurisdiction, start: date, end: 
     notices = [] if draft else circular_notices(content, f"通报：{document.title}")
     written = periodic_reports.save_circular(session=session, row=row, document=document, issued=issued, policy=profile.key,
                                              notices=notices, rendered=rendered)
+    if written and draft:
+        tasks.replace_for_circular(session=session, circular_id=cid, title=document.title, signer_code=region.code)
     if not written:
         stored = session.get(CircularRow, cid)
         assert stored is not None, f"circular {cid} was neither written nor found"

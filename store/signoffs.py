@@ -14,7 +14,7 @@ from models.documents import OfficialDocument, RenderReceipt
 from models.policy import DocumentRules, PolicyProfile
 from models.signoff import SignOffStart, SignOffStep
 from models.tables import AuditEntry, CircularRow, Document, Jurisdiction, Notification
-from store import audit
+from store import audit, tasks
 
 
 def draft_start(*, row: CircularRow, region: Jurisdiction, source: OfficialDocument, sha256: str, profile: PolicyProfile,
@@ -56,6 +56,10 @@ def project_signoff(*, session: Session, step: SignOffStep) -> bool:
                                  target_code=notice.target_code, kind=notice.kind, title=notice.title, body=notice.body))
     if signing:
         _issue(session, row, step)
+    clock = step.state.clock
+    tasks.replace_for_circular(session=session, circular_id=record_id, title=document.title,
+                               signer_code=None if signing else document.authority_code,
+                               due_at=clock.due_at if clock else None, overdue=bool(clock and clock.lapsed))
     try:
         session.flush()
     except IntegrityError:  # a concurrent attempt of the same activity won the race

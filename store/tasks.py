@@ -40,6 +40,13 @@ def replace_for_tour(*, session: Session, state: "TourState") -> None:
     _replace(session, "tour", state.id, state.id, state.start.title, state.status.value, False, tour_tasks(state))
 
 
+def replace_for_circular(*, session: Session, circular_id: str, title: str, signer_code: str | None,
+                         due_at: datetime | None = None, overdue: bool = False) -> None:
+    """A draft circular's signature, owed by the leaders of its region (issue 16); none once it is issued."""
+    owed = [Owed("sign", Role.LEADER, signer_code, None, due_at)] if signer_code else []
+    _replace(session, "circular", circular_id, circular_id, title, "draft" if owed else "issued", overdue, owed)
+
+
 def _replace(
     session: Session, process: str, record_id: str, hazard_code: str, title: str, status: str, overdue: bool,
     owed: Iterable[Owed],

@@ -153,7 +153,11 @@ async def test_a_circular_names_the_overdue_enterprise_and_notifies_it(api: Api)
     assert (await api.as_user("auditor", "GET", f"/circulars/{circular['id']}")).json()["document_hash"] == circular["document_hash"]
     inbox = (await api.as_user("enterprise.a", "GET", "/notifications")).json()["items"]
     assert not [n for n in inbox if n["kind"] == "circular"]  # a draft is sent to nobody
+    owed = (await api.as_user("city.leader", "GET", "/tasks")).json()["items"]
+    assert [(t["action"], t["process"]) for t in owed if t["circular_id"] == circular["id"]] == [("sign", "circular")]
     signed = await sign_circular(api, circular)
+    owed = (await api.as_user("city.leader", "GET", "/tasks")).json()["items"]
+    assert not [t for t in owed if t["circular_id"] == circular["id"]]
     after = (await api.as_user("auditor", "GET", f"/circulars/{circular['id']}")).json()
     assert (after["status"], after["document_hash"], after["signed_by"]) == ("issued", signed["sha256"], signed["signed_by"])
     inbox = (await api.as_user("enterprise.a", "GET", "/notifications")).json()["items"]

@@ -246,6 +246,8 @@ async def test_a_tour_from_report_to_publication_with_a_rejected_rectification_a
     assert letter.status_code == 200 and "加强隐患排查治理" in letter.text
     (draft,) = submitted.json()["documents"]
     assert (draft["kind"], draft["status"], draft["signed_by"], draft["sha256"]) == ("tour_report", "draft", None, report_hash)
+    owed = (await api.as_user("city.leader", "GET", "/tasks")).json()["items"]
+    assert ("sign", tour_id) in [(t["action"], t["tour_id"]) for t in owed]  # the leader's task: sign the report
     assert (await act(api, "city.leader", tour_id, "approve-report", {"comment": "同意"})).json()["status"] == "report_approved"
     fed = (await act(api, "city.supervisor", tour_id, "deliver-feedback", {"comment": ""})).json()
     assert fed["status"] == "rectifying" and fed["deadlines"]["rectification_due"]["371702"] == fed["targets"][0]["rectification_due"]
@@ -279,6 +281,8 @@ async def test_a_tour_from_report_to_publication_with_a_rejected_rectification_a
     after = (await api.as_user("city.supervisor", "GET", f"/tours/{tour_id}")).json()
     assert after["report"]["document_hash"] == signed.json()["sha256"] and after["documents"][0]["status"] == "issued"
     assert any(e["action"] == "sign" for e in after["timeline"])
+    owed = (await api.as_user("city.leader", "GET", "/tasks")).json()["items"]
+    assert ("sign", tour_id) not in [(t["action"], t["tour_id"]) for t in owed]
     closed = (await act(api, "city.leader", tour_id, "publish", {"comment": "向社会公开"})).json()
     assert closed["status"] == "closed" and closed["published_at"]
     refused(await act(api, "city.supervisor", tour_id, "publish", {"comment": ""}), 409, "wrong_state")
