@@ -51,12 +51,15 @@ def source_of(state: TourState, spec: DocumentSpec, addressee: str, number: str,
 
 
 def report_source(state: TourState, spec: DocumentSpec, now: datetime) -> OfficialDocument:
-    return source_of(state, spec, f"{state.start.organizer.name}安全生产委员会", state.id, now)
+    """The report, to the committee; 文号 like 安巡〔2026〕TR-371700-2026-001号."""
+    number = f"安巡〔{china_date(now).year}〕{state.id}号"
+    return source_of(state, spec, f"{state.start.organizer.name}安全生产委员会", number, now)
 
 
 def feedback_source(state: TourState, spec: DocumentSpec, index: int, now: datetime) -> OfficialDocument:
+    """A target's feedback letter (反馈意见); 文号 like 安巡反〔2026〕TR-371700-2026-001-1号."""
     target = state.start.targets[index]
-    return source_of(state, spec, target.name, f"{state.id}-{index + 1}", now)
+    return source_of(state, spec, target.name, f"安巡反〔{china_date(now).year}〕{state.id}-{index + 1}号", now)
 
 
 def with_documents(item: TourProjection, documents: Sequence[IssuedDocument], clocks: Sequence[SignClock]) -> TourProjection:

@@ -40,11 +40,11 @@ def as_official(spec: DocumentSpec, *, kind: DocumentKind, authority: str, autho
 
 
 def official_of(spec: DocumentSpec, *, kind: DocumentKind, authority: str, authority_code: str, addressee: str,
-                issued_on: date, subject_code: str) -> OfficialDocument:
+                issued_on: date, subject_code: str, number: str | None = None) -> OfficialDocument:
     lines = spec.content.splitlines()
     body = tuple(line for line in (lines[1:] if lines and lines[0] == spec.title else lines) if line.strip())
     return OfficialDocument(
-        kind=kind, authority=authority, authority_code=authority_code, number=subject_code, title=spec.title,
+        kind=kind, authority=authority, authority_code=authority_code, number=number or subject_code, title=spec.title,
         addressee=addressee, paragraphs=body, issued_on=issued_on, subject_code=subject_code,
     )
 

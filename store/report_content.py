@@ -214,7 +214,8 @@ def issue_circular(*, session: Session, region: Jurisdiction, start: date, end: 
                                now=now, report_id=report_id)
     spec = circular_document(content)
     source = documents.official_of(spec, kind=DocumentKind.CIRCULAR, authority=f"{region.name}安全生产委员会办公室",
-                                   authority_code=region.code, addressee="各有关单位", issued_on=china_date(now), subject_code=cid)
+                                   authority_code=region.code, addressee="各有关单位", issued_on=china_date(now), subject_code=cid,
+                                   number=f"安办通〔{china_date(now).year}〕{cid}号")
     document, rendered = documents.rendered_as(spec, source)
     content["document_hash"] = document.sha256
     draft = DocumentKind.CIRCULAR.value in (profile.documents or DocumentRules()).require_signature

@@ -1,5 +1,6 @@
 """Every official document of the hazard (domain.md section 9) rendered to PDF from a fixture, its text read back
-with pypdf's own extraction: the authority, 文号, addressee, the hazard's facts, the deadline and the signer."""
+with pypdf's own extraction: the authority, 文号, addressee, the hazard's facts, the deadline and the signer; and
+a tour's report and feedback letter the same way."""
 
 import io
 from datetime import UTC, datetime
@@ -92,3 +93,28 @@ def test_an_unsigned_draft_names_no_signer_and_the_html_escapes_what_it_is_given
     assert "<script>" not in rendered.html and "&lt;script&gt;" in rendered.html
     assert render(document).sha256 == rendered.sha256  # the same document, the same bytes: content-addressed
 
+
+
+def test_a_tours_report_and_feedback_letter_read_back_the_committee_the_findings_the_deadline_and_the_signer() -> None:
+    from datetime import date, timedelta
+
+    from domain import tour_documents, tour_steps
+    from models.tour import Finding, FindingKind, SubmitReportBody, TourClock, TourState, TourStatus
+    from tests.test_tour_rules import LEADER, TEAM, tour_start
+
+    finding = Finding(id="F1", target="371702", kind=FindingKind.PROBLEM, description="安全培训走过场", at=NOW, by=LEADER)
+    state = TourState(start=tour_start(date(2026, 12, 1), date(2026, 12, 5)), workflow_id="w", created_at=NOW, team=TEAM,
+                      status=TourStatus.REPORTING, findings=(finding,))
+    spec = tour_steps.render_report(state, SubmitReportBody(summary="总体情况良好", proposals="加强隐患排查治理"), LEADER, NOW)
+    report = tour_documents.report_source(state, spec, NOW).model_copy(update={"signer": "李主任"})
+    text = flat(render(report).pdf)
+    assert report.kind == DocumentKind.TOUR_REPORT and report.authority_code == "371700"
+    assert "菏泽市安全生产委员会" in text and report.number in text and state.id in text
+    assert "安全培训走过场" in text and "加强隐患排查治理" in text and "签发人：李主任" in text
+    clock = TourClock(due_at=datetime(2027, 2, 10, 16, 0, tzinfo=UTC))
+    state = state.model_copy(update={"status": TourStatus.REPORT_APPROVED})
+    letter_spec = tour_steps.render_feedback(state, "371702", clock, NOW + timedelta(days=1))
+    letter = tour_documents.feedback_source(state, letter_spec, 0, NOW + timedelta(days=1))
+    text = flat(render(letter).pdf)
+    assert letter.kind == DocumentKind.TOUR_FEEDBACK and letter.addressee == "牡丹区" and "牡丹区：" in text
+    assert letter.number in text and "安全培训走过场" in text and "2027-02-10" in text  # the rectification report's day
