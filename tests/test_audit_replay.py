@@ -50,6 +50,7 @@ from worker import build_worker
 from workflows.campaign import CampaignWorkflow
 from workflows.hazard import HazardWorkflow
 from workflows.interview import InterviewWorkflow
+from workflows.signoff import SignOffWorkflow
 from workflows.tour import TourWorkflow
 
 W = HazardWorkflow
@@ -82,8 +83,9 @@ class PatchedHazardWorkflow(HazardWorkflow):
         await super()._project()
 
 
-CHANGED = [ChangedHazardWorkflow, InterviewWorkflow, TourWorkflow, CampaignWorkflow]  # tours, campaigns: issues 15, 14
-PATCHED = [PatchedHazardWorkflow, InterviewWorkflow, TourWorkflow, CampaignWorkflow]
+CHANGED = [ChangedHazardWorkflow, InterviewWorkflow, TourWorkflow, CampaignWorkflow,  # tours, campaigns: issues 15, 14
+           SignOffWorkflow]  # a circular's sign-off: issue 16
+PATCHED = [PatchedHazardWorkflow, InterviewWorkflow, TourWorkflow, CampaignWorkflow, SignOffWorkflow]
 
 
 @dataclass(frozen=True)

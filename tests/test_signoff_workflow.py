@@ -51,8 +51,8 @@ async def signoff_worker(client: Client, task_queue: str, stand_ins: StandIns) -
             yield worker
 
 
-def draft_start(env_now: object) -> SignOffStart:
-    record = f"CR-371700-{uuid.uuid4().hex[:8]}"
+def draft_start(env_now: object, record: str | None = None) -> SignOffStart:
+    record = record or f"CR-371700-{uuid.uuid4().hex[:8]}"
     source = OfficialDocument(kind=DocumentKind.CIRCULAR, authority="菏泽市安全生产委员会办公室", authority_code="371700",
                               number=record, title="关于事故隐患整改情况的通报", addressee="各有关单位",
                               paragraphs=("一、逾期未整改的企业：某化工有限公司",), issued_on=china_date(env_now),  # type: ignore[arg-type]

@@ -13,6 +13,7 @@ from activities.calendar import CalendarActivities
 from activities.documents import DocumentActivities
 from models.hazard import ProjectionItem, ProjectionReceipt
 from models.interview import InterviewProjection, InterviewReceipt
+from models.signoff import SignOffStep
 from models.tour import TourProjection, TourReceipt
 from workflows.hazard import HazardWorkflow
 from workflows.interview import InterviewWorkflow
@@ -25,6 +26,7 @@ class RecordingProjection:
         self.items: list[ProjectionItem] = []
         self.interview_items: list[InterviewProjection] = []
         self.tour_items: list[TourProjection] = []  # inspection tours (issue 15)
+        self.signoff_steps: list[SignOffStep] = []  # a circular's sign-off (issue 16)
 
     @activity.defn(name="project_transition")
     async def project_transition(self, item: ProjectionItem) -> ProjectionReceipt:
@@ -40,6 +42,11 @@ class RecordingProjection:
     async def project_tour(self, item: TourProjection) -> TourReceipt:
         self.tour_items.append(item)
         return TourReceipt(seq=item.seq, action=item.action, written=True)
+
+    @activity.defn(name="project_signoff")
+    async def project_signoff(self, step: SignOffStep) -> bool:
+        self.signoff_steps.append(step)
+        return True
 
     def actions(self, code: str) -> list[str]:
         return [i.transition.action.value for i in self.items if i.state.code == code]
@@ -71,6 +78,7 @@ async def hazard_worker(
                 projection.project_transition,
                 projection.project_interview,
                 projection.project_tour,  # inspection tours (issue 15)
+                projection.project_signoff,  # a circular's sign-off (issue 16)
                 calendar.compute_deadline,
                 calendar.count_working_days,
                 calendar.shift_deadline,

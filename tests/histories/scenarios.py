@@ -5,6 +5,7 @@ working-day calendar, and so the sequence of commands, is the same whenever it i
 what they produce; `tests/test_replay_histories.py` replays it and runs them again to compare fingerprints.
 """
 
+import contextlib
 import json
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
@@ -13,7 +14,7 @@ from typing import Any
 
 from temporalio.api.enums.v1 import EventType
 from temporalio.api.history.v1 import HistoryEvent
-from temporalio.client import WorkflowHandle, WorkflowHistory
+from temporalio.client import WorkflowHandle, WorkflowHistory, WorkflowUpdateFailedError
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 
@@ -43,6 +44,7 @@ from tests.test_hazard_workflow import assess_major, plan
 from tests.workflow_helpers import RecordingProjection, finish_paperwork, hazard_worker
 from workflows.hazard import HazardWorkflow as W
 from workflows.interview import InterviewWorkflow
+from workflows.signoff import SignOffWorkflow
 from workflows.tour import TourWorkflow
 
 # A Monday, 09:00 in Asia/Shanghai, in a year the calendar rule covers provisionally: the same every run.
@@ -302,6 +304,27 @@ async def _campaign_phases(env: WorkflowEnvironment, task_queue: str, code: str)
     raise NotImplementedError("recorded by tests/histories/campaign_scenario.py")  # kind="campaign" never calls run
 
 
+async def circular_signoff(env: WorkflowEnvironment, task_queue: str, code: str) -> None:
+    """Issue 16: a draft circular's SignOffWorkflow reminds, lapses, is refused for a supervisor, then signed."""
+    from models.documents import SignDocument
+    from tests.test_signoff_workflow import CITY_LEADER, draft_start
+
+    start = draft_start(await env.get_current_time(), code)
+    handle = await env.client.start_workflow(SignOffWorkflow.run, start, id=f"signoff-{code}-circular-1",
+                                             task_queue=task_queue)
+    await env.sleep(timedelta(days=10))
+    sign = SignDocument(document_id=start.document.id)
+    with contextlib.suppress(WorkflowUpdateFailedError):
+        await handle.execute_update(SignOffWorkflow.sign, Command(actor=f.CITY_SUPERVISOR, body=sign))
+    await handle.execute_update(SignOffWorkflow.sign, Command(actor=CITY_LEADER, body=sign))
+    await handle.result()
+
+
+SCENARIOS += (Scenario(
+    "circular_signoff", "CR-371700-20400301-20400331", circular_signoff,
+    workflow_id="signoff-CR-371700-20400301-20400331-circular-1", workflow_type="SignOffWorkflow",
+),)  # a circular's sign-off (issue 16)
+
 SCENARIOS += (Scenario(
     "campaign_phases", "CP-371702-2040-001", _campaign_phases, kind="campaign",
     workflow_id="campaign-CP-371702-2040-001", workflow_type="CampaignWorkflow",
@@ -311,7 +334,8 @@ SCENARIOS += (Scenario(
 # --- running and recording ------------------------------------------------------------------------------
 
 
-async def record(scenario: Scenario, workflows: Sequence[type] = (W, InterviewWorkflow, TourWorkflow)) -> list[Recorded]:
+async def record(scenario: Scenario, workflows: Sequence[type] = (W, InterviewWorkflow, TourWorkflow, SignOffWorkflow)
+                 ) -> list[Recorded]:
     """Run the scenario on a fresh time-skipping server with today's code; every history it produced."""
     if scenario.kind == "campaign":
         from tests.histories.campaign_scenario import record_campaign
