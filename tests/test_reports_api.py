@@ -2,6 +2,7 @@
 the figures and the ranking, circulars, and every refusal (403 outside the jurisdiction or for the wrong role, 422
 naming the field)."""
 
+import asyncio
 import io
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
@@ -14,10 +15,12 @@ from pypdf import PdfReader
 from sqlmodel import Session
 from temporalio.testing import WorkflowEnvironment
 
+from activities.reports import ReportActivities
 from models.base import china_date
 from models.enums import HazardLevel, HazardStatus
+from models.report import CadenceRun, ReportKind
 from tests.api_helpers import Api, running_api
-from tests.factories import COUNTY
+from tests.factories import COUNTY, DEFAULT_POLICY
 from tests.synthetic import Spec, make
 
 EVIL = '=HYPERLINK("http://evil.example","x")'
@@ -213,3 +216,17 @@ async def test_a_circulars_document_is_for_its_readers_and_whom_it_names(api: Ap
     assert (await api.as_user("auditor", "GET", path)).status_code == 200
     _refusal(await api.as_user("enterprise.b", "GET", path), 404, "not_found")
     _refusal(await api.as_user("county2.supervisor", "GET", path), 404, "not_found")
+
+
+async def test_a_circular_the_cadence_drafted_gets_its_sign_off_from_the_outbox_and_is_then_signed(api: Api) -> None:
+    assert DEFAULT_POLICY.reports is not None
+    profile = DEFAULT_POLICY.model_copy(update={"reports": DEFAULT_POLICY.reports.model_copy(update={"monthly_circular": True})})
+    run = CadenceRun(kind=ReportKind.MONTHLY, due=datetime.now(UTC))
+    await asyncio.to_thread(ReportActivities(api.app.state.engine, profile).run_periodic_reports, run)
+    drafts = (await api.as_user("city.supervisor", "GET", "/circulars", params={"region_code": "371700"})).json()["items"]
+    (circular,) = drafts
+    assert circular["status"] == "draft" and circular["issued_by"]  # drafted by the schedule, nobody told yet
+    started = await api.app.state.outbox.signoffs()
+    assert started >= 1 and await api.app.state.outbox.signoffs() == 0  # each draft's sign-off started once
+    signed = await sign_circular(api, circular)
+    assert (await api.as_user("auditor", "GET", f"/circulars/{circular['id']}")).json()["signed_by"] == signed["signed_by"]
