@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
+from models.policy import DocumentRules
 from models.tables import AuditEntry, Document, Jurisdiction, Notification
 from store import audit, metrics, report_content
 from store.hazards import Scope
@@ -113,8 +114,9 @@ def test_a_circular_names_the_overdue_the_fake_and_the_lagging(loaded: tuple[Eng
     with Session(engine) as session:
         city = session.get(Jurisdiction, "371700")
         assert city is not None
+        unsigned = DEFAULT_POLICY.model_copy(update={"documents": DocumentRules(require_signature=("listing_notice",))})
         row, written = report_content.issue_circular(session=session, region=city, start=data.MARCH[0], end=data.MARCH[1],
-                                                     issued=SYSTEM, profile=DEFAULT_POLICY, now=NOW)
+                                                     issued=SYSTEM, profile=unsigned, now=NOW)  # issued at once
         session.commit()
         content = json.loads(row.content_json)
         assert written
@@ -123,4 +125,9 @@ def test_a_circular_names_the_overdue_the_fake_and_the_lagging(loaded: tuple[Eng
         assert [r["region_code"] for r in content["lagging_jurisdictions"]] == ["371702"]
         notified = {(n.target_kind, n.target_code) for n in session.exec(select(Notification).where(Notification.hazard_code == row.id))}
         assert notified == {("enterprise", "91371702MA3C4G0R29"), ("enterprise", "91371721MA3D8J7K5L"), ("authority", "371702")}
-        assert audit.verify(session=session, hazard_code=row.id).ok
+        assert audit.verify(session=session, hazard_code=row.id).ok and row.status == "issued"
+        draft, _ = report_content.issue_circular(session=session, region=city, start=data.MARCH[0], end=data.MARCH[0],
+                                                 issued=SYSTEM, profile=DEFAULT_POLICY, now=NOW)  # the default: signed first
+        session.commit()
+        assert draft.status == "draft" and draft.signoff_json is not None
+        assert not session.exec(select(Notification).where(Notification.hazard_code == draft.id)).all()
