@@ -19,18 +19,16 @@ from models.enums import Action, HazardStatus
 from models.hazard import HazardState, ProjectionItem, Transition
 from models.policy import DocumentRules
 
-DEFAULT_RULES = DocumentRules()
-
 
 def rules(state: HazardState) -> DocumentRules:
-    return state.policy.documents or DEFAULT_RULES
+    return signoff.rules(state.policy)
 
 
 def needs_signature(state: HazardState, kind: DocumentKind) -> bool:
     """As the policy says; a general hazard's close-out (never listed, so never 摘牌) is issued by the office."""
     if kind == DocumentKind.CLOSEOUT_NOTICE and state.listing is None:
         return False
-    return kind.value in rules(state).require_signature
+    return signoff.required(state.policy, kind)
 
 
 def document_id(state: HazardState, kind: DocumentKind) -> str:

@@ -4,11 +4,37 @@ the signer's name. Pure rules over the owning process's tuple of documents."""
 
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Literal, NamedTuple
 
+from domain.documents import day_text
 from domain.refusals import refuse
 from models.actors import Actor
-from models.documents import DocumentStatus, IssuedDocument, OfficialDocument, RenderReceipt, Signature
+from models.clock import PlannedClock
+from models.documents import (
+    DocumentKind,
+    DocumentStatus,
+    IssuedDocument,
+    OfficialDocument,
+    RenderReceipt,
+    Signature,
+)
 from models.enums import Role
+from models.policy import DocumentRules, PolicyProfile
+
+
+def rules(policy: PolicyProfile) -> DocumentRules:
+    """The policy's `[documents]` table (its defaults for a profile without one)."""
+    return policy.documents or DocumentRules()
+
+
+def required(policy: PolicyProfile, kind: DocumentKind) -> bool:
+    """Whether the policy wants `kind` signed by a leader before it is issued: the one rule every owner asks."""
+    return kind.value in rules(policy).require_signature
+
+
+def circular_document_id(circular_id: str) -> str:
+    """A circular's one document (the sign action's `{id}`)."""
+    return f"{circular_id}-circular-1"
 
 
 def drafted(identifier: str, source: OfficialDocument, receipt: RenderReceipt, now: datetime, *,
@@ -62,5 +88,18 @@ def replaced(documents: Sequence[IssuedDocument], document: IssuedDocument) -> t
     return tuple(document if d.id == document.id else d for d in documents)
 
 
-def drafts(documents: Sequence[IssuedDocument]) -> tuple[IssuedDocument, ...]:
-    return tuple(d for d in documents if d.status == DocumentStatus.DRAFT)
+class SignClockStep(NamedTuple):
+    kind: Literal["reminder", "lapse"]
+    clock: PlannedClock  # after the step
+    words: str
+
+
+def sign_clock_step(clock: PlannedClock, title: str, now: datetime) -> SignClockStep | None:
+    """What a draft's sign clock owes at `now`: a reminder to the issuing authority, or the lapse (its owner tells
+    the authority above too); None if nothing is due. Every owner (the tour, a circular's sign-off) words it so."""
+    if clock.reminder_due(now):
+        return SignClockStep("reminder", clock.model_copy(update={"reminders_sent": clock.reminders_sent + 1}),
+                             f"{title}待领导签发，期限 {day_text(clock.due_at)}")
+    if clock.lapse_due(now):
+        return SignClockStep("lapse", clock.model_copy(update={"lapsed": True}), f"{title}逾期未签发（期限 {day_text(clock.due_at)}）")
+    return None

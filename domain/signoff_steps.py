@@ -4,36 +4,28 @@ authority above too), and the leader's signature. Pure functions from (state, no
 from datetime import datetime
 
 from domain import signoff
-from domain.documents import day_text
 from models.actors import Actor, system_actor
-from models.clock import Notice
+from models.clock import Notice, PlannedClock
 from models.documents import RenderReceipt
-from models.signoff import SignOffClock, SignOffState, SignOffStep
+from models.signoff import SignOffState, SignOffStep
 
 
 def next_due(state: SignOffState) -> datetime | None:
-    clock = state.clock
-    if clock is None or state.signed:
+    if state.clock is None or state.signed:
         return None
-    instants = [clock.reminders[clock.reminders_sent]] if clock.reminders_sent < len(clock.reminders) else []
-    if not clock.lapsed:
-        instants.append(clock.due_at)
-    return min(instants) if instants else None
+    return min(state.clock.pending(), default=None)
 
 
 def due_step(state: SignOffState, now: datetime) -> SignOffStep | None:
     """The reminder or the lapse due at `now`; None if neither is."""
-    clock, title = state.clock, state.document.title
-    if clock is None or state.signed:
+    if state.clock is None or state.signed:
         return None
-    if clock.reminders_sent < len(clock.reminders) and clock.reminders[clock.reminders_sent] <= now:
-        words = f"{title}待领导签发，期限 {day_text(clock.due_at)}"
-        after = clock.model_copy(update={"reminders_sent": clock.reminders_sent + 1})
-        return _clocked(state, after, "reminder", "reminder", words, now, upward=False)
-    if not clock.lapsed and clock.due_at <= now:
-        words = f"{title}逾期未签发（期限 {day_text(clock.due_at)}）"
-        return _clocked(state, clock.model_copy(update={"lapsed": True}), "deadline-missed", "overdue", words, now, upward=True)
-    return None
+    due = signoff.sign_clock_step(state.clock, state.document.title, now)
+    if due is None:
+        return None
+    upward = due.kind == "lapse"
+    return _clocked(state, due.clock, "deadline-missed" if upward else "reminder", "overdue" if upward else "reminder",
+                    due.words, now, upward=upward)
 
 
 def signed(state: SignOffState, actor: Actor, receipt: RenderReceipt, now: datetime) -> SignOffStep:
@@ -44,7 +36,7 @@ def signed(state: SignOffState, actor: Actor, receipt: RenderReceipt, now: datet
                        reason=f"sign:{issued.id}", state=after)
 
 
-def _clocked(state: SignOffState, clock: SignOffClock, action: str, kind: str, words: str, now: datetime, *,
+def _clocked(state: SignOffState, clock: PlannedClock, action: str, kind: str, words: str, now: datetime, *,
              upward: bool) -> SignOffStep:
     start = state.start
     codes = [start.document.authority_code, *([start.superior_code] if upward and start.superior_code else [])]

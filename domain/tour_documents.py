@@ -7,7 +7,6 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from domain import signoff
-from domain.documents import day_text
 from models.actors import Actor, system_actor
 from models.base import china_date
 from models.clock import DocumentSpec, Notice
@@ -26,11 +25,11 @@ A = TourAction
 
 
 def rules(state: TourState) -> DocumentRules:
-    return state.start.policy.documents or DocumentRules()
+    return signoff.rules(state.start.policy)
 
 
 def needs_signature(state: TourState, kind: DocumentKind) -> bool:
-    return kind.value in rules(state).require_signature
+    return signoff.required(state.start.policy, kind)
 
 
 def document_id(state: TourState, kind: DocumentKind, offset: int = 0) -> str:
@@ -95,28 +94,17 @@ def sign_due(state: TourState, now: datetime) -> TourProjection | None:
     """The sign clocks' step due now: a reminder to the issuing authority, or its lapse (told to it and to the
     committee above); None if none is due."""
     for entry in state.sign_clocks:
-        clock, document = entry.clock, signoff.find(state.documents, entry.document_id)
-        title = document.title if document else entry.document_id
-        if clock.reminders_sent < len(clock.reminders) and clock.reminders[clock.reminders_sent] <= now:
-            words = f"{title}待领导签发，期限 {day_text(clock.due_at)}"
-            after = clock.model_copy(update={"reminders_sent": clock.reminders_sent + 1})
-            return _clocked(state, entry, after, A.REMINDER, "reminder", words, now, "reminder:sign", upward=False)
-        if not clock.lapsed and clock.due_at <= now:
-            words = f"{title}逾期未签发（期限 {day_text(clock.due_at)}）"
-            after = clock.model_copy(update={"lapsed": True})
-            return _clocked(state, entry, after, A.DEADLINE_MISSED, "overdue", words, now, "deadline:sign", upward=True)
+        document = signoff.find(state.documents, entry.document_id)
+        due = signoff.sign_clock_step(entry.clock, document.title if document else entry.document_id, now)
+        if due is not None and due.kind == "reminder":
+            return _clocked(state, entry, due.clock, A.REMINDER, "reminder", due.words, now, "reminder:sign", upward=False)
+        if due is not None:
+            return _clocked(state, entry, due.clock, A.DEADLINE_MISSED, "overdue", due.words, now, "deadline:sign", upward=True)
     return None
 
 
 def sign_instants(state: TourState) -> list[datetime]:
-    instants: list[datetime] = []
-    for entry in state.sign_clocks:
-        clock = entry.clock
-        if clock.reminders_sent < len(clock.reminders):
-            instants.append(clock.reminders[clock.reminders_sent])
-        if not clock.lapsed:
-            instants.append(clock.due_at)
-    return instants
+    return [instant for entry in state.sign_clocks for instant in entry.clock.pending()]
 
 
 def _clocked(state: TourState, entry: SignClock, clock: TourClock, action: TourAction, kind: str, words: str,

@@ -56,6 +56,34 @@ class ClockPlan(Frozen):
     cutoff_at: datetime | None = None  # e.g. the last on-time moment to ask for an extension
 
 
+class PlannedClock(Frozen):
+    """A deadline planned once (`ClockPlan`) and walked by its workflow: the next reminder, then the lapse. A tour's
+    report and rectification clocks and every draft's sign clock (issue 16) are these."""
+
+    due_at: datetime
+    provisional: bool = False
+    reminders: tuple[datetime, ...] = ()
+    reminders_sent: int = 0
+    lapsed: bool = False
+
+    @classmethod
+    def planned(cls, plan: "ClockPlan", now: datetime) -> "PlannedClock":
+        """The clock of `plan`, its reminders already past counted as sent (a clock planned late reminds no more)."""
+        return cls(due_at=plan.due_at, provisional=plan.provisional, reminders=plan.reminders,
+                   reminders_sent=sum(1 for r in plan.reminders if r <= now))
+
+    def reminder_due(self, now: datetime) -> bool:
+        return self.reminders_sent < len(self.reminders) and self.reminders[self.reminders_sent] <= now
+
+    def lapse_due(self, now: datetime) -> bool:
+        return not self.lapsed and self.due_at <= now
+
+    def pending(self) -> list[datetime]:
+        """The instants still to come: the next reminder, and the deadline until it has lapsed."""
+        instants = [self.reminders[self.reminders_sent]] if self.reminders_sent < len(self.reminders) else []
+        return instants if self.lapsed else [*instants, self.due_at]
+
+
 class Clock(Frozen):
     spec: ClockSpec
     due_at: datetime

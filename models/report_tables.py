@@ -47,9 +47,7 @@ class CircularRow(SQLModel, table=True):
     document_hash: str = Field(max_length=64)
     # its sign-off (issue 16): a draft until a leader of the issuing authority signs it (SignOffWorkflow)
     status: str = Field(default="issued", max_length=10, index=True, sa_column_kwargs={"server_default": "issued"})
-    document_id: str | None = Field(default=None, max_length=80)
     signed_by: str | None = Field(default=None, max_length=100)
     signed_at: datetime | None = Field(default=None, sa_column=_utc_column(nullable=True))
-    source_json: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
-    signoff_json: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    signoff_json: str | None = Field(default=None, sa_column=Column(Text, nullable=True))  # the draft, its source
     signoff_workflow_id: str | None = Field(default=None, max_length=100)

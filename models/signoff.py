@@ -9,16 +9,8 @@ from pydantic import Field
 
 from models.actors import Actor
 from models.base import Frozen
-from models.clock import Notice
+from models.clock import Notice, PlannedClock
 from models.documents import IssuedDocument
-
-
-class SignOffClock(Frozen):
-    due_at: datetime
-    provisional: bool = False
-    reminders: tuple[datetime, ...] = ()
-    reminders_sent: int = 0
-    lapsed: bool = False
 
 
 class SignOffStart(Frozen):
@@ -37,7 +29,7 @@ class SignOffStart(Frozen):
 class SignOffState(Frozen):
     start: SignOffStart
     document: IssuedDocument
-    clock: SignOffClock | None = None
+    clock: PlannedClock | None = None
     seq: int = Field(default=1, ge=1)  # the record's audit trail: its issuing is seq 1
 
     @property

@@ -13,7 +13,7 @@ from pydantic import Field
 
 from models.actors import Actor
 from models.base import Frozen
-from models.clock import DocumentSpec, Notice
+from models.clock import DocumentSpec, Notice, PlannedClock
 from models.documents import IssuedDocument
 from models.hazard import JurisdictionRef
 from models.policy import PolicyProfile, TourRules
@@ -86,12 +86,7 @@ class Finding(Frozen):
     by: Actor
 
 
-class TourClock(Frozen):
-    due_at: datetime
-    provisional: bool = False
-    reminders: tuple[datetime, ...] = ()
-    reminders_sent: int = 0
-    lapsed: bool = False
+TourClock = PlannedClock  # the report's and each target's rectification clock, and each draft's sign clock
 
 
 class TargetProgress(Frozen):

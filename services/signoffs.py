@@ -11,6 +11,7 @@ from temporalio.service import RPCError
 from api.gateway import ADMIT_TIMEOUT, engine_down
 from api.schemas import DocumentOut
 from core.logging import get_logger
+from domain import signoff
 from models.documents import DocumentStatus, IssuedDocument
 from models.signoff import SignOffStart, signoff_workflow_id
 from models.tables import CircularRow
@@ -59,7 +60,7 @@ def draft_of(row: CircularRow) -> IssuedDocument | None:
 
 def documents_of(row: CircularRow, title: str) -> list[DocumentOut]:
     issued_at = row.signed_at or (row.issued_at if row.status == "issued" else None)
-    return [DocumentOut(id=row.document_id or f"{row.id}-circular-1", kind="circular", title=title, sha256=row.document_hash,
+    return [DocumentOut(id=signoff.circular_document_id(row.id), kind="circular", title=title, sha256=row.document_hash,
                         status=row.status, signed_by=row.signed_by, issued_at=issued_at)]
 
 

@@ -12,11 +12,12 @@ from sqlmodel import Session, col, select
 
 from core.db import as_utc
 from domain import ranking as rules
+from domain import signoff
 from domain.documents import day_text
 from domain.report_documents import circular_document, report_document
 from models.base import CHINA_TZ, china_date
 from models.documents import DocumentKind
-from models.policy import DocumentRules, PolicyProfile
+from models.policy import PolicyProfile
 from models.tables import AuditEntry, CircularRow, HazardRow, Jurisdiction, PeriodicReportRow
 from store import campaigns, documents, metrics, periodic_reports, signoffs, tasks
 from store.hazards import OPEN_STATUSES, Scope
@@ -218,14 +219,13 @@ def issue_circular(*, session: Session, region: Jurisdiction, start: date, end: 
                                    number=f"安办通〔{china_date(now).year}〕{cid}号")
     document, rendered = documents.rendered_as(spec, source)
     content["document_hash"] = document.sha256
-    draft = DocumentKind.CIRCULAR.value in (profile.documents or DocumentRules()).require_signature
+    draft = signoff.required(profile, DocumentKind.CIRCULAR)
     row = CircularRow(
         id=cid, region_code=region.code, region_path=region.path, period_start=start, period_end=end, issued_at=now,
         issued_by=issued.actor_name[:100], report_id=report_id, content_json=json.dumps(content, ensure_ascii=False),
-        document_hash=document.sha256, status="draft" if draft else "issued", document_id=f"{cid}-circular-1",
+        document_hash=document.sha256, status="draft" if draft else "issued",
     )
     if draft:  # a leader of the region signs it first (SignOffWorkflow); then everyone it names is notified
-        row.source_json = source.model_dump_json()
         row.signoff_json = signoffs.draft_start(row=row, region=region, source=source, sha256=document.sha256,
                                                 profile=profile, now=now).model_dump_json()
     notices = [] if draft else circular_notices(content, f"通报：{document.title}")

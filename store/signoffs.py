@@ -22,8 +22,7 @@ def draft_start(*, row: CircularRow, region: Jurisdiction, source: OfficialDocum
     """What the draft circular's SignOffWorkflow starts from."""
     rules = profile.documents or DocumentRules()
     receipt = RenderReceipt(sha256=sha256, html_sha256=sha256, pages=1, size=0)
-    assert row.document_id is not None
-    document = signoff.drafted(row.document_id, source, receipt, now, needs_signature=True)
+    document = signoff.drafted(signoff.circular_document_id(row.id), source, receipt, now, needs_signature=True)
     return SignOffStart(record_kind="circular", record_id=row.id, document=document, superior_code=region.parent_code,
                         sign_working_days=rules.sign_working_days, reminder_fractions=profile.reminders.fractions,
                         reminder_working_days_before=profile.reminders.working_days_before)

@@ -10,10 +10,11 @@ from sqlmodel import Session, select
 from activities.documents import DocumentActivities
 from activities.reports import ReportActivities
 from domain import signoff, signoff_steps
+from models.clock import PlannedClock
 from models.documents import RenderRequest
 from models.enums import Role
 from models.report import CadenceRun, ReportKind
-from models.signoff import SignOffClock, SignOffStart, SignOffState
+from models.signoff import SignOffStart, SignOffState
 from models.tables import AuditEntry, CircularRow, Notification
 from services import signoffs as service
 from store import signoffs
@@ -47,7 +48,7 @@ def test_a_drafted_circular_notifies_nobody_until_a_leader_signs_it_and_each_ste
         assert not session.exec(select(Notification).where(Notification.hazard_code == row.id)).all()
         assert session.exec(select(AuditEntry.to_status).where(AuditEntry.hazard_code == row.id)).all() == ["draft"]
     now = start.document.drafted_at
-    clock = SignOffClock(due_at=now + timedelta(days=3), reminders=(now + timedelta(days=2),))
+    clock = PlannedClock(due_at=now + timedelta(days=3), reminders=(now + timedelta(days=2),))
     state = SignOffState(start=start, document=start.document, clock=clock)
     reminder = signoff_steps.due_step(state, now + timedelta(days=2))
     assert reminder is not None and reminder.action == "reminder" and reminder.seq == 2

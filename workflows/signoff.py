@@ -20,9 +20,9 @@ with workflow.unsafe.imports_passed_through():
     from domain import signoff_steps as steps
     from domain.refusals import Refusal
     from models.actions import Command
-    from models.clock import ClockPlan, ClockRequest
+    from models.clock import ClockPlan, ClockRequest, PlannedClock
     from models.documents import RenderRequest, SignDocument
-    from models.signoff import SignOffClock, SignOffStart, SignOffState, SignOffStep
+    from models.signoff import SignOffStart, SignOffState, SignOffStep
     from workflows import calls
     from workflows.calls import refusal_error
 
@@ -42,8 +42,7 @@ class SignOffWorkflow:
                                    reminder_fractions=start.reminder_fractions,
                                    reminder_working_days_before=start.reminder_working_days_before)
             plan: ClockPlan = await calls.call(CalendarActivities.plan_clock, request)
-            sent = sum(1 for r in plan.reminders if r <= workflow.now())  # drafted long ago: no stale reminders
-            clock = SignOffClock(due_at=plan.due_at, provisional=plan.provisional, reminders=plan.reminders, reminders_sent=sent)
+            clock = PlannedClock.planned(plan, workflow.now())  # drafted long ago (the outbox was late): no stale reminders
             self._state = self._state.model_copy(update={"clock": clock})
         while not self._state.signed:
             await self._wait_for_change_or_due()

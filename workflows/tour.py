@@ -272,9 +272,7 @@ class TourWorkflow(TourClockMixin, TourPaperwork):
                                reminder_fractions=policy.reminders.fractions,
                                reminder_working_days_before=policy.reminders.working_days_before)
         plan: ClockPlan = await calls.call(CalendarActivities.plan_clock, request)
-        now = workflow.now()
-        sent = sum(1 for r in plan.reminders if r <= now)
-        return TourClock(due_at=plan.due_at, provisional=plan.provisional, reminders=plan.reminders, reminders_sent=sent)
+        return TourClock.planned(plan, workflow.now())
 
     async def _open_hazard(self, command: Command[RecordFindingBody]) -> str:
         """Start the hazard a hazard finding names (source `inspection_tour`, linked to the tour)."""

@@ -11,7 +11,7 @@ with workflow.unsafe.imports_passed_through():
     from domain import tour_documents as paperwork
     from domain import tour_steps as steps
     from models.interview import InterviewOutcome
-    from models.tour import TargetStatus, TourClock, TourProjection, TourState, TourStatus
+    from models.tour import TargetStatus, TourProjection, TourState, TourStatus
     from workflows import calls
 
 
@@ -45,11 +45,11 @@ class TourClockMixin:
             return steps.ending_at(state.start)
         instants: list[datetime] = paperwork.sign_instants(state)
         if state.status == TourStatus.REPORTING and state.report_clock is not None:
-            instants += _clock_instants(state.report_clock)
+            instants += state.report_clock.pending()
         if state.status == TourStatus.RECTIFYING:
             for progress in state.progress:
                 if progress.status == TargetStatus.RECTIFYING and progress.clock is not None:
-                    instants += _clock_instants(progress.clock)
+                    instants += progress.clock.pending()
         return min(instants) if instants else None
 
     async def _wait_for_change_or_due(self) -> None:
@@ -81,9 +81,9 @@ class TourClockMixin:
                 self._record(steps.ended(state, now))
             elif state.status == TourStatus.REPORTING and state.report_clock is not None:
                 clock = state.report_clock
-                if clock.reminders_sent < len(clock.reminders) and clock.reminders[clock.reminders_sent] <= now:
+                if clock.reminder_due(now):
                     self._record(steps.report_reminder(state, now))
-                elif not clock.lapsed and clock.due_at <= now:
+                elif clock.lapse_due(now):
                     self._record(steps.report_lapsed(state, now))
             elif state.status == TourStatus.RECTIFYING:
                 await self._target_due(state, now)
@@ -94,22 +94,13 @@ class TourClockMixin:
             clock = progress.clock
             if progress.status != TargetStatus.RECTIFYING or clock is None:
                 continue
-            if clock.reminders_sent < len(clock.reminders) and clock.reminders[clock.reminders_sent] <= now:
+            if clock.reminder_due(now):
                 self._record(steps.rectification_reminder(state, progress.key, now))
                 return
-            if not clock.lapsed and clock.due_at <= now:
+            if clock.lapse_due(now):
                 interview_id = self._next_interview_id()
                 self._record(steps.rectification_overdue(state, progress.key, interview_id, now))
                 reason = f"巡查（{state.id}）反馈问题逾期未报送整改情况"
                 await self._start_interview(progress.key, interview_id, reason, "ladder",
                                             self._outbox[-1].actor)
                 return
-
-
-def _clock_instants(clock: TourClock) -> list[datetime]:
-    instants = []
-    if clock.reminders_sent < len(clock.reminders):
-        instants.append(clock.reminders[clock.reminders_sent])
-    if not clock.lapsed:
-        instants.append(clock.due_at)
-    return instants

@@ -1,7 +1,6 @@
 """a circular's sign-off (issue 16): `status` (draft until a leader of the issuing authority signs it, issued
-after), its document's `document_id`, who signed and when, the draft's official `source_json` and the
-`signoff_json` its SignOffWorkflow starts from, and the `signoff_workflow_id` once started. Circulars already
-stored were issued unsigned: `issued`.
+after), who signed and when, the `signoff_json` its SignOffWorkflow starts from (the draft and its official
+source), and the `signoff_workflow_id` once started. Circulars already stored were issued unsigned: `issued`.
 
 Revision ID: 0017
 Revises: 0016
@@ -25,10 +24,8 @@ String = sqlmodel.sql.sqltypes.AutoString
 def upgrade() -> None:
     with op.batch_alter_table("circular", schema=None) as batch_op:
         batch_op.add_column(sa.Column("status", String(length=10), nullable=False, server_default="issued"))
-        batch_op.add_column(sa.Column("document_id", String(length=80), nullable=True))
         batch_op.add_column(sa.Column("signed_by", String(length=100), nullable=True))
         batch_op.add_column(sa.Column("signed_at", sa.DateTime(timezone=True), nullable=True))
-        batch_op.add_column(sa.Column("source_json", sa.Text(), nullable=True))
         batch_op.add_column(sa.Column("signoff_json", sa.Text(), nullable=True))
         batch_op.add_column(sa.Column("signoff_workflow_id", String(length=100), nullable=True))
         batch_op.create_index("ix_circular_status", ["status"], unique=False)
@@ -37,5 +34,5 @@ def upgrade() -> None:
 def downgrade() -> None:
     with op.batch_alter_table("circular", schema=None) as batch_op:
         batch_op.drop_index("ix_circular_status")
-        for column in ("signoff_workflow_id", "signoff_json", "source_json", "signed_at", "signed_by", "document_id", "status"):
+        for column in ("signoff_workflow_id", "signoff_json", "signed_at", "signed_by", "status"):
             batch_op.drop_column(column)
