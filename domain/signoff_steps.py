@@ -29,7 +29,7 @@ def due_step(state: SignOffState, now: datetime) -> SignOffStep | None:
 
 
 def signed(state: SignOffState, actor: Actor, receipt: RenderReceipt, now: datetime) -> SignOffStep:
-    draft = signoff.check_sign((state.document,), actor, state.document.id)
+    draft = signoff.check_sign(state.documents, actor, state.document.id)
     issued = signoff.signed(draft, actor, receipt, now)
     after = state.model_copy(update={"document": issued, "seq": state.seq + 1})
     return SignOffStep(seq=after.seq, at=now, actor=actor, action="sign", comment=f"签发：{issued.title}",

@@ -33,6 +33,11 @@ class SignOffState(Frozen):
     seq: int = Field(default=1, ge=1)  # the record's audit trail: its issuing is seq 1
 
     @property
+    def documents(self) -> tuple[IssuedDocument, ...]:
+        """As every owner of documents answers them (a hazard's, a tour's): here, the one draft."""
+        return (self.document,)
+
+    @property
     def signed(self) -> bool:
         return self.document.signature is not None
 

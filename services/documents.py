@@ -2,9 +2,7 @@
 that owns the document), and the public listings (公示)."""
 
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
-from operator import attrgetter
 from typing import Any
 
 from anyio import from_thread
@@ -79,7 +77,6 @@ class Owner:
     documents: tuple[IssuedDocument, ...]
     update: Any
     ended: ApiError
-    signed_of: Callable[[Any], tuple[IssuedDocument, ...]] = attrgetter("documents")  # the Update's answer's documents
 
 
 def owner_of(session: Session, client: Client, document_id: str, task_queue: str) -> Owner:
@@ -113,8 +110,7 @@ def circular_owner(session: Session, client: Client, row: CircularRow, task_queu
     if row.status == "draft" and row.signoff_workflow_id is None and not signoffs.start_now(session, client, row, task_queue):
         raise engine_unavailable()
     ended = ApiError(409, "already_signed", "该文书已签发", "this document is already signed")
-    return Owner(row.signoff_workflow_id or signoff_workflow_id(draft), (draft,), SIGN_UPDATES["circular"], ended,
-                 signed_of=lambda state: (state.document,))
+    return Owner(row.signoff_workflow_id or signoff_workflow_id(draft), (draft,), SIGN_UPDATES["circular"], ended)
 
 
 def sign(*, session: Session, principal: Principal, client: Client, document_id: str, comment: str | None,
@@ -133,7 +129,7 @@ def sign(*, session: Session, principal: Principal, client: Client, document_id:
     after = from_thread.run(gateway.run_step, client, owner.workflow_id, owner.update, command, WAIT_SECONDS, owner.ended)
     if after is None:
         raise ApiError(202, "accepted", "签发已受理，正在处理", "accepted; still being recorded")
-    signed = signoff.find(owner.signed_of(after), document_id)
+    signed = signoff.find(after.documents, document_id)  # the owner's state, as its `sign` Update answers it
     assert signed is not None and signed.status == DocumentStatus.ISSUED
     return views.documents_of([signed])[0]
 

@@ -58,7 +58,7 @@ class SignOffWorkflow:
         """A leader of the issuing authority signs the draft (`POST /documents/{id}/actions/sign`)."""
         async with self._acting:
             self._check_sign(command)
-            source = signoff.signed_source((self._state.document,), command.actor, command.body.document_id)
+            source = signoff.signed_source(self._state.documents, command.actor, command.body.document_id)
             receipt = await calls.call(DocumentActivities.render_document, RenderRequest(document=source))
             await self._take(steps.signed(self._state, command.actor, receipt, workflow.now()))
         return self._state
@@ -69,7 +69,7 @@ class SignOffWorkflow:
 
     def _check_sign(self, command: Command[SignDocument]) -> None:
         try:
-            signoff.check_sign((self._state.document,), command.actor, command.body.document_id)
+            signoff.check_sign(self._state.documents, command.actor, command.body.document_id)
         except Refusal as refusal:
             raise refusal_error(refusal) from None
 
