@@ -28,7 +28,7 @@ from sqlmodel import Session
 from temporalio.client import Client, WorkflowHistory
 
 from audit.histories import child_workflow_ids, hazard_histories, workflow_histories
-from audit.replay import HazardReplayJob, ReplayReport, WorkflowRuns, replay_jobs, replay_report
+from audit.replay import ReplayJob, ReplayReport, WorkflowRuns, replay_jobs, replay_report
 from models.base import CHINA_TZ
 from models.hazard import workflow_id_for
 from store import archive
@@ -226,7 +226,7 @@ def _run_files(names: Sequence[str], folder: str) -> list[str]:
     return sorted(runs, key=lambda n: int(n[len(prefix):].split("-", 1)[0]))
 
 
-def jobs_from_export(path: Path) -> list[HazardReplayJob]:
+def jobs_from_export(path: Path) -> list[ReplayJob]:
     """One replay job per exported hazard: its runs, its interviews', the exported rows' states, and any
     manifest problem of its files."""
     reader = ExportReader(path)
@@ -236,7 +236,7 @@ def jobs_from_export(path: Path) -> list[HazardReplayJob]:
         reader.close()
 
 
-def _jobs(reader: ExportReader) -> Iterator[HazardReplayJob]:
+def _jobs(reader: ExportReader) -> Iterator[ReplayJob]:
     names = reader.names()
     codes = list(dict.fromkeys([*reader.manifest.get("hazards", []),
                                 *(n.split("/")[1] for n in names if n.startswith("histories/") and n.count("/") >= 2)]))
@@ -260,7 +260,7 @@ def _jobs(reader: ExportReader) -> Iterator[HazardReplayJob]:
             _runs(reader, names, f"histories/{code}/interviews/{i}", i, f"interviews/{i}.json")
             for i in interviews.get(code, [])
         )
-        yield HazardReplayJob(code, hazard, interview_runs, tuple(problems))
+        yield ReplayJob(code, hazard, interview_runs, tuple(problems))
 
 
 def _runs(reader: ExportReader, names: Sequence[str], folder: str, workflow_id: str, row_file: str) -> WorkflowRuns:

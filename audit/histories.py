@@ -14,11 +14,17 @@ from temporalio.api.enums.v1 import EventType
 from temporalio.api.history.v1 import HistoryEvent
 from temporalio.client import Client, WorkflowHistory
 
+from activities.campaigns import CampaignActivities
 from activities.interviews import InterviewActivities
 from activities.projection import ProjectionActivities
+from activities.signoff import SignOffActivities
+from activities.tour import TourActivities
 from core.codec import DubanPayloadConverter, decode_payload, reader_codec
+from models.campaign import CampaignProjection
 from models.hazard import ProjectionItem, ProjectionReceipt, Transition, workflow_id_for
 from models.interview import InterviewProjection, InterviewReceipt
+from models.signoff import SignOffStep
+from models.tour import TourProjection
 from workflows.calls import activity_definition
 
 MAX_RUNS = 10_000  # a guard against a cycle in continued-as-new links, never reached in practice
@@ -26,6 +32,12 @@ _E = EventType
 LOCAL_ACTIVITY_MARKER = "core_local_activity"
 PROJECT_TRANSITION = activity_definition(ProjectionActivities.project_transition).name
 PROJECT_INTERVIEW = activity_definition(InterviewActivities.project_interview).name
+# the projections of the other processes: their steps read back the same way (seq, action, statuses, actor)
+PROJECT_STEPS = {
+    activity_definition(CampaignActivities.project_campaign).name: CampaignProjection,
+    activity_definition(TourActivities.project_tour).name: TourProjection,
+    activity_definition(SignOffActivities.project_signoff).name: SignOffStep,
+}
 _CONVERTER = DubanPayloadConverter()
 
 
@@ -173,6 +185,9 @@ def _activity_entry(event: HistoryEvent) -> dict[str, Any] | None:
         return _transition_entry(item.transition, item.document.sha256 if item.document else None)
     if scheduled.activity_type.name == PROJECT_INTERVIEW and payloads:
         return _interview_entry(_from_payload(payloads[0], InterviewProjection))
+    step_type = PROJECT_STEPS.get(scheduled.activity_type.name)
+    if step_type is not None and payloads:
+        return _step_entry(_from_payload(payloads[0], step_type))
     return None
 
 
@@ -200,6 +215,10 @@ def _local_activity_entry(event: HistoryEvent) -> dict[str, Any] | None:
         return _transition_entry(receipt.transition, receipt.document_sha256)
     if activity_type == PROJECT_INTERVIEW:
         return _interview_entry(_from_payload(result, InterviewReceipt))
+    if activity_type in PROJECT_STEPS:  # their receipts name the step only (the trail has the rest)
+        receipt = _from_payload(result)
+        if isinstance(receipt, dict) and "seq" in receipt:
+            return {"kind": "step", "seq": receipt["seq"], "action": receipt.get("action")}
     return None
 
 
@@ -215,6 +234,15 @@ def _interview_entry(step: InterviewProjection | InterviewReceipt) -> dict[str, 
             "from_status": step.from_status.value if step.from_status else None,
             "to_status": step.to_status.value, **_actor(step.actor.model_dump(mode="json")),
             "comment": step.comment, "workflow_time": _iso(step.at)}
+
+
+def _step_entry(step: CampaignProjection | TourProjection | SignOffStep) -> dict[str, Any]:
+    """A step of a campaign, a tour or a circular's sign-off, as projected."""
+    action, before, after = step.action, getattr(step, "from_status", None), getattr(step, "to_status", None)
+    return {"kind": "step", "seq": step.seq, "action": getattr(action, "value", action),
+            "from_status": getattr(before, "value", before), "to_status": getattr(after, "value", after),
+            **_actor(step.actor.model_dump(mode="json")), "comment": step.comment,
+            "reason": getattr(step, "reason", None), "workflow_time": _iso(step.at)}
 
 
 def _iso(at: datetime) -> str:

@@ -22,9 +22,9 @@ from temporalio.worker import (
     WorkflowOutboundInterceptor,
 )
 
-from audit.histories import PROJECT_INTERVIEW, PROJECT_TRANSITION, completed_local_activity
+from audit.histories import PROJECT_INTERVIEW, PROJECT_STEPS, PROJECT_TRANSITION, completed_local_activity
 
-PROJECTIONS = frozenset({PROJECT_TRANSITION, PROJECT_INTERVIEW})
+PROJECTIONS = frozenset({PROJECT_TRANSITION, PROJECT_INTERVIEW, *PROJECT_STEPS})
 CAPTURE = "duban_capture_projection"
 FIRST_FIELDS = ("status", "seq")  # shown first when states differ
 

@@ -1,11 +1,12 @@
-"""Replaying hazard histories against today's workflow code: determinism and outcome.
+"""Replaying the histories of any record (a hazard, a tour, a campaign, an interview, a circular's sign-off)
+against today's workflow code: determinism and outcome.
 
-For each hazard, every run of its workflow (and of its interviews) is replayed with Temporal's `Replayer`
-and the current `workflows.registry.WORKFLOWS`. Two things are checked:
+For each record, every run of its workflow (and of its children: a hazard's interviews) is replayed with
+Temporal's `Replayer` and the current `workflows.registry.WORKFLOWS`. Two things are checked:
 
 - determinism: today's code issues the same commands the history recorded, else the first divergence;
 - outcome: the state today's code reaches (the argument of the projections it makes, captured by a worker
-  interceptor while replaying: `audit/outcome.py`) equals the state the read model recorded for the hazard.
+  interceptor while replaying: `audit/outcome.py`) equals the state the read model recorded for the record.
 
 Work is spread over processes (`ProcessPoolExecutor`, each with its own Replayer); histories travel as
 Temporal JSON strings.
@@ -26,12 +27,11 @@ from sqlmodel import Session
 from temporalio.client import Client, WorkflowHistory
 from temporalio.worker import Replayer
 
-from audit.histories import child_workflow_ids, hazard_histories, workflow_histories
+from audit.histories import child_workflow_ids, workflow_histories
 from audit.outcome import ProjectionCapture, Reached, compare_outcome, completed_projections
+from audit.records import RECORDS
 from core.codec import reader_data_converter
-from models.hazard import HazardState, workflow_id_for
 from models.interview import InterviewState
-from models.tables import HazardRow, InterviewRow
 
 FETCH_CONCURRENCY = 16
 
@@ -53,15 +53,18 @@ class WorkflowRuns:
 
 
 @dataclass(frozen=True)
-class HazardReplayJob:
-    hazard_code: str
-    hazard: WorkflowRuns
-    interviews: tuple[WorkflowRuns, ...] = ()
+class ReplayJob:
+    """One record's workflow runs (and its children's: a hazard's interviews), replayed together."""
+
+    record_id: str
+    main: WorkflowRuns
+    children: tuple[WorkflowRuns, ...] = ()
     problems: tuple[str, ...] = ()  # found before replaying (a tampered file, a missing history)
+    record_kind: str = "hazard"
 
     @property
     def workflows(self) -> tuple[WorkflowRuns, ...]:
-        return (self.hazard, *self.interviews)
+        return (self.main, *self.children)
 
     @property
     def history_count(self) -> int:
@@ -69,19 +72,24 @@ class HazardReplayJob:
 
 
 @dataclass(frozen=True)
-class HazardReplayResult:
-    hazard_code: str
+class ReplayResult:
+    record_id: str
     histories: int
     error: str | None = None
+    record_kind: str = "hazard"
 
     @property
     def ok(self) -> bool:
         return self.error is None
 
+    def failure(self) -> dict[str, Any]:
+        named = {"hazard_code": self.record_id} if self.record_kind == "hazard" else {}
+        return {"record_kind": self.record_kind, "record_id": self.record_id, **named, "error": self.error}
+
 
 @dataclass(frozen=True)
 class ReplayReport:
-    results: tuple[HazardReplayResult, ...]
+    results: tuple[ReplayResult, ...]
     seconds: float
     workers: int = 1
 
@@ -90,7 +98,7 @@ class ReplayReport:
         return sum(r.histories for r in self.results)
 
     @property
-    def failures(self) -> list[HazardReplayResult]:
+    def failures(self) -> list[ReplayResult]:
         return [r for r in self.results if not r.ok]
 
     @property
@@ -101,7 +109,7 @@ class ReplayReport:
         return {
             "replayed": len(self.results),
             "histories": self.histories,
-            "failures": [{"hazard_code": r.hazard_code, "error": r.error} for r in self.failures],
+            "failures": [r.failure() for r in self.failures],
             "seconds": round(self.seconds, 3),
             "per_second": round(self.per_second, 1),
             "workers": self.workers,
@@ -120,8 +128,8 @@ def make_replayer(workflows: Sequence[type] | None, capture: ProjectionCapture) 
 
 
 async def replay_in_process(
-    jobs: Sequence[HazardReplayJob], workflows: Sequence[type] | None = None
-) -> list[HazardReplayResult]:
+    jobs: Sequence[ReplayJob], workflows: Sequence[type] | None = None
+) -> list[ReplayResult]:
     """Replay the jobs here, one history after another, with one Replayer."""
     capture = ProjectionCapture()
     replayer = make_replayer(workflows, capture)
@@ -156,7 +164,7 @@ async def replay_in_process(
             if result.replay_failure is not None and j not in errors:
                 errors[j] = divergence(jobs[j].workflows[w], n, result.replay_failure)
     return [
-        HazardReplayResult(job.hazard_code, job.history_count, errors.get(j) or outcome_problem(job, j, reached))
+        ReplayResult(job.record_id, job.history_count, errors.get(j) or outcome_problem(job, j, reached), job.record_kind)
         for j, job in enumerate(jobs)
     ]
 
@@ -172,22 +180,22 @@ def divergence(runs: WorkflowRuns, number: int, failure: Exception) -> str:
 _CORE_MESSAGE = re.compile(r'message: "(.*?)", source:', re.DOTALL)
 
 
-def outcome_problem(job: HazardReplayJob, j: int, reached: dict[tuple[int, int], Reached]) -> str | None:
+def outcome_problem(job: ReplayJob, j: int, reached: dict[tuple[int, int], Reached]) -> str | None:
     for w, runs in enumerate(job.workflows):
-        if runs.expected_state is not None:
-            kind = HazardState if w == 0 else InterviewState
+        kind = RECORDS[job.record_kind].state if w == 0 else InterviewState
+        if runs.expected_state is not None and kind is not None:
             problem = compare_outcome(runs.workflow_id, reached.get((j, w), Reached()), runs.expected_state, kind)
             if problem:
                 return problem
     return None
 
 
-def _replay_chunk(jobs: list[HazardReplayJob], workflows: Sequence[type] | None) -> list[HazardReplayResult]:
+def _replay_chunk(jobs: list[ReplayJob], workflows: Sequence[type] | None) -> list[ReplayResult]:
     """One process's share: its own event loop and Replayer."""
     return asyncio.run(replay_in_process(jobs, workflows))
 
 
-def _balanced(jobs: Sequence[HazardReplayJob], parts: int) -> list[list[int]]:
+def _balanced(jobs: Sequence[ReplayJob], parts: int) -> list[list[int]]:
     """Job indexes split into `parts` shares of about equal size, largest jobs first."""
     shares: list[list[int]] = [[] for _ in range(parts)]
     loads = [0] * parts
@@ -199,7 +207,7 @@ def _balanced(jobs: Sequence[HazardReplayJob], parts: int) -> list[list[int]]:
 
 
 def replay_jobs(
-    jobs: Sequence[HazardReplayJob], *, workers: int | None = None, workflows: Sequence[type] | None = None
+    jobs: Sequence[ReplayJob], *, workers: int | None = None, workflows: Sequence[type] | None = None
 ) -> ReplayReport:
     """Replay the jobs over `workers` processes (default: every core); 1 replays here, in this process.
 
@@ -215,14 +223,14 @@ def replay_jobs(
         context = multiprocessing.get_context("spawn")
         with ProcessPoolExecutor(max_workers=len(shares), mp_context=context) as pool:
             futures = [pool.submit(_replay_chunk, [jobs[j] for j in share], workflows) for share in shares]
-            by_index: dict[int, HazardReplayResult] = {}
+            by_index: dict[int, ReplayResult] = {}
             for share, future in zip(shares, futures, strict=True):
                 by_index.update(zip(share, future.result(), strict=True))
         results = [by_index[j] for j in range(len(jobs))]
     return ReplayReport(tuple(results), time.perf_counter() - started, count)
 
 
-async def replay_report(jobs: Sequence[HazardReplayJob], workflows: Sequence[type] | None = None) -> ReplayReport:
+async def replay_report(jobs: Sequence[ReplayJob], workflows: Sequence[type] | None = None) -> ReplayReport:
     """`replay_jobs` in one process, from async code."""
     started = time.perf_counter()
     results = await replay_in_process(jobs, workflows)
@@ -234,45 +242,60 @@ async def replay_report(jobs: Sequence[HazardReplayJob], workflows: Sequence[typ
 MISSING = object()
 
 
-def _row_state(engine: Engine | None, interview: bool, key: str) -> object:
-    """The row's `state_json`; None without a read model (no outcome check); MISSING when there is no row."""
+def _row_of(engine: Engine | None, kind: str, key: str) -> object:
+    """The record's row; None without a read model; MISSING when there is no row."""
     if engine is None:
         return None
     with Session(engine) as session:
-        row = session.get(InterviewRow, key) if interview else session.get(HazardRow, key)
-        return row.state_json if row is not None else MISSING
+        row = session.get(RECORDS[kind].row, key)
+        return row if row is not None else MISSING
 
 
-async def job_from_server(client: Client, code: str, engine: Engine | None = None) -> HazardReplayJob:
-    """The hazard's histories (and its interviews') from the server; the read model's states if given."""
+def _state(row: object) -> str | None:
+    return getattr(row, "state_json", None) if row is not None and row is not MISSING else None
+
+
+async def job_from_server(client: Client, code: str, engine: Engine | None = None, kind: str = "hazard") -> ReplayJob:
+    """The record's histories (and a hazard's interviews') from the server; the read model's states if given."""
+    spec = RECORDS[kind]
+    row = await asyncio.to_thread(_row_of, engine, kind, code)
+    workflow_id = spec.workflow_id(None if row is MISSING else row, code)
+    if workflow_id is None:
+        problem = "no workflow ran for it (no sign-off was needed)" if row is not MISSING else "the read model has no row for it"
+        return ReplayJob(code, WorkflowRuns(f"{kind}-{code}", ()), (), (problem,), kind)
     try:
-        runs = [await hazard_histories(client, code)]
-        ids = [workflow_id_for(code), *child_workflow_ids(runs[0])]
+        runs = [await workflow_histories(client, workflow_id)]
+        ids = [workflow_id, *(child_workflow_ids(runs[0]) if kind == "hazard" else [])]
         runs += [await workflow_histories(client, interview_id) for interview_id in ids[1:]]
-    except Exception as error:  # noqa: BLE001 - a hazard the server no longer holds is this hazard's failure
-        return HazardReplayJob(code, WorkflowRuns(workflow_id_for(code), ()), (), (f"history not available: {error}",))
-    keys = [code, *ids[1:]]
-    states = [await asyncio.to_thread(_row_state, engine, n > 0, k) for n, k in enumerate(keys)]
-    problems = tuple(
-        f"outcome differs: the read model has no row for {k}" for k, s in zip(keys, states, strict=True) if s is MISSING
-    )
-    workflows = [
-        WorkflowRuns(i, tuple(h.to_json() for h in r), s if isinstance(s, str) else None)
-        for i, r, s in zip(ids, runs, states, strict=True)
-    ]
-    return HazardReplayJob(code, workflows[0], tuple(workflows[1:]), problems)
+    except Exception as error:  # noqa: BLE001 - a record the server no longer holds is this record's failure
+        return ReplayJob(code, WorkflowRuns(workflow_id, ()), (), (f"history not available: {error}",), kind)
+    children = [await asyncio.to_thread(_row_of, engine, "interview", k) for k in ids[1:]]
+    keys, rows = [code, *ids[1:]], [row, *children]
+    problems = tuple(f"outcome differs: the read model has no row for {k}" for k, r in zip(keys, rows, strict=True) if r is MISSING)
+    workflows = [WorkflowRuns(i, tuple(h.to_json() for h in r), _state(s)) for i, r, s in zip(ids, runs, rows, strict=True)]
+    return ReplayJob(code, workflows[0], tuple(workflows[1:]), problems, kind)
 
 
 async def jobs_from_server(
-    client: Client, codes: Sequence[str], engine: Engine | None = None, concurrency: int = FETCH_CONCURRENCY
-) -> list[HazardReplayJob]:
+    client: Client, codes: Sequence[str], engine: Engine | None = None, concurrency: int = FETCH_CONCURRENCY,
+    kind: str = "hazard",
+) -> list[ReplayJob]:
+    """The jobs of the records `codes` (all of the kind `kind`)."""
+    return await records_from_server(client, [(kind, code) for code in codes], engine, concurrency)
+
+
+async def records_from_server(
+    client: Client, records: Sequence[tuple[str, str]], engine: Engine | None = None,
+    concurrency: int = FETCH_CONCURRENCY,
+) -> list[ReplayJob]:
+    """The jobs of the records given as (kind, id)."""
     limit = asyncio.Semaphore(concurrency)
 
-    async def one(code: str) -> HazardReplayJob:
+    async def one(kind: str, code: str) -> ReplayJob:
         async with limit:
-            return await job_from_server(client, code, engine)
+            return await job_from_server(client, code, engine, kind)
 
-    return list(await asyncio.gather(*(one(code) for code in codes)))
+    return list(await asyncio.gather(*(one(kind, code) for kind, code in records)))
 
 
 async def hazard_codes_from_query(client: Client, query: str) -> list[str]:

@@ -12,7 +12,7 @@ from typing import Any
 from temporalio.worker import Replayer
 
 from audit.histories import hazard_histories
-from audit.replay import HazardReplayJob, WorkflowRuns, replay_jobs
+from audit.replay import ReplayJob, WorkflowRuns, replay_jobs
 from bench.stack import Stack
 from core.codec import reader_data_converter
 from models.hazard import workflow_id_for
@@ -38,7 +38,7 @@ async def bench_replay(s: Stack, n: int) -> dict[str, float]:
                 histories.append(runs[0])
                 break
             await asyncio.sleep(0.05)
-    jobs = [HazardReplayJob(h.workflow_id, WorkflowRuns(h.workflow_id, (json.dumps(h.to_json_dict()),))) for h in histories]
+    jobs = [ReplayJob(h.workflow_id, WorkflowRuns(h.workflow_id, (json.dumps(h.to_json_dict()),))) for h in histories]
     replayer = Replayer(workflows=WORKFLOWS, data_converter=reader_data_converter())
     t0 = time.perf_counter()
 

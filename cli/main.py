@@ -13,7 +13,14 @@ from pathlib import Path
 from sqlmodel import col, select
 
 from audit.archive import ExportError, ExportSummary, export_audit, jobs_from_export
-from audit.replay import HazardReplayJob, hazard_codes_from_query, jobs_from_server, replay_jobs
+from audit.records import RECORDS
+from audit.replay import (
+    ReplayJob,
+    hazard_codes_from_query,
+    jobs_from_server,
+    records_from_server,
+    replay_jobs,
+)
 from core.db import make_engine, migrate, session_scope
 from core.settings import get_settings
 from core.temporal import connect_with_retry
@@ -136,13 +143,25 @@ def add_audit_commands(commands: "argparse._SubParsersAction[argparse.ArgumentPa
     replay = sub.add_parser("replay", help="replay histories against today's workflow code")
     source = replay.add_mutually_exclusive_group(required=True)
     source.add_argument("--hazard", action="append", metavar="CODE", help="a hazard's code (repeatable)")
+    source.add_argument("--record", action="append", type=_record, metavar="KIND:ID",
+                        help=f"a record of any kind ({', '.join(RECORDS)}), e.g. tour:TR-… (repeatable)")
     source.add_argument("--all", action="store_true", help="every hazard in the read model")
     source.add_argument("--query", metavar="Q", help='a Temporal visibility query, e.g. "WorkflowType=\'HazardWorkflow\'"')
     source.add_argument("--from", dest="from_path", type=Path, metavar="PATH", help="an export directory or zip")
     replay.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="processes (default: every core)")
     verify = sub.add_parser("verify", help="recompute the audit trail's hash chain (and check the checkpoints)")
-    verify.add_argument("--hazard", metavar="CODE", help="one hazard's entries only")
+    one = verify.add_mutually_exclusive_group()
+    one.add_argument("--hazard", metavar="CODE", help="one hazard's entries only")
+    one.add_argument("--record", type=_record, metavar="KIND:ID", help="one record's entries only, e.g. campaign:…")
     sub.add_parser("checkpoint", help="sign the chain heads (Ed25519, DUBAN_AUDIT_SIGNING_KEY) and print the checkpoint")
+
+
+def _record(text: str) -> tuple[str, str]:
+    """`KIND:ID` (a record of any kind) as (kind, id)."""
+    kind, _, key = text.partition(":")
+    if kind not in RECORDS or not key:
+        raise argparse.ArgumentTypeError(f"give KIND:ID with KIND one of {', '.join(RECORDS)}")
+    return kind, key
 
 
 def audit_export(args: argparse.Namespace) -> int:
@@ -171,22 +190,24 @@ def audit_replay(args: argparse.Namespace, workflows: list[type] | None = None) 
         return 2
     report = replay_jobs(jobs, workers=args.workers, workflows=workflows)
     for result in report.results:
-        print(f"{result.hazard_code} {'ok' if result.ok else 'FAIL ' + str(result.error)}")
+        print(f"{result.record_kind} {result.record_id} {'ok' if result.ok else 'FAIL ' + str(result.error)}")
     failed = len(report.failures)
-    print(f"replayed {len(report.results)} hazard(s), {report.histories} histories: {len(report.results) - failed} ok, {failed} failed")
+    print(f"replayed {len(report.results)} record(s), {report.histories} histories: {len(report.results) - failed} ok, {failed} failed")
     print(f"{report.per_second:.1f} histories/s ({report.seconds:.2f} s, {report.workers} process(es))")
     return 1 if failed else 0
 
 
-def _jobs_from_server(args: argparse.Namespace) -> list[HazardReplayJob]:
+def _jobs_from_server(args: argparse.Namespace) -> list[ReplayJob]:
     settings = get_settings()
     engine = make_engine(settings.sqlalchemy_url)
 
-    async def run() -> list[HazardReplayJob]:
+    async def run() -> list[ReplayJob]:
         client = await connect_with_retry(settings)
         if args.all:
             with session_scope(engine) as session:
                 codes = hazard_codes(session=session)
+        elif args.record:
+            return await records_from_server(client, args.record, engine)
         else:
             codes = args.hazard or await hazard_codes_from_query(client, args.query)
         return await jobs_from_server(client, codes, engine)
@@ -204,10 +225,11 @@ def audit_verify(args: argparse.Namespace) -> int:
     engine = make_engine(settings.sqlalchemy_url)
     try:
         with session_scope(engine) as session:
-            chain = audit_store.verify(session=session, hazard_code=args.hazard)
+            kind, key = ("hazard", args.hazard) if args.hazard else (args.record or (None, None))
+            chain = audit_store.verify(session=session, record_kind=kind, record_id=key)
             print(json.dumps({"ok": chain.ok, "checked": chain.checked, "first_broken": chain.first_broken}, ensure_ascii=False))
             holds = chain.ok
-            if args.hazard is None:
+            if kind is None:
                 trusted = signing.trusted_keys(settings)  # the configured keys, never the one a row names
                 for checkpoint in session.exec(select(AuditCheckpoint).order_by(col(AuditCheckpoint.id))):
                     ok, reason = audit_store.check_checkpoint(session=session, checkpoint=checkpoint, public_keys=trusted)

@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from sqlalchemy import Column, Text, UniqueConstraint
+from sqlalchemy import Column, Text
 from sqlmodel import Field, SQLModel
 
 from models.columns import utc_column as _utc_column
@@ -26,23 +26,3 @@ class CampaignRow(SQLModel, table=True):
     last_seq: int = 0
     updated_at: datetime = Field(sa_column=_utc_column(nullable=False))
     state_json: str = Field(sa_column=Column(Text, nullable=False))  # the workflow state after last_seq
-
-
-class CampaignEvent(SQLModel, table=True):
-    """One step of one campaign (its audit trail), appended in the same transaction as the campaign row's upsert."""
-
-    __tablename__ = "campaign_event"
-    __table_args__ = (UniqueConstraint("campaign_id", "seq", name="uq_campaign_event_seq"),)
-
-    id: int | None = Field(default=None, primary_key=True)
-    campaign_id: str = Field(index=True, max_length=40)
-    seq: int
-    at: datetime = Field(sa_column=_utc_column(nullable=False))  # workflow time of the step
-    actor_id: str = Field(max_length=36)
-    actor_name: str = Field(max_length=100)
-    actor_role: str = Field(max_length=30)
-    action: str = Field(max_length=40)
-    from_status: str | None = Field(default=None, max_length=20)
-    to_status: str = Field(max_length=20)
-    comment: str | None = Field(default=None, sa_column=Column(Text))
-    document_hash: str | None = Field(default=None, max_length=64)  # the account or summary written at this step

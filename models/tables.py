@@ -92,22 +92,24 @@ class HazardRow(SQLModel, table=True):
 
 
 class AuditEntry(SQLModel, table=True):
-    """One transition of one hazard, appended in the same transaction as the hazard row's upsert."""
+    """One step of one record of any process (a hazard, an interview, a campaign, a tour, a circular, a report),
+    appended in the same transaction as the record's row; each record's rows form one hash chain."""
 
     __tablename__ = "audit_entry"
     __table_args__ = (
-        UniqueConstraint("hazard_code", "seq", name="uq_audit_hazard_seq"),
-        Index("ix_audit_hazard_status_at", "hazard_code", "to_status", "at"),  # the dashboard's last completion
-        Index("ix_audit_hazard_action", "hazard_code", "action"),  # and its rungs per hazard
-        # the same two aggregated over all hazards at once (the dashboard on PostgreSQL, migration 0009)
-        Index("ix_audit_status_hazard_at", "to_status", "hazard_code", "at"),
-        Index("ix_audit_action_hazard", "action", "hazard_code"),
+        UniqueConstraint("record_kind", "record_id", "seq", name="uq_audit_record_seq"),
+        Index("ix_audit_record_id_status_at", "record_id", "to_status", "at"),  # the dashboard's last completion
+        Index("ix_audit_record_id_action", "record_id", "action"),  # and its rungs per hazard
+        # the same two aggregated over all hazards at once (the dashboard on PostgreSQL)
+        Index("ix_audit_status_record_at", "to_status", "record_id", "at"),
+        Index("ix_audit_action_record", "action", "record_id"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
-    hazard_code: str = Field(index=True, max_length=40)
+    record_kind: str = Field(default="hazard", index=True, max_length=20)  # hazard | interview | campaign | tour | ...
+    record_id: str = Field(index=True, max_length=80)  # the hazard's code, the tour's id, ...
     seq: int
-    at: datetime = Field(sa_column=_utc_column(nullable=False))  # workflow time of the transition
+    at: datetime = Field(sa_column=_utc_column(nullable=False))  # workflow time of the step
     actor_id: str = Field(max_length=36)
     actor_name: str = Field(max_length=100)
     actor_role: str = Field(max_length=30)
@@ -119,7 +121,10 @@ class AuditEntry(SQLModel, table=True):
     document_hash: str | None = Field(default=None, max_length=64)
     policy: str | None = Field(default=None, max_length=60)
     reason: str | None = Field(default=None, max_length=100)  # the system actor's clock, reminder or rung
-    prev_hash: str = Field(default="", max_length=64)  # the hazard's previous row's hash (genesis: 64 zeros)
+    # How the row's hash was computed: 1, rows sealed before every process shared the trail (the record's id
+    # hashed as the hazard code, its kind not hashed); 2, the kind and id both hashed.
+    chain_version: int = Field(default=2, sa_column_kwargs={"server_default": "1"})
+    prev_hash: str = Field(default="", max_length=64)  # the record's previous row's hash (genesis: 64 zeros)
     row_hash: str = Field(default="", max_length=64)  # SHA-256 of this row's chained fields
 
 
@@ -250,25 +255,6 @@ class InterviewRow(SQLModel, table=True):
     state_json: str = Field(sa_column=Column(Text, nullable=False))  # the workflow state after last_seq
 
 
-class InterviewEvent(SQLModel, table=True):
-    """One step of one interview, appended in the same transaction as the interview row's upsert."""
-
-    __tablename__ = "interview_event"
-    __table_args__ = (UniqueConstraint("interview_id", "seq", name="uq_interview_event_seq"),)
-
-    id: int | None = Field(default=None, primary_key=True)
-    interview_id: str = Field(index=True, max_length=80)
-    seq: int
-    at: datetime = Field(sa_column=_utc_column(nullable=False))  # workflow time of the step
-    actor_id: str = Field(max_length=36)
-    actor_name: str = Field(max_length=100)
-    actor_role: str = Field(max_length=30)
-    action: str = Field(max_length=40)
-    from_status: str | None = Field(default=None, max_length=20)
-    to_status: str = Field(max_length=20)
-    comment: str | None = Field(default=None, sa_column=Column(Text))
-
-
 class WhistleblowerReport(SQLModel, table=True):
     """A public report (举报). The reporter's contact is sealed; the receipt is kept only as its hash."""
 
@@ -340,7 +326,7 @@ class ThrottleEvent(SQLModel, table=True):
 
 # The tables of the processes built on the hazard's (one module each), re-exported: every table is registered
 # with the metadata when this module is imported.
-from models.campaign_tables import CampaignEvent, CampaignRow  # noqa: E402, F401
+from models.campaign_tables import CampaignRow  # noqa: E402, F401
 from models.delivery_tables import Delivery, DeliveryAttempt, JurisdictionWebhook, NotificationDispatch  # noqa: E402, F401
 from models.report_tables import CircularRow, PeriodicReportRow  # noqa: E402, F401
-from models.tour_tables import TourEvent, TourRow  # noqa: E402, F401
+from models.tour_tables import TourRow  # noqa: E402, F401

@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from sqlalchemy import Column, Text, UniqueConstraint
+from sqlalchemy import Column, Text
 from sqlmodel import Field, SQLModel
 
 from models.columns import utc_column as _utc_column
@@ -28,24 +28,3 @@ class TourRow(SQLModel, table=True):
     created_at: datetime = Field(sa_column=_utc_column(nullable=False))
     updated_at: datetime = Field(sa_column=_utc_column(nullable=False))
     state_json: str = Field(sa_column=Column(Text, nullable=False))
-
-
-class TourEvent(SQLModel, table=True):
-    """One step of one tour (its timeline and audit trail), appended with the tour row's upsert."""
-
-    __tablename__ = "tour_event"
-    __table_args__ = (UniqueConstraint("tour_id", "seq", name="uq_tour_event_seq"),)
-
-    id: int | None = Field(default=None, primary_key=True)
-    tour_id: str = Field(index=True, max_length=40)
-    seq: int
-    at: datetime = Field(sa_column=_utc_column(nullable=False))
-    actor_id: str = Field(max_length=36)
-    actor_name: str = Field(max_length=100)
-    actor_role: str = Field(max_length=30)
-    action: str = Field(max_length=40)
-    from_status: str | None = Field(default=None, max_length=20)
-    to_status: str = Field(max_length=20)
-    comment: str | None = Field(default=None, sa_column=Column(Text))
-    reason: str | None = Field(default=None, max_length=100)
-    document_hashes: str = Field(default="", max_length=2000)  # the documents the step issued, space-separated

@@ -13,21 +13,25 @@ from anyio import from_thread
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select
-from temporalio.client import Client
+from temporalio.client import Client, WorkflowHistory
 from temporalio.service import RPCError, RPCStatusCode
 
 from api import views
 from api.deps import Principal
 from api.errors import ApiError
-from audit.histories import hazard_histories, histories_json, timeline
-from audit.replay import jobs_from_server, replay_jobs
+from audit.histories import histories_json, timeline, workflow_histories
+from audit.records import RECORDS
+from audit.replay import records_from_server, replay_jobs
 from core.db import as_utc
 from core.settings import Settings
 from models.enums import Role
-from models.tables import AuditCheckpoint
+from models.hazard import workflow_id_for
+from models.tables import AuditCheckpoint, CircularRow
 from security import signing
+from services.records import WorkflowKind, visible_record
 from store import audit as trail
 from store.archive import hazard_codes
+from store.records import record_ids
 
 AUDIT_ROLES = frozenset({Role.AUDITOR, Role.ADMIN})
 HISTORY_ROLES = AUDIT_ROLES | {Role.SUPERVISOR, Role.INSPECTOR}
@@ -91,13 +95,21 @@ def _checkpoint_out(row: AuditCheckpoint) -> CheckpointOut:
     return CheckpointOut(**{**row.model_dump(), "at": as_utc(row.at)})
 
 
-def verify_trail(session: Session, principal: Principal, hazard_code: str | None = None) -> VerifyOut:
-    """Recompute the hash chain: the whole trail in the caller's scope (an auditor's jurisdiction subtree, an
-    admin's everything), or one hazard's entries (a hazard the caller may see)."""
+def verify_trail(
+    session: Session, principal: Principal, hazard_code: str | None = None, record_kind: str | None = None,
+    record_id: str | None = None,
+) -> VerifyOut:
+    """Recompute the hash chains: every record's in the caller's scope (an auditor's jurisdiction subtree, an
+    admin's everything), or one record's (of any kind, one the caller may see; `hazard_code` names a hazard)."""
     _auditor(principal)
     if hazard_code is not None:
-        views.visible_row(session, hazard_code, principal)
-        result = trail.verify(session=session, hazard_code=hazard_code)
+        record_kind, record_id = "hazard", hazard_code
+    if (record_kind is None) != (record_id is None):
+        field = "record_id" if record_id is None else "record_kind"
+        raise ApiError(422, "record_incomplete", "请同时给出记录类型和编号", "give both the record's kind and its id", field)
+    if record_kind is not None and record_id is not None:
+        visible_record(session, principal, record_kind, record_id)
+        result = trail.verify(session=session, record_kind=record_kind, record_id=record_id)
     else:
         result = trail.verify(session=session, region_path=_scope_path(principal))
     return VerifyOut(ok=result.ok, checked=result.checked, first_broken=result.first_broken)
@@ -148,29 +160,58 @@ def _role(principal: Principal, allowed: frozenset[Role], what_zh: str, what_en:
         raise ApiError(403, "role_not_allowed", f"您的角色不能{what_zh}", f"your role may not {what_en}")
 
 
+class TrailEntry(BaseModel):
+    """One row of a record's audit trail, as a person reads it."""
+
+    seq: int
+    at: datetime
+    actor: str
+    actor_role: str
+    action: str
+    from_status: str | None
+    to_status: str
+    comment: str | None
+    reason: str | None
+    document_hash: str | None
+
+
 class HistoryOut(BaseModel):
-    hazard_code: str
+    record_kind: str
+    record_id: str
+    hazard_code: str | None = Field(None, description="the hazard's code (a hazard's history only)")
+    workflow_id: str | None = None
     runs: list[dict[str, Any]] | None = Field(None, description="each run's event history, Temporal's JSON")
-    timeline: list[dict[str, Any]] | None = Field(None, description="the decisions, in order")
+    timeline: list[dict[str, Any]] | None = Field(None, description="the decisions, in order, decoded")
+    trail: list[TrailEntry] | None = Field(None, description="the record's audit trail, in step order")
+
+
+class RecordRef(BaseModel):
+    kind: WorkflowKind
+    id: str = Field(min_length=1, max_length=80)
 
 
 class ReplayIn(BaseModel):
     model_config = ConfigDict(json_schema_extra={"anyOf": [  # the OpenAPI document says the check below
         {"required": ["hazard_codes"], "properties": {"hazard_codes": {"type": "array"}, "all": {"const": False}}},
-        {"required": ["all"], "properties": {"all": {"const": True}, "hazard_codes": {"type": "null"}}},
+        {"required": ["records"], "properties": {"records": {"type": "array"}, "all": {"const": False}}},
+        {"required": ["all"], "properties": {"all": {"const": True}, "hazard_codes": {"type": "null"},
+                                             "records": {"type": "null"}}},
     ]})
     hazard_codes: list[Annotated[str, Field(max_length=40)]] | None = Field(None, max_length=MAX_CODES, min_length=1)
+    records: list[RecordRef] | None = Field(None, max_length=MAX_CODES, min_length=1)
     all: bool = False
 
     @model_validator(mode="after")
     def _one_source(self) -> "ReplayIn":
-        if (self.hazard_codes is not None) == self.all:
-            raise ValueError('give either "hazard_codes" or "all": true')
+        if (self.hazard_codes is not None) + (self.records is not None) + self.all != 1:
+            raise ValueError('give one of "hazard_codes", "records" or "all": true')
         return self
 
 
 class ReplayFailure(BaseModel):
-    hazard_code: str
+    record_kind: str
+    record_id: str
+    hazard_code: str | None = None
     error: str
 
 
@@ -182,35 +223,81 @@ class ReplayOut(BaseModel):
     per_second: float
 
 
+HISTORY_KINDS: tuple[WorkflowKind, ...] = ("hazard", "interview", "campaign", "tour", "circular")
+
+
+def _histories(client: Client, kind: str, record_id: str, workflow_id: str | None) -> list[WorkflowHistory]:
+    not_held = ApiError(
+        404, "history_not_found", f"Temporal 中已无 {record_id} 的流程历史（超过保留期？请查阅审计导出）",
+        f"Temporal no longer holds the history of {record_id} (past retention? see the audit export)",
+    )
+    if workflow_id is None:
+        raise not_held
+    try:
+        return from_thread.run(workflow_histories, client, workflow_id)
+    except RPCError as error:
+        if error.status != RPCStatusCode.NOT_FOUND:
+            raise
+        raise not_held from None
+
+
 def hazard_history(
     session: Session, principal: Principal, client: Client, code: str, view: Literal["json", "timeline"] = "json"
 ) -> HistoryOut:
     """The Temporal event history of every run of the hazard's workflow (continue-as-new included)."""
     _role(principal, HISTORY_ROLES, "查看流程历史", "read workflow histories")
     row = views.visible_row(session, code, principal)
-    try:
-        histories = from_thread.run(hazard_histories, client, row.code)
-    except RPCError as error:
-        if error.status != RPCStatusCode.NOT_FOUND:
-            raise
-        raise ApiError(
-            404, "history_not_found", f"Temporal 中已无隐患 {row.code} 的流程历史（超过保留期？请查阅审计导出）",
-            f"Temporal no longer holds the history of {row.code} (past retention? see the audit export)",
-        ) from None
+    histories = _histories(client, "hazard", row.code, workflow_id_for(row.code))
+    out = HistoryOut(record_kind="hazard", record_id=row.code, hazard_code=row.code, workflow_id=workflow_id_for(row.code))
     if view == "timeline":
-        return HistoryOut(hazard_code=row.code, timeline=timeline(histories))
-    return HistoryOut(hazard_code=row.code, runs=histories_json(histories))
+        return out.model_copy(update={"timeline": timeline(histories)})
+    return out.model_copy(update={"runs": histories_json(histories)})
+
+
+def record_history(session: Session, principal: Principal, client: Client, kind: WorkflowKind, record_id: str) -> HistoryOut:
+    """A record's workflow history, decoded into the decisions it holds (never raw payloads), beside its audit
+    trail: to the same roles as a hazard's history, for a record the caller may see."""
+    _role(principal, HISTORY_ROLES, "查看流程历史", "read workflow histories")
+    row = visible_record(session, principal, kind, record_id)
+    workflow_id = RECORDS[kind].workflow_id(row, record_id)
+    histories = _histories(client, kind, record_id, workflow_id)
+    rows = trail.entries(session=session, kind=kind, record_id=record_id)
+    return HistoryOut(
+        record_kind=kind, record_id=record_id, hazard_code=record_id if kind == "hazard" else None,
+        workflow_id=workflow_id, timeline=timeline(histories),
+        trail=[TrailEntry(seq=e.seq, at=as_utc(e.at), actor=e.actor_name, actor_role=e.actor_role,  # type: ignore[arg-type]
+                          action=e.action, from_status=e.from_status, to_status=e.to_status, comment=e.comment,
+                          reason=e.reason, document_hash=e.document_hash) for e in rows],
+    )
+
+
+def _records_in_scope(session: Session, principal: Principal) -> list[tuple[str, str]]:
+    """Every record a workflow runs in the caller's scope: hazards (with their interviews), campaigns, tours,
+    and circulars that went through a sign-off."""
+    found = [("hazard", code) for code in hazard_codes(session=session, scope=principal.scope)]
+    for kind in ("campaign", "tour"):
+        found += [(kind, key) for key in record_ids(session=session, kind=kind, scope=principal.scope)]
+    circulars = record_ids(session=session, kind="circular", scope=principal.scope)
+    signed = session.exec(select(CircularRow.id).where(col(CircularRow.id).in_(circulars),
+                                                       col(CircularRow.signoff_workflow_id).is_not(None))).all()
+    return found + [("circular", key) for key in signed]
 
 
 def replay(session: Session, principal: Principal, client: Client, engine: Engine, body: ReplayIn) -> ReplayOut:
-    """Replay hazards' histories against today's workflow code: each must replay cleanly and reach the state
+    """Replay records' histories against today's workflow code: each must replay cleanly and reach the state
     the read model recorded."""
     _role(principal, AUDIT_ROLES, "重放流程历史", "replay workflow histories")
     if body.all:
-        codes = hazard_codes(session=session, scope=principal.scope)
+        records = _records_in_scope(session, principal)
+    elif body.records is not None:
+        records = [(r.kind, r.id) for r in body.records]
+        records = list(dict.fromkeys(records))
+        for kind, key in records:
+            visible_record(session, principal, kind, key)
     else:
-        codes = [views.visible_row(session, code, principal).code for code in dict.fromkeys(body.hazard_codes or [])]
-    jobs = from_thread.run(jobs_from_server, client, codes, engine)
+        records = [("hazard", views.visible_row(session, code, principal).code)
+                   for code in dict.fromkeys(body.hazard_codes or [])]
+    jobs = from_thread.run(records_from_server, client, records, engine)
     report = replay_jobs(jobs, workers=None if len(jobs) >= POOL_FROM else 1)
     result = report.as_dict()
     return ReplayOut(**{k: result[k] for k in ("replayed", "histories", "failures", "seconds", "per_second")})

@@ -5,7 +5,8 @@ from typing import Any
 
 from sqlmodel import Session, col, or_, select
 
-from models.tables import HazardRow, InterviewEvent, InterviewRow
+from models.tables import HazardRow, InterviewRow
+from store import audit
 from store.hazards import Scope, _scoped, timeline
 
 EVERYTHING = Scope(everything=True)
@@ -40,7 +41,5 @@ def interview_record(*, session: Session, interview_id: str) -> dict[str, Any] |
     row = session.get(InterviewRow, interview_id)
     if row is None:
         return None
-    events = session.exec(
-        select(InterviewEvent).where(InterviewEvent.interview_id == interview_id).order_by(col(InterviewEvent.seq))
-    )
+    events = audit.entries(session=session, kind="interview", record_id=interview_id)
     return {"row": row.model_dump(mode="json"), "events": [e.model_dump(mode="json") for e in events]}

@@ -1,46 +1,87 @@
 """The audit trail's hash chain in the read model: appending, verifying, and signed checkpoints.
 
-Verifying and checkpoints can be narrowed to a jurisdiction subtree (`region_path`, e.g. "370000/371700/"): the
-chains of the hazards whose region lies in it. A checkpoint records (and signs) the subtree it covers in
+Every process's records share the trail, one chain per (record_kind, record_id). Verifying and checkpoints can
+be narrowed to a jurisdiction subtree (`region_path`, e.g. "370000/371700/"): the chains of the records whose
+jurisdiction lies in it. A checkpoint records (and signs) the subtree it covers in
 `scope_path`; None means the whole trail.
 """
 
+import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlmodel import Session, col, func, select
+from sqlmodel import Session, col, func, or_, select
 
 from core.db import as_utc
-from domain.audit_chain import GENESIS, heads_hash, row_hash
-from models.tables import AuditCheckpoint, AuditEntry, HazardRow
+from domain.audit_chain import GENESIS, head_name, heads_hash, row_hash
+from models.actors import Actor
+from models.tables import AuditCheckpoint, AuditEntry
 from security.signing import verify_trusted
 
 
 def chain_fields(row: dict[str, Any], prev_hash: str) -> dict[str, Any]:
     """The chained fields of a row as the database holds them (times normalised to UTC)."""
     fields = {name: row.get(name) for name in (
-        "hazard_code", "seq", "actor_id", "actor_name", "actor_role", "action", "from_status", "to_status",
-        "comment", "reason", "document_hash", "policy", "transition_json",
+        "record_kind", "record_id", "chain_version", "seq", "actor_id", "actor_name", "actor_role", "action",
+        "from_status", "to_status", "comment", "reason", "document_hash", "policy", "transition_json",
     )}
     fields["at"] = as_utc(row["at"])
     fields["prev_hash"] = prev_hash
     return fields
 
 
+def _of_record(kind: str, record_id: str) -> Any:
+    return (col(AuditEntry.record_kind) == kind) & (col(AuditEntry.record_id) == record_id)
+
+
+def exists(*, session: Session, kind: str, record_id: str, seq: int) -> bool:
+    """Whether the record's step `seq` is already on the trail (projections are idempotent by it)."""
+    return session.exec(select(AuditEntry.id).where(_of_record(kind, record_id), AuditEntry.seq == seq)).first() is not None
+
+
+def entries(*, session: Session, kind: str, record_id: str) -> list[AuditEntry]:
+    """The record's trail, in step order."""
+    return list(session.exec(select(AuditEntry).where(_of_record(kind, record_id)).order_by(col(AuditEntry.seq))))
+
+
 def seal(*, session: Session, entry: AuditEntry) -> None:
-    """Link `entry` to its hazard's previous row and compute its hash (before it is added)."""
+    """Link `entry` to its record's previous row and compute its hash (before it is added)."""
     previous = GENESIS
     if entry.seq > 1:
         prior = session.exec(
-            select(AuditEntry.row_hash).where(AuditEntry.hazard_code == entry.hazard_code, AuditEntry.seq == entry.seq - 1)
+            select(AuditEntry.row_hash).where(_of_record(entry.record_kind, entry.record_id), AuditEntry.seq == entry.seq - 1)
         ).first()
         if prior is None:
-            raise RuntimeError(f"audit row {entry.hazard_code}#{entry.seq - 1} is missing: transitions arrive in order")
+            raise RuntimeError(f"audit row {entry.record_kind} {entry.record_id}#{entry.seq - 1} is missing: steps arrive in order")
         previous = prior
     fields = chain_fields(entry.model_dump(), previous)
     entry.prev_hash = previous
     entry.row_hash = row_hash(fields)
+
+
+def append(*, session: Session, entry: AuditEntry) -> None:
+    """Seal `entry` and add it to the session (the caller flushes and commits with the record's row)."""
+    seal(session=session, entry=entry)
+    session.add(entry)
+
+
+def append_step(
+    *, session: Session, kind: str, record_id: str, seq: int, at: datetime, actor: Actor, action: str,
+    from_status: str | None, to_status: str, comment: str | None = None, reason: str | None = None,
+    document_hashes: Sequence[str] = (), policy: str | None = None,
+) -> None:
+    """One process step on the trail: who did what to which record, from which status to which, and the
+    documents it issued (the first in `document_hash`, all of them in the row's details)."""
+    details = {"kind": kind, "action": action, "document_hashes": list(document_hashes)}
+    append(session=session, entry=AuditEntry(
+        record_kind=kind, record_id=record_id, seq=seq, at=at, actor_id=actor.user_id,
+        actor_name=(actor.display_name or actor.username)[:100], actor_role=actor.role.value, action=action,
+        from_status=from_status, to_status=to_status, comment=comment, reason=reason[:100] if reason else None,
+        document_hash=document_hashes[0] if document_hashes else None, policy=policy,
+        transition_json=json.dumps(details, sort_keys=True, ensure_ascii=False),
+    ))
 
 
 @dataclass(frozen=True)
@@ -51,34 +92,50 @@ class ChainCheck:
 
 
 def _in_region(region_path: str) -> Any:
-    """Audit rows of the hazards whose region lies in the subtree `region_path`."""
-    codes = select(HazardRow.code).where(col(HazardRow.region_path).startswith(region_path))
-    return col(AuditEntry.hazard_code).in_(codes)
+    """Audit rows of the records whose jurisdiction lies in the subtree `region_path` (a tour's: its organizer)."""
+    from store.records import RECORD_REGIONS
+
+    return or_(*(
+        (col(AuditEntry.record_kind) == kind)
+        & col(AuditEntry.record_id).in_(select(key).where(col(path).startswith(region_path)))
+        for kind, (key, path) in RECORD_REGIONS.items()
+    ))
 
 
 def verify(
-    *, session: Session, hazard_code: str | None = None, up_to_id: int | None = None, region_path: str | None = None
+    *, session: Session, record_kind: str | None = None, record_id: str | None = None, up_to_id: int | None = None,
+    region_path: str | None = None,
 ) -> ChainCheck:
-    """Recompute every row's hash and link, hazard by hazard; report the first row that does not hold.
-    `region_path` narrows it to the hazards of that jurisdiction subtree."""
-    query = select(AuditEntry).order_by(col(AuditEntry.hazard_code), col(AuditEntry.seq))
-    if hazard_code is not None:
-        query = query.where(AuditEntry.hazard_code == hazard_code)
+    """Recompute every row's hash and link, record by record; report the first row that does not hold.
+    `record_kind` and `record_id` narrow it to one record (or one kind), `region_path` to the records of that
+    jurisdiction subtree."""
+    query = select(AuditEntry).order_by(col(AuditEntry.record_kind), col(AuditEntry.record_id), col(AuditEntry.seq))
+    if record_kind is not None:
+        query = query.where(AuditEntry.record_kind == record_kind)
+    if record_id is not None:
+        query = query.where(AuditEntry.record_id == record_id)
     if region_path is not None:
         query = query.where(_in_region(region_path))
     if up_to_id is not None:
         query = query.where(col(AuditEntry.id) <= up_to_id)
     checked = 0
-    code, previous, expected_seq = None, GENESIS, 1
+    record, previous, expected_seq = None, GENESIS, 1
     for entry in session.exec(query.execution_options(yield_per=1000)):
-        if entry.hazard_code != code:
-            code, previous, expected_seq = entry.hazard_code, GENESIS, 1
+        if (entry.record_kind, entry.record_id) != record:
+            record, previous, expected_seq = (entry.record_kind, entry.record_id), GENESIS, 1
         problem = _problem(entry, previous, expected_seq)
         checked += 1
         if problem is not None:
-            return ChainCheck(False, checked, {"hazard_code": entry.hazard_code, "seq": entry.seq, "id": entry.id, "reason": problem})
+            return ChainCheck(False, checked, _broken(entry, problem))
         previous, expected_seq = entry.row_hash, entry.seq + 1
     return ChainCheck(True, checked, None)
+
+
+def _broken(entry: AuditEntry, problem: str) -> dict[str, Any]:
+    where: dict[str, Any] = {"record_kind": entry.record_kind, "record_id": entry.record_id}
+    if entry.record_kind == "hazard":
+        where["hazard_code"] = entry.record_id
+    return {**where, "seq": entry.seq, "id": entry.id, "reason": problem}
 
 
 def _problem(entry: AuditEntry, previous: str, expected_seq: int) -> str | None:
@@ -92,18 +149,20 @@ def _problem(entry: AuditEntry, previous: str, expected_seq: int) -> str | None:
 
 
 def heads(*, session: Session, up_to_id: int, region_path: str | None = None) -> list[tuple[str, int, str]]:
-    """Every hazard's last row (code, seq, hash) among the rows with id <= `up_to_id` (of the hazards in the
-    subtree `region_path`, if given)."""
-    covered = select(AuditEntry.hazard_code, func.max(AuditEntry.seq).label("seq")).where(col(AuditEntry.id) <= up_to_id)
+    """Every record's last row (its head name, seq, hash) among the rows with id <= `up_to_id` (of the records
+    in the subtree `region_path`, if given)."""
+    a = AuditEntry
+    covered = select(a.record_kind, a.record_id, func.max(a.seq).label("seq")).where(col(a.id) <= up_to_id)
     if region_path is not None:
         covered = covered.where(_in_region(region_path))
-    last = covered.group_by(col(AuditEntry.hazard_code)).subquery()
+    last = covered.group_by(col(a.record_kind), col(a.record_id)).subquery()
     rows = session.exec(
-        select(AuditEntry.hazard_code, AuditEntry.seq, AuditEntry.row_hash).join(
-            last, (col(AuditEntry.hazard_code) == last.c.hazard_code) & (col(AuditEntry.seq) == last.c.seq)
+        select(a.record_kind, a.record_id, a.seq, a.row_hash).join(
+            last,
+            (col(a.record_kind) == last.c.record_kind) & (col(a.record_id) == last.c.record_id) & (col(a.seq) == last.c.seq),
         )
     )
-    return [(code, seq, digest) for code, seq, digest in rows]
+    return [(head_name(kind, record_id), seq, digest) for kind, record_id, seq, digest in rows]
 
 
 def checkpoint_statement(checkpoint: AuditCheckpoint) -> dict[str, Any]:

@@ -9,8 +9,8 @@ from sqlmodel import Session, col, or_, select
 
 from core.db import as_utc
 from models.campaign import CampaignProjection, CampaignState, FiguresRequest, RegionFigures, TaggedHazard
-from models.tables import CampaignEvent, CampaignRow, Document, HazardRow, Notification
-from store import metrics
+from models.tables import AuditEntry, CampaignRow, Document, HazardRow, Notification
+from store import audit, metrics
 from store.hazards import Scope
 
 
@@ -18,18 +18,14 @@ def project_campaign(*, session: Session, item: CampaignProjection) -> bool:
     """Append the event row (with its document and notices) and upsert the campaign row, or do nothing if this
     `seq` is already recorded. The caller commits. Returns whether anything was written."""
     state = item.state
-    exists = session.exec(
-        select(CampaignEvent.id).where(CampaignEvent.campaign_id == state.campaign_id, CampaignEvent.seq == item.seq)
-    ).first()
-    if exists is not None:
+    if audit.exists(session=session, kind="campaign", record_id=state.campaign_id, seq=item.seq):
         return False
     document = item.document
-    session.add(CampaignEvent(
-        campaign_id=state.campaign_id, seq=item.seq, at=item.at, actor_id=item.actor.user_id,
-        actor_name=item.actor.display_name or item.actor.username, actor_role=item.actor.role.value,
+    audit.append_step(
+        session=session, kind="campaign", record_id=state.campaign_id, seq=item.seq, at=item.at, actor=item.actor,
         action=item.action.value, from_status=item.from_status.value if item.from_status else None,
-        to_status=item.to_status.value, comment=item.comment, document_hash=document.sha256 if document else None,
-    ))
+        to_status=item.to_status.value, comment=item.comment, document_hashes=[document.sha256] if document else [],
+    )
     if document is not None and session.get(Document, document.sha256) is None:
         session.add(Document(hash=document.sha256, hazard_code=state.campaign_id, kind=document.kind,
                              title=document.title, content=document.content, created_at=item.at))
@@ -81,9 +77,8 @@ def state_of(row: CampaignRow) -> CampaignState:
     return CampaignState.model_validate_json(row.state_json)
 
 
-def events(*, session: Session, campaign_id: str) -> list[CampaignEvent]:
-    query = select(CampaignEvent).where(CampaignEvent.campaign_id == campaign_id)
-    return list(session.exec(query.order_by(col(CampaignEvent.seq))))
+def events(*, session: Session, campaign_id: str) -> list[AuditEntry]:
+    return audit.entries(session=session, kind="campaign", record_id=campaign_id)
 
 
 def in_scope(row: CampaignRow, scope: Scope) -> bool:

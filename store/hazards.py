@@ -11,6 +11,7 @@ from sqlmodel import Session, col, select
 from models.enums import HazardStatus
 from models.hazard import HazardState
 from models.tables import AuditEntry, HazardCodeCounter, HazardRow, IdempotencyKey
+from store import audit
 
 OPEN_STATUSES = tuple(s.value for s in HazardStatus if not s.terminal)
 
@@ -93,7 +94,7 @@ def state_of(row: HazardRow) -> HazardState:
 
 
 def timeline(*, session: Session, code: str) -> list[AuditEntry]:
-    return list(session.exec(select(AuditEntry).where(AuditEntry.hazard_code == code).order_by(col(AuditEntry.seq))))
+    return audit.entries(session=session, kind="hazard", record_id=code)
 
 
 def in_scope(row: HazardRow, scope: Scope) -> bool:

@@ -6,8 +6,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from models.interview import InterviewProjection, InterviewState
-from models.tables import InterviewEvent, InterviewRow
-from store import tasks
+from models.tables import AuditEntry, InterviewRow
+from store import audit, tasks
 from store.hazards import Scope
 from store.projection import region_path_key
 
@@ -18,26 +18,12 @@ def project_interview(*, session: Session, item: InterviewProjection) -> bool:
     The caller commits; both writes land together or not at all. Returns whether anything was written.
     """
     state = item.state
-    exists = session.exec(
-        select(InterviewEvent.id).where(
-            InterviewEvent.interview_id == state.interview_id, InterviewEvent.seq == item.seq
-        )
-    ).first()
-    if exists is not None:
+    if audit.exists(session=session, kind="interview", record_id=state.interview_id, seq=item.seq):
         return False
-    session.add(
-        InterviewEvent(
-            interview_id=state.interview_id,
-            seq=item.seq,
-            at=item.at,
-            actor_id=item.actor.user_id,
-            actor_name=item.actor.display_name or item.actor.username,
-            actor_role=item.actor.role.value,
-            action=item.action.value,
-            from_status=item.from_status.value if item.from_status else None,
-            to_status=item.to_status.value,
-            comment=item.comment,
-        )
+    audit.append_step(
+        session=session, kind="interview", record_id=state.interview_id, seq=item.seq, at=item.at, actor=item.actor,
+        action=item.action.value, from_status=item.from_status.value if item.from_status else None,
+        to_status=item.to_status.value, comment=item.comment,
     )
     row = session.get(InterviewRow, state.interview_id)
     if row is None:
@@ -92,9 +78,8 @@ def state_of(row: InterviewRow) -> InterviewState:
     return InterviewState.model_validate_json(row.state_json)
 
 
-def events(*, session: Session, interview_id: str) -> list[InterviewEvent]:
-    query = select(InterviewEvent).where(InterviewEvent.interview_id == interview_id)
-    return list(session.exec(query.order_by(col(InterviewEvent.seq))))
+def events(*, session: Session, interview_id: str) -> list[AuditEntry]:
+    return audit.entries(session=session, kind="interview", record_id=interview_id)
 
 
 def in_scope(row: InterviewRow, scope: Scope) -> bool:

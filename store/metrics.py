@@ -76,27 +76,27 @@ def _completion_and_rungs(session: Session) -> tuple[ColumnElement[Any], ColumnE
         completed = aliased(AuditEntry)
         last_completion = (
             select(func.max(completed.at))
-            .where(completed.hazard_code == h.code, completed.to_status == "acceptance_requested")
+            .where(completed.record_id == h.code, completed.to_status == "acceptance_requested")
             .correlate(h)
             .scalar_subquery()
         )
         rung = aliased(AuditEntry)
         rungs = (
-            select(func.count()).select_from(rung).where(rung.hazard_code == h.code, rung.action == "rung").correlate(h)
+            select(func.count()).select_from(rung).where(rung.record_id == h.code, rung.action == "rung").correlate(h)
             .scalar_subquery()
         )
         return last_completion, rungs, hazard
     a = AuditEntry
     completion = (
-        sa_select(col(a.hazard_code).label("code"), func.max(a.at).label("at"))
+        sa_select(col(a.record_id).label("code"), func.max(a.at).label("at"))
         .where(col(a.to_status) == "acceptance_requested")
-        .group_by(col(a.hazard_code))
+        .group_by(col(a.record_id))
         .subquery("completion")
     )
     rung_counts = (
-        sa_select(col(a.hazard_code).label("code"), func.count().label("n"))
+        sa_select(col(a.record_id).label("code"), func.count().label("n"))
         .where(col(a.action) == "rung")
-        .group_by(col(a.hazard_code))
+        .group_by(col(a.record_id))
         .subquery("rung_counts")
     )
     joins = (
@@ -172,7 +172,7 @@ def _audit_counts(session: Session, where: Any) -> dict[Key, Figures]:
     query = (
         sa_select(col(h.region_path), col(h.industry), col(h.level), col(h.source), col(a.reason), func.count())
         .select_from(a)
-        .join(h, col(h.code) == col(a.hazard_code))
+        .join(h, col(h.code) == col(a.record_id))
         .where(where, col(a.action).in_(("rung", "deadline-missed")))
         .group_by(col(h.region_path), col(h.industry), col(h.level), col(h.source), col(a.reason))
     )

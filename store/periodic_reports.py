@@ -45,13 +45,12 @@ def _record(session: Session, record_id: str, action: str, document: DocumentSpe
             pdf=rendered.pdf if rendered else None, html=rendered.html if rendered else None,
         ))
     entry = AuditEntry(
-        hazard_code=record_id, seq=1, at=at, actor_id=issued.actor_id, actor_name=issued.actor_name[:100],
+        record_kind=action, record_id=record_id, seq=1, at=at, actor_id=issued.actor_id, actor_name=issued.actor_name[:100],
         actor_role=issued.actor_role, action=action, from_status=None, to_status=status, comment=document.title[:300],
         transition_json=json.dumps(details, sort_keys=True, default=str), document_hash=document.sha256, policy=policy,
         reason=f"{action}:{details.get('kind', action)}"[:100],
     )
-    audit.seal(session=session, entry=entry)
-    session.add(entry)
+    audit.append(session=session, entry=entry)
 
 
 def save_report(*, session: Session, row: PeriodicReportRow, document: DocumentSpec, issued: Issued, policy: str,

@@ -1,7 +1,7 @@
 """Projecting a workflow transition into the read model: idempotent, one transaction per transition."""
 
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, select
+from sqlmodel import Session
 
 from models.hazard import HazardState, ProjectionItem
 from models.tables import AuditEntry, Document, HazardRow, Notification
@@ -14,13 +14,11 @@ def project_transition(*, session: Session, item: ProjectionItem) -> bool:
     The caller commits; both writes land together or not at all. Returns whether anything was written.
     """
     transition, state = item.transition, item.state
-    exists = session.exec(
-        select(AuditEntry.id).where(AuditEntry.hazard_code == state.code, AuditEntry.seq == transition.seq)
-    ).first()
-    if exists is not None:
+    if audit.exists(session=session, kind="hazard", record_id=state.code, seq=transition.seq):
         return False
     entry = AuditEntry(
-        hazard_code=state.code,
+        record_kind="hazard",
+        record_id=state.code,
         seq=transition.seq,
         at=transition.at,
         actor_id=transition.actor.user_id,
@@ -35,8 +33,7 @@ def project_transition(*, session: Session, item: ProjectionItem) -> bool:
         policy=state.policy.key,
         reason=transition.reason,
     )
-    audit.seal(session=session, entry=entry)
-    session.add(entry)
+    audit.append(session=session, entry=entry)
     _store_document(session, item)
     for notice in item.notices:
         session.add(

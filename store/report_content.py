@@ -148,7 +148,7 @@ def generate_report(*, session: Session, kind: str, region: Jurisdiction, start:
 def _named_enterprises(session: Session, scope: Scope, begin: datetime, finish: datetime) -> list[dict[str, Any]]:
     """Enterprises whose hazards reached the circular rung in the period, or are overdue now."""
     h, a = HazardRow, AuditEntry
-    circular = select(a.hazard_code).where(a.action == "rung", a.reason == "rung:circular", col(a.at) >= begin, col(a.at) < finish)
+    circular = select(a.record_id).where(a.action == "rung", a.reason == "rung:circular", col(a.at) >= begin, col(a.at) < finish)
     overdue_now = (col(h.overdue).is_(True)) & col(h.status).in_(OPEN_STATUSES)
     rows = session.exec(
         select(h).where(metrics.scope_clause(scope), col(h.status) != "voided", col(h.code).in_(circular) | overdue_now)

@@ -32,24 +32,24 @@ def project_signoff(*, session: Session, step: SignOffStep) -> bool:
     """Write the step's audit row and notices (and, for the signature, issue the circular); nothing if this
     (record, seq) is already recorded. The caller commits. Returns whether anything was written."""
     record_id = step.state.start.record_id
-    exists = session.exec(select(AuditEntry.id).where(AuditEntry.hazard_code == record_id, AuditEntry.seq == step.seq)).first()
-    if exists is not None:
+    kind = step.state.start.record_kind
+    if audit.exists(session=session, kind=kind, record_id=record_id, seq=step.seq):
         return False
     row = session.get(CircularRow, record_id)
     assert row is not None, f"circular {record_id} is not in the read model"
-    first = session.exec(select(AuditEntry.policy).where(AuditEntry.hazard_code == record_id, AuditEntry.seq == 1)).first()
+    first = session.exec(select(AuditEntry.policy).where(
+        AuditEntry.record_kind == kind, AuditEntry.record_id == record_id, AuditEntry.seq == 1)).first()
     document = step.state.document
     signing = step.action == "sign"
     entry = AuditEntry(
-        hazard_code=record_id, seq=step.seq, at=step.at, actor_id=step.actor.user_id,
+        record_kind=kind, record_id=record_id, seq=step.seq, at=step.at, actor_id=step.actor.user_id,
         actor_name=(step.actor.display_name or step.actor.username)[:100], actor_role=step.actor.role.value,
         action=step.action, from_status=row.status, to_status="issued" if signing else row.status,
         comment=step.comment[:300], reason=step.reason[:100], document_hash=document.sha256 if signing else None,
         transition_json=json.dumps({"kind": "circular", "document_id": document.id, "action": step.action}, sort_keys=True),
         policy=first or "",
     )
-    audit.seal(session=session, entry=entry)
-    session.add(entry)
+    audit.append(session=session, entry=entry)
     for notice in step.notices:
         session.add(Notification(hazard_code=record_id, seq=step.seq, at=step.at, target_kind=notice.target_kind,
                                  target_code=notice.target_code, kind=notice.kind, title=notice.title, body=notice.body))

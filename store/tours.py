@@ -7,25 +7,23 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from models.hazard import HazardState, JurisdictionRef
-from models.tables import Document, Jurisdiction, Notification, TourEvent, TourRow
+from models.tables import AuditEntry, Document, Jurisdiction, Notification, TourRow
 from models.tour import TourProjection, TourState
-from store import tasks
+from store import audit, tasks
 
 
 def project_tour(*, session: Session, item: TourProjection) -> bool:
     """Append the event row, store the step's documents and notices, upsert the tour row; nothing if this
     `seq` is already recorded. The caller commits. Returns whether anything was written."""
     state = item.state
-    exists = session.exec(select(TourEvent.id).where(TourEvent.tour_id == state.id, TourEvent.seq == item.seq)).first()
-    if exists is not None:
+    if audit.exists(session=session, kind="tour", record_id=state.id, seq=item.seq):
         return False
-    session.add(TourEvent(
-        tour_id=state.id, seq=item.seq, at=item.at, actor_id=item.actor.user_id,
-        actor_name=item.actor.display_name or item.actor.username, actor_role=item.actor.role.value,
+    audit.append_step(
+        session=session, kind="tour", record_id=state.id, seq=item.seq, at=item.at, actor=item.actor,
         action=item.action.value, from_status=item.from_status.value if item.from_status else None,
         to_status=item.to_status.value, comment=item.comment, reason=item.reason,
-        document_hashes=" ".join(d.sha256 for d in item.documents),
-    ))
+        document_hashes=[d.sha256 for d in item.documents],
+    )
     for document in item.documents:
         if session.get(Document, document.sha256) is None:
             session.add(Document(hash=document.sha256, hazard_code=state.id, kind=document.kind, title=document.title,
@@ -84,8 +82,8 @@ def state_of(row: TourRow) -> TourState:
     return TourState.model_validate_json(row.state_json)
 
 
-def events(*, session: Session, tour_id: str) -> list[TourEvent]:
-    return list(session.exec(select(TourEvent).where(TourEvent.tour_id == tour_id).order_by(col(TourEvent.seq))))
+def events(*, session: Session, tour_id: str) -> list[AuditEntry]:
+    return audit.entries(session=session, kind="tour", record_id=tour_id)
 
 
 def list_rows(*, session: Session, status: str | None = None) -> list[TourRow]:

@@ -111,7 +111,7 @@ def make(spec: Spec, reporter: Actor = COUNTY_SUPERVISOR) -> tuple[HazardRow, li
 
 def _entry(code: str, seq: int, at: datetime, actor: Actor, action: str, before: str | None, after: str, comment: str | None) -> AuditEntry:
     return AuditEntry(
-        hazard_code=code, seq=seq, at=at, actor_id=actor.user_id, actor_name=actor.display_name or actor.username,
+        record_id=code, seq=seq, at=at, actor_id=actor.user_id, actor_name=actor.display_name or actor.username,
         actor_role=actor.role.value, action=action, from_status=before, to_status=after, comment=comment,
         transition_json="{}", policy=DEFAULT_POLICY.key,
     )

@@ -30,7 +30,7 @@ async def api_on_both(
 
 def audit_rows(api: Api, code: str) -> list[AuditEntry]:
     with Session(api.app.state.engine) as session:
-        return list(session.exec(select(AuditEntry).where(AuditEntry.hazard_code == code).order_by(AuditEntry.seq)))
+        return list(session.exec(select(AuditEntry).where(AuditEntry.record_id == code).order_by(AuditEntry.seq)))
 
 
 async def test_major_hazard_goes_from_report_to_close_out_through_the_api(api_on_both: Api) -> None:

@@ -46,7 +46,7 @@ def test_rows_chain_per_hazard_and_the_chain_verifies(engine: Engine) -> None:
     record(engine, life("HZ-A"))
     record(engine, life("HZ-B"))
     with Session(engine) as session:
-        rows = list(session.exec(select(AuditEntry).where(AuditEntry.hazard_code == "HZ-A").order_by(AuditEntry.seq)))
+        rows = list(session.exec(select(AuditEntry).where(AuditEntry.record_id == "HZ-A").order_by(AuditEntry.seq)))
         result = audit.verify(session=session)
     assert rows[0].prev_hash == GENESIS and all(b.prev_hash == a.row_hash for a, b in zip(rows, rows[1:], strict=False))
     assert (result.ok, result.checked, result.first_broken) == (True, 8, None)
@@ -60,10 +60,10 @@ def test_rows_chain_per_hazard_and_the_chain_verifies(engine: Engine) -> None:
 def test_editing_a_row_in_the_database_is_reported_at_that_row(engine: Engine, column: str, value: str) -> None:
     record(engine, life("HZ-A"))
     with session_scope(engine) as session:
-        session.execute(text(f"UPDATE audit_entry SET {column} = {value} WHERE hazard_code = 'HZ-A' AND seq = 2"))
+        session.execute(text(f"UPDATE audit_entry SET {column} = {value} WHERE record_id = 'HZ-A' AND seq = 2"))
     with Session(engine) as session:
         whole = audit.verify(session=session)
-        one = audit.verify(session=session, hazard_code="HZ-A")
+        one = audit.verify(session=session, record_kind="hazard", record_id="HZ-A")
     assert not whole.ok and whole.first_broken is not None and whole.first_broken["seq"] == 2
     assert one.first_broken == whole.first_broken and "content" in whole.first_broken["reason"]
 
@@ -78,13 +78,13 @@ def test_removing_a_middle_row_breaks_the_chain_and_removing_the_last_breaks_the
     with Session(engine) as session:
         assert audit.check_checkpoint(session=session, checkpoint=checkpoint, public_keys=[key.public_key])[0]
     with session_scope(engine) as session:
-        session.execute(text("DELETE FROM audit_entry WHERE hazard_code = 'HZ-A' AND seq = 4"))
+        session.execute(text("DELETE FROM audit_entry WHERE record_id = 'HZ-A' AND seq = 4"))
     with Session(engine) as session:
         assert audit.verify(session=session).ok  # the chain alone cannot see a cut-off tail...
         ok, reason = audit.check_checkpoint(session=session, checkpoint=checkpoint, public_keys=[key.public_key])
     assert not ok and "removed or rewritten" in reason  # ...the signed checkpoint can
     with session_scope(engine) as session:
-        session.execute(text("DELETE FROM audit_entry WHERE hazard_code = 'HZ-A' AND seq = 2"))
+        session.execute(text("DELETE FROM audit_entry WHERE record_id = 'HZ-A' AND seq = 2"))
     with Session(engine) as session:
         broken = audit.verify(session=session)
     assert not broken.ok and broken.first_broken["seq"] == 3 and "missing" in broken.first_broken["reason"]  # type: ignore[index]
@@ -118,7 +118,7 @@ async def test_an_auditor_verifies_the_trail_and_sees_a_tampered_row(api: Api) -
     checkpoint = await api.as_user("auditor", "POST", "/audit/checkpoints")
     assert checkpoint.status_code == 201 and len(checkpoint.json()["heads_hash"]) == 64
     with session_scope(api.app.state.engine) as session:
-        session.execute(text(f"UPDATE audit_entry SET comment = 'x' WHERE hazard_code = '{code}' AND seq = 2"))
+        session.execute(text(f"UPDATE audit_entry SET comment = 'x' WHERE record_id = '{code}' AND seq = 2"))
     reply = (await api.as_user("auditor", "GET", "/audit/verify", params={"hazard_code": code})).json()
     assert reply["ok"] is False and reply["first_broken"]["seq"] == 2 and reply["first_broken"]["hazard_code"] == code
     check = (await api.as_user("auditor", "GET", f"/audit/checkpoints/{checkpoint.json()['id']}/verify")).json()
@@ -139,7 +139,7 @@ def test_a_checkpoint_whose_key_and_signature_an_attacker_replaced_does_not_hold
     # The attacker rewrites a row, re-seals the chain, and re-signs the checkpoint with a key of their own,
     # storing their public key in the checkpoint row: it holds only if the row's key were trusted.
     with session_scope(engine) as session:
-        session.execute(text("DELETE FROM audit_entry WHERE hazard_code = 'HZ-A' AND seq = 4"))
+        session.execute(text("DELETE FROM audit_entry WHERE record_id = 'HZ-A' AND seq = 4"))
     mallory = signing.Signer(signing.Ed25519PrivateKey.generate())
     with session_scope(engine) as session:
         forged = audit.new_checkpoint(session=session, signed_by="auditor", sign=mallory.sign, public_key=mallory.public_key)
@@ -198,7 +198,7 @@ async def test_auditors_verify_list_and_sign_only_the_hazards_of_their_jurisdict
         api._tokens[name] = reply.json()["access_token"]
     # Break the 曹县 hazard's chain: only the whole trail and the 曹县 auditor see it.
     with session_scope(api.app.state.engine) as session:
-        session.execute(text(f"UPDATE audit_entry SET comment = 'x' WHERE hazard_code = '{cao}' AND seq = 1"))
+        session.execute(text(f"UPDATE audit_entry SET comment = 'x' WHERE record_id = '{cao}' AND seq = 1"))
     mine = (await api.as_user("mudan.auditor", "GET", "/audit/verify")).json()
     theirs = (await api.as_user("cao.auditor", "GET", "/audit/verify")).json()
     everything = (await api.as_user("admin", "GET", "/audit/verify")).json()

@@ -24,7 +24,7 @@ from temporalio.testing import WorkflowEnvironment
 
 from audit.archive import MANIFEST, jobs_from_export, replay_export
 from audit.histories import timeline
-from audit.replay import HazardReplayJob, WorkflowRuns, replay_report
+from audit.replay import ReplayJob, WorkflowRuns, replay_report
 from cli import main as cli
 from core.db import make_engine, migrate
 from core.settings import get_settings
@@ -173,17 +173,17 @@ async def test_a_hazard_exported_and_gone_from_the_server_replays_and_verifies_f
     printed = capsys.readouterr().out
     assert f"{code} ok" in printed and "1 hazard(s), 1 histories: 1 ok, 0 failed" in printed and "histories/s" in printed
     report = await asyncio.to_thread(replay_export, out)
-    assert [(r.hazard_code, r.ok) for r in report.results] == [(code, True)]
+    assert [(r.record_id, r.ok) for r in report.results] == [(code, True)]
 
     # The outcome check has teeth: an exported read-model row that claims another state is caught.
     job = jobs_from_export(out)[0]
-    state, workflow_id = exported.state, job.hazard.workflow_id
+    state, workflow_id = exported.state, job.main.workflow_id
     claims = {
         state.model_copy(update={"status": HazardStatus.CLOSED}): f"outcome differs: {workflow_id}: status: replay 'rectifying', read model 'closed'",
         state.model_copy(update={"seq": state.seq - 1}): f"the read model holds seq {state.seq - 1}, the history shows seq {state.seq} projected",
     }
     for claim, expected in claims.items():
-        wrong = HazardReplayJob(code, WorkflowRuns(workflow_id, job.hazard.histories, claim.model_dump_json()))
+        wrong = ReplayJob(code, WorkflowRuns(workflow_id, job.main.histories, claim.model_dump_json()))
         (result,) = (await replay_report([wrong])).results
         assert result.error is not None and expected in result.error
 
@@ -198,16 +198,16 @@ async def test_a_non_deterministic_change_fails_the_replay_of_the_committed_hist
     """What CI does in tests/test_replay_histories.py, against a changed copy of HazardWorkflow."""
     hazards = [n for n, e in FINGERPRINTS.items() if e["workflow_type"] == "HazardWorkflow" and e["current"]]
     jobs = [
-        HazardReplayJob(n, WorkflowRuns(FINGERPRINTS[n]["workflow_id"], ((HISTORIES / n).read_text(encoding="utf-8"),)))
+        ReplayJob(n, WorkflowRuns(FINGERPRINTS[n]["workflow_id"], ((HISTORIES / n).read_text(encoding="utf-8"),)))
         for n in hazards
     ]
     assert not (await replay_report(jobs)).failures  # today's code: clean
     changed = await replay_report(jobs, CHANGED)
-    assert {r.hazard_code for r in changed.failures} == set(hazards)
+    assert {r.record_id for r in changed.failures} == set(hazards)
     for failure in changed.failures:  # the SDK names it a NondeterminismError, or core's state machines refuse it
         error = failure.error or ""
         assert ("NondeterminismError" in error or "Fatal error in workflow machines" in error), error
-        assert FINGERPRINTS[failure.hazard_code]["workflow_id"] in error
+        assert FINGERPRINTS[failure.record_id]["workflow_id"] in error
     assert {s.name for s in SCENARIOS if s.workflow_type == "HazardWorkflow"} <= {n.split(".")[0] for n in hazards}
 
 
@@ -223,7 +223,7 @@ async def test_the_fingerprint_check_fails_an_unpatched_change_and_passes_a_gate
     assert fingerprint_problem(scenario.name, committed_commands, gated) is None
     # ... and the gated code still replays every committed history: running hazards keep the old path.
     jobs = [
-        HazardReplayJob(n, WorkflowRuns(e["workflow_id"], ((HISTORIES / n).read_text(encoding="utf-8"),)))
+        ReplayJob(n, WorkflowRuns(e["workflow_id"], ((HISTORIES / n).read_text(encoding="utf-8"),)))
         for n, e in FINGERPRINTS.items()
     ]
     assert (await replay_report(jobs, PATCHED)).failures == []
@@ -390,4 +390,4 @@ async def test_on_a_real_server_the_cli_replays_by_code_query_and_all_then_expor
     reply = await api.as_user("auditor", "GET", f"/hazards/{code}/history")
     assert reply.status_code == 404 and reply.json()["detail"]["code"] == "history_not_found"
     report = await asyncio.to_thread(replay_export, out)
-    assert [(r.hazard_code, r.ok) for r in report.results if r.hazard_code == code] == [(code, True)]
+    assert [(r.record_id, r.ok) for r in report.results if r.record_id == code] == [(code, True)]

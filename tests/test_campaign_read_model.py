@@ -9,8 +9,8 @@ from sqlmodel import Session, col, select
 from domain import campaign_documents
 from domain import campaigns as rules
 from models.campaign import CampaignAccount, CampaignStart, FiguresRequest, PhaseIn, PhaseKind
-from models.tables import CampaignEvent, CampaignRow, Document, HazardRow, Notification
-from store import campaigns, metrics
+from models.tables import AuditEntry, CampaignRow, Document, HazardRow, Notification
+from store import audit, campaigns, metrics
 from store.hazards import Scope
 from tests import factories as f
 from tests.synthetic import insert, reference_data
@@ -47,7 +47,8 @@ def test_a_step_is_projected_once_with_its_document_and_notices(engine: Engine) 
         assert stored is not None and stored.content == document.content and stored.hazard_code == row.id
         targets = session.exec(select(Notification.target_code).where(Notification.hazard_code == row.id)).all()
         assert sorted(targets) == ["371700", "371702", "371721"]
-        assert len(session.exec(select(CampaignEvent)).all()) == 2
+        assert len(session.exec(select(AuditEntry).where(AuditEntry.record_kind == "campaign")).all()) == 2
+        assert audit.verify(session=session, record_kind="campaign", record_id=row.id).ok
 
 
 def test_the_list_holds_the_subtree_and_the_jurisdictions_above(engine: Engine) -> None:

@@ -17,7 +17,7 @@ from temporalio.client import WorkflowHandle
 from temporalio.testing import WorkflowEnvironment
 
 from models.interview import InterviewStart, interview_workflow_id
-from models.tables import InterviewEvent
+from models.tables import AuditEntry
 from tests import factories as f
 from tests.api_helpers import Api, in_days, running_api
 from tests.eventually import assert_eventually_async
@@ -175,7 +175,8 @@ async def test_an_interview_is_scheduled_prepared_held_and_answered_through_the_
     final = await asyncio.wait_for(handle.result(), 15)  # the parent is gone: the signal fails, quietly
     assert final.outcome == "replied"
     with Session(api.app.state.engine) as session:
-        events = session.exec(select(InterviewEvent).where(InterviewEvent.interview_id == interview_id)).all()
+        events = session.exec(select(AuditEntry).where(AuditEntry.record_kind == "interview",
+                                                      AuditEntry.record_id == interview_id)).all()
     assert len(events) == 5  # every step once, whatever the retries
 
     reply = await act(api, "enterprise.a", interview_id, "reply", {"text": "再次回复"})

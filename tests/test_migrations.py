@@ -28,7 +28,7 @@ def test_the_board_and_dashboard_indexes_are_migrated(sqlite_engine: Engine) -> 
     hazard = {ix["name"] for ix in inspect(sqlite_engine).get_indexes("hazard")}
     audit = {ix["name"] for ix in inspect(sqlite_engine).get_indexes("audit_entry")}
     assert {"ix_hazard_status_region", "ix_hazard_dashboard"} <= hazard
-    assert {"ix_audit_hazard_status_at", "ix_audit_hazard_action"} <= audit
+    assert {"ix_audit_record_id_status_at", "ix_audit_record_id_action"} <= audit
 
 
 def test_the_task_table_and_its_indexes_are_migrated(sqlite_engine: Engine) -> None:

@@ -301,7 +301,7 @@ async def _database_outage(cluster: PrivateCluster, client: Client, http: httpx.
     try:
         with engine.connect() as connection:
             rows = connection.execute(
-                text("SELECT seq, action FROM audit_entry WHERE hazard_code = :code ORDER BY seq"), {"code": code}
+                text("SELECT seq, action FROM audit_entry WHERE record_id = :code ORDER BY seq"), {"code": code}
             ).all()
     finally:
         engine.dispose()

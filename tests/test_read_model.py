@@ -40,7 +40,7 @@ def project(engine: Engine, item: ProjectionItem) -> bool:
 
 def audit_count(engine: Engine, code: str) -> int:
     with Session(engine) as session:
-        return session.exec(select(func.count()).select_from(AuditEntry).where(AuditEntry.hazard_code == code)).one()
+        return session.exec(select(func.count()).select_from(AuditEntry).where(AuditEntry.record_id == code)).one()
 
 
 def test_projecting_the_same_transition_twice_writes_one_audit_row(engine: Engine) -> None:

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from temporalio.client import WorkflowHistory
 
-from audit.replay import HazardReplayJob, WorkflowRuns, replay_jobs, replay_report
+from audit.replay import ReplayJob, WorkflowRuns, replay_jobs, replay_report
 from tests.histories.scenarios import SCENARIOS, Scenario, command_sequence, fingerprint_problem, record
 
 HISTORIES = Path(__file__).resolve().parent / "histories"
@@ -31,11 +31,11 @@ def test_every_committed_history_is_listed_in_the_fingerprints() -> None:
 
 async def test_every_committed_history_replays_against_todays_code() -> None:
     jobs = [
-        HazardReplayJob(name, WorkflowRuns(entry["workflow_id"], ((HISTORIES / name).read_text(encoding="utf-8"),)))
+        ReplayJob(name, WorkflowRuns(entry["workflow_id"], ((HISTORIES / name).read_text(encoding="utf-8"),)))
         for name, entry in FINGERPRINTS.items()
     ]
     report = await replay_report(jobs)
-    assert [(f.hazard_code, f.error) for f in report.failures] == [], (
+    assert [(f.record_id, f.error) for f in report.failures] == [], (
         "today's workflow code does not replay a committed history: a running hazard of that version would be stuck. "
         "Gate the change with workflow.patched(...) (see the README, 'Changing a workflow safely')."
     )
@@ -44,17 +44,17 @@ async def test_every_committed_history_replays_against_todays_code() -> None:
 
 async def test_replay_over_several_processes_gives_the_same_answers() -> None:
     jobs = [
-        HazardReplayJob(name, WorkflowRuns(entry["workflow_id"], ((HISTORIES / name).read_text(encoding="utf-8"),)))
+        ReplayJob(name, WorkflowRuns(entry["workflow_id"], ((HISTORIES / name).read_text(encoding="utf-8"),)))
         for name, entry in FINGERPRINTS.items()
     ]
     # A changed history too (an activity renamed in one recorded before local activities): its failure must
     # come back from its process, under its own name.
-    source = next(j for j in jobs if '"project_transition"' in j.hazard.histories[0])
-    broken = source.hazard.histories[0].replace('"project_transition"', '"project_something_else"', 1)
-    jobs.append(HazardReplayJob("broken", WorkflowRuns(source.hazard.workflow_id, (broken,))))
+    source = next(j for j in jobs if '"project_transition"' in j.main.histories[0])
+    broken = source.main.histories[0].replace('"project_transition"', '"project_something_else"', 1)
+    jobs.append(ReplayJob("broken", WorkflowRuns(source.main.workflow_id, (broken,))))
     pooled = await asyncio.to_thread(replay_jobs, jobs, workers=2)
     assert pooled.workers == 2
-    assert [(r.hazard_code, r.ok) for r in pooled.results] == [(j.hazard_code, j.hazard_code != "broken") for j in jobs]
+    assert [(r.record_id, r.ok) for r in pooled.results] == [(j.record_id, j.record_id != "broken") for j in jobs]
     assert "NondeterminismError" in (pooled.results[-1].error or "")
 
 

@@ -90,9 +90,9 @@ def test_the_report_the_dashboard_and_the_ranking_agree(loaded: tuple[Engine, di
         assert content["campaigns"] == []  # no campaign table in this branch: the seam answers nothing
         stored = session.get(Document, row.document_hash)
         assert stored is not None and stored.hazard_code == row.id
-        trail = session.exec(select(AuditEntry).where(AuditEntry.hazard_code == row.id)).all()
+        trail = session.exec(select(AuditEntry).where(AuditEntry.record_id == row.id)).all()
         assert [(t.action, t.document_hash) for t in trail] == [("report", row.document_hash)]
-        assert audit.verify(session=session, hazard_code=row.id).ok
+        assert audit.verify(session=session, record_id=row.id).ok
 
 
 def test_a_report_is_written_once_per_kind_region_and_period(loaded: tuple[Engine, dict[str, str]]) -> None:
@@ -106,7 +106,7 @@ def test_a_report_is_written_once_per_kind_region_and_period(loaded: tuple[Engin
         again, written = report_content.generate_report(session=session, kind="monthly", region=city, start=data.MARCH[0],
                                                         end=data.MARCH[1], trigger="schedule", issued=SYSTEM, profile=DEFAULT_POLICY, now=NOW)
         assert not written and again.id == first.id
-        assert len(session.exec(select(AuditEntry).where(AuditEntry.hazard_code == first.id)).all()) == 1
+        assert len(session.exec(select(AuditEntry).where(AuditEntry.record_id == first.id)).all()) == 1
 
 
 def test_a_circular_names_the_overdue_the_fake_and_the_lagging(loaded: tuple[Engine, dict[str, str]]) -> None:
@@ -125,7 +125,7 @@ def test_a_circular_names_the_overdue_the_fake_and_the_lagging(loaded: tuple[Eng
         assert [r["region_code"] for r in content["lagging_jurisdictions"]] == ["371702"]
         notified = {(n.target_kind, n.target_code) for n in session.exec(select(Notification).where(Notification.hazard_code == row.id))}
         assert notified == {("enterprise", "91371702MA3C4G0R29"), ("enterprise", "91371721MA3D8J7K5L"), ("authority", "371702")}
-        assert audit.verify(session=session, hazard_code=row.id).ok and row.status == "issued"
+        assert audit.verify(session=session, record_id=row.id).ok and row.status == "issued"
         draft, _ = report_content.issue_circular(session=session, region=city, start=data.MARCH[0], end=data.MARCH[0],
                                                  issued=SYSTEM, profile=DEFAULT_POLICY, now=NOW)  # the default: signed first
         session.commit()

@@ -46,7 +46,7 @@ def test_a_drafted_circular_notifies_nobody_until_a_leader_signs_it_and_each_ste
     with Session(engine) as session:
         assert row.id in {r.id for r in service.unstarted(session)}  # the outbox starts its sign-off
         assert not session.exec(select(Notification).where(Notification.hazard_code == row.id)).all()
-        assert session.exec(select(AuditEntry.to_status).where(AuditEntry.hazard_code == row.id)).all() == ["draft"]
+        assert session.exec(select(AuditEntry.to_status).where(AuditEntry.record_id == row.id)).all() == ["draft"]
     now = start.document.drafted_at
     clock = PlannedClock(due_at=now + timedelta(days=3), reminders=(now + timedelta(days=2),))
     state = SignOffState(start=start, document=start.document, clock=clock)
@@ -70,7 +70,7 @@ def test_a_drafted_circular_notifies_nobody_until_a_leader_signs_it_and_each_ste
         assert [(n.kind, n.target_code) for n in notices if n.seq == 2] == [("reminder", "371700")]
         named = [n for n in notices if n.kind == "circular"]
         assert named and all(n.document_hash == receipt.sha256 and n.seq == 3 for n in named)
-        trail = session.exec(select(AuditEntry).where(AuditEntry.hazard_code == row.id).order_by(AuditEntry.seq)).all()
+        trail = session.exec(select(AuditEntry).where(AuditEntry.record_id == row.id).order_by(AuditEntry.seq)).all()
         assert [(e.seq, e.action, e.to_status) for e in trail] == [(1, "circular", "draft"), (2, "reminder", "draft"),
                                                                      (3, "sign", "issued")]
         assert trail[2].prev_hash == trail[1].row_hash and trail[2].document_hash == receipt.sha256

@@ -10,7 +10,7 @@ from core.db import session_scope
 from domain import tour as rules
 from domain import tour_steps as steps
 from domain.refusals import Refusal
-from models.tables import Document, Notification, TaskRow, TourEvent, TourRow
+from models.tables import AuditEntry, Document, Notification, TaskRow, TourRow
 from models.tour import (
     DeliverFeedbackBody,
     SubmitReportBody,
@@ -99,7 +99,7 @@ def test_projecting_a_tour_step_twice_writes_once_with_its_documents_and_notices
     with session_scope(engine) as session:
         row = session.get(TourRow, state.id)
         assert row is not None and row.status == "report_submitted" and row.last_seq == 2
-        assert [e.seq for e in session.exec(select(TourEvent).where(TourEvent.tour_id == state.id))] == [1, 2]
+        assert [e.seq for e in session.exec(select(AuditEntry).where(AuditEntry.record_kind == "tour", AuditEntry.record_id == state.id))] == [1, 2]
         assert len(list(session.exec(select(Document).where(Document.hazard_code == state.id)))) == 1
         assert {n.target_code for n in session.exec(select(Notification).where(Notification.hazard_code == state.id))} == {"371702"}
         assert tours.next_number(session=session, organizer_code="371700", year=2026) >= 1

@@ -124,7 +124,7 @@ async def test_worker_killed_mid_transition_loses_and_doubles_nothing(
     assert final.status == HazardStatus.CLOSED
     engine = make_engine(f"sqlite:///{read_model}")
     with Session(engine) as session:
-        entries = list(session.exec(select(AuditEntry).where(AuditEntry.hazard_code == code).order_by(AuditEntry.seq)))
+        entries = list(session.exec(select(AuditEntry).where(AuditEntry.record_id == code).order_by(AuditEntry.seq)))
         row = session.get(HazardRow, code)
     engine.dispose()
     assert [e.seq for e in entries] == list(range(1, final.seq + 1))

@@ -11,17 +11,23 @@ from api.deps import CurrentUser, SessionDep, SettingsDep
 from api.schemas import RowId
 from services import audit
 from services.audit import CheckpointCheckOut, CheckpointOut, VerifyOut
+from services.records import RecordKind
 
 router = APIRouter(prefix="/audit", tags=["audit"])
 
 
 @router.get("/verify", response_model=VerifyOut)
 def verify_trail(
-    session: SessionDep, principal: CurrentUser, hazard_code: Annotated[str | None, Query(max_length=40)] = None
+    session: SessionDep,
+    principal: CurrentUser,
+    hazard_code: Annotated[str | None, Query(max_length=40)] = None,
+    record_kind: Annotated[RecordKind | None, Query()] = None,
+    record_id: Annotated[str | None, Query(max_length=80)] = None,
 ) -> VerifyOut:
-    """Recompute the hash chain: every hazard in the caller's scope (an auditor's jurisdiction subtree, an
-    admin's whole trail), or one hazard's entries."""
-    return audit.verify_trail(session, principal, hazard_code)
+    """Recompute the hash chains: every record's (hazards, interviews, campaigns, tours, circulars, reports) in the
+    caller's scope (an auditor's jurisdiction subtree, an admin's whole trail), or one record's
+    (`record_kind` and `record_id`; `hazard_code` for a hazard)."""
+    return audit.verify_trail(session, principal, hazard_code, record_kind, record_id)
 
 
 @router.post("/checkpoints", response_model=CheckpointOut, status_code=201)
