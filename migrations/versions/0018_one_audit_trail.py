@@ -66,8 +66,8 @@ def upgrade() -> None:
 
 
 AUDIT = sa.table(
-    "audit_entry", *(sa.column(name) for name in (
-        "record_kind", "record_id", "chain_version", "seq", "at", "actor_id", "actor_name", "actor_role", "action",
+    "audit_entry", sa.column("at", sa.DateTime(timezone=True)), *(sa.column(name) for name in (
+        "record_kind", "record_id", "chain_version", "seq", "actor_id", "actor_name", "actor_role", "action",
         "from_status", "to_status", "comment", "transition_json", "document_hash", "policy", "reason", "prev_hash",
         "row_hash",
     ))
@@ -78,7 +78,12 @@ def _move_in(kind: str) -> None:
     """Seal each record's steps into a chain of its own, in step order, and drop the old table."""
     table, key, has_reason, documents = EVENT_TABLES[kind]
     bind = op.get_bind()
-    rows = bind.execute(sa.text(f"SELECT * FROM {table} ORDER BY {key}, seq")).mappings().all()
+    names = ["seq", "actor_id", "actor_name", "actor_role", "action", "from_status", "to_status", "comment", key]
+    names += ["reason"] if has_reason else []
+    names += [documents] if documents else []
+    events = sa.table(table, sa.column("at", sa.DateTime(timezone=True)), *(sa.column(name) for name in names))
+    query = sa.select(events).order_by(events.c[key], events.c.seq)
+    rows = bind.execute(query).mappings().all()
     previous: dict[str, str] = {}
     for row in rows:
         record_id = row[key]
@@ -108,8 +113,8 @@ def downgrade() -> None:
     bind = op.get_bind()
     _recreate_event_tables()
     for kind, (table, key, has_reason, documents) in EVENT_TABLES.items():
-        rows = bind.execute(sa.text("SELECT * FROM audit_entry WHERE record_kind = :kind ORDER BY id"), {"kind": kind})
-        for row in rows.mappings().all():
+        query = sa.select(AUDIT).where(AUDIT.c.record_kind == kind).order_by(AUDIT.c.record_id, AUDIT.c.seq)
+        for row in bind.execute(query).mappings().all():
             values = {name: row[name] for name in (
                 "seq", "at", "actor_id", "actor_name", "actor_role", "action", "from_status", "to_status", "comment")}
             values[key] = row["record_id"]
@@ -119,7 +124,8 @@ def downgrade() -> None:
                 values[documents] = " ".join(json.loads(row["transition_json"]).get("document_hashes", []))
             elif documents:
                 values[documents] = row["document_hash"]
-            bind.execute(sa.table(table, *(sa.column(n) for n in values)).insert().values(**values))
+            columns = (sa.column(n, sa.DateTime(timezone=True)) if n == "at" else sa.column(n) for n in values)
+            bind.execute(sa.table(table, *columns).insert().values(**values))
     op.execute("DELETE FROM audit_entry WHERE record_kind IN ('interview', 'campaign', 'tour')")
     for name in NEW_INDEXES:
         op.drop_index(name, table_name="audit_entry")
