@@ -8,6 +8,7 @@ Layout of an export (a directory, or the same tree in a zip):
     histories/<code>/<n>-<run_id>.json              each run of `hazard-<code>`, Temporal's JSON
     histories/<code>/interviews/<id>/<n>-<run_id>.json   each run of each of its interviews
     interviews/<id>.json                            the interview's row and steps
+    records/<kind>/<id>/...                         a campaign's, a tour's or a circular's sign-off: audit/record_archive.py
 
 Replaying an export checks the manifest first: a file changed, missing or added is that hazard's failure.
 """
@@ -27,6 +28,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session
 from temporalio.client import Client, WorkflowHistory
 
+from audit import record_archive
 from audit.histories import child_workflow_ids, hazard_histories, workflow_histories
 from audit.replay import ReplayJob, ReplayReport, WorkflowRuns, replay_jobs, replay_report
 from models.base import CHINA_TZ
@@ -97,6 +99,7 @@ class ExportSummary:
     histories: int
     files: int
     missing_histories: tuple[str, ...]
+    records: int = 0  # campaigns, tours and circulars' sign-offs
 
 
 async def export_audit(client: Client, engine: Engine, since: date, out: Path) -> ExportSummary:
@@ -105,6 +108,7 @@ async def export_audit(client: Client, engine: Engine, since: date, out: Path) -
     start = datetime(since.year, since.month, since.day, tzinfo=CHINA_TZ).astimezone(UTC)
     with Session(engine) as session:
         codes = archive.hazard_codes(session=session, since=start)
+        records = record_archive.records_since(session, start)
     writer = _Writer(out)
     histories = 0
     missing: list[str] = []
@@ -114,19 +118,25 @@ async def export_audit(client: Client, engine: Engine, since: date, out: Path) -
             histories += written
             if not written:
                 missing.append(code)
+        for kind, key in records:
+            written = await record_archive.export_record(client, engine, kind, key, writer.add, _json)
+            histories += written
+            if not written:
+                missing.append(f"{kind}:{key}")
         manifest = {
             "format": FORMAT,
             "exported_at": datetime.now(UTC).isoformat(),
             "since": since.isoformat(),
             "code_version": code_version(),
             "hazards": codes,
+            "records": [list(record) for record in records],
             "missing_histories": missing,
             "files": writer.files,
         }
         writer.add(MANIFEST, _json(manifest), listed=False)
     finally:
         writer.close()
-    return ExportSummary(out, len(codes), histories, len(writer.files) + 1, tuple(missing))
+    return ExportSummary(out, len(codes), histories, len(writer.files) + 1, tuple(missing), len(records))
 
 
 async def _export_hazard(client: Client, engine: Engine, code: str, writer: _Writer) -> int:
@@ -216,6 +226,8 @@ def _owner(path: str, codes: Sequence[str], interview_owner: dict[str, str]) -> 
         return parts[1].removesuffix(".json")
     if len(parts) == 2 and parts[0] == "interviews":
         return interview_owner.get(parts[1].removesuffix(".json"))
+    if len(parts) >= 4 and parts[0] == "records":
+        return "/".join(parts[:3])  # a record's folder
     return None
 
 
@@ -261,6 +273,8 @@ def _jobs(reader: ExportReader) -> Iterator[ReplayJob]:
             for i in interviews.get(code, [])
         )
         yield ReplayJob(code, hazard, interview_runs, tuple(problems))
+    yield from record_archive.record_jobs(reader.manifest, names, reader.read,
+                                          lambda base: [*by_owner.get(base, []), *by_owner.get(None, [])])
 
 
 def _runs(reader: ExportReader, names: Sequence[str], folder: str, workflow_id: str, row_file: str) -> WorkflowRuns:

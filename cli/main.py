@@ -175,7 +175,8 @@ def audit_export(args: argparse.Namespace) -> int:
         summary = asyncio.run(run())
     finally:
         engine.dispose()
-    print(f"exported {summary.hazards} hazards, {summary.histories} histories, {summary.files} files to {summary.out}")
+    print(f"exported {summary.hazards} hazards, {summary.records} other records, {summary.histories} histories, "
+          f"{summary.files} files to {summary.out}")
     for code in summary.missing_histories:
         print(f"warning: no history of {code} on the server (past retention?): its rows were exported", file=sys.stderr)
     return 0

@@ -3,7 +3,7 @@ hazard's, verified by record and over the caller's scope, and their histories re
 
 import json
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +14,7 @@ from sqlalchemy import create_engine, text
 from sqlmodel import Session
 from temporalio.testing import WorkflowEnvironment
 
+from audit.archive import export_audit, replay_export_async
 from core.db import MIGRATIONS_DIR, make_engine
 from domain.audit_chain import GENESIS, row_hash
 from store import audit
@@ -68,7 +69,9 @@ async def verify(api: Api, **params: str) -> dict[str, Any]:
     return reply.json()  # type: ignore[no-any-return]
 
 
-async def test_a_campaign_and_a_tour_read_their_history_replay_and_verify_until_a_row_is_changed(api: Api) -> None:
+async def test_a_campaign_and_a_tour_read_their_history_replay_export_and_verify_until_a_row_is_changed(
+    api: Api, dev_env: WorkflowEnvironment, tmp_path: Path
+) -> None:
     campaign, tour = await launch_campaign(api), await plan_tour(api)
     for kind, path, first in (("campaign", f"/campaigns/{campaign}", "launch"), ("tour", f"/tours/{tour}", "plan")):
         reply = await api.as_user("auditor", "GET", f"{path}/history")
@@ -87,6 +90,11 @@ async def test_a_campaign_and_a_tour_read_their_history_replay_and_verify_until_
     reply = await api.as_user("auditor", "POST", "/audit/replay", json={"records": records})
     assert reply.status_code == 200, reply.text
     assert (reply.json()["replayed"], reply.json()["failures"]) == (2, [])
+    exported = await export_audit(dev_env.client, api.app.state.engine, date.today() - timedelta(days=1), tmp_path / "a.zip")
+    assert exported.records >= 2
+    report = await replay_export_async(tmp_path / "a.zip")
+    assert {("campaign", campaign), ("tour", tour)} <= {(r.record_kind, r.record_id) for r in report.results}
+    assert report.failures == []
 
     assert (await verify(api, record_kind="campaign", record_id=campaign))["ok"] is True
     assert (await verify(api))["ok"] is True
