@@ -16,9 +16,6 @@ from sqlmodel import Session, col, select
 from temporalio.client import Client
 from temporalio.service import RPCError, RPCStatusCode
 
-from api import views
-from api.deps import Principal
-from api.errors import ApiError
 from audit.histories import hazard_histories, histories_json, timeline
 from audit.replay import jobs_from_server, replay_jobs
 from core.db import as_utc
@@ -26,6 +23,9 @@ from core.settings import Settings
 from models.enums import Role
 from models.tables import AuditCheckpoint
 from security import signing
+from services import presenters
+from services.errors import ApiError
+from services.principal import Principal
 from store import audit as trail
 from store.archive import hazard_codes
 
@@ -96,7 +96,7 @@ def verify_trail(session: Session, principal: Principal, hazard_code: str | None
     admin's everything), or one hazard's entries (a hazard the caller may see)."""
     _auditor(principal)
     if hazard_code is not None:
-        views.visible_row(session, hazard_code, principal)
+        presenters.visible_row(session, hazard_code, principal)
         result = trail.verify(session=session, hazard_code=hazard_code)
     else:
         result = trail.verify(session=session, region_path=_scope_path(principal))
@@ -135,7 +135,7 @@ def verify_checkpoint(session: Session, principal: Principal, settings: Settings
     names), and that the chain still holds the heads it signed."""
     _auditor(principal)
     row = session.get(AuditCheckpoint, checkpoint_id)
-    checkpoint = views.visible(row, row is not None and _covers(principal, row), ("检查点", "checkpoint"), str(checkpoint_id))
+    checkpoint = presenters.visible(row, row is not None and _covers(principal, row), ("检查点", "checkpoint"), str(checkpoint_id))
     ok, reason = trail.check_checkpoint(session=session, checkpoint=checkpoint, public_keys=signing.trusted_keys(settings))
     return CheckpointCheckOut(ok=ok, reason=reason, checkpoint=_checkpoint_out(checkpoint))
 
@@ -187,7 +187,7 @@ def hazard_history(
 ) -> HistoryOut:
     """The Temporal event history of every run of the hazard's workflow (continue-as-new included)."""
     _role(principal, HISTORY_ROLES, "查看流程历史", "read workflow histories")
-    row = views.visible_row(session, code, principal)
+    row = presenters.visible_row(session, code, principal)
     try:
         histories = from_thread.run(hazard_histories, client, row.code)
     except RPCError as error:
@@ -209,7 +209,7 @@ def replay(session: Session, principal: Principal, client: Client, engine: Engin
     if body.all:
         codes = hazard_codes(session=session, scope=principal.scope)
     else:
-        codes = [views.visible_row(session, code, principal).code for code in dict.fromkeys(body.hazard_codes or [])]
+        codes = [presenters.visible_row(session, code, principal).code for code in dict.fromkeys(body.hazard_codes or [])]
     jobs = from_thread.run(jobs_from_server, client, codes, engine)
     report = replay_jobs(jobs, workers=None if len(jobs) >= POOL_FROM else 1)
     result = report.as_dict()
