@@ -32,4 +32,4 @@ EXPOSE 8000
 # The worker runs from this image with: python worker.py
 # --no-proxy-headers: uvicorn does not rewrite the client address; Duban believes X-Forwarded-For only from
 # DUBAN_TRUSTED_PROXIES.
-CMD ["uvicorn", "api.main:create_app", "--factory", "--host", "0.0.0.0", "--port", "8000", "--no-access-log", "--no-proxy-headers"]
+CMD ["uvicorn", "app:create_app", "--factory", "--host", "0.0.0.0", "--port", "8000", "--no-access-log", "--no-proxy-headers"]

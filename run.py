@@ -201,7 +201,7 @@ def main() -> int:
         supervisor.start("worker", [sys.executable, str(ROOT / "worker.py")])
         api = supervisor.start(
             "api",
-            [sys.executable, "-m", "uvicorn", "api.main:create_app", "--factory",
+            [sys.executable, "-m", "uvicorn", "app:create_app", "--factory",
              "--host", settings.http_host, "--port", str(settings.http_port), "--no-access-log", "--no-proxy-headers"],
         )  # fmt: skip
         wait_for_http(f"http://{settings.http_host}:{settings.http_port}/healthz", api)

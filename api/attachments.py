@@ -21,10 +21,10 @@ from typing import Any
 from sqlmodel import Session, col, select
 from starlette.datastructures import UploadFile
 
-from api.deps import Principal
-from api.errors import ApiError, not_found
 from models.tables import HazardRow
 from security.image_metadata import UnreadableImage, strip_metadata
+from services.errors import ApiError, not_found
+from services.principal import Principal
 from store import hazards
 
 MAX_BYTES = 10 * 1024 * 1024

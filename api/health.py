@@ -13,7 +13,7 @@ from fastapi.responses import JSONResponse
 from sqlalchemy import Engine, text
 from temporalio.api.workflowservice.v1 import GetSystemInfoRequest
 
-from api.errors import unavailable_headers
+from api.handlers import unavailable_headers
 
 CHECK_SECONDS = 3.0
 router = APIRouter(include_in_schema=False)

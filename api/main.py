@@ -1,4 +1,6 @@
-"""The FastAPI application: `uvicorn api.main:create_app --factory`."""
+"""The JSON API as a FastAPI application: its routes under `/api/v1`, error handlers, middleware, `/metrics` and
+`/healthz`, and the read model's preparation at start-up. The process serves `app.create_app`, which adds the
+web UI to it (the API never imports the UI)."""
 
 import asyncio
 import time
@@ -9,13 +11,12 @@ from contextlib import asynccontextmanager
 import structlog
 from fastapi import APIRouter, FastAPI, Request, Response
 from fastapi.middleware.cors import CORSMiddleware
-from fastapi.staticfiles import StaticFiles
 from temporalio.client import Client
 
 from api import health
 from api.attachments import UPLOAD_BODY_BYTES, UPLOAD_PATHS
 from api.client_address import client_address
-from api.errors import BodySizeLimit, install_error_handlers
+from api.handlers import BodySizeLimit, install_error_handlers
 from api.headers import SecurityHeaders
 from api.metrics import METRICS_PATH, ApiMetrics, MetricsMiddleware, metrics_endpoint
 from api.openapi import install_openapi
@@ -48,13 +49,12 @@ from core.settings import Settings, get_settings
 from core.temporal import API_RETRY, connect_with_retry
 from security.throttle import RateLimiter, SignInThrottle
 from store.demo import load_demo_data, remove_demo_accounts
-from web import pages as web_pages
-from web.pages.unavailable import unavailable_page
 
 log = get_logger("duban.api")
 
 
-def create_app(settings: Settings | None = None, temporal: Client | None = None) -> FastAPI:
+def create_api(settings: Settings | None = None, temporal: Client | None = None) -> FastAPI:
+    """The API alone; `app.create_app` mounts the web UI on it."""
     settings = settings or get_settings()
     configure_logging(settings.log_level, settings.log_json)
     registry = PolicyRegistry(settings.policies_dir)  # a bad profile refuses to start here, with its line
@@ -97,10 +97,7 @@ def create_app(settings: Settings | None = None, temporal: Client | None = None)
     api.include_router(documents.router)  # issue 16: sign-off
     api.include_router(documents.public)  # issue 16: GET /public/listings
     app.include_router(api)
-    app.include_router(web_pages.router)  # the web UI at /
-    app.mount("/static", StaticFiles(directory=web_pages.STATIC_DIR), name="static")
     install_error_handlers(app)
-    app.state.unavailable_page = unavailable_page  # the UI's 503 page for its own paths
     install_openapi(app)
     app.middleware("http")(access_log)
     if settings.cors_origins:

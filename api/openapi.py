@@ -13,7 +13,7 @@ from typing import Any
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 
-from api.schemas import AcceptedOut, ErrorOut
+from services.schemas import AcceptedOut, ErrorOut
 
 REFUSALS: dict[int, str] = {
     400: "malformed request",

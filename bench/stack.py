@@ -187,7 +187,7 @@ async def stack(cache: int = 1000, workers: int = 1, database_url: str | None = 
             logs = directory / "logs"
             logs.mkdir()
             children = [_child([sys.executable, "worker.py"], env, logs / f"worker-{n}.log") for n in range(workers)]
-            api = _child([sys.executable, "-m", "uvicorn", "api.main:create_app", "--factory", "--host", "127.0.0.1",
+            api = _child([sys.executable, "-m", "uvicorn", "app:create_app", "--factory", "--host", "127.0.0.1",
                           "--port", str(port), "--no-access-log", "--log-level", "warning"], env, logs / "api.log")
             children.append(api)
             try:

@@ -28,7 +28,7 @@ from sqlmodel import Session
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from api.main import create_app  # noqa: E402
+from app import create_app  # noqa: E402
 from core.settings import Settings  # noqa: E402
 from tests.synthetic import insert, many  # noqa: E402
 

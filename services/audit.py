@@ -16,9 +16,6 @@ from sqlmodel import Session, col, select
 from temporalio.client import Client, WorkflowHistory
 from temporalio.service import RPCError, RPCStatusCode
 
-from api import views
-from api.deps import Principal
-from api.errors import ApiError
 from audit.histories import histories_json, timeline, workflow_histories
 from audit.records import RECORDS
 from audit.replay import records_from_server, replay_jobs
@@ -28,6 +25,9 @@ from models.enums import Role
 from models.hazard import workflow_id_for
 from models.tables import AuditCheckpoint, CircularRow
 from security import signing
+from services import presenters
+from services.errors import ApiError
+from services.principal import Principal
 from services.records import WorkflowKind, visible_record
 from store import audit as trail
 from store.archive import hazard_codes
@@ -147,7 +147,7 @@ def verify_checkpoint(session: Session, principal: Principal, settings: Settings
     names), and that the chain still holds the heads it signed."""
     _auditor(principal)
     row = session.get(AuditCheckpoint, checkpoint_id)
-    checkpoint = views.visible(row, row is not None and _covers(principal, row), ("检查点", "checkpoint"), str(checkpoint_id))
+    checkpoint = presenters.visible(row, row is not None and _covers(principal, row), ("检查点", "checkpoint"), str(checkpoint_id))
     ok, reason = trail.check_checkpoint(session=session, checkpoint=checkpoint, public_keys=signing.trusted_keys(settings))
     return CheckpointCheckOut(ok=ok, reason=reason, checkpoint=_checkpoint_out(checkpoint))
 
@@ -246,7 +246,7 @@ def hazard_history(
 ) -> HistoryOut:
     """The Temporal event history of every run of the hazard's workflow (continue-as-new included)."""
     _role(principal, HISTORY_ROLES, "查看流程历史", "read workflow histories")
-    row = views.visible_row(session, code, principal)
+    row = presenters.visible_row(session, code, principal)
     histories = _histories(client, "hazard", row.code, workflow_id_for(row.code))
     out = HistoryOut(record_kind="hazard", record_id=row.code, hazard_code=row.code, workflow_id=workflow_id_for(row.code))
     if view == "timeline":
@@ -295,7 +295,7 @@ def replay(session: Session, principal: Principal, client: Client, engine: Engin
         for kind, key in records:
             visible_record(session, principal, kind, key)
     else:
-        records = [("hazard", views.visible_row(session, code, principal).code)
+        records = [("hazard", presenters.visible_row(session, code, principal).code)
                    for code in dict.fromkeys(body.hazard_codes or [])]
     jobs = from_thread.run(records_from_server, client, records, engine)
     report = replay_jobs(jobs, workers=None if len(jobs) >= POOL_FROM else 1)

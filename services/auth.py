@@ -4,14 +4,14 @@ from datetime import timedelta
 
 from sqlmodel import Session
 
-from api.errors import ApiError
-from api.schemas import TokenOut
 from core.logging import get_logger
 from core.settings import Settings
 from models.tables import User
 from security.passwords import verify_password
 from security.throttle import SignInThrottle, retry_after
 from security.tokens import create_access_token
+from services.errors import ApiError
+from services.schemas import TokenOut
 from store.reference import user_by_name
 from store.users import revoke_tokens
 

@@ -21,15 +21,12 @@ from pydantic import ValidationError
 from sqlmodel import Session
 from temporalio.client import Client
 
-from api import gateway
-from api.deps import Principal
-from api.errors import ApiError, validation_detail
-from api.schemas import HazardCreate
 from core.policies import PolicyRegistry
 from core.settings import Settings
 from models.enums import Source
 from models.hazard import HazardStart
 from services import campaigns as campaign_service
+from services import gateway
 from services import hazards as hazard_service
 from services.campaign_ledger import (
     BATCH,
@@ -40,6 +37,9 @@ from services.campaign_ledger import (
     ImportResult,
     RowResult,
 )
+from services.errors import ApiError, validation_detail
+from services.principal import Principal
+from services.schemas import HazardCreate
 from store import campaigns, hazards
 
 # --- the import -------------------------------------------------------------------------------------------

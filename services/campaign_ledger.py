@@ -12,12 +12,12 @@ from openpyxl.styles import Font
 from pydantic import BaseModel
 from sqlmodel import Session
 
-from api.deps import Principal
 from core.spreadsheet import append_row
 from domain.transitions import STATUS_ZH
 from models.base import CHINA_TZ, china_date
 from models.enums import HazardLevel, HazardStatus, Source
 from services import campaigns as campaign_service
+from services.principal import Principal
 from store import hazards
 from store.hazards import HazardFilter
 

@@ -4,7 +4,6 @@ from datetime import date, datetime
 
 from pydantic import BaseModel, Field
 
-from api.schemas import DocumentOut, TimelineEntry
 from models.actors import Actor
 from models.campaign import (
     CampaignAccount,
@@ -16,6 +15,7 @@ from models.campaign import (
     PhaseStatus,
     SummaryRecord,
 )
+from services.schemas import DocumentOut, TimelineEntry
 
 
 class CampaignFigures(BaseModel):

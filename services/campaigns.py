@@ -21,10 +21,6 @@ from temporalio.client import (
 from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
 from temporalio.exceptions import WorkflowAlreadyStartedError
 
-from api import views
-from api.deps import Principal
-from api.errors import ApiError, from_refusal
-from api.gateway import ADMIT_TIMEOUT, refusal_from, run_step
 from core.policies import PolicyRegistry
 from core.settings import Settings
 from domain import campaigns as rules
@@ -47,6 +43,7 @@ from models.campaign import (
 )
 from models.enums import Role
 from models.tables import CampaignRow, Jurisdiction
+from services import presenters
 from services.campaign_views import (
     AccountOut,
     CampaignFigures,
@@ -56,6 +53,9 @@ from services.campaign_views import (
     PhaseOut,
     campaign_documents,
 )
+from services.errors import ApiError, from_refusal
+from services.gateway import ADMIT_TIMEOUT, refusal_from, run_step
+from services.principal import Principal
 from store import campaigns, metrics, reference
 from workflows.campaign import CampaignWorkflow
 
@@ -86,7 +86,7 @@ def visible_campaigns(session: Session, principal: Principal, status: CampaignSt
 def visible_row(session: Session, campaign_id: str, principal: Principal) -> CampaignRow:
     row = campaigns.get_row(session=session, campaign_id=campaign_id)
     in_scope = row is not None and campaigns.in_scope(row, principal.scope)
-    return views.visible(row, in_scope, ("专项整治", "campaign"), campaign_id)
+    return presenters.visible(row, in_scope, ("专项整治", "campaign"), campaign_id)
 
 
 def read_campaign(session: Session, campaign_id: str, principal: Principal) -> CampaignOut:
@@ -127,7 +127,7 @@ def detail(session: Session, row: CampaignRow, principal: Principal) -> Campaign
         cancel_reason=state.cancel_reason,
         cancelled_at=state.cancelled_at,
         launched_by=state.start.launched_by,
-        timeline=views.timeline_of(campaigns.events(session=session, campaign_id=row.id)),
+        timeline=presenters.timeline_of(campaigns.events(session=session, campaign_id=row.id)),
         allowed_actions=allowed,
         documents=campaign_documents(state),
         workflow_id=row.workflow_id,

@@ -8,8 +8,6 @@ from typing import Any
 from sqlmodel import Session, select
 from temporalio.client import Client
 
-from api.deps import Principal
-from api.errors import not_found
 from core.policies import PolicyRegistry
 from core.settings import Settings
 from domain.report_documents import circular_document
@@ -17,6 +15,8 @@ from models.enums import Role
 from models.report import CircularRequest
 from models.tables import CircularRow, Notification
 from services import reports, signoffs
+from services.errors import not_found
+from services.principal import Principal
 from services.reports import current_profile, refuse_role, region_in_scope, require_reader
 from store import periodic_reports, report_content
 from store.notifications import inbox_filter

@@ -6,13 +6,13 @@ from datetime import UTC, datetime
 from pydantic import BaseModel
 from sqlmodel import Session
 
-from api.deps import Principal
-from api.errors import ApiError, not_found
 from core.db import as_utc
 from domain.delivery import mask_secret
 from models.delivery import Channel, DeliveryStatus, NotificationSettingsIn, WebhookIn, WebhookKind
 from models.enums import Role
 from models.tables import Delivery, DeliveryAttempt, JurisdictionWebhook, User
+from services.errors import ApiError, not_found
+from services.principal import Principal
 from store import delivery as deliveries
 from store import webhooks
 from store.reference import get_jurisdiction

@@ -9,10 +9,6 @@ from anyio import from_thread
 from sqlmodel import Session
 from temporalio.client import Client
 
-from api import gateway, views
-from api.deps import Principal
-from api.errors import ApiError, engine_unavailable, from_refusal, not_found
-from api.schemas import DocumentOut, PublicListingOut, PublicListingPage
 from domain import signoff
 from domain.refusals import Refusal, refuse
 from models.actions import Command
@@ -20,7 +16,10 @@ from models.documents import DocumentStatus, IssuedDocument, SignDocument
 from models.enums import Action
 from models.signoff import signoff_workflow_id
 from models.tables import CircularRow, Document, HazardRow
-from services import signoffs
+from services import gateway, presenters, signoffs
+from services.errors import ApiError, engine_unavailable, from_refusal, not_found
+from services.principal import Principal
+from services.schemas import DocumentOut, PublicListingOut, PublicListingPage
 from store import documents, hazards
 from store import tours as tours_store
 from workflows.hazard import HazardWorkflow
@@ -66,7 +65,7 @@ def record_visible(session: Session, principal: Principal, code: str, kind: str)
     elif code.startswith("TR-"):
         tours.visible_row(session, code, principal)
     else:
-        views.visible_row(session, code, principal)
+        presenters.visible_row(session, code, principal)
 
 
 @dataclass(frozen=True)
@@ -131,7 +130,7 @@ def sign(*, session: Session, principal: Principal, client: Client, document_id:
         raise ApiError(202, "accepted", "签发已受理，正在处理", "accepted; still being recorded")
     signed = signoff.find(after.documents, document_id)  # the owner's state, as its `sign` Update answers it
     assert signed is not None and signed.status == DocumentStatus.ISSUED
-    return views.documents_of([signed])[0]
+    return presenters.documents_of([signed])[0]
 
 
 def public_listings(session: Session, page: int, page_size: int) -> PublicListingPage:

@@ -17,10 +17,6 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 from temporalio.client import Client
 
-from api import gateway, views
-from api.deps import Principal
-from api.errors import ApiError, from_refusal
-from api.schemas import HazardCreate
 from core.policies import PolicyRegistry
 from core.settings import Settings
 from domain import permissions
@@ -32,7 +28,10 @@ from models.hazard import HazardFacts, HazardStart
 from models.policy import PolicyProfile
 from models.tables import Enterprise, HazardRow, Jurisdiction
 from registry.hazard import HAZARD
-from services import campaigns
+from services import campaigns, gateway, presenters
+from services.errors import ApiError, from_refusal
+from services.principal import Principal
+from services.schemas import HazardCreate
 from store import hazards, reference
 
 REPORTER_ROLES = {Role.INSPECTOR, Role.SUPERVISOR, Role.ENTERPRISE}
@@ -96,7 +95,7 @@ def hazard_action(
 ) -> HazardRow | None:
     """Take a human action on a hazard. The hazard's row afterwards, or None when Temporal accepted the
     action but the read model has not caught up yet."""
-    row = views.visible_row(session, code, principal)
+    row = presenters.visible_row(session, code, principal)
     check_permission(action, principal, row, body)
     command_type: Any = Command[type(body)]  # type: ignore[misc]
     command = command_type(actor=principal.actor, body=body)
@@ -104,7 +103,7 @@ def hazard_action(
     if state is None:
         return None
     session.expire_all()
-    return views.visible_row(session, row.code, principal)
+    return presenters.visible_row(session, row.code, principal)
 
 
 # --- reporting, step by step -------------------------------------------------------------------------

@@ -8,8 +8,8 @@ from enum import StrEnum
 
 from sqlmodel import Session
 
-from api.errors import ApiError
 from models.enums import HazardLevel, HazardStatus, Source
+from services.errors import ApiError
 from store import reference
 from store.hazards import HazardFilter
 

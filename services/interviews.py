@@ -12,11 +12,6 @@ from pydantic import BaseModel, Field
 from sqlmodel import Session
 from temporalio.client import Client
 
-from api import views
-from api.deps import Principal
-from api.errors import ApiError, from_refusal
-from api.gateway import run_step
-from api.schemas import DocumentOut, TimelineEntry
 from core.db import as_utc
 from domain import interviews as rules
 from domain.refusals import Refusal
@@ -37,6 +32,11 @@ from models.interview import (
     SubmitMaterialsBody,
 )
 from models.tables import InterviewRow
+from services import presenters
+from services.errors import ApiError, from_refusal
+from services.gateway import run_step
+from services.principal import Principal
+from services.schemas import DocumentOut, TimelineEntry
 from store import interviews
 from workflows.interview import InterviewWorkflow
 
@@ -107,7 +107,7 @@ def visible_row(session: Session, interview_id: str, principal: Principal) -> In
     """The interview's row, if it exists and the caller may see it (404 and 403 otherwise)."""
     row = interviews.get_row(session=session, interview_id=interview_id)
     in_scope = row is not None and interviews.in_scope(row, principal.scope)
-    return views.visible(row, in_scope, ("约谈", "interview"), interview_id)
+    return presenters.visible(row, in_scope, ("约谈", "interview"), interview_id)
 
 
 def read_interview(session: Session, interview_id: str, principal: Principal) -> InterviewOut:
@@ -155,10 +155,10 @@ def detail(session: Session, row: InterviewRow, principal: Principal) -> Intervi
         closed_at=state.closed_at,
         cancel_reason=state.cancel_reason,
         started_by=state.start.started_by,
-        timeline=views.timeline_of(events),
+        timeline=presenters.timeline_of(events),
         allowed_actions=allowed,
         workflow_id=row.workflow_id,
-        documents=views.documents_of(state.documents),
+        documents=presenters.documents_of(state.documents),
     )
 
 

@@ -5,11 +5,11 @@ from datetime import datetime
 from pydantic import BaseModel
 from sqlmodel import Session
 
-from api.deps import Principal
-from api.errors import not_found
 from core.db import as_utc
 from models.enums import Role
 from models.tables import Notification
+from services.errors import not_found
+from services.principal import Principal
 from store import notifications
 
 

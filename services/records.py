@@ -6,9 +6,9 @@ from typing import Any, Literal
 
 from sqlmodel import Session
 
-from api import views
-from api.deps import Principal
-from api.errors import ApiError
+from services import presenters
+from services.errors import ApiError
+from services.principal import Principal
 
 RecordKind = Literal["hazard", "interview", "campaign", "tour", "circular", "report"]
 # the kinds whose records a workflow runs (a periodic report is written at once, by the reporting cadence)
@@ -19,7 +19,7 @@ def _visibility() -> dict[str, Callable[[Session, Principal, str], Any]]:
     from services import campaigns, circulars, interviews, reports, tours  # they import this module's callers
 
     return {
-        "hazard": lambda session, principal, key: views.visible_row(session, key, principal),
+        "hazard": lambda session, principal, key: presenters.visible_row(session, key, principal),
         "interview": lambda session, principal, key: interviews.visible_row(session, key, principal),
         "campaign": lambda session, principal, key: campaigns.visible_row(session, key, principal),
         "tour": lambda session, principal, key: tours.visible_row(session, key, principal),

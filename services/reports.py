@@ -12,8 +12,6 @@ from typing import Any
 
 from sqlmodel import Session
 
-from api.deps import Principal
-from api.errors import ApiError, not_found
 from core.policies import PolicyRegistry
 from core.settings import Settings
 from domain.permissions import ROLE_ZH
@@ -23,6 +21,8 @@ from models.policy import PolicyProfile
 from models.report import ReportRequest
 from models.tables import Jurisdiction, PeriodicReportRow
 from registry.refusals import words
+from services.errors import ApiError, not_found
+from services.principal import Principal
 from store import metrics, periodic_reports, report_content
 from store.hazards import Scope
 from store.periodic_reports import Issued

@@ -8,13 +8,13 @@ from temporalio.common import WorkflowIDReusePolicy
 from temporalio.exceptions import WorkflowAlreadyStartedError
 from temporalio.service import RPCError
 
-from api.gateway import ADMIT_TIMEOUT, engine_down
-from api.schemas import DocumentOut
 from core.logging import get_logger
 from domain import signoff
 from models.documents import DocumentStatus, IssuedDocument
 from models.signoff import SignOffStart, signoff_workflow_id
 from models.tables import CircularRow
+from services.gateway import ADMIT_TIMEOUT, engine_down
+from services.schemas import DocumentOut
 from workflows.signoff import SignOffWorkflow
 
 log = get_logger("duban.signoff")

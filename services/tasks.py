@@ -3,9 +3,9 @@ projections keep with each record's row, hazards' steps and interviews' steps al
 
 from sqlmodel import Session
 
-from api.deps import Principal
-from api.schemas import TaskOut, TaskPage
 from core.db import as_utc
+from services.principal import Principal
+from services.schemas import TaskOut, TaskPage
 from store import tasks
 
 

@@ -5,13 +5,13 @@ from datetime import date, datetime
 from pydantic import BaseModel, Field
 from sqlmodel import Session
 
-from api import views
-from api.deps import Principal
-from api.schemas import DocumentOut, TimelineEntry
 from core.db import as_utc
 from domain import tour as rules
 from models.tables import TourRow
 from models.tour import Finding, TargetStatus, TourAction, TourKind, TourReport, TourState, TourStatus
+from services import presenters
+from services.principal import Principal
+from services.schemas import DocumentOut, TimelineEntry
 from store import tours
 
 
@@ -164,7 +164,7 @@ def detail(session: Session, row: TourRow, principal: Principal) -> TourOut:
         ),
         findings=list(state.findings), hazards=tours.hazards_of(session=session, tour_id=row.id),
         report=state.report, documents=documents, announcement=state.announcement, stationed_at=state.stationed_at,
-        published_at=state.published_at, timeline=views.timeline_of(tours.events(session=session, tour_id=row.id)),
+        published_at=state.published_at, timeline=presenters.timeline_of(tours.events(session=session, tour_id=row.id)),
         allowed_actions=allowed, workflow_id=row.workflow_id,
     )
 
@@ -174,7 +174,7 @@ def documents_of(state: TourState) -> list[TourDocumentOut]:
     lists its text report and letters as issued."""
     targets = {p.feedback_hash: p.key for p in state.progress if p.feedback_hash}
     if state.documents:
-        return [TourDocumentOut(**d.model_dump(), target=targets.get(d.sha256)) for d in views.documents_of(state.documents)]
+        return [TourDocumentOut(**d.model_dump(), target=targets.get(d.sha256)) for d in presenters.documents_of(state.documents)]
     documents = []
     if state.report is not None:
         documents.append(TourDocumentOut(id=f"{state.id}-tour_report-0", sha256=state.report.document_hash, kind="tour_report",

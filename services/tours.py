@@ -23,10 +23,6 @@ from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
 from temporalio.exceptions import WorkflowAlreadyStartedError
 from temporalio.service import RPCError, RPCStatusCode
 
-from api import views
-from api.deps import Principal
-from api.errors import ApiError, engine_unavailable, from_refusal
-from api.gateway import ADMIT_TIMEOUT, engine_down, run_step
 from core.policies import PolicyRegistry
 from core.settings import Settings
 from domain import tour as rules
@@ -50,6 +46,10 @@ from models.tour import (
     TourState,
     tour_workflow_id,
 )
+from services import presenters
+from services.errors import ApiError, engine_unavailable, from_refusal
+from services.gateway import ADMIT_TIMEOUT, engine_down, run_step
+from services.principal import Principal
 from services.tour_views import CoverageOut, TourOut, TourSummary, detail, summary
 from store import reference, tours
 from workflows.tour import TourWorkflow
@@ -183,7 +183,7 @@ def visible_tours(session: Session, principal: Principal, status: str | None = N
 def visible_row(session: Session, tour_id: str, principal: Principal) -> TourRow:
     row = tours.get_row(session=session, tour_id=tour_id)
     seen = row is not None and rules.may_see(principal.actor, tours.state_of(row))
-    return views.visible(row, seen, ("巡查", "tour"), tour_id)
+    return presenters.visible(row, seen, ("巡查", "tour"), tour_id)
 
 
 def read_tour(session: Session, tour_id: str, principal: Principal) -> TourOut:

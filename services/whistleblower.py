@@ -19,9 +19,6 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from sqlmodel import Session
 from temporalio.client import Client
 
-from api.deps import Principal
-from api.errors import ApiError, not_found
-from api.schemas import USCC, HazardCreate, RegionCode
 from core.db import as_utc
 from core.logging import get_logger
 from core.policies import PolicyRegistry
@@ -33,6 +30,9 @@ from security.contact_cipher import contact_cipher
 from security.image_metadata import UnreadableImage
 from security.throttle import RateLimiter, retry_after
 from services import hazards as services
+from services.errors import ApiError, not_found
+from services.principal import Principal
+from services.schemas import USCC, HazardCreate, RegionCode
 from store import reference, reports
 
 log = get_logger("duban.whistleblower")

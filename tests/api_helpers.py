@@ -10,7 +10,7 @@ from typing import Any
 import httpx
 from temporalio.client import Client
 
-from api.main import create_app
+from app import create_app
 from worker import build_worker
 
 DEMO_PASSWORD = "duban-demo"

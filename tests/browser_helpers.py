@@ -23,7 +23,7 @@ from typing import Any
 import uvicorn
 from temporalio.client import Client
 
-from api.main import create_app
+from app import create_app
 from core.settings import Settings
 from tests.eventually import assert_eventually_async
 from worker import build_worker

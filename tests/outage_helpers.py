@@ -78,7 +78,7 @@ class TemporalServer:
 
 
 class ApiProcess:
-    """`uvicorn api.main:create_app --factory` with the given settings (DUBAN_* variables)."""
+    """`uvicorn app:create_app --factory` with the given settings (DUBAN_* variables)."""
 
     def __init__(self, data_dir: Path, **settings: str) -> None:
         self.port = free_port()
@@ -87,7 +87,7 @@ class ApiProcess:
         env |= {f"DUBAN_{k.upper()}": v for k, v in settings.items()}
         with self.log.open("ab") as out:
             self.process = subprocess.Popen(
-                [sys.executable, "-m", "uvicorn", "api.main:create_app", "--factory", "--host", "127.0.0.1",
+                [sys.executable, "-m", "uvicorn", "app:create_app", "--factory", "--host", "127.0.0.1",
                  "--port", str(self.port), "--no-access-log"],
                 cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
             )  # fmt: skip

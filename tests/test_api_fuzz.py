@@ -20,7 +20,8 @@ from sqlalchemy import Engine, func
 from sqlmodel import Session, select
 from temporalio.testing import WorkflowEnvironment
 
-from api.main import create_app, prepare_database
+from api.main import prepare_database
+from app import create_app
 from core.codec import data_converter
 from core.db import make_engine
 from core.settings import Settings

@@ -220,7 +220,7 @@ def test_api_and_workers_are_built_from_the_repository_dockerfile(
     users = re.findall(r"^USER\s+(\S+)", text, re.MULTILINE)
     assert users and users[-1] not in ("root", "0")
     assert (
-        'CMD ["uvicorn", "api.main:create_app", "--factory", "--host", "0.0.0.0", "--port", "8000", "--no-access-log", "--no-proxy-headers"]'
+        'CMD ["uvicorn", "app:create_app", "--factory", "--host", "0.0.0.0", "--port", "8000", "--no-access-log", "--no-proxy-headers"]'
         in text
     )
     assert (ROOT / ".dockerignore").is_file()

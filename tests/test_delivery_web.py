@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from sqlmodel import Session
 
-from api.main import create_app
+from app import create_app
 from core.settings import Settings
 from models.delivery import WebhookIn, WebhookKind
 from store import webhooks

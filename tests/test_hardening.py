@@ -13,12 +13,12 @@ import pytest
 from pydantic import ValidationError
 from sqlmodel import Session
 
-from api.errors import ApiError
-from api.main import create_app
+from app import create_app
 from core.settings import Settings
 from models.actions import ListBody, VerifyBody
 from models.enums import HazardStatus
 from models.interview import Commitment
+from services.errors import ApiError
 from tests.api_helpers import hazard_body
 from tests.browser_helpers import png
 from tests.factories import COUNTY

@@ -12,7 +12,7 @@ import pytest
 from temporalio.client import Client
 from temporalio.contrib.pydantic import pydantic_data_converter
 
-from api.main import create_app
+from app import create_app
 from core.db import make_engine
 from core.settings import Settings
 from core.temporal import API_RETRY

@@ -15,12 +15,12 @@ from temporalio.client import WorkflowUpdateFailedError
 from temporalio.exceptions import ApplicationError
 from temporalio.testing import WorkflowEnvironment
 
-from api.deps import principal_for
 from models.actions import Command
 from models.campaign import CampaignAction
 from models.enums import Action
 from models.hazard import workflow_id_for
 from services.hazards import HAZARD_ACTION_BODIES as ACTION_BODIES
+from services.principal import principal_for
 from store.reference import user_by_name
 from tests.api_helpers import Api, in_days, running_api
 
@@ -169,7 +169,7 @@ def _actor(api: Api, username: str) -> Any:
 
 
 def _update(action: str) -> Any:
-    from api.gateway import UPDATES
+    from services.gateway import UPDATES
 
     return UPDATES[Action(action)]
 

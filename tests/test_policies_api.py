@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from temporalio.testing import WorkflowEnvironment
 
-from api.main import create_app
+from app import create_app
 from core.policies import DEFAULT_POLICIES_DIR, PolicyError
 from core.settings import Settings
 from tests.api_helpers import Api, running_api

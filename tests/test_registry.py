@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from temporalio.testing import WorkflowEnvironment
 
-from api.main import create_app
+from app import create_app
 from core.settings import Settings
 from registry.base import ProcessRegistry
 from registry.campaign import CAMPAIGN
@@ -142,9 +142,9 @@ def test_each_workflow_has_an_update_with_a_validator_for_exactly_its_registered
 def test_the_api_sends_each_registered_action_to_the_update_of_its_name() -> None:
     from temporalio.workflow import _UpdateDefinition
 
-    from api.gateway import UPDATES as HAZARD_UPDATES
     from services.campaigns import UPDATES as CAMPAIGN_UPDATES
     from services.documents import UPDATES as DOCUMENT_UPDATES
+    from services.gateway import UPDATES as HAZARD_UPDATES
     from services.interviews import UPDATES as INTERVIEW_UPDATES
     from services.tours import UPDATES as TOUR_UPDATES
 

@@ -14,7 +14,7 @@ from fastapi import FastAPI
 from sqlmodel import Session, select
 
 from api.client_address import forwarded_client
-from api.main import create_app
+from app import create_app
 from core.settings import Settings
 from models.tables import ThrottleEvent
 from security.throttle import SignInThrottle

@@ -12,13 +12,13 @@ import pytest
 from pydantic import ValidationError
 from sqlmodel import Session
 
-from api.errors import ApiError
-from api.main import create_app
+from app import create_app
 from core.settings import Settings
 from domain.calendar import WorkCalendar
 from models.actions import AssessBody, ReportProgressBody, SubmitCompletionBody, VerifyBody
 from models.enums import HazardLevel, HazardStatus
 from models.interview import RecordBody
+from services.errors import ApiError
 from tests.api_helpers import pass_sign_in_wait
 from tests.factories import COUNTY, COUNTY2
 from tests.synthetic import Spec, insert

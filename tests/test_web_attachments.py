@@ -12,7 +12,7 @@ import pytest
 from sqlmodel import Session
 
 from api import attachments
-from api.main import create_app
+from app import create_app
 from core.settings import Settings
 from models.enums import HazardLevel, HazardStatus
 from models.tables import HazardRow

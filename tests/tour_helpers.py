@@ -7,8 +7,8 @@ from typing import Any
 from sqlmodel import Session
 from temporalio.testing import WorkflowEnvironment
 
-from api.deps import principal_for
 from models.tour import TeamSlot, TourCreate, TourStart, tour_workflow_id
+from services.principal import principal_for
 from services.tours import resolve_targets, resolve_team
 from store import reference
 from store.reference import user_by_name

@@ -15,7 +15,7 @@ from typing import Annotated, Any, Union, get_args, get_origin
 from pydantic import BaseModel, ValidationError
 from pydantic.fields import FieldInfo
 
-from api.errors import ApiError, validation_detail
+from services.errors import ApiError, validation_detail
 from web.i18n import Lang, label, t
 
 LONG_TEXT = 2_000  # a text field allowing this many characters or more is a textarea

@@ -7,10 +7,11 @@ from fastapi import Path as PathParam
 from fastapi.responses import FileResponse
 from pydantic import BaseModel
 
-from api import attachments, views
+from api import attachments
 from api.deps import BrowserOrApiUser, CurrentUser, SessionDep, SettingsDep
-from api.errors import not_found
-from api.schemas import ErrorOut
+from services import presenters
+from services.errors import not_found
+from services.schemas import ErrorOut
 
 router = APIRouter(tags=["attachments"])
 REFUSALS: dict[int | str, dict[str, Any]] = {status: {"model": ErrorOut} for status in (401, 403, 404, 422)}
@@ -34,7 +35,7 @@ def upload_attachment(
     `hazard_code` it is for, and whoever may see that hazard may read it; otherwise the uploader and whoever
     may see a hazard whose state references its id."""
     if hazard_code:
-        views.visible_row(session, hazard_code, principal)
+        presenters.visible_row(session, hazard_code, principal)
     stored = attachments.store(
         data_dir=settings.data_dir, content=attachments.read_upload(file), filename=file.filename, principal=principal,
         hazard_code=hazard_code or None,

@@ -7,8 +7,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from api.deps import CurrentUser, SessionDep, SettingsDep
-from api.schemas import RowId
+from api.deps import CurrentUser, RowId, SessionDep, SettingsDep
 from services import audit
 from services.audit import CheckpointCheckOut, CheckpointOut, VerifyOut
 from services.records import RecordKind

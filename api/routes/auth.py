@@ -7,8 +7,8 @@ from fastapi.security import OAuth2PasswordRequestForm
 
 from api.client_address import client_address
 from api.deps import CurrentUser, SessionDep, SettingsDep
-from api.schemas import MeOut, TokenOut
 from services.auth import authenticate, sign_out, token_for
+from services.schemas import MeOut, TokenOut
 
 router = APIRouter(prefix="/auth", tags=["auth"])
 

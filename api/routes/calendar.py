@@ -8,11 +8,11 @@ from fastapi import APIRouter, Path, Query
 from pydantic import BaseModel
 
 from api.deps import CurrentUser, SessionDep
-from api.errors import ApiError
 from domain.calendar import WorkCalendar, official_year, provisional_year
 from models.base import CHINA_TZ, Day, china_date
 from models.calendar import CalendarYear, DeadlineRequest
 from models.enums import Role
+from services.errors import ApiError
 from store import calendar as store
 
 router = APIRouter(tags=["calendar"])

@@ -9,14 +9,14 @@ from fastapi import APIRouter, File, Form, Query, Response, UploadFile
 from fastapi.responses import JSONResponse
 
 from api.deps import CurrentUser, PoliciesDep, SessionDep, SettingsDep, TemporalDep
-from api.errors import ApiError
-from api.schemas import ErrorOut, action_description
 from models.campaign import CampaignAction, CampaignCreate, CampaignStatus
 from registry.base import ActionSpec
 from registry.campaign import CAMPAIGN
 from services import campaign_import, campaign_ledger, campaigns
 from services.campaign_ledger import ImportResult
 from services.campaign_views import AccountOut, CampaignOut, CampaignPage
+from services.errors import ApiError
+from services.schemas import ErrorOut, action_description
 
 router = APIRouter(tags=["campaigns"])
 REFUSALS: dict[int | str, dict[str, Any]] = {status: {"model": ErrorOut} for status in (401, 403, 404, 409, 422)}

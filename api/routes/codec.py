@@ -19,10 +19,10 @@ from google.protobuf import json_format
 from temporalio.api.common.v1 import Payloads
 
 from api.deps import BrowserOrApiUser, SettingsDep
-from api.errors import ApiError
 from core.codec import PayloadKeyError, reader_codec
 from core.settings import Settings
 from models.enums import Role
+from services.errors import ApiError
 
 router = APIRouter(prefix="/codec", tags=["codec"])
 PREFIX = "/api/v1/codec/"

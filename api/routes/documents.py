@@ -6,10 +6,10 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Body, Query
 
 from api.deps import CurrentUser, SessionDep, SettingsDep, TemporalDep
-from api.schemas import DocumentOut, ErrorOut, PublicListingPage, action_description
 from models.documents import SignBody
 from registry.documents import DOCUMENT
 from services import documents as services
+from services.schemas import DocumentOut, ErrorOut, PublicListingPage, action_description
 
 router = APIRouter(tags=["documents"])
 public = APIRouter(prefix="/public", tags=["public"])

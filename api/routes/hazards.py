@@ -5,15 +5,15 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Header, Query, Response
 from fastapi.responses import JSONResponse
 
-from api import views
 from api.deps import CurrentUser, PoliciesDep, SessionDep, SettingsDep, TemporalDep
-from api.errors import ApiError
-from api.schemas import ErrorOut, HazardCreate, HazardOut, HazardPage, RegionCode, action_description
 from models.enums import Action, HazardLevel, HazardStatus, Source
 from registry.base import ActionSpec
 from registry.hazard import HAZARD
 from services import hazards as services
+from services import presenters
+from services.errors import ApiError
 from services.hazards_query import hazard_filter
+from services.schemas import ErrorOut, HazardCreate, HazardOut, HazardPage, RegionCode, action_description
 from store import hazards
 
 router = APIRouter(tags=["hazards"])
@@ -45,7 +45,7 @@ def report_hazard(
         )
     if reported.replay:
         response.status_code = 200
-    return views.detail(session, reported.row, principal)
+    return presenters.detail(session, reported.row, principal)
 
 
 @router.get("/hazards", response_model=HazardPage, responses=REFUSALS)
@@ -68,12 +68,12 @@ def list_hazards(
         enterprise_uscc=enterprise_uscc, overdue=overdue, q=q, campaign_id=campaign_id,
     )
     rows, total = hazards.list_rows(session=session, scope=principal.scope, flt=flt, page=page, page_size=page_size)
-    return HazardPage(items=[views.summary(r) for r in rows], total=total, page=page, page_size=page_size)
+    return HazardPage(items=[presenters.summary(r) for r in rows], total=total, page=page, page_size=page_size)
 
 
 @router.get("/hazards/{code}", response_model=HazardOut, responses=REFUSALS)
 def get_hazard(code: str, session: SessionDep, principal: CurrentUser) -> HazardOut:
-    return views.detail(session, views.visible_row(session, code, principal), principal)
+    return presenters.detail(session, presenters.visible_row(session, code, principal), principal)
 
 
 def _action_route(spec: ActionSpec) -> None:
@@ -88,7 +88,7 @@ def _action_route(spec: ActionSpec) -> None:
                 {"code": code, "detail": {"code": "accepted", "message_zh": "操作已受理，正在处理", "message_en": "accepted; still being recorded"}},
                 status_code=202,
             )
-        return views.detail(session, row, principal)
+        return presenters.detail(session, row, principal)
 
     take_action.__name__ = f"action_{action.value.replace('-', '_')}"
     router.add_api_route(

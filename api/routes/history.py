@@ -9,10 +9,10 @@ from fastapi import APIRouter, Depends, Query
 from sqlalchemy import Engine
 
 from api.deps import CurrentUser, SessionDep, TemporalDep, get_engine
-from api.schemas import ErrorOut
 from services import audit
 from services.audit import HistoryOut, ReplayIn, ReplayOut
 from services.records import WorkflowKind
+from services.schemas import ErrorOut
 
 router = APIRouter(tags=["audit"])
 REFUSALS: dict[int | str, dict[str, Any]] = {status: {"model": ErrorOut} for status in (401, 403, 404, 422)}

@@ -11,14 +11,14 @@ from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 
 from api.deps import CurrentUser, SessionDep, TemporalDep
-from api.errors import ApiError
-from api.schemas import ErrorOut, action_description
 from models.base import Frozen
 from models.interview import InterviewAction, InterviewStatus
 from registry.base import ActionSpec
 from registry.interview import INTERVIEW
 from services import interviews
+from services.errors import ApiError
 from services.interviews import InterviewOut, InterviewSummary
+from services.schemas import ErrorOut, action_description
 
 router = APIRouter(tags=["interviews"])
 REFUSALS: dict[int | str, dict[str, Any]] = {

@@ -5,8 +5,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Path, Query, Response
 from fastapi.responses import HTMLResponse, PlainTextResponse
 
-from api.deps import BrowserOrApiUser, CurrentUser, SessionDep
-from api.schemas import RowId
+from api.deps import BrowserOrApiUser, CurrentUser, RowId, SessionDep
 from services import documents
 from services import notifications as inbox
 from services.notifications import InboxOut, NotificationOut

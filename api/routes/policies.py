@@ -6,8 +6,8 @@ from fastapi import APIRouter, Query
 from pydantic import BaseModel
 
 from api.deps import CurrentUser, PoliciesDep
-from api.errors import not_found
 from models.policy import PolicyProfile
+from services.errors import not_found
 
 router = APIRouter(tags=["policies"])
 

@@ -5,9 +5,9 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from api.deps import CurrentUser, SessionDep
-from api.errors import ApiError
-from api.schemas import EnterpriseOut, JurisdictionOut, RegionCode
 from models.tables import Enterprise, Jurisdiction
+from services.errors import ApiError
+from services.schemas import EnterpriseOut, JurisdictionOut, RegionCode
 from store import reference
 
 router = APIRouter(tags=["reference"])

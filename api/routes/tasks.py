@@ -5,7 +5,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from api.deps import CurrentUser, SessionDep
-from api.schemas import ErrorOut, TaskPage
+from services.schemas import ErrorOut, TaskPage
 from services.tasks import task_page
 
 router = APIRouter(tags=["tasks"])

@@ -7,12 +7,12 @@ from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 
 from api.deps import CurrentUser, PoliciesDep, SessionDep, SettingsDep, TemporalDep
-from api.errors import ApiError
-from api.schemas import ErrorOut, action_description
 from models.tour import TourAction, TourCreate, TourStatus
 from registry.base import ActionSpec
 from registry.tour import TOUR
 from services import tours
+from services.errors import ApiError
+from services.schemas import ErrorOut, action_description
 from services.tour_views import CoverageOut, TourOut, TourSummary, detail
 
 router = APIRouter(tags=["tours"])

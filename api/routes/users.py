@@ -5,10 +5,11 @@ from typing import Annotated
 from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field
 
-from api.deps import CurrentUser, Principal, SessionDep
-from api.errors import ApiError, not_found
+from api.deps import CurrentUser, SessionDep
 from models.enums import Role
 from models.tables import User
+from services.errors import ApiError, not_found
+from services.principal import Principal
 from store import users
 from store.reference import user_by_name
 

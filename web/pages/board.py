@@ -6,9 +6,9 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query
 from fastapi.responses import HTMLResponse
 
-from api.errors import ApiError
 from models.base import CHINA_TZ, EARLIEST_DAY, LATEST_DAY, china_date, day_in_range
 from registry.refusals import words
+from services.errors import ApiError
 from store import board as board_store
 from store import metrics
 from store.hazards import OPEN_STATUSES

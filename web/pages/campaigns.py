@@ -13,12 +13,12 @@ from starlette.datastructures import FormData, UploadFile
 from temporalio.client import Client
 
 from api.deps import PoliciesDep, TemporalDep
-from api.errors import ApiError, validation_detail
 from core.policies import PolicyRegistry
 from models.campaign import CampaignAction, CampaignCreate, PhaseKind
 from services import campaign_import, campaign_ledger, campaigns
 from services.campaign_ledger import ImportResult
 from services.campaign_views import CampaignOut
+from services.errors import ApiError, validation_detail
 from store import hazards
 from store.hazards import HazardFilter
 from web import forms

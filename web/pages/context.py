@@ -19,14 +19,16 @@ from fastapi.templating import Jinja2Templates
 from sqlmodel import Session
 from starlette.datastructures import FormData
 
-from api.deps import SESSION_COOKIE, Principal, SessionDep, SettingsDep, get_policies, principal_or_none
-from api.errors import ApiError, unavailable_response
+from api.deps import SESSION_COOKIE, SessionDep, SettingsDep, get_policies
+from api.handlers import unavailable_response
 from core.db import as_utc
 from core.settings import Settings
 from domain.calendar import WorkCalendar
 from models.base import CHINA_TZ
 from models.tables import Enterprise, Jurisdiction
+from services.errors import ApiError
 from services.hazards import REPORTER_ROLES
+from services.principal import Principal, principal_or_none
 from store import calendar as calendar_store
 from store import reference
 from web import forms

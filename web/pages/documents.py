@@ -10,8 +10,8 @@ from fastapi.responses import Response
 from temporalio.client import Client
 
 from api.deps import TemporalDep
-from api.errors import ApiError
 from services import documents
+from services.errors import ApiError
 from web.pages.context import Page, PageDep, csrf_refused, error_page, safe_next, see_other
 
 router = APIRouter(include_in_schema=False)

@@ -12,12 +12,12 @@ from fastapi.responses import HTMLResponse, Response
 from starlette.datastructures import FormData, UploadFile
 from temporalio.client import Client
 
-from api import attachments, views
+from api import attachments
 from api.deps import TemporalDep
-from api.errors import ApiError
 from models.enums import Action
 from services import hazards as services
-from services import interviews
+from services import interviews, presenters
+from services.errors import ApiError
 from web import forms
 from web.i18n import label
 from web.pages.context import Page, PageDep, csrf_refused, error_page, render, see_other, unknown_action
@@ -28,10 +28,10 @@ router = APIRouter(include_in_schema=False)
 
 def _hazard_page(page: Page, code: str, errors: forms.FormErrors | None = None) -> HTMLResponse:
     try:
-        row = views.visible_row(page.session, code, page.principal)
+        row = presenters.visible_row(page.session, code, page.principal)
     except ApiError as error:
         return error_page(page, error)
-    hazard = views.detail(page.session, row, page.principal)
+    hazard = presenters.detail(page.session, row, page.principal)
     documents = [f for f in hazard.escalation.fired if f.document_hash]
     due, lapsed = next_due(row.state_json)
     defaults = {

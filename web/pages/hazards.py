@@ -18,15 +18,15 @@ from pydantic import ValidationError
 from starlette.datastructures import FormData
 from temporalio.client import Client
 
-from api import views
 from api.deps import PoliciesDep, TemporalDep
-from api.errors import ApiError
-from api.schemas import HazardCreate
 from core.policies import PolicyRegistry
 from models.base import china_date
 from models.enums import HazardLevel, HazardStatus, Role, Source
 from services import hazards as services
+from services import presenters
+from services.errors import ApiError
 from services.hazards_query import hazard_filter
+from services.schemas import HazardCreate
 from store import hazards
 from web import forms
 from web.i18n import label
@@ -104,7 +104,7 @@ def hazards_page(page: PageDep, query: ListQueryDep) -> HTMLResponse:
         rows, status, problem = [], error.status, message(page.lang, error)
     for r in rows:
         due, lapsed = next_due(r.state_json)
-        items.append({"row": r, "summary": views.summary(r), "urgency": page.urgency(due, r.overdue or lapsed)})
+        items.append({"row": r, "summary": presenters.summary(r), "urgency": page.urgency(due, r.overdue or lapsed)})
     pages = max(1, -(-total // PAGE_SIZE))
     return render(
         page, "hazards.html", status=status, items=items, total=total, pages=pages, query=query, problem=problem,

@@ -10,9 +10,9 @@ from starlette.datastructures import FormData
 from temporalio.client import Client
 
 from api.deps import TemporalDep
-from api.errors import ApiError
 from models.interview import InterviewAction
 from services import interviews
+from services.errors import ApiError
 from web import forms
 from web.i18n import label
 from web.pages.context import Page, PageDep, csrf_refused, error_page, render, see_other, unknown_action

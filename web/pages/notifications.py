@@ -6,8 +6,8 @@ from anyio import to_thread
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
-from api.errors import ApiError
 from services import notifications as inbox
+from services.errors import ApiError
 from web.pages.context import PageDep, csrf_refused, error_page, render, safe_next, see_other
 
 router = APIRouter(include_in_schema=False)

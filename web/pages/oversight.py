@@ -17,10 +17,10 @@ from starlette.datastructures import FormData
 from temporalio.client import Client
 
 from api.deps import PoliciesDep, TemporalDep, get_engine
-from api.errors import ApiError
 from core.policies import PolicyRegistry
 from models.enums import Role
 from services import audit, whistleblower
+from services.errors import ApiError
 from web.pages.context import (
     Page,
     PageDep,

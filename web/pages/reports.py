@@ -13,13 +13,13 @@ from pydantic import ValidationError
 from starlette.datastructures import FormData
 
 from api.deps import PoliciesDep, TemporalDep
-from api.errors import ApiError
-from api.errors import validation_detail as refusal_of
 from core.policies import PolicyRegistry
 from models.base import china_date
 from models.enums import Role
 from models.report import CircularRequest, ReportKind, ReportRequest
 from services import circulars, reports
+from services.errors import ApiError
+from services.errors import validation_detail as refusal_of
 from web.pages.board import period_day
 from web.pages.context import Page, PageDep, csrf_refused, error_page, message, regions, render, see_other
 

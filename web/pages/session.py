@@ -9,10 +9,11 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
 from api.client_address import client_address
-from api.deps import SESSION_COOKIE, SessionDep, SettingsDep, principal_or_none
-from api.errors import ApiError
+from api.deps import SESSION_COOKIE, SessionDep, SettingsDep
 from core.settings import Settings
 from services.auth import authenticate, sign_out, token_for
+from services.errors import ApiError
+from services.principal import principal_or_none
 from web.i18n import LANG_COOKIE, LANGS, lang_of, t
 from web.pages.context import (
     PageDep,

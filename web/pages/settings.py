@@ -7,9 +7,9 @@ from anyio import to_thread
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
-from api.errors import ApiError
 from models.delivery import Channel, DeliveryStatus, NotificationSettingsIn
 from services import delivery
+from services.errors import ApiError
 from web.pages.context import PageDep, csrf_refused, error_page, render, see_other
 
 router = APIRouter(include_in_schema=False)

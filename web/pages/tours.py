@@ -12,12 +12,12 @@ from starlette.datastructures import FormData
 from temporalio.client import Client
 
 from api.deps import PoliciesDep, TemporalDep
-from api.errors import ApiError
 from core.policies import PolicyRegistry
 from models.enums import Role
 from models.tour import TourAction, TourCreate
 from registry.tour import TOUR
 from services import tours
+from services.errors import ApiError
 from web import forms
 from web.i18n import label
 from web.pages.context import Page, PageDep, csrf_refused, error_page, render, see_other, unknown_action

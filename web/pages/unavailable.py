@@ -1,11 +1,11 @@
 """The page shown when the workflow engine or the database is out of reach (503), in the visitor's language.
 
-It reads nothing from the database. `api/main.py` hands it to the error handlers (`app.state.unavailable_page`)."""
+It reads nothing from the database. `app.py` hands it to the error handlers (`app.state.unavailable_page`)."""
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 
-from api.errors import ApiError
+from services.errors import ApiError
 from web.i18n import LANG_COOKIE, lang_of
 from web.pages.context import templates
 

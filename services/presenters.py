@@ -1,13 +1,19 @@
-"""Building API responses from the read model."""
+"""Building responses from the read model (the API returns them, the web UI's pages show them), and the
+visibility checks every read makes: a row outside the caller's scope is 403, a missing one 404."""
 
 from collections.abc import Sequence
 from typing import Any, TypeVar
 
 from sqlmodel import Session
 
-from api.deps import Principal
-from api.errors import ApiError, not_found
-from api.schemas import (
+from core.db import as_utc
+from domain import clocks, permissions, transitions
+from models.documents import IssuedDocument
+from models.hazard import HazardState
+from models.tables import HazardRow
+from services.errors import ApiError, not_found
+from services.principal import Principal
+from services.schemas import (
     ClockOut,
     DocumentOut,
     EscalationOut,
@@ -18,11 +24,6 @@ from api.schemas import (
     NextRungOut,
     TimelineEntry,
 )
-from core.db import as_utc
-from domain import clocks, permissions, transitions
-from models.documents import IssuedDocument
-from models.hazard import HazardState
-from models.tables import HazardRow
 from store import hazards
 
 RowT = TypeVar("RowT")

@@ -1,9 +1,9 @@
-"""Request and response shapes of the API that are not workflow contracts."""
+"""Request and response shapes both doors share that are not workflow contracts (a route's path parameters
+are `api/deps.py`)."""
 
 from datetime import UTC, date, datetime, timedelta
 from typing import Annotated
 
-from fastapi import Path
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, field_validator
 from pydantic_core import PydanticCustomError
 
@@ -48,7 +48,6 @@ def _not_blank(value: str) -> str:
 
 
 USCC = Annotated[str, Field(min_length=18, max_length=18, examples=["91371702MA3C4G0R29"]), AfterValidator(_valid_uscc)]
-RowId = Annotated[int, Path(ge=1, le=2_147_483_647, description="a row id")]
 RegionCode = Annotated[str, Field(pattern=r"^\d{6}(\d{3}){0,2}$", examples=["371702"])]
 
 

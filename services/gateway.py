@@ -1,4 +1,4 @@
-"""The API's calls into Temporal: start a hazard's workflow, run a human step as an Update."""
+"""The use cases' calls into Temporal: start a hazard's workflow, run a human step as an Update."""
 
 import asyncio
 import hashlib
@@ -16,10 +16,10 @@ from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
 from temporalio.exceptions import ApplicationError, WorkflowAlreadyStartedError
 from temporalio.service import RPCError, RPCStatusCode
 
-from api.errors import ENGINE_DOWN, STATUS_FOR, ApiError, engine_unavailable
 from models.actions import Command
 from models.enums import Action, RefusalKind
 from models.hazard import HazardStart, HazardState, workflow_id_for
+from services.errors import ENGINE_DOWN, STATUS_FOR, ApiError, engine_unavailable
 from workflows.hazard import HazardWorkflow
 
 # Every call into Temporal is bounded: a dead or unreachable frontend answers 503 `engine_unavailable` within
