@@ -84,7 +84,7 @@ class PatchedHazardWorkflow(HazardWorkflow):
 
 
 CHANGED = [ChangedHazardWorkflow, InterviewWorkflow, TourWorkflow, CampaignWorkflow,  # tours, campaigns: issues 15, 14
-           SignOffWorkflow]  # a circular's sign-off: issue 16
+           SignOffWorkflow]  # a circular's sign-off
 PATCHED = [PatchedHazardWorkflow, InterviewWorkflow, TourWorkflow, CampaignWorkflow, SignOffWorkflow]
 
 
