@@ -83,7 +83,7 @@ class PatchedHazardWorkflow(HazardWorkflow):
         await super()._project()
 
 
-CHANGED = [ChangedHazardWorkflow, InterviewWorkflow, TourWorkflow, CampaignWorkflow,  # tours, campaigns: issues 15, 14
+CHANGED = [ChangedHazardWorkflow, InterviewWorkflow, TourWorkflow, CampaignWorkflow,  # tours, campaigns
            SignOffWorkflow]  # a circular's sign-off
 PATCHED = [PatchedHazardWorkflow, InterviewWorkflow, TourWorkflow, CampaignWorkflow, SignOffWorkflow]
 
