@@ -163,7 +163,7 @@ def banner(settings: Settings, supervisor: Supervisor) -> str:
     ]
     if settings.embedded_temporal:
         lines.append(f"  Temporal Web UI       http://127.0.0.1:{settings.temporal_ui_port}")
-        # issue 14, reports: the worker creates the report schedules at its start
+        # the reporting cadence: the worker creates the report schedules at its start
         lines.append(f"  Report schedules      http://127.0.0.1:{settings.temporal_ui_port}/namespaces/{settings.temporal_namespace}/schedules")
     lines += [
         f"  Read model            {settings.sqlalchemy_url.split('@')[-1]}",

@@ -17,9 +17,9 @@ from activities.delivery import DeliveryActivities
 from activities.documents import DocumentActivities
 from activities.interviews import InterviewActivities
 from activities.projection import ProjectionActivities
-from activities.reports import ReportActivities  # issue 14, reports
-from activities.signoff import SignOffActivities  # issue 16: a circular's sign-off
-from activities.tour import TourActivities  # inspection tours (issue 15)
+from activities.reports import ReportActivities  # the reporting cadence
+from activities.signoff import SignOffActivities  # a circular's sign-off
+from activities.tour import TourActivities  # inspection tours
 from core.bytecode import compile_workflows
 from core.db import make_engine
 from core.logging import configure_logging, get_logger
@@ -29,7 +29,7 @@ from core.temporal import connect_with_retry
 from models.policy import PolicyProfile
 from services.outbox import Outbox
 from workflows.registry import WORKFLOWS
-from workflows.report_schedules import ensure_schedules  # issue 14, reports
+from workflows.report_schedules import ensure_schedules  # the reporting cadence
 
 
 def build_worker(
@@ -43,15 +43,15 @@ def build_worker(
     report_profile: PolicyProfile | None = None,
 ) -> Worker:
     compile_workflows()
-    reports = ReportActivities(engine, report_profile or PolicyRegistry().latest("default"))  # issue 14, reports
+    reports = ReportActivities(engine, report_profile or PolicyRegistry().latest("default"))  # the cadence
     projection = ProjectionActivities(engine)
     calendar = CalendarActivities(engine)
     interview_projection = InterviewActivities(engine)
     delivery = DeliveryActivities(engine, settings or get_settings())  # notifications that leave the building
-    campaign_activities = CampaignActivities(engine)  # 专项整治 (issue 14)
-    tour = TourActivities(engine)  # inspection tours (issue 15)
-    documents = DocumentActivities(engine)  # issue 16: official documents as PDF
-    signoffs = SignOffActivities(engine)  # issue 16: a circular's sign-off
+    campaign_activities = CampaignActivities(engine)  # campaigns (专项整治)
+    tour = TourActivities(engine)  # inspection tours
+    documents = DocumentActivities(engine)  # official documents as PDF
+    signoffs = SignOffActivities(engine)  # a circular's sign-off
     return Worker(
         client,
         task_queue=task_queue,
@@ -64,7 +64,7 @@ def build_worker(
             calendar.shift_deadline,
             calendar.plan_clock,
             calendar.plan_ladder,
-            # notifications that leave the building (issue 16)
+            # notifications that leave the building
             delivery.plan_deliveries,
             delivery.deliver,
             delivery.give_up_delivery,
@@ -73,8 +73,8 @@ def build_worker(
             campaign_activities.project_campaign,
             campaign_activities.campaign_hazards,
             campaign_activities.campaign_figures,
-            reports.run_periodic_reports,  # issue 14, reports
-            # inspection tours (issue 15)
+            reports.run_periodic_reports,  # the reporting cadence
+            # inspection tours
             tour.project_tour,
             tour.open_tour_hazard,
             documents.render_document,
@@ -96,7 +96,7 @@ async def serve(settings: Settings) -> None:
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
     profile = PolicyRegistry(settings.policies_dir).latest(settings.policy)
-    # issue 14, reports: the reporting cadence's schedules, created or brought up to date at every worker's start
+    # the reporting cadence's schedules, created or brought up to date at every worker's start
     await ensure_schedules(client, profile, settings.temporal_task_queue)
     with ThreadPoolExecutor(max_workers=16) as executor:
         worker = build_worker(

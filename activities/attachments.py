@@ -1,7 +1,7 @@
 """What travels with a mail: the rung's document as the document store holds it.
 
 `document_attachment` is the one place that turns a stored document into an attachment: the PDF the official
-documents service rendered (issue 16), or, for a document issued as text before documents were PDFs, its text.
+documents service rendered, or, for a document issued as text before documents were PDFs, its text.
 """
 
 from sqlmodel import Session

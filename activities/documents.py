@@ -1,4 +1,4 @@
-"""The render activity (issue 16): an OfficialDocument to its PDF and HTML, stored content-addressed by the PDF's
+"""The render activity: an OfficialDocument to its PDF and HTML, stored content-addressed by the PDF's
 SHA-256. Workflows call it (never render themselves); the receipt, not the PDF, goes into history.
 
 This is the entry point any process renders its documents through: `DocumentActivities.render_document`.

@@ -1,4 +1,4 @@
-"""SignOffWorkflow's projection (issue 16): a draft's reminder, lapse or signature into the read model, with its
+"""SignOffWorkflow's projection: a draft's reminder, lapse or signature into the read model, with its
 audit row and notices in one transaction, idempotent by (record, seq)."""
 
 from sqlalchemy import Engine

@@ -25,10 +25,10 @@ from api.routes import (
     audit,
     auth,
     calendar,
-    campaigns,  # 专项整治 (issue 14)
+    campaigns,  # campaigns (专项整治)
     codec,
     delivery,
-    documents,  # issue 16
+    documents,  # official documents
     hazards,
     history,
     interviews,
@@ -39,9 +39,9 @@ from api.routes import (
     users,
     whistleblower,
 )
-from api.routes import circulars as circular_routes  # issue 14, reports
-from api.routes import reports as report_routes  # issue 14, reports
-from api.routes import tours as tour_routes  # inspection tours (issue 15)
+from api.routes import circulars as circular_routes  # the reporting cadence
+from api.routes import reports as report_routes  # the reporting cadence
+from api.routes import tours as tour_routes  # inspection tours
 from core.db import make_engine, migrate, session_scope
 from core.logging import configure_logging, get_logger
 from core.policies import PolicyRegistry
@@ -90,12 +90,12 @@ def create_api(settings: Settings | None = None, temporal: Client | None = None)
         api.include_router(module.router)
     api.include_router(whistleblower.public)
     api.include_router(whistleblower.staff)
-    api.include_router(delivery.router)  # notifications that leave the building (issue 16)
-    api.include_router(report_routes.router)  # issue 14, reports: reports, metrics, rankings
-    api.include_router(circular_routes.router)  # issue 14, reports: circulars
-    api.include_router(tour_routes.router)  # inspection tours (issue 15)
-    api.include_router(documents.router)  # issue 16: sign-off
-    api.include_router(documents.public)  # issue 16: GET /public/listings
+    api.include_router(delivery.router)  # notifications that leave the building
+    api.include_router(report_routes.router)  # the reporting cadence: reports, metrics, rankings
+    api.include_router(circular_routes.router)  # the reporting cadence: circulars
+    api.include_router(tour_routes.router)  # inspection tours
+    api.include_router(documents.router)  # official documents: sign-off
+    api.include_router(documents.public)  # the public listings: GET /public/listings
     app.include_router(api)
     install_error_handlers(app)
     install_openapi(app)

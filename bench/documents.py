@@ -1,4 +1,4 @@
-"""Rendering official documents (issue 16): pages per second through core.official_documents.render, the one
+"""Rendering official documents: pages per second through core.official_documents.render, the one
 entry point the render activity calls. `python bench/documents.py [--n 50]`."""
 
 import argparse

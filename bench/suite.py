@@ -1,4 +1,4 @@
-"""The bench suite (issue 6): intake, a human action's round trip, timer precision, scale and replay, each against
+"""The bench suite: intake, a human action's round trip, timer precision, scale and replay, each against
 a bare ceiling measured in the same run on the same embedded Temporal dev server.
 
     .venv/bin/python bench/suite.py [--runs 3] [--intake 2000] [--action 200] [--timers 1000] [--scale 10000]
@@ -50,7 +50,7 @@ def machine() -> str:
 
 Runner = Callable[[Stack, int], Awaitable[dict[str, float]]]
 RUNNERS: dict[str, Runner] = {"intake": bench_intake, "action": bench_action, "timers": bench_timers, "scale": bench_scale, "replay": bench_replay}
-RUNNERS["import"] = bench_import  # campaigns (专项整治, issue 14)
+RUNNERS["import"] = bench_import  # campaigns (专项整治)
 TITLES = {
     "intake": "1. Intake: POST /api/v1/hazards at 50 clients until visible in the read model, vs starting a trivial workflow",
     "action": "2. A human action (assess) round trip until projected, sequential and 20 concurrent, vs a bare Update",

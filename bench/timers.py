@@ -108,7 +108,7 @@ async def bench_timers(s: Stack, n: int, min_lead: float = 20.0) -> dict[str, fl
             max_concurrent_local_activities=s.settings.worker_max_concurrent_workflow_tasks,
             activities=[log.project_transition, log.project_interview, calendar.plan_clock, calendar.plan_ladder,
                         calendar.compute_deadline, calendar.count_working_days, calendar.shift_deadline,
-                        DocumentActivities(None).render_document],  # issue 16: each rung renders its letter
+                        DocumentActivities(None).render_document],  # each rung renders its letter
         )
         async with worker:
             codes = [f"TM-{uuid.uuid4().hex[:10]}" for _ in range(n)]

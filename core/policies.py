@@ -1,4 +1,4 @@
-"""Policy profiles on disk: `policies/*.toml`, each one version of a named profile (domain.md section 11).
+"""Policy profiles on disk: `policies/*.toml`, each one version of a named profile (docs/domain.md §11).
 
 `load_profile` reads and validates one file; a bad file raises `PolicyError` naming the file, the line
 and the reason. `PolicyRegistry` loads a whole folder (several files may hold versions of one name)

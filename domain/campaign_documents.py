@@ -1,7 +1,8 @@
-"""The campaign's documents (domain.md section 9): the closing account, the summary report and the annual summary.
+"""The campaign's documents (docs/domain.md §9): the closing account, the summary report and the annual
+summary.
 
 Every one goes through `render_campaign_document`, which returns the content with its SHA-256 (a `DocumentSpec`),
-stored and audited as the hazard's rung documents are. Campaigns launched since official documents (issue 16)
+stored and audited as the hazard's rung documents are. Campaigns launched since official documents
 lay it out as one (`official_source`) and the workflow has it rendered to PDF by the render activity; the spec
 then names the PDF's SHA-256.
 """

@@ -1,5 +1,6 @@
-"""The campaign's reminders (domain.md section 8): to the launching authority before each phase ends and before each
-institutional measure is due, N working days before (`[campaign]` in the policy profile); pure, `now` passed in."""
+"""The campaign's reminders (docs/domain.md §8): to the launching authority before each phase ends and
+before each institutional measure is due, N working days before (`[campaign]` in the policy profile);
+pure, `now` passed in."""
 
 from datetime import datetime
 

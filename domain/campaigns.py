@@ -1,4 +1,4 @@
-"""The campaign (专项整治) rules (domain.md section 8): who may act, which step applies, what each step does.
+"""The campaign (专项整治) rules (docs/domain.md §8): who may act, which step applies, what each step does.
 
 `check` refuses (403 who, 409 state, 422 body) before anything happens; `apply` and the system steps return the
 step to record. All pure: the caller passes `now` (workflow time in the workflow). The workflow's validators and

@@ -1,4 +1,4 @@
-"""Which clocks run in which state (domain.md section 3), who owes each step, and what is due now.
+"""Which clocks run in which state (docs/domain.md §3), who owes each step, and what is due now.
 
 Pure: the workflow plans each clock's instants in an activity (the working-day calendar) and asks here what
 is due at `now`.
@@ -42,7 +42,7 @@ def clocks_for(state: HazardState) -> tuple[ClockSpec, ...]:
     if state.pause is not None:
         return ()
     if state.status.terminal:
-        return paperwork.clocks_for(state)  # issue 16: a close-out still to sign and publish
+        return paperwork.clocks_for(state)  # a close-out still to sign and publish
     timers, since, status = state.policy.timers, state.status_since, state.status
     uscc, supervising = state.facts.enterprise_uscc, supervising_authority(state)
     specs: list[ClockSpec] = []
@@ -70,7 +70,7 @@ def clocks_for(state: HazardState) -> tuple[ClockSpec, ...]:
         requested = state.extensions[pending].requested_at
         decide = state.policy.extension.decide_working_days
         specs.append(ClockSpec(name=ClockName.EXTENSION_DECISION, owner_code=supervising, start=requested, working_days=decide))
-    return tuple(specs) + paperwork.clocks_for(state)  # issue 16: signatures and publication
+    return tuple(specs) + paperwork.clocks_for(state)  # signatures and publication
 
 
 def pending_extension_index(state: HazardState) -> int | None:

@@ -1,4 +1,4 @@
-"""Documents rendered from the recorded facts (domain.md section 9): plain text, stored with their SHA-256."""
+"""Documents rendered from the recorded facts (docs/domain.md §9): plain text, stored with their SHA-256."""
 
 import hashlib
 from datetime import datetime, timedelta

@@ -1,4 +1,4 @@
-"""What the deadline clock does when something is due (domain.md section 5): reminders, lapses, rungs.
+"""What the deadline clock does when something is due (docs/domain.md §5): reminders, lapses, rungs.
 
 Pure functions from (state, now) to the projection items the workflow records.
 """

@@ -1,4 +1,4 @@
-"""The hazard's official documents (domain.md section 9), built from the recorded facts: which transition issues
+"""The hazard's official documents (docs/domain.md §9), built from the recorded facts: which transition issues
 which document, and its text. Pure: the workflow renders what this returns in an activity."""
 
 from datetime import datetime

@@ -1,4 +1,4 @@
-"""What each human action of the hazard does (domain.md section 3): its steps, as (actor, action, changes,
+"""What each human action of the hazard does (docs/domain.md §3): its steps, as (actor, action, changes,
 comment), applied in order by `transitions.apply`. Pure: the caller passes `now` and, where the calendar was
 asked first, the new deadline."""
 
@@ -269,7 +269,7 @@ def _interview(state: HazardState, actor: Actor, body: ActionBody, now: datetime
 
 
 def _publish(state: HazardState, actor: Actor, body: ActionBody, now: datetime, _: Deadline | None) -> list[Step]:
-    """Publication (公示, issue 16): the listing, or the close-out once closed; the workflow renders the notice."""
+    """Publication (公示): the listing, or the close-out once closed; the workflow renders the notice."""
     assert isinstance(body, PublishBody)
     return [(actor, Action.PUBLISH, paperwork.published(state, now), body.comment or None)]
 
@@ -289,7 +289,7 @@ STEPS = {
     Action.PAUSE: _pause,
     Action.RESUME: _resume,
     Action.INTERVIEW: _interview,
-    Action.PUBLISH: _publish,  # issue 16, documents
+    Action.PUBLISH: _publish,  # official documents
 }
 
 

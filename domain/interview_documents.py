@@ -1,4 +1,4 @@
-"""The interview's official documents (domain.md sections 6 and 9): the notice (约谈通知书) once the time and place
+"""The interview's official documents (docs/domain.md §6 and §9): the notice (约谈通知书) once the time and place
 are set, and the minutes (约谈纪要) once it is held. Pure; the workflow renders them in the render activity."""
 
 from datetime import datetime

@@ -1,4 +1,4 @@
-"""The interview (约谈) state machine (domain.md section 6): which step applies when, who takes it, what it does.
+"""The interview (约谈) state machine (docs/domain.md §6): which step applies when, who takes it, what it does.
 
 `check` refuses (403 who, 409 state, 422 body) before anything happens; `apply` returns the step to record.
 Both are pure: the caller passes `now` (workflow time in the workflow). The workflow's validators and the
@@ -76,7 +76,7 @@ INTERVIEWEE_STEPS = frozenset({A.SUBMIT_MATERIALS, A.REPLY})
 
 def check_role(action: InterviewAction, actor: Actor, state: InterviewState | None = None) -> None:
     """403 unless `actor`'s role may ever take `action` on an interview (on a tour's interview, the interviewee's
-    steps are a supervisor's of the target jurisdiction: issue 15)."""
+    steps are a supervisor's of the target jurisdiction)."""
     wanted = ROLES_FOR.get(action)
     if state is not None and state.start.tour_id is not None and action in INTERVIEWEE_STEPS:
         wanted = Role.SUPERVISOR

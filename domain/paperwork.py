@@ -1,4 +1,4 @@
-"""The hazard's paperwork (issue 16): documents drafted until a leader of the issuing authority signs them, and
+"""The hazard's paperwork: documents drafted until a leader of the issuing authority signs them, and
 publication (公示) of the listing and the close-out. Pure rules; the workflow renders in an activity."""
 
 from datetime import datetime

@@ -1,4 +1,4 @@
-"""Who may act on a hazard (domain.md section 2)."""
+"""Who may act on a hazard (docs/domain.md §2)."""
 
 from domain.refusals import refuse
 from models.actions import ListBody
@@ -129,7 +129,7 @@ def _owning_authority(state: HazardState) -> str | None:
 
 
 def _check_tour_listing(state: HazardState, authority_code: str | None) -> None:
-    """A major hazard an inspection tour found is listed by the tour's organizing committee (issue 15; seed 002:
+    """A major hazard an inspection tour found is listed by the tour's organizing committee (seed 002:
     重大隐患由市安委会挂牌督办)."""
     tour_authority = state.facts.tour_authority_code
     if tour_authority is not None and authority_code != tour_authority:

@@ -1,6 +1,6 @@
 """打分排队: jurisdictions ranked by a score whose weights are policy data (`[ranking]` in the profile). Pure.
 
-Each term is a figure of domain.md section 10 times its weight; rates count as fractions (0 to 1), and a rate
+Each term is a figure of docs/domain.md §10 times its weight; rates count as fractions (0 to 1), and a rate
 with nothing to divide (no hazard found, none rectified, none listed) counts as full, so a jurisdiction is not
 marked down for hazards it did not have. Counts (overdue now, deadlines missed, circular rungs) carry negative
 weights in the default profile.

@@ -1,8 +1,8 @@
-"""The documents of the reporting cadence (domain.md section 9): periodic reports and circulars (通报), rendered from
-their recorded content as plain text with their SHA-256, like the rungs' documents.
+"""The documents of the reporting cadence (docs/domain.md §9): periodic reports and circulars (通报), rendered
+from their recorded content as plain text with their SHA-256, like the rungs' documents.
 
 `official_document` is the one door every report and circular goes through, so the PDF rendering of official
-documents (issue 16) can take them over in one place (its seam: route `official_document` to the renderer).
+documents can take them over in one place (its seam: route `official_document` to the renderer).
 """
 
 import hashlib

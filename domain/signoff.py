@@ -1,4 +1,4 @@
-"""A leader's sign-off (签发) of an official document, whatever process owns it (issue 16): a document the policy
+"""A leader's sign-off (签发) of an official document, whatever process owns it: a document the policy
 wants signed is a draft until a `leader` of its issuing authority signs it; then it is issued, re-rendered with
 the signer's name. Pure rules over the owning process's tuple of documents."""
 

@@ -1,4 +1,4 @@
-"""The steps of `SignOffWorkflow` (issue 16): a draft's reminders to the issuing authority, its lapse (told to the
+"""The steps of `SignOffWorkflow`: a draft's reminders to the issuing authority, its lapse (told to the
 authority above too), and the leader's signature. Pure functions from (state, now) to the step recorded."""
 
 from datetime import datetime

@@ -70,7 +70,7 @@ def hazard_tasks(state: HazardState) -> list[Owed]:
 
 
 def paperwork_tasks(state: HazardState) -> list[Owed]:
-    """Issue 16: each draft document is owed by the leaders of its issuing authority (`sign`), and a publication
+    """Each draft document is owed by the leaders of its issuing authority (`sign`), and a publication
     due by the listing authority's supervisors (`publish`, once its notice is signed)."""
     owed = [
         Owed(action="sign", role=Role.LEADER, jurisdiction_code=spec.owner_code, enterprise_uscc=None,
@@ -120,7 +120,7 @@ def _interview_due(state: InterviewState, action: InterviewAction) -> datetime |
     return state.scheduled_at
 
 
-# --- inspection tours (issue 15) ---------------------------------------------------------------------------
+# --- inspection tours --------------------------------------------------------------------------------------
 
 
 def tour_tasks(state: "TourState") -> list[Owed]:
@@ -131,7 +131,7 @@ def tour_tasks(state: "TourState") -> list[Owed]:
     rows are owed by a role at a jurisdiction)."""
     signing = [Owed("sign", Role.LEADER, d.authority_code, None, next((c.clock.due_at for c in state.sign_clocks
                                                                         if c.document_id == d.id), None))
-               for d in state.documents if d.status == "draft"]  # issue 16: a leader of the organizer signs
+               for d in state.documents if d.status == "draft"]  # a leader of the organizer signs
     return signing + _tour_steps(state)
 
 

@@ -1,4 +1,4 @@
-"""Who may take which step of an inspection tour (巡查, domain.md section 7), and the team's rules (回避).
+"""Who may take which step of an inspection tour (巡查, docs/domain.md §7), and the team's rules (回避).
 
 `check` refuses (403 who, 409 state, 422 body) before anything happens; what a step does is in
 `domain.tour_steps`. Pure: the caller passes the resolved team members and `now`.

@@ -1,4 +1,4 @@
-"""A tour's official documents (issue 16): the report and the feedback letters laid out as official documents
+"""A tour's official documents: the report and the feedback letters laid out as official documents
 (GB/T 9704) of the organizing committee, drafts until a leader of it signs them when the policy says so (by
 default the report), each draft on a sign clock with reminders and a government-side lapse. Pure functions;
 TourWorkflow renders in the render activity (workflows/tour_paperwork.py)."""

@@ -1,4 +1,4 @@
-"""What each step of an inspection tour does (domain.md section 7): pure functions from (state, now) to the
+"""What each step of an inspection tour does (docs/domain.md §7): pure functions from (state, now) to the
 projection item the workflow records, with its documents (tour report, feedback letters) and notices."""
 
 import hashlib
@@ -41,7 +41,7 @@ NATIONAL_TIP_PHONE = "12350"  # 全国安全生产举报投诉电话
 
 def tour_document(kind: str, title: str, content: str) -> DocumentSpec:
     """Every document a tour issues goes through here: content and its SHA-256 (the seam where the official
-    documents' PDF rendering, issue 16, takes over)."""
+    documents' PDF rendering takes over)."""
     return DocumentSpec(kind=kind, title=title, content=content, sha256=hashlib.sha256(content.encode()).hexdigest())
 
 

@@ -1,4 +1,4 @@
-"""The hazard state machine (domain.md section 3): which action applies in which state, and what it does.
+"""The hazard state machine (docs/domain.md §3): which action applies in which state, and what it does.
 
 `check` refuses (409 state, 403 who, 422 body) before anything happens; `apply` returns the new state and
 the transitions to record. Both are pure: the caller passes `now` (workflow time in the workflow).
@@ -59,7 +59,7 @@ def check(action: Action, state: HazardState, actor: Actor, body: ActionBody, no
     permissions.check_role(action, actor)
     check_state(action, state)
     permissions.check_jurisdiction(action, actor, state, body)
-    if action == Action.PUBLISH:  # issue 16: something due, its notice signed (after who: 403 before 409)
+    if action == Action.PUBLISH:  # something due, its notice signed (after who: 403 before 409)
         paperwork.check_publish(state)
     check_body(action, state, body, now)
 
@@ -132,7 +132,7 @@ def allowed_actions(state: HazardState, actor: Actor) -> tuple[Action, ...]:
             continue
         if action == Action.LIST and actor.jurisdiction_level not in {a.value for a in AuthorityLevel}:
             continue
-        if action == Action.PUBLISH and paperwork.due_publication(state) is None:  # issue 16: nothing due
+        if action == Action.PUBLISH and paperwork.due_publication(state) is None:  # nothing due
             continue
         allowed.append(action)
     return tuple(allowed)

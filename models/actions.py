@@ -181,7 +181,7 @@ ActionBody = (
     | PauseBody
     | ResumeBody
     | StartInterviewBody
-    | PublishBody  # issue 16, documents
+    | PublishBody  # official documents
 )
 
 BodyT = TypeVar("BodyT", bound=Frozen)

@@ -1,4 +1,4 @@
-"""Special campaigns (专项整治, domain.md section 8): the contracts of CampaignWorkflow, its read model and its API.
+"""Special campaigns (专项整治, docs/domain.md §8): the contracts of CampaignWorkflow, its read model and its API.
 
 A campaign is launched by an authority for its jurisdiction subtree (optionally limited to industries) and runs
 in phases whose boundaries are timers: a phase starts at 00:00 Asia/Shanghai of `starts_on` and ends at 24:00 of

@@ -1,4 +1,5 @@
-"""The deadline clock: the timers of domain.md section 3 as data in workflow state, and the escalation record."""
+"""The deadline clock: the timers of docs/domain.md §3 as data in workflow state, and the escalation
+record."""
 
 from datetime import datetime
 from enum import StrEnum
@@ -20,7 +21,7 @@ class ClockName(StrEnum):
     CLOSE = "close"  # verified: close within 5
     EXTENSION_DECISION = "extension_decision"  # an extension request: decide within 10
     PROGRESS = "progress"  # rectifying (major): a progress report every month
-    SIGN = "sign"  # a draft document: a leader of the issuing authority signs it (issue 16)
+    SIGN = "sign"  # a draft document: a leader of the issuing authority signs it
     PUBLISH = "publish"  # a listing (then a close-out): published within `timers.publish` working days
 
 
@@ -58,7 +59,7 @@ class ClockPlan(Frozen):
 
 class PlannedClock(Frozen):
     """A deadline planned once (`ClockPlan`) and walked by its workflow: the next reminder, then the lapse. A tour's
-    report and rectification clocks and every draft's sign clock (issue 16) are these."""
+    report and rectification clocks and every draft's sign clock are these."""
 
     due_at: datetime
     provisional: bool = False

@@ -1,4 +1,4 @@
-"""The read model's tables of one process: Notifications that leave the building (issue 16, migration 0016)."""
+"""The read model's tables of one process: Notifications that leave the building (migration 0016)."""
 
 from datetime import datetime
 

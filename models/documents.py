@@ -1,4 +1,4 @@
-"""Official documents (公文, domain.md section 9): the generic typed model every process renders through, and a
+"""Official documents (公文, docs/domain.md §9): the generic typed model every process renders through, and a
 document's place in the process that issued it (draft until a leader signs it, then issued)."""
 
 from datetime import date, datetime
@@ -23,10 +23,10 @@ class DocumentKind(StrEnum):
     CLOSEOUT_NOTICE = "closeout_notice"  # 销号通知
     CLOSEOUT_ANNOUNCEMENT = "closeout_announcement"  # 销号公告 (public)
     LISTING_ANNOUNCEMENT = "listing_announcement"  # 挂牌督办公告 (public)
-    TOUR_REPORT = "tour_report"  # 巡查报告 (inspection tours, issue 15)
+    TOUR_REPORT = "tour_report"  # 巡查报告 (inspection tours)
     TOUR_FEEDBACK = "tour_feedback"  # 巡查反馈函
-    DISPATCH_REPORT = "dispatch_report"  # 调度周报 (periodic reports, issue 14)
-    CAMPAIGN_ACCOUNT = "campaign_account"  # 专项整治整改阶段结账报告 (campaigns, issue 14)
+    DISPATCH_REPORT = "dispatch_report"  # 调度周报 (periodic reports)
+    CAMPAIGN_ACCOUNT = "campaign_account"  # 专项整治整改阶段结账报告 (campaigns)
     CAMPAIGN_SUMMARY = "campaign_summary"  # 专项整治总结评估报告
     CAMPAIGN_ANNUAL_SUMMARY = "campaign_annual_summary"  # 专项整治年度总结
 

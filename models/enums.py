@@ -1,4 +1,4 @@
-"""The fixed vocabularies of the domain (domain.md sections 2 and 3)."""
+"""The fixed vocabularies of the domain (docs/domain.md §2 and §3)."""
 
 from enum import StrEnum
 
@@ -90,7 +90,7 @@ class Action(StrEnum):
     DEADLINE_MISSED = "deadline-missed"  # a step other than rectification was not taken in time
     RUNG = "rung"
     INTERVIEW_OUTCOME = "interview-outcome"
-    # official documents (issue 16): publication (公示) is a human action, signing a document its own step
+    # official documents: publication (公示) is a human action, signing a document its own step
     PUBLISH = "publish"
     SIGN = "sign"
 
@@ -110,7 +110,7 @@ HUMAN_ACTIONS: tuple[Action, ...] = (
     Action.PAUSE,
     Action.RESUME,
     Action.INTERVIEW,
-    Action.PUBLISH,  # issue 16, documents
+    Action.PUBLISH,  # official documents
 )
 
 

@@ -43,7 +43,7 @@ class HazardFacts(Frozen):
     source: Source
     discovered_at: datetime
     campaign_id: str | None = None  # the campaign (专项整治) it is tagged with, checked on intake
-    # A hazard an inspection tour found (issue 15): the tour and its organizing committee, which alone lists it.
+    # A hazard an inspection tour found: the tour and its organizing committee, which alone lists it.
     tour_id: str | None = None
     tour_authority_code: str | None = None
 
@@ -166,7 +166,7 @@ class HazardState(Frozen):
     pause: Pause | None = None
     pauses: tuple[Pause, ...] = ()
     interviews: tuple[str, ...] = ()  # ids of the interview workflows started
-    # Official documents (issue 16): set for hazards started since the `official-documents` patch, whose
+    # Official documents: set for hazards started since the `official-documents` patch, whose
     # transitions render PDFs, whose drafts wait on a leader's signature and whose listing is published.
     paperwork: bool = False
     documents: tuple[IssuedDocument, ...] = ()

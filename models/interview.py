@@ -1,4 +1,4 @@
-"""Interviews (约谈, domain.md section 6): the contracts of InterviewWorkflow, its read model and its API.
+"""Interviews (约谈, docs/domain.md §6): the contracts of InterviewWorkflow, its read model and its API.
 
 An interview is a child process of a hazard: started by the escalation ladder's `interview` rung or by a
 supervisor, it notices the enterprise's principal, is scheduled, held and answered in writing. A no-show or
@@ -89,9 +89,9 @@ class InterviewStart(Frozen):
     conducting_authority_name: str
     region_path: tuple[JurisdictionRef, ...]  # the hazard's region chain, root first
     started_by: Actor
-    # Interviews started before the rules travelled with them ran on domain.md section 6's periods.
+    # Interviews started before the rules travelled with them ran on docs/domain.md §6's periods.
     rules: InterviewRules = InterviewRules(notice_calendar_days=7, reply_working_days=5)
-    # An interview an inspection tour started (issue 15): `hazard_code` holds the tour's id, the interviewee is a
+    # An interview an inspection tour started: `hazard_code` holds the tour's id, the interviewee is a
     # target jurisdiction's responsible person, whose side (materials, reply) a supervisor of `region_path[-1]` takes.
     tour_id: str | None = None
 
@@ -197,7 +197,7 @@ class InterviewState(Frozen):
     closed_at: datetime | None = None
     cancel_reason: str | None = None
     seq: int = Field(default=0, ge=0)  # the last transition's number
-    # issue 16: interviews started since the `official-documents` patch render their notice (at `schedule`) and
+    # interviews started since the `official-documents` patch render their notice (at `schedule`) and
     # minutes (at `record`) as official documents, issued as drafted (no leader's signature by default)
     paperwork: bool = False
     documents: tuple[IssuedDocument, ...] = ()

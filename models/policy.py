@@ -1,4 +1,4 @@
-"""Policy profiles (domain.md section 11): every number of the process, versioned data, never code constants.
+"""Policy profiles (docs/domain.md §11): every number of the process, versioned data, never code constants.
 
 A hazard pins the profile (name, version and content) when it starts and copies the ladder when listed.
 """
@@ -12,7 +12,7 @@ from models.base import Frozen
 
 
 class RungType(StrEnum):
-    """The escalation ladder's rungs (domain.md section 5)."""
+    """The escalation ladder's rungs (docs/domain.md §5)."""
 
     URGING_LETTER = "urging_letter"  # 督办函/催办
     CIRCULAR = "circular"  # 通报提醒
@@ -40,7 +40,7 @@ class Rung(Frozen):
 
 
 class StepTimers(Frozen):
-    """Working days allowed in each state (domain.md section 3)."""
+    """Working days allowed in each state (docs/domain.md §3)."""
 
     assess: int = Field(ge=1)
     list: int = Field(ge=1)
@@ -99,13 +99,13 @@ class DisplayRules(Frozen):
 
 
 class CampaignRules(Frozen):
-    """`[campaign]` (专项整治, issue 14): reminders to the launching authority before each phase ends, and before
+    """`[campaign]` (专项整治): reminders to the launching authority before each phase ends, and before
     each institutional measure's due date, N working days before."""
 
     phase_reminder_working_days_before: tuple[int, ...] = Field(default=(3, 1), max_length=10)
     measure_reminder_working_days_before: tuple[int, ...] = Field(default=(3, 1), max_length=10)
 
-# --- the reporting cadence and the ranking (issue 14, reports) ---------------------------------------------------
+# --- the reporting cadence and the ranking ------------------------------------------------------------------
 
 REPORT_KINDS = ("daily", "weekly", "monthly", "quarterly", "annual")
 RANKING_TERMS = (
@@ -154,7 +154,7 @@ class RankingWeights(Frozen):
         if unknown or not value:
             raise ValueError(f"weights must name terms from {list(RANKING_TERMS)}; unknown: {unknown}")
         return value
-# --- inspection tours (issue 15) ---
+# --- inspection tours ---
 class TourRules(Frozen):
     """Inspection tours (巡查, seed 002); the defaults are the seed's."""
 
@@ -163,7 +163,7 @@ class TourRules(Frozen):
     rectification_months: int = Field(default=2, ge=1, le=24)  # 2个月内报送整改和查处情况
     coverage_years: int = Field(default=2, ge=1, le=10)  # 每两年对各县区全部巡查一遍
 class DocumentRules(Frozen):
-    """Official documents (issue 16): which kinds a leader of the issuing authority signs before they are issued,
+    """Official documents: which kinds a leader of the issuing authority signs before they are issued,
     and within how many working days (a government-side clock with reminders)."""
 
     require_signature: tuple[str, ...] = ("listing_notice", "closeout_notice", "tour_report", "circular")
@@ -188,10 +188,10 @@ class PolicyProfile(Frozen):
     notices: NoticeRules | None = None
     display: DisplayRules | None = None
     campaign: CampaignRules | None = None  # campaigns (专项整治)
-    reports: ReportCadence | None = None  # issue 14, reports: optional so older pinned versions still load
-    ranking: RankingWeights | None = None  # issue 14, reports
-    tour: TourRules | None = None  # inspection tours (issue 15); None: the seed's defaults
-    documents: DocumentRules | None = None  # issue 16, documents: None reads as DocumentRules()'s defaults
+    reports: ReportCadence | None = None  # the reporting cadence: optional, older pinned versions still load
+    ranking: RankingWeights | None = None  # the reporting cadence
+    tour: TourRules | None = None  # inspection tours; None: the seed's defaults
+    documents: DocumentRules | None = None  # official documents: None reads as DocumentRules()'s defaults
 
     @field_validator("ladder", "general_ladder")
     @classmethod

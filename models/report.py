@@ -1,4 +1,4 @@
-"""The reporting cadence (domain.md sections 8 and 10; seed 004: 日报送、周调度、月分析、季讲评; 通报; 打分排队).
+"""The reporting cadence (docs/domain.md §8 and §10; seed 004: 日报送、周调度、月分析、季讲评; 通报; 打分排队).
 
 Payloads shared by the API, the services and the `PeriodicReportWorkflow` that Temporal Schedules start.
 A period is a run of whole days in Asia/Shanghai: `period_start` 00:00 to the end (24:00) of `period_end`.

@@ -1,4 +1,4 @@
-"""The read model's tables of one process: the reporting cadence (issue 14, reports)."""
+"""The read model's tables of one process: the reporting cadence."""
 
 from datetime import date, datetime
 
@@ -45,7 +45,7 @@ class CircularRow(SQLModel, table=True):
     report_id: str | None = Field(default=None, max_length=40)  # the monthly report that issued it, if any
     content_json: str = Field(sa_column=Column(Text, nullable=False))
     document_hash: str = Field(max_length=64)
-    # its sign-off (issue 16): a draft until a leader of the issuing authority signs it (SignOffWorkflow)
+    # its sign-off: a draft until a leader of the issuing authority signs it (SignOffWorkflow)
     status: str = Field(default="issued", max_length=10, index=True, sa_column_kwargs={"server_default": "issued"})
     signed_by: str | None = Field(default=None, max_length=100)
     signed_at: datetime | None = Field(default=None, sa_column=_utc_column(nullable=True))

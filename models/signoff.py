@@ -1,4 +1,4 @@
-"""A leader's sign-off of a document that no process workflow owns (issue 16): a circular (通报) is issued by a
+"""A leader's sign-off of a document that no process workflow owns: a circular (通报) is issued by a
 service, not by a workflow, so its draft waits on `SignOffWorkflow` (workflow id `signoff-<document id>-<drafted at>`): the
 sign clock with reminders and a government-side lapse, and the `sign` Update. The contracts of that workflow."""
 

@@ -38,7 +38,7 @@ class User(SQLModel, table=True):
     jurisdiction_code: str | None = Field(default=None, foreign_key="jurisdiction.code", max_length=12)
     enterprise_uscc: str | None = Field(default=None, foreign_key="enterprise.uscc", max_length=18)
     disabled: bool = False
-    unit: str | None = Field(default=None, max_length=200)  # 工作单位, for the tours' 回避 rules (issue 15)
+    unit: str | None = Field(default=None, max_length=200)  # 工作单位, for the tours' 回避 rules
     # Tokens issued at or before this instant are refused (sign-out, password reset); None: no cut-off yet.
     tokens_valid_after: datetime | None = Field(default=None, sa_column=_utc_column())
     # Notifications that leave the building (migration 0016): where mail goes, and what the user chose.
@@ -57,7 +57,8 @@ class HazardRow(SQLModel, table=True):
         Index("ix_hazard_status_region", "status", "region_path"),
         Index("ix_hazard_dashboard", "reported_at", "region_path", "industry", "status", "listing_level", "overdue",
               "escalation_rung", "deadline", "code"),
-        # issue 14, reports: the figures by level and source and the close-out times, covered too (migration 0013)
+        # the reporting cadence: the figures by level and source and the close-out times, covered too
+        # (migration 0013)
         Index("ix_hazard_figures", "reported_at", "region_path", "industry", "level", "source", "status", "listing_level",
               "overdue", "escalation_rung", "deadline", "closed_at", "code"),
     )
@@ -84,11 +85,11 @@ class HazardRow(SQLModel, table=True):
     state_json: str = Field(sa_column=Column(Text, nullable=False))  # the workflow state after last_seq
     deadline_provisional: bool = False
     paused: bool = False
-    published_at: datetime | None = Field(default=None, sa_column=_utc_column(index=True))  # issue 16: 公示 of the listing
+    published_at: datetime | None = Field(default=None, sa_column=_utc_column(index=True))  # the listing's 公示
     escalation_rung: str | None = Field(default=None, max_length=40)
     policy: str | None = Field(default=None, max_length=60)  # profile name@version
     campaign_id: str | None = Field(default=None, index=True, max_length=40)  # the campaign it is tagged with (0012)
-    tour_id: str | None = Field(default=None, index=True, max_length=40)  # the inspection tour that found it (issue 15)
+    tour_id: str | None = Field(default=None, index=True, max_length=40)  # the inspection tour that found it
 
 
 class AuditEntry(SQLModel, table=True):
@@ -228,7 +229,7 @@ class Document(SQLModel, table=True):
     media_type: str = Field(default="text/plain; charset=utf-8", max_length=60)
     content: str = Field(sa_column=Column(Text, nullable=False))
     created_at: datetime = Field(sa_column=_utc_column(nullable=False))
-    # issue 16: official documents as PDF (media_type application/pdf, `hash` its SHA-256) with their HTML view
+    # official documents as PDF (media_type application/pdf, `hash` its SHA-256) with their HTML view
     pdf: bytes | None = Field(default=None, sa_column=Column(LargeBinary, nullable=True))
     html: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
 
@@ -274,7 +275,7 @@ class WhistleblowerReport(SQLModel, table=True):
     received_at: datetime = Field(sa_column=_utc_column(nullable=False))
     screened_at: datetime | None = Field(default=None, sa_column=_utc_column())
     screened_by: str | None = Field(default=None, max_length=100)
-    tour_id: str | None = Field(default=None, index=True, max_length=40)  # a tip to an inspection tour (issue 15)
+    tour_id: str | None = Field(default=None, index=True, max_length=40)  # a tip to an inspection tour
 
 
 class TaskRow(SQLModel, table=True):

@@ -1,4 +1,4 @@
-"""Inspection tours (安全生产巡查, domain.md section 7, seed 002): the contracts of TourWorkflow, its read model
+"""Inspection tours (安全生产巡查, docs/domain.md §7, seed 002): the contracts of TourWorkflow, its read model
 and its API.
 
 A committee sends a tour team to lower jurisdictions or departments: plan → stationing (进驻) → inspection
@@ -104,7 +104,7 @@ class TargetProgress(Frozen):
 
 
 class SignClock(Frozen):
-    """A draft document's clock (issue 16): a leader of the issuing authority signs it within the policy's
+    """A draft document's clock: a leader of the issuing authority signs it within the policy's
     working days; reminders before, a government-side lapse after."""
 
     document_id: str

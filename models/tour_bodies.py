@@ -1,4 +1,4 @@
-"""Inspection tours (安全生产巡查, issue 15): the vocabularies and the bodies of the human steps (API request
+"""Inspection tours (安全生产巡查): the vocabularies and the bodies of the human steps (API request
 bodies and Update payloads). The state and the projection are in `models/tour.py`, which re-exports these.
 
 A committee sends a tour team to lower jurisdictions or departments: plan → stationing (进驻) → inspection
@@ -87,7 +87,7 @@ class TourAction(StrEnum):
     ACCEPT_RECTIFICATION = "accept-rectification"
     REJECT_RECTIFICATION = "reject-rectification"
     PUBLISH = "publish"
-    SIGN = "sign"  # a leader signs a draft document (the document registry's action, issue 16)
+    SIGN = "sign"  # a leader signs a draft document (the document registry's action)
     # system steps
     PLAN = "plan"
     STATION = "station"

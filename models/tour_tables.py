@@ -1,4 +1,4 @@
-"""The read model's tables of one process: inspection tours (巡查, issue 15)."""
+"""The read model's tables of one process: inspection tours (巡查)."""
 
 from datetime import datetime
 

@@ -1,4 +1,4 @@
-"""The campaign's (专项整治) human steps (domain.md section 8), each declared once."""
+"""The campaign's (专项整治) human steps (docs/domain.md §8), each declared once."""
 
 from models.campaign import (
     AddMeasureBody,

@@ -1,4 +1,4 @@
-"""The official document's human action (issue 16): a leader's signature. The Update belongs to the workflow
+"""The official document's human action: a leader's signature. The Update belongs to the workflow
 that owns the document (a hazard's documents: HazardWorkflow.sign)."""
 
 from models.documents import DocumentStatus, SignBody

@@ -1,4 +1,4 @@
-"""The hazard's human actions (domain.md section 3), each declared once."""
+"""The hazard's human actions (docs/domain.md §3), each declared once."""
 
 from models import actions as bodies
 from models.clock import ClockName
@@ -64,7 +64,7 @@ HAZARD = ProcessRegistry(
                    refusals=(*OWNED, "not_paused")),
         ActionSpec(Action.INTERVIEW, bodies.StartInterviewBody, SUPERVISOR, OPEN, HOLDER, "约谈", "Start an interview",
                    refusals=HELD),
-        # issue 16, documents: publication (公示) of the listing, then of the close-out, by the listing authority
+        # official documents: publication (公示) of the listing, then of the close-out, by the listing authority
         ActionSpec(Action.PUBLISH, PublishBody, SUPERVISOR, PUBLISHABLE, OWNER, "公示", "Publish",
                    clock=ClockName.PUBLISH, refusals=(*OWNED, "nothing_to_publish", "document_not_signed")),
     ),

@@ -1,4 +1,4 @@
-"""The interview's (约谈) human steps (domain.md section 6), each declared once."""
+"""The interview's (约谈) human steps (docs/domain.md §6), each declared once."""
 
 from models.enums import Role
 from models.interview import (

@@ -84,12 +84,12 @@ REFUSALS: dict[str, Words] = {
     "campaign_not_active": Words(INVALID, "专项整治 {campaign_id} 当前不在进行中（{status_zh}）", "campaign {campaign_id} is not active ({status})"),
     "campaign_region_mismatch": Words(INVALID, "该隐患所在地区不在专项整治 {campaign_id} 的范围内", "the hazard's region is outside the scope of campaign {campaign_id}"),
     "campaign_industry_mismatch": Words(INVALID, "专项整治 {campaign_id} 只针对以下行业：{industries}", "campaign {campaign_id} covers only these industries: {industries}"),
-    # the reporting cadence (issue 14, reports)
+    # the reporting cadence
     "period_order": Words(INVALID, "统计期的结束日期不能早于开始日期", "the period's end may not come before its start"),
     "region_required": Words(INVALID, "请指定行政区划代码", "say which region (region_code)"),
     "reports_forbidden": Words(FORBIDDEN, "{role_zh}不能{action_zh}", "a {role} may not {action}"),
     "no_ranking_policy": Words(CONFLICT, "督办策略 {policy} 没有打分排队规则（[ranking]）", "the policy profile {policy} has no ranking weights ([ranking])"),
-    # --- inspection tours (巡查, issue 15) ---
+    # --- inspection tours (巡查) ---
     "not_organizer": Words(FORBIDDEN, "只有组织巡查的安委会（{organizer_name} {organizer}）的人员可以执行此操作", "only staff of the organizing committee ({organizer}) may do this"),
     "target_outside_organizer": Words(FORBIDDEN, "巡查对象 {target} 不在组织单位 {organizer} 的辖区内", "target {target} is outside the organizer {organizer}'s jurisdiction"),
     "not_team_member": Words(FORBIDDEN, "只有巡查组成员可以执行此操作", "only a member of the tour team may do this"),
@@ -119,7 +119,7 @@ REFUSALS: dict[str, Words] = {
     "hazard_outside_target": Words(INVALID, "隐患所在地 {region} 不在巡查对象 {target} 的范围内", "the hazard's region {region} is not within the target {target}"),
     # pydantic's own checks of a field, by their type (see `input_words`)
     "invalid_input": Words(INVALID, "提交的内容有误：{summary}", "the request is not valid: {summary}"),
-    # official documents, sign-off and publication (issue 16, documents)
+    # official documents, sign-off and publication
     "unknown_document": Words(CONFLICT, "没有编号为 {id} 的文书", "there is no document {id}"),
     "not_a_leader": Words(FORBIDDEN, "只有领导可以签发文书", "only a leader signs documents"),
     "not_issuing_authority": Words(FORBIDDEN, "只有发文机关（{authority}）的领导可以签发此文书", "only a leader of the issuing authority ({authority}) may sign this document"),

@@ -1,4 +1,4 @@
-"""The inspection tour's (巡查, domain.md section 7) human steps, each declared once."""
+"""The inspection tour's (巡查, docs/domain.md §7) human steps, each declared once."""
 
 from models.enums import Role
 from models.tour import (

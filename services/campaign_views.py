@@ -67,7 +67,7 @@ class CampaignOut(CampaignSummary):
     timeline: list[TimelineEntry]
     allowed_actions: tuple[CampaignAction, ...] = Field(description="what the caller may do now")
     workflow_id: str
-    documents: list[DocumentOut] = Field(default_factory=list, description="the account and the summaries (issue 16)")
+    documents: list[DocumentOut] = Field(default_factory=list, description="the account and the summaries")
 
 
 class CampaignPage(BaseModel):

@@ -1,4 +1,4 @@
-"""Official documents (issue 16): reading a stored PDF or its HTML, a leader's signature (sent to the workflow
+"""Official documents: reading a stored PDF or its HTML, a leader's signature (sent to the workflow
 that owns the document), and the public listings (公示)."""
 
 import re

@@ -52,7 +52,7 @@ UPDATES: dict[Action, Any] = {
     Action.PAUSE: HazardWorkflow.pause,
     Action.RESUME: HazardWorkflow.resume,
     Action.INTERVIEW: HazardWorkflow.interview,
-    Action.PUBLISH: HazardWorkflow.publish,  # issue 16, documents
+    Action.PUBLISH: HazardWorkflow.publish,  # official documents
 }
 
 

@@ -140,7 +140,7 @@ def hazard_start(session: Session, principal: Principal, body: HazardCreate, pol
         location=body.location,
         source=body.source,
         discovered_at=body.discovered_at,  # type: ignore[arg-type]
-        campaign_id=campaigns.hazard_tag(session, body.campaign_id, region, body.industry),  # 专项整治 (issue 14)
+        campaign_id=campaigns.hazard_tag(session, body.campaign_id, region, body.industry),  # campaigns
     )
     return HazardStart(code="", facts=facts, reporter=actor, policy=policy)
 

@@ -69,7 +69,7 @@ class InterviewSummary(BaseModel):
     reply_due: datetime | None
     outcome: InterviewOutcomeKind | None
     updated_at: datetime
-    tour_id: str | None = None  # the inspection tour that started it (issue 15)
+    tour_id: str | None = None  # the inspection tour that started it
 
 
 class InterviewOut(InterviewSummary):
@@ -90,7 +90,7 @@ class InterviewOut(InterviewSummary):
     timeline: list[TimelineEntry]
     allowed_actions: tuple[InterviewAction, ...] = Field(description="what the caller may do now")
     workflow_id: str
-    documents: list[DocumentOut] = Field(default_factory=list, description="the notice and minutes (issue 16)")
+    documents: list[DocumentOut] = Field(default_factory=list, description="the notice and minutes")
 
 
 def visible_interviews(

@@ -24,7 +24,7 @@ class NotificationOut(BaseModel):
     target_code: str
     document_hash: str | None
     read: bool
-    tour_id: str | None = None  # the inspection tour it concerns, or that found its hazard (issue 15)
+    tour_id: str | None = None  # the inspection tour it concerns, or that found its hazard
 
 
 class InboxOut(BaseModel):
@@ -91,7 +91,7 @@ def inbox(
 
 
 def tour_ids(session: Session, codes: set[str]) -> dict[str, str]:
-    """The inspection tour each of these hazards came from (issue 15)."""
+    """The inspection tour each of these hazards came from."""
     from sqlmodel import col, select
 
     from models.tables import HazardRow

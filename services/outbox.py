@@ -63,7 +63,7 @@ class Outbox:
         return len(due)
 
     async def signoffs(self) -> int:
-        """Start the SignOffWorkflow of every draft circular that has none yet (issue 16: the reporting cadence
+        """Start the SignOffWorkflow of every draft circular that has none yet (the reporting cadence
         drafts them; the API starts its own, unless Temporal was away); answers how many."""
         rows = await asyncio.to_thread(self._unstarted_signoffs)
         for row in rows:

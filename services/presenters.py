@@ -66,7 +66,7 @@ def summary(row: HazardRow) -> HazardSummary:
         reported_at=as_utc(row.reported_at),  # type: ignore[arg-type]
         updated_at=as_utc(row.updated_at),  # type: ignore[arg-type]
         campaign_id=row.campaign_id,
-        tour_id=row.tour_id,  # inspection tours (issue 15)
+        tour_id=row.tour_id,  # inspection tours
     )
 
 

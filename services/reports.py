@@ -78,7 +78,7 @@ def current_profile(policies: PolicyRegistry, settings: Settings) -> PolicyProfi
 
 def figures(session: Session, principal: Principal, *, region_code: str | None, start: date | None, end: date | None,
             group_by: str) -> dict[str, Any]:
-    """`GET /api/v1/metrics`: the figures of domain.md section 10 for a region and period, grouped."""
+    """`GET /api/v1/metrics`: the figures of docs/domain.md §10 for a region and period, grouped."""
     require_reader(principal)
     region = region_in_scope(session, principal, region_code)
     first, last = period_or_default(start, end, datetime.now(UTC))

@@ -111,7 +111,7 @@ class HazardSummary(BaseModel):
     reported_at: datetime
     updated_at: datetime
     campaign_id: str | None = None  # the campaign (专项整治) it is tagged with
-    tour_id: str | None = None  # the inspection tour that found it (issue 15)
+    tour_id: str | None = None  # the inspection tour that found it
 
 
 class FiredRungOut(BaseModel):
@@ -158,7 +158,7 @@ class ListingOut(BaseModel):
 
 
 class DocumentOut(BaseModel):
-    """An official document of a record (issue 16): `sha256` names its PDF at `GET /documents/{sha256}`."""
+    """An official document of a record: `sha256` names its PDF at `GET /documents/{sha256}`."""
 
     id: str
     kind: str
@@ -223,7 +223,7 @@ class HazardOut(HazardSummary):
     clocks: list[ClockOut]
     interviews: tuple[str, ...]
     policy: str
-    documents: list[DocumentOut] = Field(default_factory=list, description="official documents (issue 16)")
+    documents: list[DocumentOut] = Field(default_factory=list, description="official documents")
 
 
 class HazardPage(BaseModel):
@@ -244,8 +244,8 @@ class TaskOut(BaseModel):
     overdue: bool
     process: str = "hazard"
     interview_id: str | None = None
-    tour_id: str | None = None  # a tour's step (`process: tour`, issue 15)
-    circular_id: str | None = None  # a draft circular's signature (`process: circular`, `sign`, issue 16)
+    tour_id: str | None = None  # a tour's step (`process: tour`)
+    circular_id: str | None = None  # a draft circular's signature (`process: circular`, `sign`)
 
 
 class TaskPage(BaseModel):

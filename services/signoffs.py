@@ -1,4 +1,4 @@
-"""Circulars' sign-off (issue 16): starting a draft's SignOffWorkflow, the documents a circular is answered
+"""Circulars' sign-off: starting a draft's SignOffWorkflow, the documents a circular is answered
 with, and what a leader's `sign` of a circular's document is checked against and sent to."""
 
 from anyio import from_thread

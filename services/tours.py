@@ -1,4 +1,4 @@
-"""Inspection tours (巡查, issue 15) as both doors see them: create, list, read, take a step, coverage.
+"""Inspection tours (巡查) as both doors see them: create, list, read, take a step, coverage.
 
 Creating checks the organizer, the targets, the team and its 回避 against the accounts, gives the tour its id
 (TR-<organizer>-<year>-NNN) and starts `TourWorkflow` with update-with-start (the answer comes from the

@@ -82,7 +82,7 @@ class ReportOut(BaseModel):
     hazard_code: str | None
     received_at: datetime
     has_contact: bool
-    tour_id: str | None = None  # the inspection tour the tip was sent to (issue 15)
+    tour_id: str | None = None  # the inspection tour the tip was sent to
 
 
 class ScreenBody(BaseModel):
@@ -143,7 +143,7 @@ def file_report(
 
 
 def _tour_tip(session: Session, tour_id: str, region_path: str | None) -> str | None:
-    """A tip to an inspection tour (issue 15): the tour must be stationed (its tip line published) and not yet
+    """A tip to an inspection tour: the tour must be stationed (its tip line published) and not yet
     over. With no region, the tip lies in the organizer's jurisdiction."""
     from store import tours
 
@@ -154,7 +154,7 @@ def _tour_tip(session: Session, tour_id: str, region_path: str | None) -> str | 
 
 
 def my_tours(session: Session, principal: Principal) -> tuple[str, ...]:
-    """The tours whose team the caller is in: their tips are the caller's to screen (issue 15)."""
+    """The tours whose team the caller is in: their tips are the caller's to screen."""
     from domain.tour import is_member
     from store import tours
 

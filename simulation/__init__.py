@@ -6,7 +6,7 @@ each simulated actor does and when. The simulation drives the server's clock one
 `env.sleep`: every morning at 09:00 Asia/Shanghai the day's new hazards are started and the enterprises and
 the county and city supervisors act through Updates (a few at a time, each short); the reminders, lapses
 and rungs fire on their own in between. The projection is an in-memory stand-in that keeps each hazard's last
-state: the metrics of domain.md section 10 are computed from it at year end. The same seed gives the same
+state: the metrics of docs/domain.md §10 are computed from it at year end. The same seed gives the same
 figures; two profiles on the same seed give a side-by-side comparison.
 
 The modules: `model.py` (the model, the actors' identities, each hazard's plan), `projection.py` (the

@@ -1,4 +1,4 @@
-"""The year's figures (domain.md section 10), computed from what the hazards projected by year end."""
+"""The year's figures (docs/domain.md §10), computed from what the hazards projected by year end."""
 
 from collections import Counter
 from dataclasses import dataclass, field
@@ -16,7 +16,7 @@ from store.metrics import RECTIFIED, Figures
 
 @dataclass
 class Metrics:
-    """domain.md section 10 for the simulated year."""
+    """docs/domain.md §10 for the simulated year."""
 
     policy: str
     found: int = 0

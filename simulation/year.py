@@ -210,7 +210,7 @@ async def _run_shard(
                 activities=[
                     projection.project_transition, projection.project_interview, calendar.compute_deadline,
                     calendar.count_working_days, calendar.shift_deadline, calendar.plan_clock, calendar.plan_ladder,
-                    render_unprinted,  # issue 16: the documents' facts are simulated, their PDFs not printed
+                    render_unprinted,  # the documents' facts are simulated, their PDFs not printed
                 ],
                 activity_executor=executor, max_cached_workflows=2 * len(shard.plans) + 100,
                 # No deadlock detector (the sandbox stays): with several servers per process a task can wait over its

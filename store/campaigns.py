@@ -130,7 +130,7 @@ def figures_by_region(*, session: Session, request: FiguresRequest) -> list[Regi
 def figures_for_region(
     *, session: Session, region_path: str, start: datetime, end: datetime
 ) -> list[tuple[CampaignRow, metrics.Dashboard]]:
-    """The campaigns' figures for a periodic report (issue 14's reports): every campaign that concerns the region
+    """The campaigns' figures for a periodic report: every campaign that concerns the region
     (its own region in the subtree, or one covering it), each with the dashboard's figures over its tagged hazards in
     the region's subtree reported in [start, end), in total and by the region's sub-jurisdictions."""
     scope = Scope(path=region_path)

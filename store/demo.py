@@ -34,10 +34,10 @@ USERS = (
     ("enterprise.b", "示范木业 安全员", Role.ENTERPRISE, None, "91371721MA3D8J7K5L"),
     ("auditor", "山东省 审计员", Role.AUDITOR, "370000", None),
     ("wb.officer", "菏泽市 举报受理专员", Role.WHISTLEBLOWER_OFFICER, "371700", None),
-    # issue 16: committee leaders who sign listings, close-outs, tour reports and circulars (the city's approves tours)
+    # committee leaders who sign listings, close-outs, tour reports and circulars (the city's approves tours)
     ("city.leader", "菏泽市安委会 李主任", Role.LEADER, "371700", None),
     ("county.leader", "牡丹区安委会 赵主任", Role.LEADER, "371702", None),
-    # inspection tours (issue 15): a tour team at city level, each with a work unit
+    # inspection tours: a tour team at city level, each with a work unit
     ("tour.lead", "巡查组 组长", Role.INSPECTOR, "371700", None),
     ("tour.deputy", "巡查组 副组长", Role.INSPECTOR, "371700", None),
     ("tour.m1", "巡查组 组员一", Role.INSPECTOR, "371700", None),
@@ -45,7 +45,7 @@ USERS = (
     ("tour.m3", "巡查组 组员三", Role.INSPECTOR, "371700", None),
     ("tour.expert", "巡查组 专家", Role.INSPECTOR, "370000", None),
 )
-# Work units (工作单位) for the tours' 回避 rules (issue 15).
+# Work units (工作单位) for the tours' 回避 rules.
 UNITS = {
     "city.leader": "菏泽市安全生产委员会", "tour.lead": "菏泽市应急管理局", "tour.deputy": "菏泽市应急管理局",
     "tour.m1": "菏泽市住房和城乡建设局", "tour.m2": "菏泽市交通运输局", "tour.m3": "菏泽市市场监督管理局",

@@ -1,4 +1,4 @@
-"""The figures of domain.md section 10 for one group of hazards (`Figures`), and their groupings (`Group`,
+"""The figures of docs/domain.md §10 for one group of hazards (`Figures`), and their groupings (`Group`,
 `Dashboard`): the values `store.metrics` computes and the dashboard, the reports, the ranking, the campaigns and
 `GET /api/v1/metrics` show."""
 
@@ -17,7 +17,7 @@ GOVERNMENT_MISSED_REASONS = tuple(f"{c.value}_deadline" for c in sorted(GOVERNME
 
 @dataclass(frozen=True)
 class Figures:
-    """The figures of domain.md section 10 for one group of hazards: the one definition the dashboard, the
+    """The figures of docs/domain.md §10 for one group of hazards: the one definition the dashboard, the
     periodic reports, the ranking and `GET /api/v1/metrics` all read."""
 
     found: int = 0

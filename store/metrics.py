@@ -1,4 +1,4 @@
-"""Figures for the dashboard and the board (domain.md section 10), as SQL aggregates over the read model.
+"""Figures for the dashboard and the board (docs/domain.md §10), as SQL aggregates over the read model.
 
 Every function is keyword-only and takes the caller's `Scope`. The dashboard counts the hazards reported in a
 period (voided records left out): found; rectified (verified or closed); on time (rectified, and acceptance

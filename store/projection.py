@@ -115,10 +115,10 @@ def _fill(row: HazardRow, state: HazardState, at: object) -> None:
     row.state_json = state.model_dump_json()
     row.deadline_provisional = state.deadline_provisional
     row.paused = state.pause is not None
-    row.published_at = state.listing_published_at  # issue 16: the public listings show published ones only
+    row.published_at = state.listing_published_at  # the public listings show published ones only
     row.escalation_rung = state.fired[-1].rung.value if state.fired else None
     row.policy = state.policy.key
-    row.tour_id = state.facts.tour_id  # inspection tours (issue 15)
+    row.tour_id = state.facts.tour_id  # inspection tours
 
 
 def region_path_key(codes: tuple[str, ...]) -> str:

@@ -75,7 +75,7 @@ def for_staff(
     *, session: Session, path: str | None, status: str | None, tour_ids: tuple[str, ...] = (), tour_id: str | None = None,
 ) -> list[WhistleblowerReport]:
     """Reports in a jurisdiction subtree (all for `None`); reports with no region are everyone's to screen; tips
-    to the tours in `tour_ids` (the caller's tour teams, issue 15) too. `tour_id` keeps one tour's tips."""
+    to the tours in `tour_ids` (the caller's tour teams) too. `tour_id` keeps one tour's tips."""
     query = select(WhistleblowerReport).order_by(col(WhistleblowerReport.received_at).desc())
     if path is not None:
         mine = col(WhistleblowerReport.region_path).is_(None) | col(WhistleblowerReport.region_path).startswith(path)

@@ -1,4 +1,4 @@
-"""Documents signed outside a process workflow (issue 16), today circulars: the start of a draft's
+"""Documents signed outside a process workflow, today circulars: the start of a draft's
 SignOffWorkflow, and the projection of its steps (a reminder, a lapse, the signature), each with its audit row
 and notices in one transaction, idempotent by (record, seq). A signed circular is issued: its row names the
 signed PDF and the signer, and only now is everyone it names notified."""

@@ -34,7 +34,7 @@ def replace_for_interview(*, session: Session, state: InterviewState) -> None:
 
 
 def replace_for_tour(*, session: Session, state: "TourState") -> None:
-    """A tour's owed steps (inspection tours, issue 15); `hazard_code` holds the tour's id."""
+    """A tour's owed steps (inspection tours); `hazard_code` holds the tour's id."""
     from domain.tasks import tour_tasks
 
     _replace(session, "tour", state.id, state.id, state.start.title, state.status.value, False, tour_tasks(state))
@@ -42,7 +42,7 @@ def replace_for_tour(*, session: Session, state: "TourState") -> None:
 
 def replace_for_circular(*, session: Session, circular_id: str, title: str, signer_code: str | None,
                          due_at: datetime | None = None, overdue: bool = False) -> None:
-    """A draft circular's signature, owed by the leaders of its region (issue 16); none once it is issued."""
+    """A draft circular's signature, owed by the leaders of its region; none once it is issued."""
     owed = [Owed("sign", Role.LEADER, signer_code, None, due_at)] if signer_code else []
     _replace(session, "circular", circular_id, circular_id, title, "draft" if owed else "issued", overdue, owed)
 

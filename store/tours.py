@@ -1,4 +1,4 @@
-"""The inspection tours' read model (issue 15): idempotent projection of TourWorkflow's steps by (id, seq), with
+"""The inspection tours' read model: idempotent projection of TourWorkflow's steps by (id, seq), with
 its documents and notices in the same transaction; the lists, the coverage and the hazards a tour found."""
 
 from datetime import datetime

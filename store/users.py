@@ -59,7 +59,7 @@ def create_user(
     user = User(
         id=str(uuid.uuid4()), username=username, display_name=display_name, password_hash=hash_password(password),
         role=role.value, jurisdiction_code=jurisdiction_code, enterprise_uscc=enterprise_uscc, email=email,
-        unit=unit or None,  # 工作单位 (tours' 回避, issue 15)
+        unit=unit or None,  # 工作单位 (tours' 回避)
     )
     session.add(user)
     _audit(session, by, "user.create", username, _public(user))

@@ -61,7 +61,7 @@ async def test_an_ignored_hazard_shows_its_rungs_and_fills_the_inboxes(api: Api,
     letters = [n for n in inbox["items"] if n["kind"] == "rung" and "督办函" in n["title"]]
     assert letters and inbox["unread"] >= len(letters)
     document = await api.as_user("enterprise.a", "GET", f"/documents/{letters[0]['document_hash']}")
-    assert document.status_code == 200 and document.headers["content-type"] == "application/pdf"  # issue 16
+    assert document.status_code == 200 and document.headers["content-type"] == "application/pdf"
     document = await api.as_user("enterprise.a", "GET", f"/documents/{letters[0]['document_hash']}?format=html")
     assert document.status_code == 200 and code in document.text and "督办函" in document.text
     assert (await api.as_user("enterprise.b", "GET", f"/documents/{letters[0]['document_hash']}")).status_code == 403

@@ -83,8 +83,8 @@ class PatchedHazardWorkflow(HazardWorkflow):
         await super()._project()
 
 
-CHANGED = [ChangedHazardWorkflow, InterviewWorkflow, TourWorkflow, CampaignWorkflow,  # tours, campaigns: issues 15, 14
-           SignOffWorkflow]  # a circular's sign-off: issue 16
+CHANGED = [ChangedHazardWorkflow, InterviewWorkflow, TourWorkflow, CampaignWorkflow,  # tours, campaigns
+           SignOffWorkflow]  # a circular's sign-off
 PATCHED = [PatchedHazardWorkflow, InterviewWorkflow, TourWorkflow, CampaignWorkflow, SignOffWorkflow]
 
 

@@ -14,7 +14,7 @@ async def test_every_bench_produces_its_figures() -> None:
         timers = await suite.bench_timers(s, 5, min_lead=6.0)
         scale = await suite.bench_scale(s, 10)
         replay = await suite.bench_replay(s, 3)
-        imported = await suite.RUNNERS["import"](s, 6)  # a campaign's hazard list (issue 14)
+        imported = await suite.RUNNERS["import"](s, 6)  # a campaign's hazard list
     assert intake["hazards/s"] > 0 and intake["bare starts/s"] > 0 and intake["ratio"] > 0
     assert {"seq p99 ms", "seq bare p99 ms", "c20 p99 ms", "c20 bare p99 ms"} <= set(action)
     assert timers["fired"] == 5

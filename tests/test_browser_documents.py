@@ -1,4 +1,4 @@
-"""Official documents in real Chromium (issue 16): the hazard page lists the listing notice with its PDF and HTML
+"""Official documents in real Chromium: the hazard page lists the listing notice with its PDF and HTML
 links (the PDF opens as `application/pdf`), a leader's signature shows there, and the public listings page (no
 sign-in) shows the listing only once it is published."""
 

@@ -77,7 +77,7 @@ async def campaign_worker(client: Client, task_queue: str, stand_ins: StandIns) 
         worker = Worker(
             client, task_queue=task_queue, workflows=[CampaignWorkflow],
             activities=[stand_ins.project_campaign, stand_ins.campaign_hazards, stand_ins.campaign_figures,
-                        calendar.plan_clock, DocumentActivities(None).render_document],  # its PDFs (issue 16)
+                        calendar.plan_clock, DocumentActivities(None).render_document],  # its PDFs
             activity_executor=executor,
         )
         async with worker:
@@ -166,7 +166,7 @@ async def test_the_account_classifies_closed_carried_over_and_overdue_hazards(en
     # an official document rendered to PDF: the hash is the PDF's, not the text's
     assert written.document.sha256 != hashlib.sha256(written.document.content.encode()).hexdigest()
     assert {n.target_code for n in written.notices} == {"371702"}
-    (document,) = campaign_documents(final)  # the campaign's answer lists it (issue 16)
+    (document,) = campaign_documents(final)  # the campaign's answer lists it
     assert (document.kind, document.sha256, document.status) == ("campaign_account", account.document_hash, "issued")
     assert document.id == f"{final.campaign_id}-campaign_account-1" and document.issued_at == account.generated_at
 

@@ -108,7 +108,7 @@ async def test_nothing_fires_for_the_enterprise_after_acceptance_is_requested(en
         await handle.execute_update(W.submit_plan, Command(actor=f.ENTERPRISE_A, body=plan(f.days_after(today, 15))))
         await handle.execute_update(W.review_plan, Command(actor=f.COUNTY_SUPERVISOR, body=ReviewPlanBody(decision="approve")))
         state: HazardState = await handle.query(W.state)
-        # 9 days and an hour: not at a midnight, where the circular's signature clock (issue 16) wakes the workflow,
+        # 9 days and an hour: not at a midnight, where the circular's signature clock wakes the workflow,
         # so the update below does not cancel a timer that fired meanwhile (the time-skipping server's bug, sdk-java#3088)
         await env.sleep(state.deadline - await env.get_current_time() + timedelta(days=9, hours=1))  # type: ignore[operator]
         fired_before = len((await handle.query(W.state)).fired)

@@ -1,4 +1,4 @@
-"""Official documents through the real API and worker (issue 16): the hazard's documents, the PDF and HTML at
+"""Official documents through the real API and worker: the hazard's documents, the PDF and HTML at
 `GET /documents/{sha256}`, the leader's signature and its refusals, publication and the public listings."""
 
 import io

@@ -1,4 +1,4 @@
-"""Issue 17's hardening: far dates and huge page numbers are refused (422 naming the field, never a 500), the
+"""Hardening: far dates and huge page numbers are refused (422 naming the field, never a 500), the
 Excel ledger never writes a formula, and every response carries the security headers. No Temporal needed."""
 
 import base64

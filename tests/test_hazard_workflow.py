@@ -127,7 +127,7 @@ async def test_major_hazard_runs_from_report_through_a_failed_verification_to_cl
         assert state.status == HazardStatus.VERIFIED
         # The city, the listing authority, closes out.
         await handle.execute_update(W.close, Command(actor=f.CITY_SUPERVISOR, body=CloseBody(comment="销号")))
-        await finish_paperwork(handle, f.CITY_SUPERVISOR)  # issue 16: the listing and close-out signed and published
+        await finish_paperwork(handle, f.CITY_SUPERVISOR)  # the listing and close-out signed and published
         final = await handle.result()
 
     assert final.status == HazardStatus.CLOSED

@@ -226,7 +226,7 @@ async def test_interview_runs_from_notice_through_minutes_to_a_written_reply_and
         (InterviewOutcomeKind.REPLIED, started.interview_id, final.start.hazard_code)
     ]
     assert stand_ins.actions(started.interview_id) == ["notice", "schedule", "submit-materials", "record", "reply"]
-    # issue 16: the notice (once scheduled) and the minutes (once held) are issued as official documents
+    # the notice (once scheduled) and the minutes (once held) are issued as official documents
     assert [(d.kind.value, d.status.value) for d in final.documents] == [("interview_notice", "issued"), ("interview_minutes", "issued")]
     assert final.place and final.place in "".join(final.documents[0].source.paragraphs)
     assert final.minutes and final.minutes in "".join(final.documents[1].source.paragraphs)

@@ -57,7 +57,7 @@ def test_the_dashboard_counts_found_rectified_on_time_listed_closed_overdue_and_
     regions = {g.key: (g.name, g.figures) for g in board.by_region}
     assert regions["371702"][0] == "牡丹区" and regions["371702"][1].found == 3 and regions["371702"][1].rectified == 3
     assert regions["371721"][1] == metrics.Figures(found=1, listed=1, overdue_now=1, rungs_fired=2, major=1)
-    assert total.major == 2  # hazards 1 and 4 (the campaign figures' `major`, issue 14)
+    assert total.major == 2  # hazards 1 and 4 (the campaign figures' `major`)
     assert regions["371700"][1].found == 1  # the city's own level, after its sub-jurisdictions
     assert [g.key for g in board.by_region] == ["371702", "371721", "371700"]
     industries = {g.key: g.figures for g in board.by_industry}

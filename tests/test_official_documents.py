@@ -1,6 +1,6 @@
-"""Every official document of the hazard (domain.md section 9) rendered to PDF from a fixture, its text read back
-with pypdf's own extraction: the authority, 文号, addressee, the hazard's facts, the deadline and the signer; and
-a tour's report and feedback letter the same way."""
+"""Every official document of the hazard (docs/domain.md §9) rendered to PDF from a fixture, its text read
+back with pypdf's own extraction: the authority, 文号, addressee, the hazard's facts, the deadline and the
+signer; and a tour's report and feedback letter the same way."""
 
 import io
 from datetime import UTC, datetime

@@ -1,4 +1,4 @@
-"""Outages on real processes, and the recovery after them (issue 17).
+"""Outages on real processes, and the recovery after them.
 
 1. The Temporal dev server killed with `kill -9` in the middle of hazards' lives (one after a few actions,
    three whose reminder and first rungs fall due during the outage): an action answers 503 within seconds,
@@ -121,7 +121,7 @@ async def test_temporal_killed_mid_life_answers_503_then_everything_goes_on(tmp_
                 activities=[
                     ProjectionActivities(engine).project_transition, InterviewActivities(engine).project_interview,
                     real.compute_deadline, real.count_working_days, real.shift_deadline, clock.plan_clock, clock.plan_ladder,
-                    DocumentActivities(engine).render_document,  # the listing notice and letters (issue 16)
+                    DocumentActivities(engine).render_document,  # the listing notice and letters
                 ],
             )  # fmt: skip
             async with worker, httpx.AsyncClient(base_url=api.url, timeout=30) as http:

@@ -1,4 +1,4 @@
-"""Sign-off and publication (issue 16) on the time-skipping server: the listing notice waits as a draft on a
+"""Sign-off and publication on the time-skipping server: the listing notice waits as a draft on a
 leader of the listing authority, reminding them; a missed publication escalates; the close-out keeps the
 workflow open until it is signed and published."""
 

@@ -1,7 +1,7 @@
 """Who may do what: every role × every action × own/other jurisdiction × own/other enterprise, through the API
 and again through a raw Temporal client against the workflow's validators (so nobody bypasses the rules).
 
-The expectations are written from domain.md section 2, not read from the code.
+The expectations are written from docs/domain.md §2, not read from the code.
 """
 
 from collections.abc import AsyncIterator
@@ -28,7 +28,8 @@ pytestmark = pytest.mark.slow
 
 USERS = ("inspector", "county.supervisor", "county2.supervisor", "city.supervisor", "enterprise.a", "enterprise.b",
          "auditor", "admin", "wb.officer")
-# A hazard in 371702 (牡丹区) of enterprise A, listed by the county: who may take each action (domain.md section 2).
+# A hazard in 371702 (牡丹区) of enterprise A, listed by the county: who may take each action
+# (docs/domain.md §2).
 ALLOWED: dict[str, set[str]] = {
     "assess": {"inspector", "county.supervisor", "city.supervisor"},  # whose jurisdiction holds it
     "list": {"county.supervisor"},  # at county level: the county's own supervisors
@@ -44,14 +45,14 @@ ALLOWED: dict[str, set[str]] = {
     "close": {"county.supervisor"},  # the listing authority, not the verifier (four eyes)
     "void": {"county.supervisor", "city.supervisor"},  # supervisors whose jurisdiction holds it
     "interview": {"county.supervisor", "city.supervisor"},
-    "publish": {"county.supervisor"},  # issue 16: the listing authority, once a leader signed the notice
+    "publish": {"county.supervisor"},  # the listing authority, once a leader signed the notice
 }
 NEEDS = {
     "assess": "reported", "void": "reported", "interview": "reported", "list": "assessed", "submit-plan": "listed",
     "review-plan": "plan_submitted", "report-progress": "rectifying", "submit-completion": "rectifying",
     "request-extension": "rectifying", "pause": "rectifying", "review-extension": "extension_pending",
     "resume": "paused", "verify": "acceptance_requested", "close": "verified",
-    "publish": "listing_signed",  # issue 16
+    "publish": "listing_signed",  # publication waits on the signed listing notice
 }
 
 
@@ -88,7 +89,7 @@ BRANCHES = {
     "paused": [("county.supervisor", "pause")],
     "acceptance_requested": [("enterprise.a", "submit-completion")],
     "verified": [("enterprise.a", "submit-completion"), ("verifier.two", "verify")],
-    "listing_signed": [("county.leader", "sign")],  # issue 16: the listing notice, signed at its own route
+    "listing_signed": [("county.leader", "sign")],  # the listing notice, signed at its own route
 }
 
 
@@ -109,7 +110,7 @@ async def hazard_in(api: Api, state: str) -> str:
         if reached == state:
             return code
     for who, action in BRANCHES[state]:
-        if action == "sign":  # issue 16: a leader signs the listing notice (POST /documents/{id}/actions/sign)
+        if action == "sign":  # a leader signs the listing notice (POST /documents/{id}/actions/sign)
             hazard = (await api.as_user(who, "GET", f"/hazards/{code}")).json()
             notice = next(d for d in hazard["documents"] if d["kind"] == "listing_notice")
             assert (await api.as_user(who, "POST", f"/documents/{notice['id']}/actions/sign")).status_code == 200
@@ -180,7 +181,7 @@ def test_the_matrix_covers_every_human_action() -> None:
     assert set(ALLOWED) == {a.value for a in HUMAN_ACTIONS} == set(NEEDS)
 
 
-# --- campaigns (专项整治, issue 14): a campaign of 牡丹区 (371702) launched by the county ---------------------------------
+# --- campaigns (专项整治): a campaign of 牡丹区 (371702) launched by the county ------------------------------------
 
 CAMPAIGN_ALLOWED = {"county.supervisor", "verifier.two"}  # supervisors (or leaders) of the launching authority
 
@@ -232,8 +233,8 @@ async def test_only_the_launching_authority_acts_on_a_campaign_through_both_door
         assert reply.status_code == 200, (action, user, reply.text)
 
 
-# --- inspection tours (issue 15) ------------------------------------------------------------------------
-# A city tour (371700) of 牡丹区 (371702) with the demo tour team: who may take each step (domain.md section 7).
+# --- inspection tours -----------------------------------------------------------------------------------
+# A city tour (371700) of 牡丹区 (371702) with the demo tour team: who may take each step (docs/domain.md §7).
 
 TOUR_USERS = (*USERS, "tour.lead", "tour.m1", "city.leader")
 TOUR_ALLOWED: dict[str, set[str]] = {
@@ -305,7 +306,7 @@ async def tour_in(api: Api, env: WorkflowEnvironment, state: str) -> str:
             break
         reply = await api.as_user(who, "POST", f"/tours/{tour_id}/actions/{action}", json=tour_body(action))
         assert reply.status_code == 200, (action, reply.text)
-        if action == "approve-report":  # issue 16: a leader signs the report (publication waits on it)
+        if action == "approve-report":  # a leader signs the report (publication waits on it)
             (report,) = reply.json()["documents"]
             signed = await api.as_user("city.leader", "POST", f"/documents/{report['id']}/actions/sign", json={})
             assert signed.status_code == 200, signed.text

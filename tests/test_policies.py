@@ -1,4 +1,4 @@
-"""Policy profiles on disk: the default profile holds domain.md's numbers, and a bad file is refused with
+"""Policy profiles on disk: the default profile holds docs/domain.md's numbers, and a bad file is refused with
 its line and a reason naming the field (no server)."""
 
 from pathlib import Path

@@ -23,9 +23,9 @@ ROOT = Path(__file__).resolve().parent.parent
 PROCESSES: tuple[tuple[ProcessRegistry, str], ...] = (
     (HAZARD, "/api/v1/hazards/{code}/actions/"),
     (INTERVIEW, "/api/v1/interviews/{interview_id}/actions/"),
-    (CAMPAIGN, "/api/v1/campaigns/{campaign_id}/actions/"),  # 专项整治 (issue 14)
-    (TOUR, "/api/v1/tours/{tour_id}/actions/"),  # inspection tours (issue 15)
-    (DOCUMENT, "/api/v1/documents/{document_id}/actions/"),  # issue 16: a leader's signature
+    (CAMPAIGN, "/api/v1/campaigns/{campaign_id}/actions/"),  # campaigns (专项整治)
+    (TOUR, "/api/v1/tours/{tour_id}/actions/"),  # inspection tours
+    (DOCUMENT, "/api/v1/documents/{document_id}/actions/"),  # a leader's signature
 )
 CJK = re.compile(r"[\u4e00-\u9fff]")
 

@@ -75,7 +75,7 @@ async def test_reports_rankings_circulars_and_the_dashboard_in_the_browser(brows
     assert "/circulars/CR-371700-20260301-20260331" in city.url
     assert await city.locator("#enterprises tr").count() == 1 and await city.locator("#fake tr").count() == 1
     assert "371702" in await city.locator("#lagging").inner_text()
-    assert "草稿" in await city.locator("#documents .document-status").inner_text()  # issue 16: a leader signs it first
+    assert "草稿" in await city.locator("#documents .document-status").inner_text()  # a leader signs it first
     assert await city.locator("#documents form.sign-document").count() == 0  # a supervisor has no sign button
     leader = await signed_in(browser, served.base_url, "city.leader")
     await leader.goto("/circulars/CR-371700-20260301-20260331")

@@ -145,7 +145,7 @@ async def test_a_circular_names_the_overdue_enterprise_and_notifies_it(api: Api)
     made = await api.as_user("city.supervisor", "POST", "/circulars", json=body)
     assert made.status_code == 201, made.text
     circular = made.json()
-    assert circular["status"] == "draft" and [d["status"] for d in circular["documents"]] == ["draft"]  # issue 16
+    assert circular["status"] == "draft" and [d["status"] for d in circular["documents"]] == ["draft"]
     assert [e["uscc"] for e in circular["enterprises"]] == ["91371702MA3C4G0R29"]
     assert [r["region_code"] for r in circular["lagging_jurisdictions"]] == ["371702"]
     repeated = await api.as_user("city.supervisor", "POST", "/circulars", json=body)
@@ -173,7 +173,7 @@ async def test_a_circular_names_the_overdue_enterprise_and_notifies_it(api: Api)
 
 USERS = ("inspector", "county.supervisor", "county2.supervisor", "city.supervisor", "enterprise.a", "enterprise.b",
          "auditor", "admin", "wb.officer")
-# For 371702 (牡丹区), from domain.md section 2 and the issue: a supervisor of the jurisdiction (or one above it) or
+# For 371702 (牡丹区), from docs/domain.md §2: a supervisor of the jurisdiction (or one above it) or
 # an admin runs a report; a supervisor of an authority issues a circular; staff of the jurisdiction read.
 MAY_RUN = {"county.supervisor", "city.supervisor", "admin"}
 MAY_ISSUE = {"county.supervisor", "city.supervisor"}
@@ -194,7 +194,7 @@ async def test_each_role_may_do_exactly_its_part(api: Api) -> None:
 
 
 async def sign_circular(api: Api, circular: dict[str, Any]) -> dict[str, Any]:
-    """A leader of the circular's region signs its draft (issue 16): only a leader, only of that region."""
+    """A leader of the circular's region signs its draft: only a leader, only of that region."""
     path = f"/documents/{circular['documents'][0]['id']}/actions/sign"
     _refusal(await api.as_user("city.supervisor", "POST", path, json={}), 403, "not_a_leader")
     signed = await api.as_user("city.leader", "POST", path, json={})
@@ -210,7 +210,7 @@ async def test_a_circulars_document_is_for_its_readers_and_whom_it_names(api: Ap
     path = f"/documents/{signed['sha256']}"
     named = await api.as_user("enterprise.a", "GET", path)
     assert named.status_code == 200 and named.headers["X-Content-SHA256"] == signed["sha256"]
-    assert named.headers["content-type"] == "application/pdf"  # an official document (issue 16), its text read back
+    assert named.headers["content-type"] == "application/pdf"  # an official document, its text read back
     text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(named.content)).pages).replace("\n", "")
     assert "通报" in text and "菏泽市安全生产委员会办公室" in text and made["id"] in text and "李主任" in text  # the signer
     assert (await api.as_user("auditor", "GET", path)).status_code == 200

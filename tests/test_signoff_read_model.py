@@ -1,4 +1,4 @@
-"""A circular's sign-off in the read model (SQLite and PostgreSQL, issue 16): the cadence drafts it and notifies
+"""A circular's sign-off in the read model (SQLite and PostgreSQL): the cadence drafts it and notifies
 nobody; a reminder is written with its audit row; the leader's signature issues it (the signed PDF, the signer)
 and only then is everyone it names notified; each step is written once."""
 

@@ -1,4 +1,4 @@
-"""SignOffWorkflow on the time-skipping server (issue 16): a draft circular reminds the issuing authority before
+"""SignOffWorkflow on the time-skipping server: a draft circular reminds the issuing authority before
 its sign-by day, lapses to it and the authority above after it; anyone but a leader of the issuing authority is
 refused before history; the leader's signature re-renders it naming the signer and ends the workflow."""
 

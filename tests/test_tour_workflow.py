@@ -89,7 +89,7 @@ async def tour_worker(client: Client, task_queue: str, stand_ins: StandIns) -> A
             client, task_queue=task_queue, workflows=[TourWorkflow, InterviewWorkflow],
             activities=[stand_ins.project_tour, stand_ins.project_interview, stand_ins.open_tour_hazard,
                         stand_ins.compute_deadline, calendar.plan_clock,
-                        DocumentActivities(None).render_document],  # the interview's notice and minutes (issue 16)
+                        DocumentActivities(None).render_document],  # the interview's notice and minutes
             activity_executor=executor,
         ) as worker:
             yield worker

@@ -1,4 +1,4 @@
-"""Whistleblowers' privacy (issue 17): a receipt is looked up from a POST body and never put in a URL; photos are
+"""Whistleblowers' privacy: a receipt is looked up from a POST body and never put in a URL; photos are
 kept without their metadata (EXIF with GPS, PNG text); a hazard screened from a report is discovered on the day
 of receipt, not at the instant that could identify the reporter."""
 

@@ -116,7 +116,7 @@ async def test_worker_killed_mid_transition_loses_and_doubles_nothing(
         await handle.execute_update(W.submit_completion, Command(actor=f.ENTERPRISE_A, body=SubmitCompletionBody(summary="已整改")))
         await handle.execute_update(W.verify, Command(actor=f.COUNTY_SUPERVISOR, body=VerifyBody(decision="pass")))
         await handle.execute_update(W.close, Command(actor=f.CITY_SUPERVISOR, body=CloseBody(comment="销号")))
-        await finish_paperwork(handle, f.CITY_SUPERVISOR)  # issue 16: signed and published, the workflow ends
+        await finish_paperwork(handle, f.CITY_SUPERVISOR)  # signed and published, the workflow ends
         final = await handle.result(rpc_timeout=timedelta(seconds=60))
     finally:
         second.stop()

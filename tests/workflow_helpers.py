@@ -25,8 +25,8 @@ class RecordingProjection:
     def __init__(self) -> None:
         self.items: list[ProjectionItem] = []
         self.interview_items: list[InterviewProjection] = []
-        self.tour_items: list[TourProjection] = []  # inspection tours (issue 15)
-        self.signoff_steps: list[SignOffStep] = []  # a circular's sign-off (issue 16)
+        self.tour_items: list[TourProjection] = []  # inspection tours
+        self.signoff_steps: list[SignOffStep] = []  # a circular's sign-off
 
     @activity.defn(name="project_transition")
     async def project_transition(self, item: ProjectionItem) -> ProjectionReceipt:
@@ -77,14 +77,14 @@ async def hazard_worker(
             activities=[
                 projection.project_transition,
                 projection.project_interview,
-                projection.project_tour,  # inspection tours (issue 15)
-                projection.project_signoff,  # a circular's sign-off (issue 16)
+                projection.project_tour,  # inspection tours
+                projection.project_signoff,  # a circular's sign-off
                 calendar.compute_deadline,
                 calendar.count_working_days,
                 calendar.shift_deadline,
                 calendar.plan_clock,
                 calendar.plan_ladder,
-                DocumentActivities(None).render_document,  # issue 16: renders, stores nothing
+                DocumentActivities(None).render_document,  # renders, stores nothing
             ],
             activity_executor=executor,
             **{**WORKER_OPTIONS, **kwargs},  # type: ignore[arg-type]
@@ -104,7 +104,7 @@ async def refusal_of(handle: WorkflowHandle, update: object, command: object) ->
 
 
 async def finish_paperwork(handle: WorkflowHandle, publisher: object) -> None:
-    """Issue 16: a listed hazard's workflow ends once its drafts are signed (by a leader of each issuing
+    """A listed hazard's workflow ends once its drafts are signed (by a leader of each issuing
     authority) and its listing and close-out published (by `publisher`, a supervisor of the listing authority)."""
     from models.actions import Command
     from models.actors import Actor

@@ -1,1 +1,1 @@
-"""The web UI (issue 5): server-rendered pages served by the API app at `/`."""
+"""The web UI: server-rendered pages served by the API app at `/`."""

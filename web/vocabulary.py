@@ -61,7 +61,7 @@ ACTION = {
     "cancel": ("取消约谈", "Cancelled"),
 }
 ACTION.update({spec.name: (spec.label_zh, spec.label_en) for registry in (HAZARD, INTERVIEW) for spec in registry.actions})
-ACTION.update({spec.name: (spec.label_zh, spec.label_en) for spec in DOCUMENT.actions})  # issue 16: sign
+ACTION.update({spec.name: (spec.label_zh, spec.label_en) for spec in DOCUMENT.actions})  # the signature
 
 RUNG = {
     "urging_letter": ("督办函", "Urging letter"),
@@ -97,8 +97,8 @@ CLOCK = {
     "close": ("销号期限", "Close by"),
     "extension_decision": ("延期审批期限", "Decide the extension by"),
     "progress": ("进度报告期限", "Progress report due"),
-    "sign": ("领导签发期限", "Sign by"),  # issue 16
-    "publish": ("公示期限", "Publish by"),  # issue 16
+    "sign": ("领导签发期限", "Sign by"),  # official documents
+    "publish": ("公示期限", "Publish by"),  # official documents
 }
 
 # Values of the select fields of the action forms.
@@ -174,7 +174,7 @@ WB_STATUS: dict[str, tuple[str, str]] = {
     "rejected": ("不予受理", "rejected"),
 }
 
-# --- inspection tours (巡查, issue 15) ---
+# --- inspection tours (巡查) ---
 from registry.tour import TOUR  # noqa: E402
 
 TOUR_STATUS: dict[str, tuple[str, str]] = {
@@ -215,7 +215,7 @@ TABLES = {
 
 
 
-# --- campaigns (专项整治, issue 14): their own tables, so a campaign's `closed` or `cancel` is not a hazard's ---------
+# --- campaigns (专项整治): their own tables, so a campaign's `closed` or `cancel` is not a hazard's -------------
 CAMPAIGN_STATUS = {
     "planned": ("未开始", "planned"),
     "active": ("进行中", "active"),

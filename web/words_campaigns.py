@@ -1,4 +1,4 @@
-"""The web UI's words for campaigns (专项整治, issue 14), in Chinese and English (merged into `web.words.WORDS`)."""
+"""The web UI's words for campaigns (专项整治), in Chinese and English (merged into `web.words.WORDS`)."""
 
 WORDS: dict[str, tuple[str, str]] = {
     "cp.title": ("专项整治", "Campaigns"),

@@ -1,4 +1,5 @@
-"""The web UI's words for notification settings and deliveries (issue 16), in Chinese and English (merged into `web.words.WORDS`)."""
+"""The web UI's words for notification settings and deliveries, in Chinese and English
+(merged into `web.words.WORDS`)."""
 
 WORDS: dict[str, tuple[str, str]] = {
     "nav.settings": ("设置", "Settings"),

@@ -1,4 +1,5 @@
-"""The web UI's words for the reporting cadence (issue 14): periodic reports, the ranking, circulars, in Chinese and English (merged into `web.words.WORDS`)."""
+"""The web UI's words for the reporting cadence: periodic reports, the ranking, circulars, in Chinese and
+English (merged into `web.words.WORDS`)."""
 
 WORDS: dict[str, tuple[str, str]] = {
     "nav.reports": ("统计报告", "Reports"),

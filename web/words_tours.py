@@ -1,4 +1,4 @@
-"""The web UI's words for inspection tours (巡查, issue 15), in Chinese and English (merged into `web.words.WORDS`)."""
+"""The web UI's words for inspection tours (巡查), in Chinese and English (merged into `web.words.WORDS`)."""
 
 WORDS: dict[str, tuple[str, str]] = {
     "nav.tours": ("巡查", "Tours"),

@@ -221,7 +221,7 @@ class CampaignWorkflow:
         return FiguresRequest(campaign_id=self._state.campaign_id, region_path=path, since=since, until=until)
 
     async def _official(self, spec: DocumentSpec, now: datetime) -> DocumentSpec:
-        """Since official documents (issue 16): the document rendered to PDF by the render activity, which stores
+        """Since official documents: the document rendered to PDF by the render activity, which stores
         it; the spec then names the PDF's SHA-256 (campaigns started before keep their text documents)."""
         if not workflow.patched("campaign-official-documents"):
             return spec

@@ -1,11 +1,12 @@
 """HazardWorkflow: one execution per hazard (workflow id `hazard-<code>`), from report to close-out.
 
 Every human step is an Update, one per action of the registry (`registry/hazard.py`), whose validator refuses
-the wrong state, role, jurisdiction or body before anything reaches history. The deadline clock (domain.md
-sections 3 to 5, `workflows/hazard_clock.py`) runs in the main loop: each clock is an absolute instant in
-state, waited on with `wait_condition(..., timeout=...)` recomputed on every wake-up, so an extension moves a
-deadline that is already being waited on. Interviews are child workflows (`workflows/hazard_interviews.py`). Every transition is projected into the read model, in order, before the Update
-returns, so the caller reads its own write.
+the wrong state, role, jurisdiction or body before anything reaches history. The deadline clock
+(docs/domain.md §3 to §5, `workflows/hazard_clock.py`) runs in the main loop: each clock is an absolute
+instant in state, waited on with `wait_condition(..., timeout=...)` recomputed on every wake-up, so an
+extension moves a deadline that is already being waited on. Interviews are child workflows
+(`workflows/hazard_interviews.py`). Every transition is projected into the read model, in order, before the
+Update returns, so the caller reads its own write.
 """
 
 import asyncio

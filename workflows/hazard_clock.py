@@ -1,4 +1,4 @@
-"""The hazard's deadline clock (domain.md sections 3 to 5), the part of HazardWorkflow that plans and fires it.
+"""The hazard's deadline clock (docs/domain.md §3 to §5), the part of HazardWorkflow that plans and fires it.
 
 Each clock is an absolute instant in state, planned on the working-day calendar by an activity (so a replay
 never depends on today's holiday data), waited on in the main loop and re-planned whenever the state, the

@@ -1,4 +1,4 @@
-"""The hazard's official documents (issue 16), the part of HazardWorkflow that renders, signs and publishes.
+"""The hazard's official documents, the part of HazardWorkflow that renders, signs and publishes.
 
 Hazards started since the `official-documents` patch carry `paperwork`: each transition that issues a document
 renders it in the render activity (a PDF stored by its SHA-256; the SHA-256 goes into the transition's audit

@@ -36,7 +36,7 @@ with workflow.unsafe.imports_passed_through():
     from workflows import calls
     from workflows.calls import refusal_error
 
-OFFICIAL_DOCUMENTS = "official-documents"  # the hazard's patch id: the same change, issue 16
+OFFICIAL_DOCUMENTS = "official-documents"  # the hazard's patch id: the same change (official documents)
 OUTCOME_SIGNAL = "interview_outcome"  # HazardWorkflow.interview_outcome (a string: that module imports this one)
 
 
@@ -137,7 +137,7 @@ class InterviewWorkflow:
         return state
 
     async def _with_documents(self, action: InterviewAction, item: InterviewProjection) -> InterviewProjection:
-        """The step with the notice or minutes it issues rendered (issue 16), for interviews since the patch."""
+        """The step with the notice or minutes it issues rendered, for interviews since the patch."""
         state = item.state
         if not state.paperwork:
             return item

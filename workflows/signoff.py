@@ -1,4 +1,4 @@
-"""SignOffWorkflow: a leader's sign-off of a document no process workflow owns (issue 16), one execution per
+"""SignOffWorkflow: a leader's sign-off of a document no process workflow owns, one execution per
 draft, workflow id `signoff-<document id>-<drafted at>`; today a circular (通报) drafted by the circulars service or by the
 reporting cadence and started by that service or by the worker's outbox.
 

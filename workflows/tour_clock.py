@@ -1,4 +1,4 @@
-"""The tour's clock (issue 15), the part of TourWorkflow that waits and fires: stationing at 00:00 of the start
+"""The tour's clock, the part of TourWorkflow that waits and fires: stationing at 00:00 of the start
 date, the end at 24:00 of the end date, the report's reminders and lapse, each target's reminders and its
 overdue step (which starts the interview of its responsible person), and the interviews' outcomes."""
 

@@ -1,4 +1,4 @@
-"""The tour's official documents (issue 16), the part of TourWorkflow that renders and signs.
+"""The tour's official documents, the part of TourWorkflow that renders and signs.
 
 Since the `tour-official-documents` patch the report and the feedback letters are rendered by the render activity
 (a PDF stored by its SHA-256, which goes into the step's audit row); a document the policy wants signed (by

@@ -1,4 +1,4 @@
-"""Official documents (issue 16): a leader's signature (`POST /documents/{id}/actions/sign`) and the public
+"""Official documents: a leader's signature (`POST /documents/{id}/actions/sign`) and the public
 listings (`GET /public/listings`, no sign-in). `GET /documents/{sha256}` is in routes/notifications.py."""
 
 from typing import Annotated, Any

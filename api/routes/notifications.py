@@ -41,7 +41,7 @@ def get_document(
 ) -> Response:
     """A rendered document, to whoever may see its hazard (a bearer token, or the web UI's session cookie: its
     pages link here): the PDF (`application/pdf`), or with `?format=html` its HTML. Documents issued as plain
-    text before issue 16 stay readable as `text/plain`."""
+    text before documents were PDFs stay readable as `text/plain`."""
     document = documents.stored(session, principal, sha256)
     headers = {"X-Content-SHA256": document.hash, "X-Content-Type-Options": "nosniff"}
     if document.pdf is None:  # issued as text before official documents were PDFs

@@ -1,4 +1,5 @@
-"""Policy profiles (domain.md section 11): `GET /policies` and `GET /policies/{name}`, for any signed-in user."""
+"""Policy profiles (docs/domain.md §11): `GET /policies` and `GET /policies/{name}`, for any signed-in
+user."""
 
 from typing import Annotated
 

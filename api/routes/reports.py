@@ -1,4 +1,4 @@
-"""The reporting cadence (issue 14): periodic reports, the figures as JSON and the ranking (打分排队).
+"""The reporting cadence: periodic reports, the figures as JSON and the ranking (打分排队).
 
 Thin over `services/reports.py`, which the web UI's report, ranking and dashboard pages call too. (The
 Prometheus text at the root `/metrics` is another thing: the API's own operational metrics.)
@@ -64,7 +64,7 @@ def metrics_json(
     session: SessionDep, principal: CurrentUser, region_code: RegionQuery = None, period_start: StartQuery = None,
     period_end: EndQuery = None, group_by: Literal["region", "industry", "level", "source"] = "region",
 ) -> dict[str, Any]:
-    """The figures of domain.md section 10 for the hazards reported in the period (default: this year), in total
+    """The figures of docs/domain.md §10 for the hazards reported in the period (default: this year), in total
     and grouped: the same definition as the dashboard and the reports."""
     return reports.figures(session, principal, region_code=region_code, start=period_start, end=period_end, group_by=group_by)
 

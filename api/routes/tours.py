@@ -1,4 +1,4 @@
-"""Inspection tours (巡查, issue 15): create, list, read, coverage, and the human steps
+"""Inspection tours (巡查): create, list, read, coverage, and the human steps
 (`POST /tours/{id}/actions/{action}`, generated from `registry/tour.py`), thin over `services/tours.py`."""
 
 from typing import Any

@@ -24,8 +24,8 @@ class UserOut(BaseModel):
     jurisdiction_code: str | None
     enterprise_uscc: str | None
     disabled: bool
-    email: str | None = None  # where notifications are mailed (issue 16)
-    unit: str | None = None  # 工作单位, for the inspection tours' 回避 (issue 15)
+    email: str | None = None  # where notifications are mailed
+    unit: str | None = None  # 工作单位, for the inspection tours' 回避
 
 
 class UserCreate(BaseModel):
@@ -38,7 +38,7 @@ class UserCreate(BaseModel):
     jurisdiction_code: Annotated[str, Field(pattern=r"^\d{6}(\d{3}){0,2}$")] | None = None
     enterprise_uscc: Annotated[str, Field(min_length=18, max_length=18)] | None = None
     email: Email | None = None
-    unit: Annotated[str, Field(max_length=200)] | None = None  # 工作单位 (issue 15)
+    unit: Annotated[str, Field(max_length=200)] | None = None  # 工作单位 (inspection tours)
 
 
 class UserUpdate(BaseModel):
@@ -49,7 +49,7 @@ class UserUpdate(BaseModel):
     jurisdiction_code: Annotated[str, Field(pattern=r"^\d{6}(\d{3}){0,2}$")] | None = None
     enterprise_uscc: Annotated[str, Field(min_length=18, max_length=18)] | None = None
     disabled: bool | None = None
-    unit: Annotated[str, Field(max_length=200)] | None = None  # 工作单位 (issue 15)
+    unit: Annotated[str, Field(max_length=200)] | None = None  # 工作单位 (inspection tours)
     password: Annotated[str, Field(min_length=10, max_length=200)] | None = None
     email: Email | None = None  # null removes it
 

@@ -1,4 +1,4 @@
-"""the reporting cadence (issue 14): `periodic_report` (weekly, monthly, quarterly, annual, daily reports of a
+"""the reporting cadence: `periodic_report` (weekly, monthly, quarterly, annual, daily reports of a
 jurisdiction, one per kind, region and period) and `circular` (通报, one per region and period)
 
 Revision ID: 0013

@@ -1,4 +1,4 @@
-"""inspection tours (issue 15): `tour` and `tour_event`, the users' work unit (`app_user.unit`, for 回避) and
+"""inspection tours: `tour` and `tour_event`, the users' work unit (`app_user.unit`, for 回避) and
 the tour a hazard came from (`hazard.tour_id`) and the tour a
 tip was sent to (`whistleblower_report.tour_id`)
 

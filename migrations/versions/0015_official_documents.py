@@ -1,4 +1,4 @@
-"""official documents as PDF (issue 16): `document.pdf` and `document.html` beside the text of the documents
+"""official documents as PDF: `document.pdf` and `document.html` beside the text of the documents
 issued before; `hazard.published_at`, when the listing was published (公示), for the public listings
 
 Revision ID: 0015

@@ -1,4 +1,4 @@
-"""a circular's sign-off (issue 16): `status` (draft until a leader of the issuing authority signs it, issued
+"""a circular's sign-off: `status` (draft until a leader of the issuing authority signs it, issued
 after), who signed and when, the `signoff_json` its SignOffWorkflow starts from (the draft and its official
 source), and the `signoff_workflow_id` once started. Circulars already stored were issued unsigned: `issued`.
 

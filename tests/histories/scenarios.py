@@ -150,7 +150,7 @@ async def major_rejection_loop(env: WorkflowEnvironment, task_queue: str, code: 
     await handle.execute_update(W.submit_completion, Command(actor=f.ENTERPRISE_A, body=SubmitCompletionBody(summary="已加高")))
     await handle.execute_update(W.verify, Command(actor=f.COUNTY_SUPERVISOR, body=VerifyBody(decision="pass")))
     await handle.execute_update(W.close, Command(actor=f.CITY_SUPERVISOR, body=CloseBody(comment="销号")))
-    await finish_paperwork(handle, f.CITY_SUPERVISOR)  # issue 16
+    await finish_paperwork(handle, f.CITY_SUPERVISOR)  # the listing and close-out signed and published
     await handle.result()
 
 
@@ -167,7 +167,7 @@ async def extension_approved(env: WorkflowEnvironment, task_queue: str, code: st
     await handle.execute_update(W.submit_completion, Command(actor=f.ENTERPRISE_A, body=SubmitCompletionBody(summary="整改完毕")))
     await handle.execute_update(W.verify, Command(actor=f.COUNTY_SUPERVISOR, body=VerifyBody(decision="pass")))
     await handle.execute_update(W.close, Command(actor=f.CITY_SUPERVISOR, body=CloseBody()))
-    await finish_paperwork(handle, f.CITY_SUPERVISOR)  # issue 16
+    await finish_paperwork(handle, f.CITY_SUPERVISOR)  # the listing and close-out signed and published
     await handle.result()
 
 
@@ -224,7 +224,7 @@ async def continue_as_new(env: WorkflowEnvironment, task_queue: str, code: str) 
 
 
 async def tour_rejected_no_show(env: WorkflowEnvironment, task_queue: str, tour_id: str) -> None:
-    """An inspection tour (issue 15) from plan to publication: stationing and the end by the clock, the report,
+    """An inspection tour from plan to publication: stationing and the end by the clock, the report,
     its approval, the feedback, a rejected rectification whose interview is a no-show, then acceptance."""
     from models.documents import SignDocument
     from models.tour import (
@@ -246,7 +246,7 @@ async def tour_rejected_no_show(env: WorkflowEnvironment, task_queue: str, tour_
     await env.sleep(timedelta(days=5))
     await handle.execute_update(T.submit_report, Command(actor=LEADER, body=SubmitReportBody(summary="总体情况", proposals="意见")))
     approved = await handle.execute_update(T.approve_report, Command(actor=COMMITTEE_LEADER, body=ApproveReportBody(comment="同意")))
-    sign = SignDocument(document_id=approved.documents[0].id)  # issue 16: the report as a PDF, signed by a leader
+    sign = SignDocument(document_id=approved.documents[0].id)  # the report as a PDF, signed by a leader
     await handle.execute_update(T.sign, Command(actor=COMMITTEE_LEADER, body=sign))
     await handle.execute_update(T.deliver_feedback, Command(actor=f.CITY_SUPERVISOR, body=DeliverFeedbackBody()))
     report = SubmitRectificationBody(target="371702", summary="已整改")
@@ -268,7 +268,7 @@ async def tour_rejected_no_show(env: WorkflowEnvironment, task_queue: str, tour_
     await handle.execute_update(T.accept_rectification, Command(actor=f.CITY_SUPERVISOR, body=accept))
     await handle.execute_update(T.publish, Command(actor=f.CITY_SUPERVISOR, body=TourPublishBody(comment="公开")))
 async def sign_and_publish(env: WorkflowEnvironment, task_queue: str, code: str) -> None:
-    """Issue 16: the listing notice waits on the leader (reminders, then missed), is signed and published late."""
+    """The listing notice waits on the leader (reminders, then missed), is signed and published late."""
     handle = await _rectifying(env, task_queue, code, 60)
     await env.sleep(timedelta(days=10))
     await finish_paperwork(handle, f.CITY_SUPERVISOR)
@@ -288,12 +288,12 @@ SCENARIOS = tuple(
             every_rung,
             interview_no_show,
             continue_as_new,
-            sign_and_publish,  # issue 16, documents
+            sign_and_publish,  # official documents
         ),
         start=1,
     )
 ) + (
-    # inspection tours (issue 15)
+    # inspection tours
     Scenario("tour_rejected_no_show", "TR-371700-2040-001", tour_rejected_no_show,
              workflow_id="tour-TR-371700-2040-001", workflow_type="TourWorkflow"),
 )
@@ -304,7 +304,7 @@ async def _campaign_phases(env: WorkflowEnvironment, task_queue: str, code: str)
 
 
 async def circular_signoff(env: WorkflowEnvironment, task_queue: str, code: str) -> None:
-    """Issue 16: a draft circular's SignOffWorkflow reminds, lapses, then is signed by the city's leader."""
+    """A draft circular's SignOffWorkflow reminds, lapses, then is signed by the city's leader."""
     from models.documents import SignDocument
     from tests.test_signoff_workflow import CITY_LEADER, draft_start
 
@@ -320,7 +320,7 @@ async def circular_signoff(env: WorkflowEnvironment, task_queue: str, code: str)
 SCENARIOS += (Scenario(
     "circular_signoff", "CR-371700-20400301-20400331", circular_signoff,
     workflow_id="signoff-CR-371700-20400301-20400331-circular-1", workflow_type="SignOffWorkflow",
-),)  # a circular's sign-off (issue 16)
+),)  # a circular's sign-off
 
 SCENARIOS += (Scenario(
     "campaign_phases", "CP-371702-2040-001", _campaign_phases, kind="campaign",

@@ -10,19 +10,19 @@ from fastapi import APIRouter
 from web.pages import (
     board,
     campaigns,
-    documents,  # issue 16: signing a draft
+    documents,  # signing a draft
     hazard,
     hazards,
     interviews,
     notifications,
     oversight,
-    public,  # issue 16: the public listings page
+    public,  # the public listings page
     session,
     settings,
     tasks,
-    tours,  # inspection tours (issue 15)
+    tours,  # inspection tours
 )
-from web.pages import reports as cadence  # issue 14, reports: reports, rankings, circulars
+from web.pages import reports as cadence  # the reporting cadence: reports, rankings, circulars
 from web.pages.context import STATIC_DIR
 
 __all__ = ["STATIC_DIR", "router"]
@@ -31,9 +31,9 @@ router = APIRouter(include_in_schema=False)
 # `hazards` before `hazard`: /hazards/new and /hazards/export.xlsx are matched before /hazards/{code}.
 for module in (session, tasks, hazards, hazard, board, notifications, interviews, oversight):
     router.include_router(module.router)
-router.include_router(settings.router)  # notification settings (issue 16)
-router.include_router(campaigns.router)  # 专项整治 (issue 14)
-router.include_router(cadence.router)  # issue 14, reports
-router.include_router(tours.router)  # inspection tours (issue 15)
-router.include_router(public.router)  # issue 16: the public listings page, no sign-in
-router.include_router(documents.router)  # issue 16: a leader signs a draft
+router.include_router(settings.router)  # notification settings
+router.include_router(campaigns.router)  # campaigns (专项整治)
+router.include_router(cadence.router)  # the reporting cadence
+router.include_router(tours.router)  # inspection tours
+router.include_router(public.router)  # the public listings page, no sign-in
+router.include_router(documents.router)  # a leader signs a draft

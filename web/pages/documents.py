@@ -1,4 +1,4 @@
-"""A leader signs a draft official document from the page that lists it (issue 16): the same service as
+"""A leader signs a draft official document from the page that lists it: the same service as
 `POST /api/v1/documents/{id}/actions/sign`, then back to that page."""
 
 from functools import partial

@@ -22,7 +22,7 @@ def notifications_page(page: PageDep, unread: bool = False, p: Annotated[int, Qu
     return render(
         page, "notifications.html", rows=rows, total=total, unread_count=unread_count, unread=unread, p=p,
         pages=max(1, -(-total // NOTES_PER_PAGE)),
-        tour_of=inbox.tour_ids(page.session, {r.hazard_code for r in rows}),  # inspection tours (issue 15)
+        tour_of=inbox.tour_ids(page.session, {r.hazard_code for r in rows}),  # inspection tours
     )
 
 

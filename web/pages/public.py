@@ -1,4 +1,4 @@
-"""The public listings page (公示, issue 16): published listings and close-outs, for anyone, no sign-in."""
+"""The public listings page (公示): published listings and close-outs, for anyone, no sign-in."""
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse

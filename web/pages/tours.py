@@ -1,4 +1,4 @@
-"""Inspection tours (巡查, issue 15): the list (and the form to organize one), the coverage table, one tour with
+"""Inspection tours (巡查): the list (and the form to organize one), the coverage table, one tour with
 its plan, team (回避), findings by target, deadlines with urgency marks, documents, timeline and forms."""
 
 from functools import partial
