@@ -171,7 +171,7 @@ async def test_a_hazard_exported_and_gone_from_the_server_replays_and_verifies_f
     # `duban audit replay --from DIR`: every history replays, and the state reached is the exported row's.
     assert await asyncio.to_thread(cli.main, ["audit", "replay", "--from", str(out)]) == 0
     printed = capsys.readouterr().out
-    assert f"{code} ok" in printed and "1 hazard(s), 1 histories: 1 ok, 0 failed" in printed and "histories/s" in printed
+    assert f"{code} ok" in printed and "1 record(s), 1 histories: 1 ok, 0 failed" in printed and "histories/s" in printed
     report = await asyncio.to_thread(replay_export, out)
     assert [(r.record_id, r.ok) for r in report.results] == [(code, True)]
 
