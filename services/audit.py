@@ -42,10 +42,21 @@ POOL_FROM = 16  # hazards; fewer replay faster here than in freshly spawned proc
 # --- the hash chain and its signed checkpoints -----------------------------------------------------------------------
 
 
+class BrokenRow(BaseModel):
+    """The first audit row that does not hold: its record, its step, and why."""
+
+    record_kind: str
+    record_id: str
+    hazard_code: str | None = Field(None, description="the record's id, when it is a hazard")
+    seq: int
+    id: int | None
+    reason: str
+
+
 class VerifyOut(BaseModel):
     ok: bool
     checked: int
-    first_broken: dict[str, object] | None
+    first_broken: BrokenRow | None
 
 
 class CheckpointOut(BaseModel):
@@ -112,7 +123,8 @@ def verify_trail(
         result = trail.verify(session=session, record_kind=record_kind, record_id=record_id)
     else:
         result = trail.verify(session=session, region_path=_scope_path(principal))
-    return VerifyOut(ok=result.ok, checked=result.checked, first_broken=result.first_broken)
+    broken = BrokenRow.model_validate(result.first_broken) if result.first_broken else None
+    return VerifyOut(ok=result.ok, checked=result.checked, first_broken=broken)
 
 
 def create_checkpoint(session: Session, principal: Principal, settings: Settings) -> CheckpointOut:

@@ -5,7 +5,6 @@ columns, and the shapes of an import's answer (the import itself: `services/camp
 import io
 import json
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.styles import Font
@@ -18,6 +17,7 @@ from models.base import CHINA_TZ, china_date
 from models.enums import HazardLevel, HazardStatus, Source
 from services import campaigns as campaign_service
 from services.principal import Principal
+from services.schemas import ErrorDetail
 from store import hazards
 from store.hazards import HazardFilter
 
@@ -57,7 +57,7 @@ class RowResult(BaseModel):
     row: int  # the sheet's row number (the header is row 1)
     status: str  # valid (dry run) | created | existing | refused | accepted (recorded shortly)
     code: str | None = None
-    detail: dict[str, Any] | None = None
+    detail: ErrorDetail | None = None  # why it was refused
 
 
 class ImportResult(BaseModel):

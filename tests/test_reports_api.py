@@ -4,6 +4,7 @@ naming the field)."""
 
 import asyncio
 import io
+import json
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -19,6 +20,7 @@ from activities.reports import ReportActivities
 from models.base import china_date
 from models.enums import HazardLevel, HazardStatus
 from models.report import CadenceRun, ReportKind
+from services import circulars, reports
 from tests.api_helpers import Api, running_api
 from tests.factories import COUNTY, DEFAULT_POLICY
 from tests.synthetic import Spec, make
@@ -180,17 +182,28 @@ MAY_ISSUE = {"county.supervisor", "city.supervisor"}
 MAY_READ = {"inspector", "county.supervisor", "city.supervisor", "auditor", "admin", "wb.officer"}  # staff holding 371702
 
 
+OUTSIDE = {"county2.supervisor"}  # a role that may, of another jurisdiction: refused for the region, not the role
+
+
+def _answers(reply: Any, user: str, allowed: set[str], success: int) -> None:
+    """Exactly `success` for a user allowed; else exactly 403, for the region or for the role (never a 500)."""
+    if user in allowed:
+        assert reply.status_code == success, (user, reply.text)
+    elif user in OUTSIDE:
+        _refusal(reply, 403, "outside_jurisdiction", "region_code")
+    else:
+        _refusal(reply, 403, "role_not_allowed")
+
+
 async def test_each_role_may_do_exactly_its_part(api: Api) -> None:
     period = {"period_start": "2026-03-01", "period_end": "2026-03-31"}
     for user in USERS:
         ran = await api.as_user(user, "POST", "/reports", json={"kind": "annual", "region_code": "371702", **period})
-        assert (ran.status_code == 201) == (user in MAY_RUN), (user, ran.text)
+        _answers(ran, user, MAY_RUN, 201)
         issued = await api.as_user(user, "POST", "/circulars", json={"region_code": "371702", **period})
-        assert (issued.status_code == 201) == (user in MAY_ISSUE), (user, issued.text)
+        _answers(issued, user, MAY_ISSUE, 201)
         read = await api.as_user(user, "GET", "/metrics", params={"region_code": "371702", **period})
-        assert (read.status_code == 200) == (user in MAY_READ), (user, read.text)
-        if read.status_code != 200:
-            assert read.status_code == 403, (user, read.text)
+        _answers(read, user, MAY_READ, 200)
 
 
 async def sign_circular(api: Api, circular: dict[str, Any]) -> dict[str, Any]:
@@ -230,3 +243,42 @@ async def test_a_circular_the_cadence_drafted_gets_its_sign_off_from_the_outbox_
     assert started >= 1 and await api.app.state.outbox.signoffs() == 0  # each draft's sign-off started once
     signed = await sign_circular(api, circular)
     assert (await api.as_user("auditor", "GET", f"/circulars/{circular['id']}")).json()["signed_by"] == signed["signed_by"]
+
+
+async def test_the_typed_answers_are_what_the_services_write(api: Api, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A report, a circular, their lists, the figures and the ranking answer through their response models the
+    very bytes the services' documents make: the same fields, nesting, order and values."""
+    written: list[Any] = []
+    for module, name in ((reports, "full"), (reports, "list_reports"), (reports, "figures"), (reports, "rankings"),
+                         (circulars, "full"), (circulars, "list_circulars")):
+        monkeypatch.setattr(module, name, _recorded(getattr(module, name), written))
+
+    async def same(method: str, path: str, **kwargs: Any) -> Any:
+        written.clear()
+        reply = await api.as_user("city.supervisor", method, path, **kwargs)
+        assert reply.status_code in (200, 201), reply.text
+        (document,) = written
+        assert reply.content == json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode()
+        return reply.json()
+
+    report = await same("POST", "/reports", json={"kind": "monthly", "region_code": "371700", **PERIOD})
+    assert report["by_region"] and report["overdue_hazards"] and report["ranking"][0]["terms"]
+    await same("GET", f"/reports/{report['id']}")
+    await same("GET", "/reports")
+    for group_by in ("region", "industry", "level", "source"):
+        await same("GET", "/metrics", params={"group_by": group_by, **PERIOD})
+    await same("GET", "/rankings", params=PERIOD)
+    circular = await same("POST", "/circulars", json={"region_code": "371700", **PERIOD})
+    assert circular["enterprises"] and circular["lagging_jurisdictions"] and circular["documents"]
+    await same("GET", f"/circulars/{circular['id']}")
+    await same("GET", "/circulars")
+    await sign_circular(api, circular)
+    assert (await same("GET", f"/circulars/{circular['id']}"))["signed_at"]
+
+
+def _recorded(function: Any, written: list[Any]) -> Any:
+    def recorded(*args: Any, **kwargs: Any) -> Any:
+        answer = function(*args, **kwargs)
+        written.append(answer)
+        return answer
+    return recorded

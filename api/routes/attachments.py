@@ -43,7 +43,8 @@ def upload_attachment(
     return AttachmentOut(id=stored.id, media_type=stored.media_type, size=stored.size)
 
 
-@router.get("/attachments/{attachment_id}", response_class=FileResponse, responses=REFUSALS)
+@router.get("/attachments/{attachment_id}", response_class=FileResponse,
+            responses={**REFUSALS, 200: {"content": {media: {} for _, media, _ in attachments.MAGIC}}})
 def get_attachment(
     attachment_id: Annotated[str, PathParam(json_schema_extra={"pattern": "^[0-9a-f]{64}$"}, description="its SHA-256")],
     principal: BrowserOrApiUser, session: SessionDep, settings: SettingsDep) -> FileResponse:

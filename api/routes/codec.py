@@ -22,6 +22,7 @@ from api.deps import BrowserOrApiUser, SettingsDep
 from core.codec import PayloadKeyError, reader_codec
 from core.settings import Settings
 from models.enums import Role
+from services.codec_schemas import CodecPayloads
 from services.errors import ApiError
 
 router = APIRouter(prefix="/codec", tags=["codec"])
@@ -36,13 +37,13 @@ def _payloads(body: dict[str, Any]) -> Payloads:
         raise ApiError(422, "codec_bad_payloads", "载荷格式不正确", f"not Temporal payloads JSON: {error}") from error
 
 
-@router.post("/decode")
+@router.post("/decode", response_model=CodecPayloads, response_model_exclude_unset=True)
 def decode(
     principal: BrowserOrApiUser,
     settings: SettingsDep,
     body: Annotated[dict[str, Any], Body()],
     x_namespace: Annotated[str | None, Header()] = None,
-) -> dict[str, Any]:
+) -> CodecPayloads:
     """Decrypt payloads for the Temporal Web UI; payloads written before the codec come back as they are."""
     if principal.actor.role not in DECODERS:
         raise ApiError(
@@ -61,11 +62,11 @@ def decode(
         raise ApiError(422, "codec_undecryptable", "无法解密（密钥不在本系统的密钥环中）", str(error)) from error
     except Exception as error:  # noqa: BLE001 - cryptography's InvalidTag: altered or another installation's
         raise ApiError(422, "codec_undecryptable", "无法解密（数据被改动或密钥不符）", "cannot decrypt: altered, or another key") from error
-    return json_format.MessageToDict(decoded)
+    return CodecPayloads.model_validate(json_format.MessageToDict(decoded))
 
 
-@router.post("/encode")
-def encode(principal: BrowserOrApiUser) -> dict[str, Any]:
+@router.post("/encode", status_code=403, response_description="refused to everyone (`codec_encode_refused`)")
+def encode(principal: BrowserOrApiUser) -> None:
     """Refused to everyone: commands reach workflows through the API, which checks them first."""
     raise ApiError(
         403, "codec_encode_refused", "不提供加密：指令须经本系统提交",

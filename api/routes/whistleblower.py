@@ -14,6 +14,8 @@ from api.client_address import client_address
 from api.deps import CurrentUser, PoliciesDep, SessionDep, SettingsDep, TemporalDep
 from services import whistleblower
 from services.whistleblower import PublicReport, PublicStatus, Receipt, ReceiptLookup, ReportOut, ScreenBody
+from services.whistleblower_schemas import ContactOut
+from store.reports import IMAGE_SIGNATURES
 
 public = APIRouter(prefix="/public/reports", tags=["public"])
 staff = APIRouter(prefix="/whistleblower", tags=["whistleblower"])
@@ -44,7 +46,8 @@ def list_reports(
     return whistleblower.list_reports(session, principal, status, tour_id)
 
 
-@staff.get("/photos/{sha256}")
+@staff.get("/photos/{sha256}", response_class=FileResponse,
+           responses={200: {"content": {media: {} for media in (*IMAGE_SIGNATURES.values(), "application/octet-stream")}}})
 def report_photo(sha256: Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")], session: SessionDep, principal: CurrentUser, settings: SettingsDep) -> FileResponse:
     path, media = whistleblower.photo_file(settings, principal, sha256)
     return FileResponse(path, media_type=media, headers={"X-Content-Type-Options": "nosniff"})
@@ -59,7 +62,7 @@ def screen_report(
     return whistleblower.screen_report(session, principal, settings, client, policies, report_id, body)
 
 
-@staff.get("/reports/{report_id}/contact")
-def reporter_contact(report_id: str, session: SessionDep, principal: CurrentUser, settings: SettingsDep) -> dict[str, str | None]:
+@staff.get("/reports/{report_id}/contact", response_model=ContactOut)
+def reporter_contact(report_id: str, session: SessionDep, principal: CurrentUser, settings: SettingsDep) -> ContactOut:
     """The reporter's contact, to a whistleblower officer only; every reading is audited (without the contact)."""
-    return {"contact": whistleblower.reporter_contact(session, principal, settings, report_id)}
+    return ContactOut(contact=whistleblower.reporter_contact(session, principal, settings, report_id))
