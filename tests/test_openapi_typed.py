@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from api.main import create_app
+from app import create_app
 from core.settings import Settings
 
 JSON = "application/json"
