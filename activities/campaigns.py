@@ -4,12 +4,10 @@ for the closing account, the figures per sub-jurisdiction for the summaries), re
 from sqlalchemy import Engine
 from temporalio import activity
 
-from core.db import session_scope, write_scope
-from core.logging import get_logger
+from activities.projecting import project_step
+from core.db import session_scope
 from models.campaign import CampaignProjection, CampaignReceipt, FiguresRequest, RegionFigures, TaggedHazard
 from store import campaigns
-
-log = get_logger("duban.projection")
 
 
 class CampaignActivities:
@@ -18,11 +16,10 @@ class CampaignActivities:
 
     @activity.defn(name="project_campaign")
     def project_campaign(self, item: CampaignProjection) -> CampaignReceipt:
-        info = activity.info()
-        with write_scope(self._engine) as session:
-            written = campaigns.project_campaign(session=session, item=item)
-        log.bind(workflow_id=info.workflow_id, attempt=info.attempt, campaign_id=item.state.campaign_id, seq=item.seq,
-                 action=item.action.value).info("campaign step projected" if written else "campaign step already projected")
+        written = project_step(
+            self._engine, lambda session: campaigns.project_campaign(session=session, item=item), "campaign step",
+            campaign_id=item.state.campaign_id, seq=item.seq, action=item.action.value,
+        )
         return CampaignReceipt.of(item, written)
 
     @activity.defn(name="campaign_hazards")

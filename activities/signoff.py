@@ -4,12 +4,9 @@ audit row and notices in one transaction, idempotent by (record, seq)."""
 from sqlalchemy import Engine
 from temporalio import activity
 
-from core.db import write_scope
-from core.logging import get_logger
+from activities.projecting import project_step
 from models.signoff import SignOffStep
 from store import signoffs
-
-log = get_logger("duban.projection")
 
 
 class SignOffActivities:
@@ -18,8 +15,7 @@ class SignOffActivities:
 
     @activity.defn(name="project_signoff")
     def project_signoff(self, step: SignOffStep) -> bool:
-        with write_scope(self._engine) as session:
-            written = signoffs.project_signoff(session=session, step=step)
-        log.info("sign-off step projected" if written else "sign-off step already projected",
-                 record_id=step.state.start.record_id, seq=step.seq, action=step.action)
-        return written
+        return project_step(
+            self._engine, lambda session: signoffs.project_signoff(session=session, step=step), "sign-off step",
+            record_id=step.state.start.record_id, seq=step.seq, action=step.action,
+        )

@@ -6,16 +6,14 @@ from sqlalchemy import Engine
 from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
+from activities.projecting import project_step
 from core.db import write_scope
-from core.logging import get_logger
 from models.base import CHINA_TZ, china_date
 from models.enums import Source
 from models.hazard import HazardFacts, HazardStart
 from models.tables import Enterprise
 from models.tour import TourHazardRequest, TourProjection, TourReceipt
 from store import hazards, reference, tours
-
-log = get_logger("duban.projection")
 
 
 class TourActivities:
@@ -24,10 +22,10 @@ class TourActivities:
 
     @activity.defn(name="project_tour")
     def project_tour(self, item: TourProjection) -> TourReceipt:
-        with write_scope(self._engine) as session:
-            written = tours.project_tour(session=session, item=item)
-        log.info("tour step projected" if written else "tour step already projected", tour_id=item.state.id,
-                 seq=item.seq, action=item.action.value)
+        written = project_step(
+            self._engine, lambda session: tours.project_tour(session=session, item=item), "tour step",
+            tour_id=item.state.id, seq=item.seq, action=item.action.value,
+        )
         return TourReceipt(seq=item.seq, action=item.action, written=written)
 
     @activity.defn(name="open_tour_hazard")

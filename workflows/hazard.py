@@ -47,10 +47,11 @@ with workflow.unsafe.imports_passed_through():
     from workflows.hazard_clock import HazardClock
     from workflows.hazard_interviews import HazardInterviews
     from workflows.hazard_paperwork import HazardPaperwork
+    from workflows.interview_outcomes import InterviewOutcomes
 
 
 @workflow.defn
-class HazardWorkflow(HazardClock, HazardInterviews, HazardPaperwork):
+class HazardWorkflow(HazardClock, HazardInterviews, HazardPaperwork, InterviewOutcomes):
     @workflow.init
     def __init__(self, start: HazardStart) -> None:
         self._start = start
@@ -104,12 +105,6 @@ class HazardWorkflow(HazardClock, HazardInterviews, HazardPaperwork):
     @workflow.query
     def state(self) -> HazardState:
         return self._state
-
-    @workflow.signal
-    def interview_outcome(self, outcome: InterviewOutcome) -> None:
-        """An interview this hazard started has ended; a no-show or a missed reply raises the rung."""
-        self._outcomes.append(outcome)
-        self._changes += 1
 
     @workflow.update
     async def reported(self) -> HazardState:

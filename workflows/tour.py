@@ -50,6 +50,7 @@ with workflow.unsafe.imports_passed_through():
     from workflows.calls import refusal_error
     from workflows.hazard import HazardWorkflow
     from workflows.interview import InterviewWorkflow
+    from workflows.interview_outcomes import InterviewOutcomes
     from workflows.tour_clock import TourClockMixin
     from workflows.tour_paperwork import TourPaperwork
 
@@ -58,7 +59,7 @@ MAX_CODE_ATTEMPTS = 50
 
 
 @workflow.defn
-class TourWorkflow(TourClockMixin, TourPaperwork):
+class TourWorkflow(TourClockMixin, TourPaperwork, InterviewOutcomes):
     @workflow.init
     def __init__(self, start: TourStart) -> None:
         self._state = TourState(start=start, workflow_id=workflow.info().workflow_id, created_at=workflow.now(),
@@ -88,12 +89,6 @@ class TourWorkflow(TourClockMixin, TourPaperwork):
     @workflow.query
     def state(self) -> TourState:
         return self._state
-
-    @workflow.signal
-    def interview_outcome(self, outcome: InterviewOutcome) -> None:
-        """An interview this tour started has ended (a no-show, a reply, a missed reply): recorded on the tour."""
-        self._outcomes.append(outcome)
-        self._changes += 1
 
     @workflow.update
     async def created(self) -> TourState:

@@ -6,20 +6,16 @@ from typing import Annotated, Any
 from urllib.parse import quote
 
 from fastapi import APIRouter, File, Form, Query, Response, UploadFile
-from fastapi.responses import JSONResponse
 
 from api.deps import CurrentUser, PoliciesDep, SessionDep, SettingsDep, TemporalDep
-from models.campaign import CampaignAction, CampaignCreate, CampaignStatus
-from registry.base import ActionSpec
+from api.routes.actions import REFUSALS, ActionRoutes
+from models.campaign import CampaignCreate, CampaignStatus
 from registry.campaign import CAMPAIGN
 from services import campaign_import, campaign_ledger, campaigns
 from services.campaign_ledger import ImportResult
 from services.campaign_views import AccountOut, CampaignOut, CampaignPage
-from services.errors import ApiError
-from services.schemas import ErrorOut, action_description
 
 router = APIRouter(tags=["campaigns"])
-REFUSALS: dict[int | str, dict[str, Any]] = {status: {"model": ErrorOut} for status in (401, 403, 404, 409, 422)}
 
 
 @router.post("/campaigns", status_code=201, response_model=CampaignOut, responses=REFUSALS)
@@ -79,31 +75,5 @@ def import_hazards(
                                           policies=policies)
 
 
-def _action_route(spec: ActionSpec) -> None:
-    action = CampaignAction(spec.name)
-
-    def take_action(
-        campaign_id: str, body: spec.body, session: SessionDep, principal: CurrentUser, client: TemporalDep  # type: ignore[name-defined]
-    ) -> Any:
-        row = campaigns.campaign_action(session=session, principal=principal, client=client, campaign_id=campaign_id,
-                                        action=action, body=body)
-        if row is None:
-            return JSONResponse({"id": campaign_id, "detail": {"code": "accepted", "message_zh": "操作已受理，正在处理",
-                                                                "message_en": "accepted; still being recorded"}}, status_code=202)
-        return campaigns.detail(session, row, principal)
-
-    take_action.__name__ = f"campaign_action_{action.value.replace('-', '_')}"
-    router.add_api_route(
-        f"/campaigns/{{campaign_id}}/actions/{action.value}", take_action, methods=["POST"], response_model=CampaignOut,
-        responses=REFUSALS, summary=f"campaign: {spec.label_en} ({spec.label_zh})", description=action_description(CAMPAIGN, spec),
-    )
-
-
-for _spec in CAMPAIGN.actions:
-    _action_route(_spec)
-
-
-@router.post("/campaigns/{campaign_id}/actions/{action}", include_in_schema=False)
-def unknown_action(campaign_id: str, action: str) -> None:
-    known = ", ".join(CAMPAIGN.names)
-    raise ApiError(404, "unknown_action", f"没有“{action}”这个操作，可用的有：{known}", f"no action '{action}'; the actions are {known}")
+ActionRoutes(CAMPAIGN, "/campaigns/{campaign_id}", CampaignOut, campaigns.campaign_action,
+             campaigns.detail).add_to(router)

@@ -6,20 +6,16 @@ from fastapi import APIRouter, Header, Query, Response
 from fastapi.responses import JSONResponse
 
 from api.deps import CurrentUser, PoliciesDep, SessionDep, SettingsDep, TemporalDep
-from models.enums import Action, HazardLevel, HazardStatus, Source
-from registry.base import ActionSpec
+from api.routes.actions import REFUSALS, ActionRoutes
+from models.enums import HazardLevel, HazardStatus, Source
 from registry.hazard import HAZARD
 from services import hazards as services
 from services import presenters
-from services.errors import ApiError
 from services.hazards_query import hazard_filter
-from services.schemas import ErrorOut, HazardCreate, HazardOut, HazardPage, RegionCode, action_description
+from services.schemas import HazardCreate, HazardOut, HazardPage, RegionCode
 from store import hazards
 
 router = APIRouter(tags=["hazards"])
-REFUSALS: dict[int | str, dict[str, Any]] = {
-    status: {"model": ErrorOut} for status in (401, 403, 404, 409, 422)
-}
 
 
 @router.post("/hazards", status_code=201, response_model=HazardOut, responses={200: {"model": HazardOut}, **REFUSALS})
@@ -76,37 +72,5 @@ def get_hazard(code: str, session: SessionDep, principal: CurrentUser) -> Hazard
     return presenters.detail(session, presenters.visible_row(session, code, principal), principal)
 
 
-def _action_route(spec: ActionSpec) -> None:
-    action = Action(spec.name)
-
-    def take_action(
-        code: str, body: spec.body, session: SessionDep, principal: CurrentUser, client: TemporalDep  # type: ignore[name-defined]
-    ) -> Any:
-        row = services.hazard_action(session=session, principal=principal, client=client, code=code, action=action, body=body)
-        if row is None:
-            return JSONResponse(
-                {"code": code, "detail": {"code": "accepted", "message_zh": "操作已受理，正在处理", "message_en": "accepted; still being recorded"}},
-                status_code=202,
-            )
-        return presenters.detail(session, row, principal)
-
-    take_action.__name__ = f"action_{action.value.replace('-', '_')}"
-    router.add_api_route(
-        f"/hazards/{{code}}/actions/{spec.name}",
-        take_action,
-        methods=["POST"],
-        response_model=HazardOut,
-        responses=REFUSALS,
-        summary=f"{spec.label_en} ({spec.label_zh})",
-        description=action_description(HAZARD, spec),
-    )
-
-
-for _spec in HAZARD.actions:
-    _action_route(_spec)
-
-
-@router.post("/hazards/{code}/actions/{action}", include_in_schema=False)
-def unknown_action(code: str, action: str) -> None:
-    known = ", ".join(HAZARD.names)
-    raise ApiError(404, "unknown_action", f"没有“{action}”这个操作，可用的有：{known}", f"no action '{action}'; the actions are {known}")
+ActionRoutes(HAZARD, "/hazards/{code}", HazardOut, services.hazard_action, presenters.detail, id_key="code",
+             unqualified=True).add_to(router)

@@ -5,28 +5,16 @@ the hazard); here they are read and moved on. Each step is an Update of the inte
 `services/interviews.py`.
 """
 
-from typing import Any
-
 from fastapi import APIRouter
-from fastapi.responses import JSONResponse
 
-from api.deps import CurrentUser, SessionDep, TemporalDep
-from models.base import Frozen
-from models.interview import InterviewAction, InterviewStatus
-from registry.base import ActionSpec
+from api.deps import CurrentUser, SessionDep
+from api.routes.actions import REFUSALS, ActionRoutes
+from models.interview import InterviewStatus
 from registry.interview import INTERVIEW
 from services import interviews
-from services.errors import ApiError
 from services.interviews import InterviewOut, InterviewSummary
-from services.schemas import ErrorOut, action_description
 
 router = APIRouter(tags=["interviews"])
-REFUSALS: dict[int | str, dict[str, Any]] = {
-    status: {"model": ErrorOut} for status in (401, 403, 404, 409, 422)
-}
-
-ACTION_BODIES: dict[InterviewAction, type[Frozen]] = interviews.ACTION_BODIES  # the web UI uses them too
-
 
 @router.get("/interviews", response_model=list[InterviewSummary], responses=REFUSALS)
 def list_interviews(
@@ -44,39 +32,5 @@ def get_interview(interview_id: str, session: SessionDep, principal: CurrentUser
     return interviews.read_interview(session, interview_id, principal)
 
 
-def _action_route(spec: ActionSpec) -> None:
-    action = InterviewAction(spec.name)
-
-    def take_action(
-        interview_id: str, body: spec.body, session: SessionDep, principal: CurrentUser, client: TemporalDep  # type: ignore[name-defined]
-    ) -> Any:
-        row = interviews.interview_action(
-            session=session, principal=principal, client=client, interview_id=interview_id, action=action, body=body
-        )
-        if row is None:
-            return JSONResponse(
-                {"id": interview_id, "detail": {"code": "accepted", "message_zh": "操作已受理，正在处理", "message_en": "accepted; still being recorded"}},
-                status_code=202,
-            )
-        return interviews.detail(session, row, principal)
-
-    take_action.__name__ = f"interview_action_{action.value.replace('-', '_')}"
-    router.add_api_route(
-        f"/interviews/{{interview_id}}/actions/{action.value}",
-        take_action,
-        methods=["POST"],
-        response_model=InterviewOut,
-        responses=REFUSALS,
-        summary=f"interview: {spec.label_en} ({spec.label_zh})",
-        description=action_description(INTERVIEW, spec),
-    )
-
-
-for _spec in INTERVIEW.actions:
-    _action_route(_spec)
-
-
-@router.post("/interviews/{interview_id}/actions/{action}", include_in_schema=False)
-def unknown_action(interview_id: str, action: str) -> None:
-    known = ", ".join(a.value for a in ACTION_BODIES)
-    raise ApiError(404, "unknown_action", f"没有“{action}”这个操作，可用的有：{known}", f"no action '{action}'; the actions are {known}")
+ActionRoutes(INTERVIEW, "/interviews/{interview_id}", InterviewOut, interviews.interview_action,
+             interviews.detail).add_to(router)

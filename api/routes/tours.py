@@ -7,16 +7,13 @@ from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 
 from api.deps import CurrentUser, PoliciesDep, SessionDep, SettingsDep, TemporalDep
-from models.tour import TourAction, TourCreate, TourStatus
-from registry.base import ActionSpec
+from api.routes.actions import REFUSALS, ActionRoutes
+from models.tour import TourCreate, TourStatus
 from registry.tour import TOUR
 from services import tours
-from services.errors import ApiError
-from services.schemas import ErrorOut, action_description
 from services.tour_views import CoverageOut, TourOut, TourSummary, detail
 
 router = APIRouter(tags=["tours"])
-REFUSALS: dict[int | str, dict[str, Any]] = {status: {"model": ErrorOut} for status in (401, 403, 404, 409, 422)}
 
 
 @router.post("/tours", response_model=TourOut, status_code=201, responses=REFUSALS)
@@ -53,27 +50,4 @@ def get_tour(tour_id: str, session: SessionDep, principal: CurrentUser) -> TourO
     return tours.read_tour(session, tour_id, principal)
 
 
-def _action_route(spec: ActionSpec) -> None:
-    action = TourAction(spec.name)
-
-    def take_action(tour_id: str, body: spec.body, session: SessionDep, principal: CurrentUser, client: TemporalDep) -> Any:  # type: ignore[name-defined]
-        row = tours.tour_action(session=session, principal=principal, client=client, tour_id=tour_id, action=action, body=body)
-        if row is None:
-            return JSONResponse({"id": tour_id, "detail": {"code": "accepted", "message_zh": "操作已受理，正在处理",
-                                                           "message_en": "accepted; still being recorded"}}, status_code=202)
-        return detail(session, row, principal)
-
-    take_action.__name__ = f"tour_action_{action.value.replace('-', '_')}"
-    router.add_api_route(f"/tours/{{tour_id}}/actions/{action.value}", take_action, methods=["POST"],
-                         response_model=TourOut, responses=REFUSALS,
-                         summary=f"tour: {spec.label_en} ({spec.label_zh})", description=action_description(TOUR, spec))
-
-
-for _spec in TOUR.actions:
-    _action_route(_spec)
-
-
-@router.post("/tours/{tour_id}/actions/{action}", include_in_schema=False)
-def unknown_action(tour_id: str, action: str) -> None:
-    known = ", ".join(TOUR.names)
-    raise ApiError(404, "unknown_action", f"没有“{action}”这个操作，可用的有：{known}", f"no action '{action}'; the actions are {known}")
+ActionRoutes(TOUR, "/tours/{tour_id}", TourOut, tours.tour_action, detail).add_to(router)
