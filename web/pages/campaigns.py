@@ -14,7 +14,8 @@ from temporalio.client import Client
 
 from api.deps import PoliciesDep, TemporalDep
 from core.policies import PolicyRegistry
-from models.campaign import CampaignAction, CampaignCreate, PhaseKind
+from models.campaign import CampaignCreate, PhaseKind
+from registry.campaign import CAMPAIGN
 from services import campaign_import, campaign_ledger, campaigns
 from services.campaign_ledger import ImportResult
 from services.campaign_views import CampaignOut
@@ -22,7 +23,7 @@ from services.errors import ApiError, validation_detail
 from store import hazards
 from store.hazards import HazardFilter
 from web import forms
-from web.i18n import label
+from web.pages.actions import posted_action, record_forms
 from web.pages.context import (
     Page,
     PageDep,
@@ -32,7 +33,6 @@ from web.pages.context import (
     regions,
     render,
     see_other,
-    unknown_action,
 )
 
 router = APIRouter(include_in_schema=False)
@@ -111,14 +111,11 @@ def _campaign_page(page: Page, campaign_id: str, errors: forms.FormErrors | None
         return error_page(page, error)
     rows, total = hazards.list_rows(session=page.session, scope=page.principal.scope,
                                     flt=HazardFilter(campaign_id=campaign_id), page=1, page_size=HAZARDS_SHOWN)
-    done = page.request.query_params.get("done")
     return render(
         page, "campaign.html", status=errors.status if errors else (422 if import_problem else 200), campaign=campaign,
         bar=timeline_bar(campaign, page.now), hazards=rows, hazard_total=total,
-        actions=[(a.value, campaigns.ACTION_BODIES[a]) for a in campaign.allowed_actions],
-        errors=errors or forms.FormErrors(), defaults={}, imported=imported, import_problem=import_problem,
-        may_import=page.may_report, done=label("campaign_action", done, page.lang) if done else None,
-        accepted=page.request.query_params.get("accepted") == "1",
+        defaults={}, imported=imported, import_problem=import_problem, may_import=page.may_report,
+        **record_forms(page, CAMPAIGN, campaign.allowed_actions, errors, words="campaign_action"),
     )
 
 
@@ -139,27 +136,10 @@ def campaign_ledger_file(page: PageDep, campaign_id: str) -> Response:
 
 @router.post("/campaigns/{campaign_id}/act/{action}", response_class=HTMLResponse)
 async def campaign_action(request: Request, page: PageDep, client: TemporalDep, campaign_id: str, action: str) -> Response:
-    form = await request.form()
-    if (refused := csrf_refused(page, form)) is not None:
-        return refused
-    return await to_thread.run_sync(partial(_campaign_action, page, client, campaign_id, action, form))
-
-
-def _campaign_action(page: Page, client: Client, campaign_id: str, action_name: str, form: FormData) -> Response:
-    try:
-        action = CampaignAction(action_name)
-        model = campaigns.ACTION_BODIES[action]
-    except (ValueError, KeyError):
-        return error_page(page, unknown_action(action_name))
-    row, errors = forms.submit(
-        model, form, page.lang, action.value,
-        lambda body: campaigns.campaign_action(session=page.session, principal=page.principal, client=client,
-                                               campaign_id=campaign_id, action=action, body=body),
+    return await posted_action(
+        request, page, client, CAMPAIGN, action, act=partial(campaigns.campaign_action, campaign_id=campaign_id),
+        redisplay=partial(_campaign_page, page, campaign_id), record_url=f"/campaigns/{quote(campaign_id)}",
     )
-    if errors is not None:
-        return _campaign_page(page, campaign_id, errors)
-    suffix = "accepted=1" if row is None else f"done={action.value}"
-    return see_other(f"/campaigns/{quote(campaign_id)}?{suffix}")
 
 
 @router.post("/campaigns/{campaign_id}/import", response_class=HTMLResponse)

@@ -5,22 +5,23 @@ evidence goes through the attachments service, as `POST /api/v1/attachments` doe
 """
 
 from functools import partial
+from typing import Any
 
-from anyio import to_thread
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 from starlette.datastructures import FormData, UploadFile
-from temporalio.client import Client
 
 from api import attachments
 from api.deps import TemporalDep
 from models.enums import Action
+from registry.base import ActionSpec
+from registry.hazard import HAZARD
 from services import hazards as services
 from services import interviews, presenters
 from services.errors import ApiError
 from web import forms
-from web.i18n import label
-from web.pages.context import Page, PageDep, csrf_refused, error_page, render, see_other, unknown_action
+from web.pages.actions import posted_action, record_forms
+from web.pages.context import Page, PageDep, error_page, render
 from web.urgency import next_due
 
 router = APIRouter(include_in_schema=False)
@@ -37,7 +38,6 @@ def _hazard_page(page: Page, code: str, errors: forms.FormErrors | None = None) 
     defaults = {
         Action.LIST.value: {"authority_level": (page.principal.actor.jurisdiction_level or "")},
     }
-    done = page.request.query_params.get("done")
     return render(
         page,
         "hazard.html",
@@ -46,11 +46,8 @@ def _hazard_page(page: Page, code: str, errors: forms.FormErrors | None = None) 
         documents=documents,
         interviews=interviews.visible_interviews(page.session, page.principal, hazard_code=code),
         urgency=page.urgency(due, row.overdue or lapsed),
-        actions=[(a.value, services.HAZARD_ACTION_BODIES[a]) for a in hazard.allowed_actions],
-        errors=errors or forms.FormErrors(),
         defaults=defaults,
-        done=label("action", done, page.lang) if done else None,
-        accepted=page.request.query_params.get("accepted") == "1",
+        **record_forms(page, HAZARD, hazard.allowed_actions, errors),
     )
 
 
@@ -61,29 +58,16 @@ def hazard_page(page: PageDep, code: str) -> HTMLResponse:
 
 @router.post("/hazards/{code}/act/{action}", response_class=HTMLResponse)
 async def hazard_action(request: Request, page: PageDep, client: TemporalDep, code: str, action: str) -> Response:
-    form = await request.form(max_part_size=attachments.MAX_BYTES)
-    if (refused := csrf_refused(page, form)) is not None:
-        return refused
-    return await to_thread.run_sync(partial(_hazard_action, page, client, code, action, form))
-
-
-def _hazard_action(page: Page, client: Client, code: str, action_name: str, form: FormData) -> Response:
-    try:
-        action = Action(action_name)
-        model = services.HAZARD_ACTION_BODIES[action]
-    except (ValueError, KeyError):
-        return error_page(page, unknown_action(action_name))
-    has_evidence = "evidence" in model.model_fields
-    row, errors = forms.submit(
-        model, form, page.lang, action.value,
-        lambda body: services.hazard_action(
-            session=page.session, principal=page.principal, client=client, code=code, action=action, body=body
-        ),
-        extra=lambda: {"evidence": _store_evidence(page, code, form)} if has_evidence else {},
+    return await posted_action(
+        request, page, client, HAZARD, action, act=partial(services.hazard_action, code=code),
+        redisplay=partial(_hazard_page, page, code), record_url=f"/hazards/{code}", extra=partial(_evidence, page, code),
+        max_part_size=attachments.MAX_BYTES,
     )
-    if errors is not None:
-        return _hazard_page(page, code, errors)
-    return see_other(f"/hazards/{code}?accepted=1" if row is None else f"/hazards/{code}?done={action.value}")
+
+
+def _evidence(page: Page, code: str, spec: ActionSpec, form: FormData) -> dict[str, Any]:
+    """The evidence an action's body takes: the ids posted and the files uploaded with the form, kept."""
+    return {"evidence": _store_evidence(page, code, form)} if "evidence" in spec.body.model_fields else {}
 
 
 def _store_evidence(page: Page, code: str, form: FormData) -> list[str]:

@@ -15,12 +15,13 @@ from api.deps import PoliciesDep, TemporalDep
 from core.policies import PolicyRegistry
 from models.enums import Role
 from models.tour import TourAction, TourCreate
+from registry.base import ActionSpec
 from registry.tour import TOUR
 from services import tours
 from services.errors import ApiError
 from web import forms
-from web.i18n import label
-from web.pages.context import Page, PageDep, csrf_refused, error_page, render, see_other, unknown_action
+from web.pages.actions import posted_action, record_forms
+from web.pages.context import Page, PageDep, csrf_refused, error_page, render, see_other
 
 router = APIRouter(include_in_schema=False)
 BODIES: dict[TourAction, Any] = {TourAction(spec.name): spec.body for spec in TOUR.actions}
@@ -94,16 +95,13 @@ def _tour_page(page: Page, tour_id: str, errors: forms.FormErrors | None = None)
         tour = tours.read_tour(page.session, tour_id, page.principal)
     except ApiError as error:
         return error_page(page, error)
-    done = page.request.query_params.get("done")
     deadlines = [{"d": d, "urgency": page.urgency(d.due_at, d.lapsed)} for d in tour.deadlines.items]
     by_target = {t.key: [f for f in tour.findings if f.target == t.key] for t in tour.targets}
     custom = {TourAction.CHANGE_TEAM, TourAction.RECORD_FINDING}
     return render(
         page, "tour.html", status=errors.status if errors else 200, tour=tour, deadlines=deadlines, by_target=by_target,
-        actions=[(a.value, BODIES[a]) for a in tour.allowed_actions if a not in custom],
-        custom=[a.value for a in tour.allowed_actions if a in custom], errors=errors or forms.FormErrors(),
-        defaults={}, done=label("action", done, page.lang) if done else None,
-        accepted=page.request.query_params.get("accepted") == "1",
+        custom=[a.value for a in tour.allowed_actions if a in custom], defaults={},
+        **record_forms(page, TOUR, [a for a in tour.allowed_actions if a not in custom], errors),
         team_text="\n".join(f"{m.username} | {m.role}" for m in tour.team),
     )
 
@@ -115,13 +113,15 @@ def tour_page(page: PageDep, tour_id: str) -> HTMLResponse:
 
 @router.post("/tours/{tour_id}/act/{action}", response_class=HTMLResponse)
 async def tour_action(request: Request, page: PageDep, client: TemporalDep, tour_id: str, action: str) -> Response:
-    form = await request.form()
-    if (refused := csrf_refused(page, form)) is not None:
-        return refused
-    return await to_thread.run_sync(partial(_tour_action, page, client, tour_id, action, form))
+    return await posted_action(
+        request, page, client, TOUR, action, act=partial(tours.tour_action, tour_id=tour_id),
+        redisplay=partial(_tour_page, page, tour_id), record_url=f"/tours/{quote(tour_id)}", extra=_extra,
+    )
 
 
-def _extra(action: TourAction, form: FormData) -> dict[str, Any]:
+def _extra(spec: ActionSpec, form: FormData) -> dict[str, Any]:
+    """What the team's and a hazard finding's forms carry besides their body's fields."""
+    action = spec.action
     if action == TourAction.CHANGE_TEAM:
         return {"team": team_lines(str(form.get("team") or ""))}
     if action == TourAction.RECORD_FINDING and form.get("kind") == "hazard":
@@ -129,21 +129,4 @@ def _extra(action: TourAction, form: FormData) -> dict[str, Any]:
         return {"hazard": {k: v for k, v in fields.items() if v or k in ("title", "enterprise_uscc", "region_code", "industry")}}
     return {}
 
-
-def _tour_action(page: Page, client: Client, tour_id: str, action_name: str, form: FormData) -> Response:
-    try:
-        action = TourAction(action_name)
-        model = BODIES[action]
-    except (ValueError, KeyError):
-        return error_page(page, unknown_action(action_name))
-    row, errors = forms.submit(
-        model, form, page.lang, action.value,
-        lambda body: tours.tour_action(session=page.session, principal=page.principal, client=client, tour_id=tour_id,
-                                       action=action, body=body),
-        partial(_extra, action, form),
-    )
-    if errors is not None:
-        return _tour_page(page, tour_id, errors)
-    suffix = "accepted=1" if row is None else f"done={action.value}"
-    return see_other(f"/tours/{quote(tour_id)}?{suffix}")
 
