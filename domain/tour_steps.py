@@ -140,9 +140,7 @@ def rectification_reminder(state: TourState, key: str, now: datetime) -> TourPro
     progress = state.progress_of(key)
     assert progress is not None and progress.clock is not None
     title = f"巡查整改情况将于 {day_text(progress.clock.due_at)} 到期：{key}"
-    target = state.target(key)
-    notices = (_authority(target.region_code if target else key, "reminder", title, title),
-               _authority(state.start.organizer.code, "reminder", title, title))
+    notices = _target_and_organizer(state, key, ("reminder", "reminder"), title)
     clock = progress.clock.model_copy(update={"reminders_sent": progress.clock.reminders_sent + 1})
     return _step(state, system_actor("reminder:rectification"), A.REMINDER,
                  {"progress": _replace(state, key, clock=clock)}, title, now, notices=notices,
@@ -154,9 +152,7 @@ def rectification_overdue(state: TourState, key: str, interview_id: str, now: da
     progress = state.progress_of(key)
     assert progress is not None and progress.clock is not None
     title = f"巡查对象 {key} 逾期未报送整改情况，约谈其负责人（{interview_id}）"
-    target = state.target(key)
-    notices = (_authority(target.region_code if target else key, "interview", title, title),
-               _authority(state.start.organizer.code, "overdue", title, title))
+    notices = _target_and_organizer(state, key, ("interview", "overdue"), title)
     changes = {"progress": _replace(state, key, clock=progress.clock.model_copy(update={"lapsed": True}),
                                     interviews=(*progress.interviews, interview_id)),
                "interviews_started": state.interviews_started + 1}
@@ -278,6 +274,14 @@ def render_feedback(state: TourState, key: str, clock: TourClock, now: datetime)
 
 def _authority(code: str, kind: str, title: str, body: str) -> Notice:
     return Notice(target_kind="authority", target_code=code, kind=kind, title=title[:300], body=body)
+
+
+def _target_and_organizer(state: TourState, key: str, kinds: tuple[str, str], title: str) -> tuple[Notice, Notice]:
+    """`title` to the authority of target `key`'s region (notice kind `kinds[0]`) and to the organizing committee
+    (`kinds[1]`)."""
+    target = state.target(key)
+    return (_authority(target.region_code if target else key, kinds[0], title, title),
+            _authority(state.start.organizer.code, kinds[1], title, title))
 
 
 def _leader_notices(state: TourState, kind: str, title: str) -> tuple[Notice, ...]:

@@ -207,10 +207,8 @@ class InterviewState(Frozen):
         return self.start.interview_id
 
 
-class InterviewProjection(Frozen):
-    """One step of an interview and the state right after it: the `project_interview` activity's input.
-
-    `seq` is the step's position and the projection's idempotency key."""
+class InterviewStep(Frozen):
+    """One step of an interview: `seq` is its position and the projection's idempotency key."""
 
     seq: int
     at: datetime
@@ -219,25 +217,22 @@ class InterviewProjection(Frozen):
     from_status: InterviewStatus | None
     to_status: InterviewStatus
     comment: str | None = None
+
+
+class InterviewProjection(InterviewStep):
+    """One step of an interview and the state right after it: the `project_interview` activity's input."""
+
     state: InterviewState
 
 
-class InterviewReceipt(Frozen):
+class InterviewReceipt(InterviewStep):
     """What `project_interview` returns: the step without the state (see models.hazard.ProjectionReceipt)."""
 
-    seq: int
-    at: datetime
-    actor: Actor
-    action: InterviewAction
-    from_status: InterviewStatus | None
-    to_status: InterviewStatus
-    comment: str | None = None
     written: bool
 
     @classmethod
     def of(cls, item: InterviewProjection, written: bool) -> "InterviewReceipt":
-        return cls(seq=item.seq, at=item.at, actor=item.actor, action=item.action, from_status=item.from_status,
-                   to_status=item.to_status, comment=item.comment, written=written)
+        return cls(**{name: getattr(item, name) for name in InterviewStep.model_fields}, written=written)
 
 
 def interview_workflow_id(hazard_code: str, n: int) -> str:

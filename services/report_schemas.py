@@ -26,8 +26,8 @@ from services.schemas import DocumentOut
 # --- periodic reports -------------------------------------------------------------------------------------------------
 
 
-class PeriodicReportSummary(BaseModel):
-    """A periodic report in a list: what, where, when and the hash of its document."""
+class PeriodicReportHead(BaseModel):
+    """What every shape of a periodic report starts with: what, where, when, and why it was generated."""
 
     id: str
     kind: ReportKind
@@ -37,6 +37,11 @@ class PeriodicReportSummary(BaseModel):
     period_end: date
     generated_at: str | None = Field(description="ISO 8601 instant")
     trigger: ReportTrigger
+
+
+class PeriodicReportSummary(PeriodicReportHead):
+    """A periodic report in a list: what, where, when and the hash of its document."""
+
     requested_by: str
     document_hash: str = Field(description="SHA-256 of its PDF: `GET /documents/{sha256}`")
 
@@ -72,18 +77,10 @@ class ReportCampaignOut(BaseModel):
     figures: FiguresOut
 
 
-class PeriodicReportOut(BaseModel):
+class PeriodicReportOut(PeriodicReportHead):
     """One report: its figures in total and by sub-jurisdiction, industry, level and source, the hazards overdue,
     the campaigns, the ranking, and the hash of its document."""
 
-    id: str
-    kind: ReportKind
-    region_code: str
-    region_name: str | None
-    period_start: date
-    period_end: date
-    generated_at: str | None = Field(description="ISO 8601 instant")
-    trigger: ReportTrigger
     policy: str = Field(description="the policy profile it was computed under (`name@version`)")
     totals: FiguresOut
     by_region: list[RegionFigures]
