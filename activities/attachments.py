@@ -15,7 +15,7 @@ def document_attachment(session: Session, sha256: str) -> Attachment | None:
     document = session.get(Document, sha256)
     if document is None:
         return None
-    name = f"{document.kind}-{document.hazard_code}"
+    name = f"{document.kind}-{document.record_id}"
     if document.pdf is not None:
         return Attachment(filename=f"{name}.pdf", mime="application/pdf", content=document.pdf)
     return Attachment(filename=f"{name}.txt", mime="text/plain; charset=utf-8", content=document.content.encode("utf-8"))

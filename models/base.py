@@ -88,3 +88,12 @@ def body_error(code: str, field: str) -> PydanticCustomError:
 
     The API and the UI answer it as `{code, field, message_zh, message_en}`, words looked up by the code."""
     return PydanticCustomError(code, "{field}: " + code.replace("_", " "), {"field": field})
+
+
+RECORD_PATHS = {"hazard": "hazards", "interview": "interviews", "campaign": "campaigns", "tour": "tours",
+                "circular": "circulars", "report": "reports"}
+
+
+def record_path(kind: str, record_id: str) -> str:
+    """Where a record of any kind is read, in the web UI (`/tours/TR-…`) and under `/api/v1`."""
+    return f"/{RECORD_PATHS.get(kind, 'hazards')}/{record_id}"

@@ -200,12 +200,13 @@ class Notification(SQLModel, table=True):
 
     __tablename__ = "notification"
     __table_args__ = (
-        UniqueConstraint("hazard_code", "seq", "target_kind", "target_code", name="uq_notification_target"),
+        UniqueConstraint("record_kind", "record_id", "seq", "target_kind", "target_code", name="uq_notification_target"),
         Index("ix_notification_target", "target_kind", "target_code"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
-    hazard_code: str = Field(index=True, max_length=40)
+    record_kind: str = Field(default="hazard", max_length=20)  # the record it is about: hazard | tour | campaign | ...
+    record_id: str = Field(index=True, max_length=80)
     seq: int
     at: datetime = Field(sa_column=_utc_column(nullable=False))  # workflow time
     target_kind: str = Field(max_length=20)  # enterprise | authority
@@ -223,7 +224,8 @@ class Document(SQLModel, table=True):
     __tablename__ = "document"
 
     hash: str = Field(primary_key=True, max_length=64)
-    hazard_code: str = Field(index=True, max_length=40)
+    record_kind: str = Field(default="hazard", max_length=20)  # the record it belongs to: who may read it
+    record_id: str = Field(index=True, max_length=80)
     kind: str = Field(max_length=40)
     title: str = Field(max_length=300)
     media_type: str = Field(default="text/plain; charset=utf-8", max_length=60)

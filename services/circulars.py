@@ -77,22 +77,14 @@ def read_circular(session: Session, principal: Principal, circular_id: str) -> C
 
 
 
-def is_cadence_record(record_id: str) -> bool:
-    """A document's owner that is a periodic report (RP-…) or a circular (CR-…), not a hazard."""
-    return record_id.startswith(("RP-", "CR-"))
-
-
 def check_document_visible(session: Session, principal: Principal, record_id: str) -> None:
-    """A report's or a circular's document: to the staff who may read it, and a circular's to the enterprises and
-    authorities it named (they were sent it). Else 404."""
-    if record_id.startswith("RP-"):
-        reports.read_report(session, principal, record_id)
-        return
+    """A circular's document: to the staff who may read it, and to the enterprises and authorities it named
+    (they were sent it). Else 404."""
     row = session.get(CircularRow, record_id)
     if row is not None and principal.actor.role in reports.READERS and principal.scope.holds(row.region_path, ""):
         return
     named = session.exec(select(Notification.id).where(
-        Notification.hazard_code == record_id,
+        Notification.record_kind == "circular", Notification.record_id == record_id,
         inbox_filter(enterprise_uscc=principal.actor.enterprise_uscc,
                      authority_codes=(principal.actor.jurisdiction_code,) if principal.actor.jurisdiction_code else ()),
     )).first()

@@ -19,6 +19,7 @@ from models.tables import CircularRow, Document, HazardRow
 from services import gateway, presenters, signoffs
 from services.errors import ApiError, engine_unavailable, from_refusal, not_found
 from services.principal import Principal
+from services.records import visible_record
 from services.schemas import DocumentOut, PublicListingOut, PublicListingPage
 from store import documents, hazards
 from store import tours as tours_store
@@ -48,24 +49,18 @@ def stored(session: Session, principal: Principal, sha256: str) -> Document:
     document = documents.get(session=session, sha256=sha256)
     if document is None:
         raise not_found("文书", "document", sha256)
-    record_visible(session, principal, document.hazard_code, document.kind)
+    document_visible(session, principal, document.record_kind, document.record_id)
     return document
 
 
-def record_visible(session: Session, principal: Principal, code: str, kind: str) -> None:
-    """Who may read a document is who may see its record (404 otherwise): a campaign's account or summary, a
-    periodic report's or a circular's document, a tour's report or feedback letter, else a hazard's or an
-    interview's."""
-    from services import campaigns, circulars, tours  # they render through this service: imported when asked
+def document_visible(session: Session, principal: Principal, record_kind: str, record_id: str) -> None:
+    """Who may read a document is who may see its record (404 otherwise); a circular's also those it named."""
+    from services import circulars  # it renders through this service: imported when asked
 
-    if kind.startswith("campaign_"):
-        campaigns.visible_row(session, code, principal)
-    elif circulars.is_cadence_record(code):
-        circulars.check_document_visible(session, principal, code)
-    elif code.startswith("TR-"):
-        tours.visible_row(session, code, principal)
+    if record_kind == "circular":
+        circulars.check_document_visible(session, principal, record_id)
     else:
-        presenters.visible_row(session, code, principal)
+        visible_record(session, principal, record_kind, record_id)
 
 
 @dataclass(frozen=True)
@@ -79,16 +74,17 @@ class Owner:
 
 
 def owner_of(session: Session, client: Client, document_id: str, task_queue: str) -> Owner:
-    """A document's owner from its id (`<record>-<kind>-<n>`): a circular's sign-off (`CR-…`), a tour's (`TR-…`),
-    else a hazard's."""
+    """A document's owner from its id (`<record>-<kind>-<n>`), by the kind of record its stored documents belong
+    to: a circular's sign-off, a tour's, else a hazard's."""
     from services import tours  # they render through this service: imported when asked
 
     match = DOCUMENT_ID.match(document_id)
     code = match.group("code") if match else ""
-    circular = session.get(CircularRow, code) if code.startswith("CR-") else None
+    kind = documents.owner_kind_of(session=session, record_id=code) if code else None
+    circular = session.get(CircularRow, code) if kind == "circular" else None
     if circular is not None:
         return circular_owner(session, client, circular, task_queue)
-    if code.startswith("TR-"):
+    if kind == "tour":
         tour = tours_store.get_row(session=session, tour_id=code)
         if tour is not None:
             return Owner(tour.workflow_id, tours_store.state_of(tour).documents, SIGN_UPDATES["tour"],

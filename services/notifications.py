@@ -15,7 +15,9 @@ from store import notifications
 
 class NotificationOut(BaseModel):
     id: int
-    hazard_code: str
+    record_kind: str  # the record it is about: hazard | interview | campaign | tour | circular | report
+    record_id: str
+    hazard_code: str | None = None  # the record's id when it is a hazard
     at: datetime
     kind: str
     title: str
@@ -43,7 +45,9 @@ def whose(principal: Principal) -> tuple[str | None, tuple[str, ...]]:
 def out(row: Notification, tour_id: str | None = None) -> NotificationOut:
     return NotificationOut(
         id=row.id or 0,
-        hazard_code=row.hazard_code,
+        record_kind=row.record_kind,
+        record_id=row.record_id,
+        hazard_code=row.record_id if row.record_kind == "hazard" else None,
         at=as_utc(row.at),  # type: ignore[arg-type]
         kind=row.kind,
         title=row.title,
@@ -52,7 +56,7 @@ def out(row: Notification, tour_id: str | None = None) -> NotificationOut:
         target_code=row.target_code,
         document_hash=row.document_hash,
         read=row.read_at is not None,
-        tour_id=row.hazard_code if row.hazard_code.startswith("TR-") else tour_id,
+        tour_id=row.record_id if row.record_kind == "tour" else tour_id,
     )
 
 
@@ -61,7 +65,7 @@ def inbox_rows(
     principal: Principal,
     *,
     unread: bool | None = None,
-    hazard_code: str | None = None,
+    record: tuple[str | None, str] | None = None,
     page: int = 1,
     page_size: int = 50,
 ) -> tuple[list[Notification], int, int]:
@@ -69,7 +73,7 @@ def inbox_rows(
     enterprise, authorities = whose(principal)
     rows, total, unread_count = notifications.inbox(
         session=session, enterprise_uscc=enterprise, authority_codes=authorities, unread=unread,
-        hazard_code=hazard_code, page=page, page_size=page_size,
+        record=record, page=page, page_size=page_size,
     )
     return list(rows), total, unread_count
 
@@ -79,25 +83,27 @@ def inbox(
     principal: Principal,
     *,
     unread: bool | None = None,
-    hazard_code: str | None = None,
+    record: tuple[str | None, str] | None = None,
     page: int = 1,
     page_size: int = 50,
 ) -> InboxOut:
     rows, total, unread_count = inbox_rows(
-        session, principal, unread=unread, hazard_code=hazard_code, page=page, page_size=page_size
+        session, principal, unread=unread, record=record, page=page, page_size=page_size
     )
-    tour_of = tour_ids(session, {r.hazard_code for r in rows})
-    return InboxOut(items=[out(r, tour_of.get(r.hazard_code)) for r in rows], total=total, unread=unread_count)
+    tour_of = tour_ids(session, rows)
+    return InboxOut(items=[out(r, tour_of.get(r.record_id)) for r in rows], total=total, unread=unread_count)
 
 
-def tour_ids(session: Session, codes: set[str]) -> dict[str, str]:
-    """The inspection tour each of these hazards came from."""
+def tour_ids(session: Session, rows: list[Notification]) -> dict[str, str]:
+    """The inspection tour each hazard of these notifications came from."""
+    codes = {r.record_id for r in rows if r.record_kind == "hazard"}
     from sqlmodel import col, select
 
     from models.tables import HazardRow
 
-    rows = session.exec(select(HazardRow.code, HazardRow.tour_id).where(col(HazardRow.code).in_(codes), col(HazardRow.tour_id).is_not(None)))
-    return {code: tour for code, tour in rows if tour}
+    found = session.exec(select(HazardRow.code, HazardRow.tour_id).where(col(HazardRow.code).in_(codes),
+                                                                         col(HazardRow.tour_id).is_not(None)))
+    return {code: tour for code, tour in found if tour}
 
 
 def mark_read(session: Session, principal: Principal, notification_id: int) -> NotificationOut:

@@ -27,11 +27,11 @@ def project_campaign(*, session: Session, item: CampaignProjection) -> bool:
         to_status=item.to_status.value, comment=item.comment, document_hashes=[document.sha256] if document else [],
     )
     if document is not None and session.get(Document, document.sha256) is None:
-        session.add(Document(hash=document.sha256, hazard_code=state.campaign_id, kind=document.kind,
+        session.add(Document(hash=document.sha256, record_kind="campaign", record_id=state.campaign_id, kind=document.kind,
                              title=document.title, content=document.content, created_at=item.at))
     for notice in item.notices:
         session.add(Notification(
-            hazard_code=state.campaign_id, seq=item.seq, at=item.at, target_kind="authority",
+            record_kind="campaign", record_id=state.campaign_id, seq=item.seq, at=item.at, target_kind="authority",
             target_code=notice.target_code, kind=notice.kind, title=notice.title[:300], body=notice.body,
             document_hash=document.sha256 if document else None,
         ))

@@ -6,7 +6,7 @@ from datetime import datetime
 from sqlmodel import Session, col, func, select
 
 from domain.delivery import Message
-from models.base import china_date
+from models.base import china_date, record_path
 from models.delivery import Channel, DeliveryStatus, DeliveryTarget, delivery_key, digest_key
 from models.enums import Role
 from models.tables import (
@@ -75,7 +75,7 @@ def plan(*, session: Session, notification_id: int, mail_enabled: bool, now: dat
         row = by_key(session=session, key=key)
         if row is None:
             row = Delivery(
-                key=key, notification_id=notification_id, hazard_code=notification.hazard_code, channel=channel.value,
+                key=key, notification_id=notification_id, hazard_code=hazard_of(notification), channel=channel.value,
                 recipient=recipient, address=address, created_at=now,
                 status=(DeliveryStatus.DIGEST if held else DeliveryStatus.PENDING).value,
                 digest_day=china_date(now).isoformat() if held else None,
@@ -114,13 +114,18 @@ def give_up(*, session: Session, key: str, error: str) -> None:
         session.flush()
 
 
+def hazard_of(notification: Notification) -> str | None:
+    """The hazard a notification is about, if it is about one."""
+    return notification.record_id if notification.record_kind == "hazard" else None
+
+
 def message(*, session: Session, notification: Notification, link_base: str) -> Message:
     document = notification.document_hash
     return Message(
-        notification_id=notification.id or 0, hazard_code=notification.hazard_code, at=notification.at,
+        notification_id=notification.id or 0, hazard_code=notification.record_id, at=notification.at,
         kind=notification.kind, title=notification.title, body=notification.body,
         target_kind=notification.target_kind, target_code=notification.target_code,
-        hazard_url=f"{link_base}/hazards/{notification.hazard_code}",
+        hazard_url=link_base + record_path(notification.record_kind, notification.record_id),
         document_sha256=document, document_url=f"{link_base}/api/v1/documents/{document}" if document else None,
     )
 

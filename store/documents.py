@@ -10,7 +10,7 @@ from core import official_documents
 from core.official_documents import Rendered
 from models.clock import DocumentSpec
 from models.documents import DocumentKind, OfficialDocument
-from models.tables import Document, HazardRow
+from models.tables import CircularRow, Document, HazardRow
 
 PDF = "application/pdf"
 
@@ -19,7 +19,8 @@ def store_rendered(*, session: Session, document: OfficialDocument, rendered: Re
     if session.get(Document, rendered.sha256) is not None:
         return False
     session.add(Document(
-        hash=rendered.sha256, hazard_code=document.subject_code, kind=document.kind.value, title=document.title[:300],
+        hash=rendered.sha256, record_kind=owner_kind(session, document.kind, document.subject_code),
+        record_id=document.subject_code, kind=document.kind.value, title=document.title[:300],
         media_type=PDF, content=rendered.text, pdf=rendered.pdf, html=rendered.html, created_at=datetime.now(UTC),
     ))
     try:
@@ -28,6 +29,26 @@ def store_rendered(*, session: Session, document: OfficialDocument, rendered: Re
         session.rollback()
         return False
     return True
+
+
+OWNER_OF_KIND = {
+    DocumentKind.TOUR_REPORT: "tour", DocumentKind.TOUR_FEEDBACK: "tour", DocumentKind.DISPATCH_REPORT: "report",
+    DocumentKind.CAMPAIGN_ACCOUNT: "campaign", DocumentKind.CAMPAIGN_SUMMARY: "campaign",
+    DocumentKind.CAMPAIGN_ANNUAL_SUMMARY: "campaign",
+}
+
+
+def owner_kind(session: Session, kind: DocumentKind, subject: str) -> str:
+    """The kind of record a document belongs to: by its kind, and a circular (通报) by the record that holds its
+    subject (a circular of the reporting cadence, or a hazard's circular rung)."""
+    if kind == DocumentKind.CIRCULAR:
+        return "circular" if session.get(CircularRow, subject) is not None else "hazard"
+    return OWNER_OF_KIND.get(kind, "hazard")
+
+
+def owner_kind_of(*, session: Session, record_id: str) -> str | None:
+    """The kind of record whose documents are stored under `record_id` (None: no document of it is stored)."""
+    return session.exec(select(Document.record_kind).where(Document.record_id == record_id).limit(1)).first()
 
 
 def as_official(spec: DocumentSpec, *, kind: DocumentKind, authority: str, authority_code: str, addressee: str,

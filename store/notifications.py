@@ -19,15 +19,18 @@ def inbox(
     enterprise_uscc: str | None,
     authority_codes: tuple[str, ...],
     unread: bool | None,
-    hazard_code: str | None,
+    record: tuple[str | None, str] | None,
     page: int,
     page_size: int,
 ) -> tuple[list[Notification], int, int]:
     """The caller's notifications, newest first, with the total and the unread count."""
     mine = inbox_filter(enterprise_uscc=enterprise_uscc, authority_codes=authority_codes)
     query = select(Notification).where(mine)
-    if hazard_code:
-        query = query.where(Notification.hazard_code == hazard_code)
+    if record is not None:  # one record's notifications (of any kind when the kind is not given)
+        kind, record_id = record
+        query = query.where(Notification.record_id == record_id)
+        if kind is not None:
+            query = query.where(Notification.record_kind == kind)
     if unread is not None:
         query = query.where(col(Notification.read_at).is_(None) if unread else col(Notification.read_at).is_not(None))
     total = session.exec(select(func.count()).select_from(query.subquery())).one()

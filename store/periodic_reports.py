@@ -40,7 +40,7 @@ def _record(session: Session, record_id: str, action: str, document: DocumentSpe
     """The document (by its hash; its PDF and HTML when rendered) and the audit row that names it."""
     if session.get(Document, document.sha256) is None:
         session.add(Document(
-            hash=document.sha256, hazard_code=record_id, kind=document.kind[:40], title=document.title[:300],
+            hash=document.sha256, record_kind=action, record_id=record_id, kind=document.kind[:40], title=document.title[:300],
             content=document.content, created_at=at, media_type=PDF if rendered else "text/plain; charset=utf-8",
             pdf=rendered.pdf if rendered else None, html=rendered.html if rendered else None,
         ))
@@ -82,7 +82,7 @@ def save_circular(*, session: Session, row: CircularRow, document: DocumentSpec,
                "period_end": row.period_end, "report_id": row.report_id}
     _record(session, row.id, "circular", document, issued, row.issued_at, policy, details, rendered, row.status)
     for target_kind, target_code, title in dict.fromkeys(notices):
-        session.add(Notification(hazard_code=row.id, seq=1, at=row.issued_at, target_kind=target_kind, target_code=target_code,
+        session.add(Notification(record_kind="circular", record_id=row.id, seq=1, at=row.issued_at, target_kind=target_kind, target_code=target_code,
                                  kind="circular", title=title[:300], body=document.content, document_hash=document.sha256))
     try:
         session.flush()

@@ -38,7 +38,7 @@ def project_transition(*, session: Session, item: ProjectionItem) -> bool:
     for notice in item.notices:
         session.add(
             Notification(
-                hazard_code=state.code,
+                record_id=state.code,
                 seq=transition.seq,
                 at=transition.at,
                 target_kind=notice.target_kind,
@@ -72,7 +72,7 @@ def _store_document(session: Session, item: ProjectionItem) -> None:
     session.add(
         Document(
             hash=document.sha256,
-            hazard_code=item.state.code,
+            record_id=item.state.code,
             kind=document.kind,
             title=document.title,
             content=document.content,

@@ -51,7 +51,7 @@ def project_signoff(*, session: Session, step: SignOffStep) -> bool:
     )
     audit.append(session=session, entry=entry)
     for notice in step.notices:
-        session.add(Notification(hazard_code=record_id, seq=step.seq, at=step.at, target_kind=notice.target_kind,
+        session.add(Notification(record_kind=kind, record_id=record_id, seq=step.seq, at=step.at, target_kind=notice.target_kind,
                                  target_code=notice.target_code, kind=notice.kind, title=notice.title, body=notice.body))
     if signing:
         _issue(session, row, step)
@@ -82,6 +82,6 @@ def _issue(session: Session, row: CircularRow, step: SignOffStep) -> None:
     session.add(row)
     title = f"通报：{document.title}"
     for target_kind, target_code, words in dict.fromkeys(circular_notices(content, title)):
-        session.add(Notification(hazard_code=row.id, seq=step.seq, at=step.at, target_kind=target_kind,
+        session.add(Notification(record_kind="circular", record_id=row.id, seq=step.seq, at=step.at, target_kind=target_kind,
                                  target_code=target_code, kind="circular", title=words[:300],
                                  body=stored.content if stored else title, document_hash=document.sha256))

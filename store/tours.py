@@ -26,11 +26,11 @@ def project_tour(*, session: Session, item: TourProjection) -> bool:
     )
     for document in item.documents:
         if session.get(Document, document.sha256) is None:
-            session.add(Document(hash=document.sha256, hazard_code=state.id, kind=document.kind, title=document.title,
+            session.add(Document(hash=document.sha256, record_kind="tour", record_id=state.id, kind=document.kind, title=document.title,
                                  content=document.content, created_at=item.at))
     for notice in item.notices:  # a feedback letter's notice carries its own letter (the one of its title)
         letter = next((d for d in item.documents if d.title[:300] == notice.title), item.documents[0] if item.documents else None)
-        session.add(Notification(hazard_code=state.id, seq=item.seq, at=item.at, target_kind=notice.target_kind,
+        session.add(Notification(record_kind="tour", record_id=state.id, seq=item.seq, at=item.at, target_kind=notice.target_kind,
                                  target_code=notice.target_code, kind=notice.kind, title=notice.title, body=notice.body,
                                  document_hash=letter.sha256 if letter else None))
     row = session.get(TourRow, state.id)

@@ -44,8 +44,8 @@ def test_a_step_is_projected_once_with_its_document_and_notices(engine: Engine) 
         events = campaigns.events(session=session, campaign_id=row.id)
         assert [e.action for e in events] == ["launch", "account"] and events[1].document_hash == document.sha256
         stored = session.get(Document, document.sha256)
-        assert stored is not None and stored.content == document.content and stored.hazard_code == row.id
-        targets = session.exec(select(Notification.target_code).where(Notification.hazard_code == row.id)).all()
+        assert stored is not None and stored.content == document.content and (stored.record_kind, stored.record_id) == ("campaign", row.id)
+        targets = session.exec(select(Notification.target_code).where(Notification.record_id == row.id)).all()
         assert sorted(targets) == ["371700", "371702", "371721"]
         assert len(session.exec(select(AuditEntry).where(AuditEntry.record_kind == "campaign")).all()) == 2
         assert audit.verify(session=session, record_kind="campaign", record_id=row.id).ok

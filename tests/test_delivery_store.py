@@ -34,7 +34,7 @@ def prepared(engine: Engine) -> tuple[int, int]:
             session.add(user)
         webhooks.put_webhook(session=session, region_code="371702", by="admin", now=NOW,
                              body=WebhookIn(kind=WebhookKind.DINGTALK, url="https://oapi.example/robot/send?access_token=t", secret="s" * 20))
-        rows = [Notification(hazard_code="HZ-371702-2026-000001", seq=5, at=NOW, target_kind=kind, target_code=code,
+        rows = [Notification(record_id="HZ-371702-2026-000001", seq=5, at=NOW, target_kind=kind, target_code=code,
                              kind="rung", title="督办函", body="逾期", document_hash=None)
                 for kind, code in (("enterprise", "91371702MA3C4G0R29"), ("authority", "371702"))]
         session.add_all(rows)

@@ -64,7 +64,7 @@ async def test_admins_read_the_delivery_log_with_its_failed_attempts_and_others_
     from store import delivery as store
 
     with Session(app.state.engine) as session:  # type: ignore[attr-defined]
-        notice = Notification(hazard_code="HZ-371702-2026-000009", seq=3, at=datetime.now(UTC), target_kind="authority",
+        notice = Notification(record_id="HZ-371702-2026-000009", seq=3, at=datetime.now(UTC), target_kind="authority",
                               target_code="371702", kind="rung", title="督办函", body="逾期")
         session.add(notice)
         session.flush()

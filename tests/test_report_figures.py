@@ -89,7 +89,7 @@ def test_the_report_the_dashboard_and_the_ranking_agree(loaded: tuple[Engine, di
         assert [h["code"] for h in content["overdue_hazards"]] == [codes["H3"]]
         assert content["campaigns"] == []  # no campaign table in this branch: the seam answers nothing
         stored = session.get(Document, row.document_hash)
-        assert stored is not None and stored.hazard_code == row.id
+        assert stored is not None and stored.record_id == row.id
         trail = session.exec(select(AuditEntry).where(AuditEntry.record_id == row.id)).all()
         assert [(t.action, t.document_hash) for t in trail] == [("report", row.document_hash)]
         assert audit.verify(session=session, record_id=row.id).ok
@@ -123,11 +123,11 @@ def test_a_circular_names_the_overdue_the_fake_and_the_lagging(loaded: tuple[Eng
         assert [(e["uscc"], e["hazards"]) for e in content["enterprises"]] == [("91371702MA3C4G0R29", [codes["H3"]])]
         assert [f["hazard_code"] for f in content["fake_rectifications"]] == [codes["H4"]]
         assert [r["region_code"] for r in content["lagging_jurisdictions"]] == ["371702"]
-        notified = {(n.target_kind, n.target_code) for n in session.exec(select(Notification).where(Notification.hazard_code == row.id))}
+        notified = {(n.target_kind, n.target_code) for n in session.exec(select(Notification).where(Notification.record_id == row.id))}
         assert notified == {("enterprise", "91371702MA3C4G0R29"), ("enterprise", "91371721MA3D8J7K5L"), ("authority", "371702")}
         assert audit.verify(session=session, record_id=row.id).ok and row.status == "issued"
         draft, _ = report_content.issue_circular(session=session, region=city, start=data.MARCH[0], end=data.MARCH[0],
                                                  issued=SYSTEM, profile=DEFAULT_POLICY, now=NOW)  # the default: signed first
         session.commit()
         assert draft.status == "draft" and draft.signoff_json is not None
-        assert not session.exec(select(Notification).where(Notification.hazard_code == draft.id)).all()
+        assert not session.exec(select(Notification).where(Notification.record_id == draft.id)).all()

@@ -45,7 +45,7 @@ def test_a_drafted_circular_notifies_nobody_until_a_leader_signs_it_and_each_ste
     assert start.document.authority_code == "371700" and start.superior_code == "370000" and start.record_id == row.id
     with Session(engine) as session:
         assert row.id in {r.id for r in service.unstarted(session)}  # the outbox starts its sign-off
-        assert not session.exec(select(Notification).where(Notification.hazard_code == row.id)).all()
+        assert not session.exec(select(Notification).where(Notification.record_id == row.id)).all()
         assert session.exec(select(AuditEntry.to_status).where(AuditEntry.record_id == row.id)).all() == ["draft"]
     now = start.document.drafted_at
     clock = PlannedClock(due_at=now + timedelta(days=3), reminders=(now + timedelta(days=2),))
@@ -66,7 +66,7 @@ def test_a_drafted_circular_notifies_nobody_until_a_leader_signs_it_and_each_ste
         issued = session.get(CircularRow, row.id)
         assert issued is not None and issued.status == "issued" and issued.document_hash == receipt.sha256
         assert issued.signed_by == CITY_LEADER.display_name
-        notices = session.exec(select(Notification).where(Notification.hazard_code == row.id)).all()
+        notices = session.exec(select(Notification).where(Notification.record_id == row.id)).all()
         assert [(n.kind, n.target_code) for n in notices if n.seq == 2] == [("reminder", "371700")]
         named = [n for n in notices if n.kind == "circular"]
         assert named and all(n.document_hash == receipt.sha256 and n.seq == 3 for n in named)

@@ -100,8 +100,8 @@ def test_projecting_a_tour_step_twice_writes_once_with_its_documents_and_notices
         row = session.get(TourRow, state.id)
         assert row is not None and row.status == "report_submitted" and row.last_seq == 2
         assert [e.seq for e in session.exec(select(AuditEntry).where(AuditEntry.record_kind == "tour", AuditEntry.record_id == state.id))] == [1, 2]
-        assert len(list(session.exec(select(Document).where(Document.hazard_code == state.id)))) == 1
-        assert {n.target_code for n in session.exec(select(Notification).where(Notification.hazard_code == state.id))} == {"371702"}
+        assert len(list(session.exec(select(Document).where(Document.record_id == state.id)))) == 1
+        assert {n.target_code for n in session.exec(select(Notification).where(Notification.record_id == state.id))} == {"371702"}
         assert tours.next_number(session=session, organizer_code="371700", year=2026) >= 1
         owed = list(session.exec(select(TaskRow).where(TaskRow.record_id == state.id)))
         assert [(t.process, t.action, t.role, t.jurisdiction_code) for t in owed] == [("tour", "approve-report", "leader", "371700")]

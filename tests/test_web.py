@@ -284,3 +284,19 @@ async def test_signing_out_of_the_web_ui_revokes_the_session_token_even_if_the_c
         assert api.status_code == 401 and api.json()["detail"]["code"] == "token_revoked"
     again = await browser(app, "county.supervisor")  # signing in again right away works
     assert (await again.get("/")).status_code == 200
+
+
+async def test_the_chinese_dashboard_reads_in_chinese_headers_and_industries_included(app: object) -> None:
+    city = await browser(app, "city.supervisor")
+    year = (NOW - timedelta(days=40)).year
+    dashboard = await city.get("/dashboard", params={"from": f"{year - 1}-01-01", "to": NOW.date().isoformat()})
+    assert dashboard.status_code == 200
+    assert "<th>整改率</th>" in dashboard.text and "Rectification rate" not in dashboard.text
+
+
+def test_an_industry_reads_the_same_as_a_code_or_in_the_office_s_words() -> None:
+    from web.i18n import label
+
+    assert label("industry", "hazardous_chemicals", "zh") == label("industry", "危险化学品", "zh") == "危险化学品"
+    assert label("industry", "危险化学品", "en") == "Hazardous chemicals"
+    assert label("industry", "某新行业", "zh") == "某新行业"  # an industry not in the list reads as written

@@ -196,7 +196,20 @@ FIELD.update({"target": ("巡查对象", "Target"), "kind": ("类别", "Kind"), 
               "to": ("移交单位", "Transferred to"), "proposals": ("意见建议", "Proposals"), "team": ("巡查组", "Team"),
               "hazard": ("隐患登记信息", "Hazard fields"), "unit": ("工作单位", "Work unit")})
 
+# Industries (行业) as the supervising departments divide them: an industry is recorded in the office's own words
+# (危险化学品) or as a code (hazardous_chemicals); both read as the same words.
+_INDUSTRIES = (
+    ("hazardous_chemicals", "危险化学品", "Hazardous chemicals"), ("non_coal_mines", "非煤矿山", "Non-coal mines"),
+    ("coal_mines", "煤矿", "Coal mines"), ("fireworks", "烟花爆竹", "Fireworks"),
+    ("industry_trade", "工贸", "Industry and trade"), ("metallurgy", "冶金", "Metallurgy"),
+    ("construction", "建筑施工", "Construction"), ("road_transport", "道路运输", "Road transport"),
+    ("gas", "城镇燃气", "Town gas"), ("special_equipment", "特种设备", "Special equipment"),
+    ("fire_safety", "消防", "Fire safety"), ("wood_processing", "木材加工", "Wood processing"),
+)
+INDUSTRY = {key: (zh, en) for code, zh, en in _INDUSTRIES for key in (code, zh)}
+
 TABLES = {
+    "industry": INDUSTRY,
     "tour_status": TOUR_STATUS,
     "wb_status": WB_STATUS,
     "status": STATUS,

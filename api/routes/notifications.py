@@ -9,6 +9,7 @@ from api.deps import BrowserOrApiUser, CurrentUser, RowId, SessionDep
 from services import documents
 from services import notifications as inbox
 from services.notifications import InboxOut, NotificationOut
+from services.records import RecordKind
 
 router = APIRouter(tags=["notifications"])
 
@@ -18,13 +19,14 @@ def my_notifications(
     session: SessionDep,
     principal: CurrentUser,
     unread: bool | None = None,
-    hazard_code: Annotated[str | None, Query(max_length=40)] = None,
+    hazard_code: Annotated[str | None, Query(max_length=40, description="one hazard's notifications")] = None,
+    record_kind: Annotated[RecordKind | None, Query(description="with `record_id`: one record's notifications")] = None,
+    record_id: Annotated[str | None, Query(max_length=80)] = None,
     page: Annotated[int, Query(ge=1, le=100_000)] = 1,
     page_size: Annotated[int, Query(ge=1, le=200)] = 50,
 ) -> InboxOut:
-    return inbox.inbox(
-        session, principal, unread=unread, hazard_code=hazard_code, page=page, page_size=page_size
-    )
+    record = ("hazard", hazard_code) if hazard_code else (record_kind, record_id) if record_id else None
+    return inbox.inbox(session, principal, unread=unread, record=record, page=page, page_size=page_size)
 
 
 @router.post("/notifications/{notification_id}/read", response_model=NotificationOut)
@@ -45,9 +47,9 @@ def get_document(
     document = documents.stored(session, principal, sha256)
     headers = {"X-Content-SHA256": document.hash, "X-Content-Type-Options": "nosniff"}
     if document.pdf is None:  # issued as text before official documents were PDFs
-        headers["Content-Disposition"] = f'inline; filename="{document.kind}-{document.hazard_code}.txt"'
+        headers["Content-Disposition"] = f'inline; filename="{document.kind}-{document.record_id}.txt"'
         return PlainTextResponse(document.content, media_type="text/plain; charset=utf-8", headers=headers)
     if format == "html":
         return HTMLResponse(document.html or "", headers=headers)
-    headers["Content-Disposition"] = f'inline; filename="{document.kind}-{document.hazard_code}.pdf"'
+    headers["Content-Disposition"] = f'inline; filename="{document.kind}-{document.record_id}.pdf"'
     return Response(document.pdf, media_type="application/pdf", headers=headers)

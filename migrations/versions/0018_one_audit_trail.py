@@ -6,6 +6,9 @@ ids, are labelled with their kind. The steps of interviews, campaigns and tours,
 `interview_event`, `campaign_event` and `tour_event` outside any chain, move in, each record's steps sealed into
 a chain of their own (version 2), and those tables go.
 
+`notification` and `document` are keyed the same way (`record_kind`, `record_id`): the rows that used the hazard's
+column for a tour's, a campaign's, a circular's or a report's id are labelled by the table that holds that id.
+
 Revision ID: 0018
 Revises: 0017
 Create Date: 2026-12-06 21:30:00.000000
@@ -63,6 +66,42 @@ def upgrade() -> None:
     op.execute("UPDATE audit_entry SET record_kind = 'report' WHERE record_id IN (SELECT id FROM periodic_report)")
     for kind in EVENT_TABLES:
         _move_in(kind)
+    _key_by_record("notification", "uq_notification_target", ["seq", "target_kind", "target_code"])
+    _key_by_record("document", None, [])
+
+
+# the tables that hold each kind's ids (a row's owner is found by its id in them, never by the id's shape)
+OWNER_TABLES = {"tour": "tour", "campaign": "campaign", "circular": "circular", "report": "periodic_report"}
+
+
+def _key_by_record(table: str, unique: str | None, rest: list[str]) -> None:
+    with op.batch_alter_table(table, schema=None) as batch_op:
+        batch_op.drop_index(f"ix_{table}_hazard_code")
+        if unique:
+            batch_op.drop_constraint(unique, type_="unique")
+        batch_op.alter_column("hazard_code", new_column_name="record_id", existing_type=sa.String(length=40),
+                              type_=sa.String(length=80), existing_nullable=False)
+        batch_op.add_column(sa.Column("record_kind", S(length=20), nullable=False, server_default="hazard"))
+    with op.batch_alter_table(table, schema=None) as batch_op:
+        batch_op.create_index(f"ix_{table}_record_id", ["record_id"], unique=False)
+        if unique:
+            batch_op.create_unique_constraint(unique, ["record_kind", "record_id", *rest])
+    for kind, owner in OWNER_TABLES.items():
+        op.execute(f"UPDATE {table} SET record_kind = '{kind}' WHERE record_id IN (SELECT id FROM {owner})")
+
+
+def _key_by_hazard(table: str, unique: str | None, rest: list[str]) -> None:
+    with op.batch_alter_table(table, schema=None) as batch_op:
+        batch_op.drop_index(f"ix_{table}_record_id")
+        if unique:
+            batch_op.drop_constraint(unique, type_="unique")
+        batch_op.drop_column("record_kind")
+        batch_op.alter_column("record_id", new_column_name="hazard_code", existing_type=sa.String(length=80),
+                              type_=sa.String(length=40), existing_nullable=False)
+    with op.batch_alter_table(table, schema=None) as batch_op:
+        batch_op.create_index(f"ix_{table}_hazard_code", ["hazard_code"], unique=False)
+        if unique:
+            batch_op.create_unique_constraint(unique, ["hazard_code", *rest])
 
 
 AUDIT = sa.table(
@@ -110,6 +149,8 @@ def _hashes(value: str | None) -> list[str]:
 
 
 def downgrade() -> None:
+    _key_by_hazard("notification", "uq_notification_target", ["seq", "target_kind", "target_code"])
+    _key_by_hazard("document", None, [])
     bind = op.get_bind()
     _recreate_event_tables()
     for kind, (table, key, has_reason, documents) in EVENT_TABLES.items():

@@ -77,7 +77,7 @@ def dashboard_page(
             rates, title=title, percent=True,
         )
 
-    industry_rows = [(g.name or "—", g.figures) for g in figures.by_industry]
+    industry_rows = [(label("industry", g.name, page.lang) or "—", g.figures) for g in figures.by_industry]
     region_figures = [(name, g.figures) for name, g in region_rows]
     return render(
         page,

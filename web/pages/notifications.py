@@ -6,6 +6,7 @@ from anyio import to_thread
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
+from models.base import record_path
 from services import notifications as inbox
 from services.errors import ApiError
 from web.pages.context import PageDep, csrf_refused, error_page, render, safe_next, see_other
@@ -22,7 +23,7 @@ def notifications_page(page: PageDep, unread: bool = False, p: Annotated[int, Qu
     return render(
         page, "notifications.html", rows=rows, total=total, unread_count=unread_count, unread=unread, p=p,
         pages=max(1, -(-total // NOTES_PER_PAGE)),
-        tour_of=inbox.tour_ids(page.session, {r.hazard_code for r in rows}),  # inspection tours
+        tour_of=inbox.tour_ids(page.session, rows), record_path=record_path,  # the tour a hazard came from
     )
 
 
