@@ -190,8 +190,8 @@ async def test_a_hazard_exported_and_gone_from_the_server_replays_and_verifies_f
     # A deliberately non-deterministic change of the workflow is caught by `duban audit replay`.
     args = argparse.Namespace(from_path=out, workers=1)
     assert await asyncio.to_thread(cli.audit_replay, args, CHANGED) == 1
-    line = next(x for x in capsys.readouterr().out.splitlines() if x.startswith(code))
-    assert line.startswith(f"{code} FAIL {workflow_id_for(code)}: NondeterminismError: [TMPRL1100] Nondeterminism error:")
+    line = next(x for x in capsys.readouterr().out.splitlines() if x.startswith(f"hazard {code}"))
+    assert line.startswith(f"hazard {code} FAIL {workflow_id_for(code)}: NondeterminismError: [TMPRL1100] Nondeterminism error:")
 
 
 async def test_a_non_deterministic_change_fails_the_replay_of_the_committed_histories() -> None:
