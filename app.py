@@ -8,6 +8,7 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 from temporalio.client import Client
 
+import processes
 from api.main import create_api
 from core.settings import Settings
 from web import pages as web_pages
@@ -18,8 +19,9 @@ __all__ = ["create_app"]
 
 def create_app(settings: Settings | None = None, temporal: Client | None = None) -> FastAPI:
     """The API with the web UI at `/` and its files at `/static`."""
-    app = create_api(settings, temporal)
-    app.include_router(web_pages.router)  # the web UI at /
+    app = create_api(settings, temporal, processes.api_routes())
+    for page in processes.web_pages():  # the web UI at /
+        app.include_router(page)
     app.mount("/static", StaticFiles(directory=web_pages.STATIC_DIR), name="static")
     app.state.unavailable_page = unavailable_page  # the UI's 503 page for its own paths
     return app

@@ -11,15 +11,7 @@ from sqlalchemy import Engine
 from temporalio.client import Client
 from temporalio.worker import Worker
 
-from activities.calendar import CalendarActivities
-from activities.campaigns import CampaignActivities
-from activities.delivery import DeliveryActivities
-from activities.documents import DocumentActivities
-from activities.interviews import InterviewActivities
-from activities.projection import ProjectionActivities
-from activities.reports import ReportActivities  # the reporting cadence
-from activities.signoff import SignOffActivities  # a circular's sign-off
-from activities.tour import TourActivities  # inspection tours
+import processes
 from core.bytecode import compile_workflows
 from core.db import make_engine
 from core.logging import configure_logging, get_logger
@@ -27,8 +19,8 @@ from core.policies import PolicyRegistry
 from core.settings import Settings, get_settings
 from core.temporal import connect_with_retry
 from models.policy import PolicyProfile
+from processes import Needs
 from services.outbox import Outbox
-from workflows.registry import WORKFLOWS
 from workflows.report_schedules import ensure_schedules  # the reporting cadence
 
 
@@ -43,43 +35,12 @@ def build_worker(
     report_profile: PolicyProfile | None = None,
 ) -> Worker:
     compile_workflows()
-    reports = ReportActivities(engine, report_profile or PolicyRegistry().latest("default"))  # the cadence
-    projection = ProjectionActivities(engine)
-    calendar = CalendarActivities(engine)
-    interview_projection = InterviewActivities(engine)
-    delivery = DeliveryActivities(engine, settings or get_settings())  # notifications that leave the building
-    campaign_activities = CampaignActivities(engine)  # campaigns (专项整治)
-    tour = TourActivities(engine)  # inspection tours
-    documents = DocumentActivities(engine)  # official documents as PDF
-    signoffs = SignOffActivities(engine)  # a circular's sign-off
+    needs = Needs(engine, settings or get_settings(), report_profile or PolicyRegistry().latest("default"))
     return Worker(
         client,
         task_queue=task_queue,
-        workflows=WORKFLOWS,
-        activities=[
-            projection.project_transition,
-            interview_projection.project_interview,
-            calendar.compute_deadline,
-            calendar.count_working_days,
-            calendar.shift_deadline,
-            calendar.plan_clock,
-            calendar.plan_ladder,
-            # notifications that leave the building
-            delivery.plan_deliveries,
-            delivery.deliver,
-            delivery.give_up_delivery,
-            delivery.send_digest,
-            delivery.give_up_digest,
-            campaign_activities.project_campaign,
-            campaign_activities.campaign_hazards,
-            campaign_activities.campaign_figures,
-            reports.run_periodic_reports,  # the reporting cadence
-            # inspection tours
-            tour.project_tour,
-            tour.open_tour_hazard,
-            documents.render_document,
-            signoffs.project_signoff,
-        ],
+        workflows=processes.workflows(),
+        activities=processes.activities(needs),
         activity_executor=executor,
         max_cached_workflows=max_cached_workflows,
         max_concurrent_workflow_tasks=max_concurrent_workflow_tasks,

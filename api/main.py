@@ -5,7 +5,7 @@ web UI to it (the API never imports the UI)."""
 import asyncio
 import time
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 
 import structlog
@@ -20,28 +20,7 @@ from api.handlers import BodySizeLimit, install_error_handlers
 from api.headers import SecurityHeaders
 from api.metrics import METRICS_PATH, ApiMetrics, MetricsMiddleware, metrics_endpoint
 from api.openapi import install_openapi
-from api.routes import (
-    attachments,
-    audit,
-    auth,
-    calendar,
-    campaigns,  # campaigns (专项整治)
-    codec,
-    delivery,
-    documents,  # official documents
-    hazards,
-    history,
-    interviews,
-    notifications,
-    policies,
-    reference,
-    tasks,
-    users,
-    whistleblower,
-)
-from api.routes import circulars as circular_routes  # the reporting cadence
-from api.routes import reports as report_routes  # the reporting cadence
-from api.routes import tours as tour_routes  # inspection tours
+from api.routes import codec
 from core.db import make_engine, migrate, session_scope
 from core.logging import configure_logging, get_logger
 from core.policies import PolicyRegistry
@@ -53,8 +32,11 @@ from store.demo import load_demo_data, remove_demo_accounts
 log = get_logger("duban.api")
 
 
-def create_api(settings: Settings | None = None, temporal: Client | None = None) -> FastAPI:
-    """The API alone; `app.create_app` mounts the web UI on it."""
+def create_api(
+    settings: Settings | None = None, temporal: Client | None = None, routes: Sequence[APIRouter] = ()
+) -> FastAPI:
+    """The API, serving `routes` under /api/v1 (every process's, listed in `processes.py`); `app.create_app`
+    passes them and mounts the web UI on it."""
     settings = settings or get_settings()
     configure_logging(settings.log_level, settings.log_json)
     registry = PolicyRegistry(settings.policies_dir)  # a bad profile refuses to start here, with its line
@@ -86,16 +68,8 @@ def create_api(settings: Settings | None = None, temporal: Client | None = None)
     app.state.policies = registry
     app.state.metrics = ApiMetrics()
     api = APIRouter(prefix="/api/v1")
-    for module in (auth, hazards, tasks, reference, calendar, policies, interviews, notifications, audit, history, users, attachments, codec, campaigns):
-        api.include_router(module.router)
-    api.include_router(whistleblower.public)
-    api.include_router(whistleblower.staff)
-    api.include_router(delivery.router)  # notifications that leave the building
-    api.include_router(report_routes.router)  # the reporting cadence: reports, metrics, rankings
-    api.include_router(circular_routes.router)  # the reporting cadence: circulars
-    api.include_router(tour_routes.router)  # inspection tours
-    api.include_router(documents.router)  # official documents: sign-off
-    api.include_router(documents.public)  # the public listings: GET /public/listings
+    for router in routes:
+        api.include_router(router)
     app.include_router(api)
     install_error_handlers(app)
     install_openapi(app)

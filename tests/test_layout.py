@@ -29,7 +29,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("api",),  # the JSON door: routes and their HTTP plumbing (dependencies, exception handlers, middleware)
     ("web",),  # the web UI's door: pages over the services (and the API's request dependencies)
     # The processes' entry points: the worker, `make run`, the CLI, and the ASGI app that mounts the API and the UI.
-    ("worker", "run", "cli", "app"),
+    ("worker", "run", "cli", "app", "processes"),  # and the list of processes both read
 )
 EXEMPT = frozenset({"tests", "bench", "scripts"})
 
