@@ -1,14 +1,16 @@
 """Screenshots of the main screens of the web UI, for the README: `python scripts/screenshots.py [OUT_DIR]`.
 
 Uses the browser tests' setup (`tests/browser_helpers.py`): a Temporal dev server, the app under uvicorn, a
-real worker, and Debian's Chromium. It fills a fresh read model with a few hazards in different states
-through the JSON API (the same service layer as the pages), then photographs the pages as the demo users see
-them. Writes `docs/screenshots/*.png` by default.
+real worker, and Debian's Chromium. It fills a fresh read model through the JSON API (the same service layer as
+the pages), as the demo users: a campaign (专项整治), hazards in different states (some tagged to the campaign),
+an interview (约谈), an inspection tour (巡查) with findings, a monthly report and a signed circular (通报); then
+photographs the pages of every process as the demo users see them. Writes `docs/screenshots/*.png` by default.
 """
 
 import asyncio
 import sys
 import tempfile
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -49,27 +51,64 @@ class Client:
             raise RuntimeError(f"{method} {path} as {user}: {reply.status_code} {reply.text}")
         return reply.json()
 
-    async def report(self, user: str, title: str, uscc: str, region: str, industry: str, days_ago: int = 1) -> str:
+    async def report(self, user: str, title: str, uscc: str, region: str, industry: str, days_ago: int = 1,
+                     campaign: str | None = None) -> str:
         body = {
             "title": title, "description": f"检查发现：{title}", "enterprise_uscc": uscc, "region_code": region,
             "industry": industry, "location": "厂区", "source": "inspection",
             "discovered_at": (datetime.now(UTC) - timedelta(days=days_ago)).isoformat(),
         }
+        if campaign is not None:
+            body["campaign_id"] = campaign
         return str((await self.as_user(user, "POST", "/hazards", json=body))["code"])
 
     async def act(self, user: str, code: str, action: str, body: dict[str, Any]) -> None:
         await self.as_user(user, "POST", f"/hazards/{code}/actions/{action}", json=body)
 
 
+async def eventually(check: Callable[[], Awaitable[bool]], what: str, seconds: float = 60) -> None:
+    """Wait until the read model shows what a workflow did (it is projected a moment later)."""
+    for _ in range(int(seconds * 4)):
+        if await check():
+            return
+        await asyncio.sleep(0.25)
+    raise RuntimeError(f"timed out waiting for {what}")
+
+
 A, B = "91371702MA3C4G0R29", "91371721MA3D8J7K5L"
 PLAN = {"objectives": "消除隐患", "measures": "更换设备并验收", "funds_cny": 8000, "responsible_person": "王建国", "contingency_plan": "停用并设警戒"}
 
 
-async def scene(api: Client) -> str:
-    """Hazards in most states; returns the code of the one shown in detail."""
-    major = await api.report("county.supervisor", "储罐区可燃气体报警器失效", A, "371702", "危险化学品")
+TEAM = [
+    {"username": "tour.lead", "role": "leader"}, {"username": "tour.deputy", "role": "deputy"},
+    {"username": "tour.m1", "role": "member"}, {"username": "tour.m2", "role": "member"},
+    {"username": "tour.m3", "role": "member"}, {"username": "tour.expert", "role": "expert"},
+]
+
+
+async def scene(api: Client) -> dict[str, str]:
+    """Every process with something to show; returns the ids of the records photographed in detail."""
+    campaign = str((await api.as_user("county.supervisor", "POST", "/campaigns", json={
+        "title": "危险化学品安全生产专项整治", "document_number": "菏安办〔2026〕3号", "region_code": "371702",
+        "industries": ["危险化学品"], "description": "按照省委、省政府部署，开展危险化学品储存、使用环节专项整治",
+        "phases": [
+            {"kind": "investigate", "starts_on": day(0), "ends_on": day(20)},
+            {"kind": "rectify", "starts_on": day(21), "ends_on": day(60)},
+            {"kind": "evaluate", "starts_on": day(61), "ends_on": day(70)},
+        ],
+    }))["id"])
+    measure = {"title": "建立危险化学品隐患排查制度", "responsible_unit": "区应急局", "due_on": day(30)}
+    await api.as_user("county.supervisor", "POST", f"/campaigns/{campaign}/actions/add-measure", json=measure)
+    measure = {"title": "组织重点企业负责人培训", "responsible_unit": "区应急局", "due_on": day(15)}
+    await api.as_user("county.supervisor", "POST", f"/campaigns/{campaign}/actions/add-measure", json=measure)
+    await api.as_user("county.supervisor", "POST", f"/campaigns/{campaign}/actions/complete-measure", json={"measure_id": 2, "note": "已培训 36 人"})
+
+    major = await api.report("county.supervisor", "储罐区可燃气体报警器失效", A, "371702", "危险化学品", campaign=campaign)
     await api.act("county.supervisor", major, "assess", {"level": "major", "basis": "GB 30871-2022 5.1", "interim_measures": "停用 2 号储罐"})
     await api.act("city.supervisor", major, "list", {"authority_level": "city", "deadline": day(60), "requirements": "60 日内完成整改"})
+    documents = (await api.as_user("city.supervisor", "GET", f"/hazards/{major}"))["documents"]
+    notice = next(d for d in documents if d["kind"] == "listing_notice")
+    await api.as_user("city.leader", "POST", f"/documents/{notice['id']}/actions/sign", json={})  # the leader signs the listing notice
     await api.act("enterprise.a", major, "submit-plan", {**PLAN, "deadline": day(45)})
     await api.act("city.supervisor", major, "review-plan", {"decision": "approve"})
     await api.act("enterprise.a", major, "report-progress", {"percent": 60, "note": "探头已到货"})
@@ -80,13 +119,13 @@ async def scene(api: Client) -> str:
     await api.act("enterprise.a", major, "submit-completion", {"summary": "已更换探头", "evidence": [photo.json()["id"]]})
     await api.act("county.supervisor", major, "verify", {"decision": "fail", "comment": "探头型号与方案不符", "fake_rectification": True, "new_deadline": day(20)})
 
-    closed = await api.report("county.supervisor", "配电室未设置挡鼠板", A, "371702", "危险化学品", days_ago=20)
+    closed = await api.report("county.supervisor", "配电室未设置挡鼠板", A, "371702", "危险化学品", days_ago=20, campaign=campaign)
     await api.act("county.supervisor", closed, "assess", {"level": "general", "rectification": "deadline", "deadline": day(3)})
     await api.act("enterprise.a", closed, "submit-completion", {"summary": "已加装挡鼠板"})
     await api.act("county.supervisor", closed, "verify", {"decision": "pass", "comment": "合格"})
     await api.act("county.supervisor", closed, "close", {"comment": "同意销号"})
 
-    soon = await api.report("inspector", "消防通道堆放杂物", A, "371702", "危险化学品")
+    soon = await api.report("inspector", "消防通道堆放杂物", A, "371702", "危险化学品", campaign=campaign)
     await api.act("inspector", soon, "assess", {"level": "general", "rectification": "deadline", "deadline": day(1)})
 
     listed = await api.report("county2.supervisor", "木粉尘除尘系统未接地", B, "371721", "工贸")
@@ -98,7 +137,40 @@ async def scene(api: Client) -> str:
 
     await api.report("inspector", "危化品仓库温湿度计损坏", A, "371702", "危险化学品")
     await api.report("county2.supervisor", "叉车未年检", B, "371721", "工贸")
-    return major
+
+    await api.act("county2.supervisor", listed, "interview", {"reason": "重大事故隐患整改进度滞后"})
+    interviews: list[dict[str, Any]] = []
+
+    async def interview_readable() -> bool:
+        interviews[:] = await api.as_user("county2.supervisor", "GET", "/interviews", params={"hazard_code": listed})
+        return bool(interviews)
+
+    await eventually(interview_readable, "the interview")
+    interview = str(interviews[0]["id"])
+
+    tour = str((await api.as_user("city.supervisor", "POST", "/tours", json={
+        "title": "2026年第四季度安全生产巡查", "kind": "comprehensive", "targets": [{"region_code": "371702"}],
+        "starts_on": day(0), "ends_on": day(10), "team": TEAM,
+    }))["id"])
+
+    async def inspecting() -> bool:
+        return str((await api.as_user("city.supervisor", "GET", f"/tours/{tour}"))["status"]) == "inspecting"
+
+    await eventually(inspecting, "the tour to station")
+    await api.as_user("tour.m1", "POST", f"/tours/{tour}/actions/record-finding",
+                      json={"target": "371702", "kind": "problem", "description": "安全培训台账不全，三级教育记录缺失"})
+    await api.as_user("tour.m2", "POST", f"/tours/{tour}/actions/record-finding",
+                      json={"target": "371702", "kind": "clue", "description": "群众反映某企业涉嫌瞒报事故"})
+    await api.as_user("tour.m2", "POST", f"/tours/{tour}/actions/transfer-clue", json={"finding": "F2", "to": "市纪委监委"})
+    hazard = {"title": "储罐区防火堤破损", "enterprise_uscc": A, "region_code": "371702", "industry": "危险化学品"}
+    await api.as_user("tour.m3", "POST", f"/tours/{tour}/actions/record-finding",
+                      json={"target": "371702", "kind": "hazard", "description": "防火堤破损，未及时修补", "hazard": hazard})
+
+    period = {"period_start": day(-30), "period_end": day(0)}
+    report = str((await api.as_user("city.supervisor", "POST", "/reports", json={"kind": "monthly", "region_code": "371700", **period}))["id"])
+    circular = await api.as_user("city.supervisor", "POST", "/circulars", json={"region_code": "371700", **period})
+    await api.as_user("city.leader", "POST", f"/documents/{circular['documents'][0]['id']}/actions/sign", json={})
+    return {"hazard": major, "campaign": campaign, "interview": interview, "tour": tour, "report": report, "circular": str(circular["id"])}
 
 
 async def shoot(out: Path) -> list[Path]:
@@ -115,7 +187,8 @@ async def shoot(out: Path) -> list[Path]:
         with tempfile.TemporaryDirectory() as tmp:
             async with served_app(env.client, Path(tmp), "screenshots") as served, chromium() as browser:
                 async with httpx.AsyncClient(base_url=served.base_url, timeout=60) as http:
-                    code = await scene(Client(http))
+                    ids = await scene(Client(http))
+                code = ids["hazard"]
 
                 async def save(page: Any, name: str, full: bool = False) -> None:
                     path = out / f"{name}.png"
@@ -139,6 +212,34 @@ async def shoot(out: Path) -> list[Path]:
                 await save(city, "board")
                 await city.goto("/dashboard")
                 await save(city, "dashboard", full=True)
+                await city.goto(f"/hazards/{code}")
+                notice = await city.locator("#documents a.html").first.get_attribute("href")  # the listing notice's HTML view
+                await city.goto(str(notice))
+                await save(city, "document", full=True)
+                await city.goto("/tours")
+                await save(city, "tours")
+                await city.goto(f"/tours/{ids['tour']}")
+                await save(city, "tour", full=True)
+                await city.goto("/reports")
+                await save(city, "reports")
+                await city.goto(f"/reports/{ids['report']}")
+                await save(city, "report", full=True)
+                await city.goto("/rankings")
+                await save(city, "rankings")
+                await city.goto("/circulars")
+                await save(city, "circulars")
+                await city.goto(f"/circulars/{ids['circular']}")
+                await save(city, "circular", full=True)
+                await county.goto("/campaigns")
+                await save(county, "campaigns")
+                await county.goto(f"/campaigns/{ids['campaign']}")
+                await save(county, "campaign", full=True)
+                county2 = await signed_in(browser, served.base_url, "county2.supervisor", viewport=VIEWPORT)
+                await county2.goto(f"/interviews/{ids['interview']}")
+                await save(county2, "interview", full=True)
+                auditor = await signed_in(browser, served.base_url, "auditor", viewport=VIEWPORT)
+                await auditor.goto(f"/audit?hazard={code}")
+                await save(auditor, "audit", full=True)
                 enterprise = await signed_in(browser, served.base_url, "enterprise.a", viewport=VIEWPORT)
                 await enterprise.goto("/notifications")
                 await save(enterprise, "notifications")
