@@ -6,7 +6,6 @@ into the read model, in order, before the Update returns. The outcome (replied, 
 signalled to the parent hazard as `interview_outcome`; a no-show or a missed reply raises its rung.
 """
 
-import asyncio
 from typing import Any
 
 from temporalio import workflow
@@ -35,6 +34,7 @@ with workflow.unsafe.imports_passed_through():
     )
     from workflows import calls
     from workflows.calls import refusal_error
+    from workflows.steps import StepMachine
 
 OFFICIAL_DOCUMENTS = "official-documents"  # the hazard's patch id: the same change (official documents)
 OUTCOME_SIGNAL = "interview_outcome"  # HazardWorkflow.interview_outcome (a string: that module imports this one)
@@ -44,25 +44,29 @@ OUTCOME_SIGNAL = "interview_outcome"  # HazardWorkflow.interview_outcome (a stri
 class InterviewWorkflow:
     @workflow.init
     def __init__(self, start: InterviewStart) -> None:
-        self._state = InterviewState(start=start, workflow_id=workflow.info().workflow_id, notice_at=workflow.now())
-        self._outbox: list[InterviewProjection] = []
-        self._projecting = asyncio.Lock()
-        self._changes = 0
+        state = InterviewState(start=start, workflow_id=workflow.info().workflow_id, notice_at=workflow.now())
+        self._steps: StepMachine[InterviewProjection, InterviewState] = StepMachine(
+            state, name="interview", projection=InterviewActivities.project_interview, seq=lambda item: item.seq,
+            log=lambda item: {"interview_id": item.state.interview_id, "hazard_code": item.state.start.hazard_code,
+                              "action": item.action.value},
+        )
         # Recorded here, not in run(): an update delivered with the first task runs before run() starts.
-        self._record(rules.noticed(self._state))
+        self._steps.record(rules.noticed(state))
 
     @workflow.run
     async def run(self, start: InterviewStart) -> InterviewState:
+        steps = self._steps
         if workflow.patched(OFFICIAL_DOCUMENTS):  # interviews recorded before it replay without documents
-            self._state = self._state.model_copy(update={"paperwork": True})
-            self._outbox = [i.model_copy(update={"state": i.state.model_copy(update={"paperwork": True})}) for i in self._outbox]
-        await self._project()
+            steps.state = steps.state.model_copy(update={"paperwork": True})
+            steps.outbox[:] = [i.model_copy(update={"state": i.state.model_copy(update={"paperwork": True})})
+                               for i in steps.outbox]
+        await steps.project()
         while self._state.status != InterviewStatus.CLOSED:
             await self._wait_for_change_or_deadline()
         await self._tell_parent()
         await workflow.wait_condition(workflow.all_handlers_finished)
-        await self._project()
-        return self._state
+        await steps.project()
+        return steps.state
 
     @workflow.query
     def state(self) -> InterviewState:
@@ -110,7 +114,7 @@ class InterviewWorkflow:
         """Call the interview off (the hazard closed): outcome `cancelled`, the parent is not signalled."""
         if self._state.status == InterviewStatus.CLOSED:
             return
-        self._record(rules.cancelled(self._state, reason, workflow.now()))
+        self._steps.record(rules.cancelled(self._state, reason, workflow.now()))
 
     # --- the machinery -------------------------------------------------------------------------------
 
@@ -120,21 +124,25 @@ class InterviewWorkflow:
         except Refusal as refusal:
             raise refusal_error(refusal) from None
 
+    @property
+    def _state(self) -> InterviewState:
+        return self._steps.state
+
     async def _act(
         self, action: InterviewAction, command: Command[Any], reply_due: Deadline | None = None
     ) -> InterviewState:
-        # Re-check: another update or the cancel signal may have moved the state since validation.
-        self._check(action, command)
-        item = rules.apply(action, self._state, command.actor, command.body, workflow.now(), reply_due)
-        documented = await self._with_documents(action, item)
-        while documented.seq != self._state.seq + 1:  # another step landed while rendering: take it into account
-            self._check(action, command)
+        async def make() -> InterviewProjection:
             item = rules.apply(action, self._state, command.actor, command.body, workflow.now(), reply_due)
             documented = await self._with_documents(action, item)
-        self._record(documented)
-        state = self._state
-        await self._project()
-        return state
+            while documented.seq != self._state.seq + 1:  # another step landed while rendering: take it into account
+                self._check(action, command)
+                item = rules.apply(action, self._state, command.actor, command.body, workflow.now(), reply_due)
+                documented = await self._with_documents(action, item)
+            return documented
+
+        # Re-checked under the lock: another update or the cancel signal may have moved the state since validation;
+        # the cancel signal or a missed reply may still land while rendering (make re-applies the step then).
+        return await self._steps.act(lambda: self._check(action, command), make, overlap=True)
 
     async def _with_documents(self, action: InterviewAction, item: InterviewProjection) -> InterviewProjection:
         """The step with the notice or minutes it issues rendered, for interviews since the patch."""
@@ -146,35 +154,14 @@ class InterviewWorkflow:
             state = interview_documents.issued(state, source, receipt, workflow.now())
         return item.model_copy(update={"state": state})
 
-    def _record(self, item: InterviewProjection) -> None:
-        self._outbox.append(item)
-        self._state = item.state
-        workflow.logger.info(
-            "interview transition",
-            extra={
-                "interview_id": self._state.interview_id,
-                "hazard_code": self._state.start.hazard_code,
-                "seq": item.seq,
-                "action": item.action.value,
-            },
-        )
-        self._changes += 1
-
-    async def _project(self) -> None:
-        """Project queued steps in sequence order; one at a time, so the read model never goes back."""
-        async with self._projecting:
-            while self._outbox:
-                await calls.project(InterviewActivities.project_interview, self._outbox[0])
-                self._outbox.pop(0)
-
     async def _wait_for_change_or_deadline(self) -> None:
-        seen = self._changes
-        deadline = rules.deadline_watched(self._state)
-        if not await calls.changed_or_due(lambda: self._changes != seen, deadline):
+        steps = self._steps
+        deadline = rules.deadline_watched(steps.state)
+        if not await calls.changed_or_due(steps.changed_since(steps.changes), deadline):
             return
-        if rules.deadline_watched(self._state) == deadline:
-            self._record(rules.reply_missed(self._state, workflow.now()))
-            await self._project()
+        if rules.deadline_watched(steps.state) == deadline:
+            steps.record(rules.reply_missed(steps.state, workflow.now()))
+            await steps.project()
 
     async def _tell_parent(self) -> None:
         """Signal the outcome to the hazard; a parent that has finished is logged, never a failure here."""
