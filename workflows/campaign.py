@@ -7,7 +7,6 @@ summary report, on each 31 December of a multi-year campaign its annual summary.
 whose validator runs `domain.campaigns.check`; every step is projected, in order, before the Update returns.
 """
 
-import asyncio
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -43,6 +42,7 @@ with workflow.unsafe.imports_passed_through():
     from models.documents import RenderRequest
     from workflows import calls
     from workflows.calls import refusal_error
+    from workflows.steps import StepMachine
 
 A = CampaignAction
 FINISHED = (CampaignStatus.CLOSED, CampaignStatus.CANCELLED)
@@ -53,15 +53,16 @@ class CampaignWorkflow:
     @workflow.init
     def __init__(self, start: CampaignStart) -> None:
         first = rules.launched(start, workflow.info().workflow_id, workflow.now())
-        self._state: CampaignState = first.state
-        self._outbox: list[CampaignProjection] = [first]
-        self._projecting = asyncio.Lock()
-        self._changes = 0
+        self._steps: StepMachine[CampaignProjection, CampaignState] = StepMachine(
+            first.state, name="campaign", projection=CampaignActivities.project_campaign, seq=lambda item: item.seq,
+            log=lambda item: {"campaign_id": item.state.campaign_id, "action": item.action.value},
+        )
+        self._steps.outbox.append(first)
         self._settled = False  # the boundaries due at launch are taken (a campaign starting today is active)
 
     @workflow.run
     async def run(self, start: CampaignStart) -> CampaignState:
-        await self._project()
+        await self._steps.project()
         for phase in self._state.phases:
             await self._plan_phase_reminders(phase.kind)
         await self._catch_up()
@@ -72,7 +73,7 @@ class CampaignWorkflow:
                 break
             await self._wait_for_change_or_instant()
         await workflow.wait_condition(workflow.all_handlers_finished)
-        await self._project()
+        await self._steps.project()
         return self._state
 
     @workflow.query
@@ -83,7 +84,7 @@ class CampaignWorkflow:
     async def launched(self) -> CampaignState:
         """Update-with-start's answer to `POST /campaigns`: the campaign once its launch (and any phase starting
         at once) is projected, so the API answers from the workflow and reads its own write."""
-        await workflow.wait_condition(lambda: self._settled and not self._outbox)
+        await workflow.wait_condition(lambda: self._settled and not self._steps.outbox)
         return self._state
 
     # --- human steps ---------------------------------------------------------------------------------
@@ -107,8 +108,8 @@ class CampaignWorkflow:
             before = self._state.start.rules.measure_reminder_working_days_before
             request = ClockRequest(start=workflow.now(), due_at=due_at, reminder_working_days_before=before)
             plan = await calls.call(CalendarActivities.plan_clock, request)
-            self._state = reminders.with_measure_reminders(self._state, measure.id, plan.reminders, workflow.now())
-            self._changes += 1
+            self._steps.state = reminders.with_measure_reminders(self._state, measure.id, plan.reminders, workflow.now())
+            self._steps.changed()
         return state
 
     @add_measure.validator
@@ -133,6 +134,10 @@ class CampaignWorkflow:
 
     # --- the machinery -------------------------------------------------------------------------------
 
+    @property
+    def _state(self) -> CampaignState:
+        return self._steps.state
+
     def _finished(self) -> bool:
         """Cancelled; or closed with every measure of the list done (a measure can still be completed after)."""
         if self._state.status == CampaignStatus.CANCELLED:
@@ -146,11 +151,10 @@ class CampaignWorkflow:
             raise refusal_error(refusal) from None
 
     async def _act(self, action: CampaignAction, command: Command[Any]) -> CampaignState:
-        self._check(action, command)  # again: a timer or another update may have moved the state
-        self._record(rules.apply(action, self._state, command.actor, command.body, workflow.now()))
-        state = self._state
-        await self._project()
-        return state
+        return await self._steps.act(  # checked again: a timer or another update may have moved the state
+            lambda: self._check(action, command),
+            lambda: rules.apply(action, self._state, command.actor, command.body, workflow.now()),
+        )
 
     async def _plan_phase_reminders(self, kind: PhaseKind) -> None:
         phase = self._state.phase(kind)
@@ -160,21 +164,8 @@ class CampaignWorkflow:
         request = ClockRequest(start=now, due_at=phase.ends_at,
                                reminder_working_days_before=self._state.start.rules.phase_reminder_working_days_before)
         plan = await calls.call(CalendarActivities.plan_clock, request)
-        self._state = reminders.with_phase_reminders(self._state, kind, plan.reminders, workflow.now())
-        self._changes += 1
-
-    def _record(self, item: CampaignProjection) -> None:
-        self._outbox.append(item)
-        self._state = item.state
-        workflow.logger.info("campaign transition", extra={
-            "campaign_id": self._state.campaign_id, "seq": item.seq, "action": item.action.value})
-        self._changes += 1
-
-    async def _project(self) -> None:
-        async with self._projecting:
-            while self._outbox:
-                await calls.project(CampaignActivities.project_campaign, self._outbox[0])
-                self._outbox.pop(0)
+        self._steps.state = reminders.with_phase_reminders(self._state, kind, plan.reminders, workflow.now())
+        self._steps.changed()
 
     def _next_instant(self) -> datetime | None:
         instants = [rules.next_boundary(self._state), reminders.next_reminder(self._state), self._next_year_end()]
@@ -189,8 +180,8 @@ class CampaignWorkflow:
         return min(pending) if pending else None
 
     async def _wait_for_change_or_instant(self) -> None:
-        seen = self._changes
-        await calls.changed_or_due(lambda: self._changes != seen, self._next_instant())  # due: the loop takes it
+        changed = self._steps.changed_since(self._steps.changes)
+        await calls.changed_or_due(changed, self._next_instant())  # due: the loop takes it
 
     async def _catch_up(self) -> None:
         """Take every boundary, annual summary and reminder that is due now, in time order."""
@@ -199,11 +190,11 @@ class CampaignWorkflow:
             if self._state.status == CampaignStatus.CANCELLED:
                 return
             if what == "start":
-                self._record(rules.phase_started(self._state, kind, now))
-                await self._project()
+                self._steps.record(rules.phase_started(self._state, kind, now))
+                await self._steps.project()
                 continue
-            self._record(rules.phase_ended(self._state, kind, now))
-            await self._project()
+            self._steps.record(rules.phase_ended(self._state, kind, now))
+            await self._steps.project()
             if kind == PhaseKind.RECTIFY:
                 await self._write_account()
             elif kind == PhaseKind.EVALUATE:
@@ -213,8 +204,8 @@ class CampaignWorkflow:
             await self._write_summary(rules.year_of(year_end - timedelta(seconds=1)))
             year_end = self._next_year_end()
         for what_, key in reminders.due_reminders(self._state, workflow.now()):
-            self._record(reminders.reminded(self._state, what_, key, workflow.now()))
-        await self._project()
+            self._steps.record(reminders.reminded(self._state, what_, key, workflow.now()))
+        await self._steps.project()
 
     def _request(self, since: datetime | None = None, until: datetime | None = None) -> FiguresRequest:
         path = rules.region_key(self._state.start)
@@ -235,8 +226,8 @@ class CampaignWorkflow:
         closed, carried, overdue = rules.classify(tuple(hazards), now)
         account = CampaignAccount(generated_at=now, closed=tuple(closed), carried_over=tuple(carried), overdue=tuple(overdue))
         document = await self._official(documents.account_document(self._state, account, now), now)
-        self._record(rules.account_written(self._state, account, document, now))
-        await self._project()
+        self._steps.record(rules.account_written(self._state, account, document, now))
+        await self._steps.project()
 
     async def _write_summary(self, year: int | None) -> None:
         now = workflow.now()
@@ -247,5 +238,5 @@ class CampaignWorkflow:
         groups = await calls.call(CampaignActivities.campaign_figures, request)
         document = await self._official(documents.summary_document(self._state, groups, now, year), now)
         action = A.ANNUAL_SUMMARY if year else A.SUMMARY
-        self._record(rules.summary_written(self._state, action, document, year, now))
-        await self._project()
+        self._steps.record(rules.summary_written(self._state, action, document, year, now))
+        await self._steps.project()
