@@ -60,27 +60,41 @@ W = HazardWorkflow
 class ChangedHazardWorkflow(HazardWorkflow):
     """A deliberately non-deterministic edit of HazardWorkflow: it now waits a second before projecting."""
 
+    @workflow.init
+    def __init__(self, start: HazardStart) -> None:
+        super().__init__(start)
+        project = self._steps.project
+
+        async def waiting_first() -> None:
+            await workflow.sleep(timedelta(milliseconds=1))
+            await project()
+
+        self._steps.project = waiting_first  # type: ignore[method-assign]
+
     @workflow.run
     async def run(self, start: HazardStart) -> HazardState:
         return await super().run(start)
-
-    async def _project(self) -> None:
-        await workflow.sleep(timedelta(milliseconds=1))
-        await super()._project()
 
 
 @workflow.defn(name="HazardWorkflow", sandboxed=False)
 class PatchedHazardWorkflow(HazardWorkflow):
     """The same edit, gated as the README says: hazards started before it replay the old path."""
 
+    @workflow.init
+    def __init__(self, start: HazardStart) -> None:
+        super().__init__(start)
+        project = self._steps.project
+
+        async def waiting_first_if_patched() -> None:
+            if workflow.patched("wait-before-projecting"):
+                await workflow.sleep(timedelta(milliseconds=1))
+            await project()
+
+        self._steps.project = waiting_first_if_patched  # type: ignore[method-assign]
+
     @workflow.run
     async def run(self, start: HazardStart) -> HazardState:
         return await super().run(start)
-
-    async def _project(self) -> None:
-        if workflow.patched("wait-before-projecting"):
-            await workflow.sleep(timedelta(milliseconds=1))
-        await super()._project()
 
 
 CHANGED = [ChangedHazardWorkflow, InterviewWorkflow, TourWorkflow, CampaignWorkflow,  # tours, campaigns

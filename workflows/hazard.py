@@ -9,7 +9,6 @@ extension moves a deadline that is already being waited on. Interviews are child
 Update returns, so the caller reads its own write.
 """
 
-import asyncio
 import contextlib
 from typing import Any
 
@@ -37,70 +36,73 @@ with workflow.unsafe.imports_passed_through():
         VerifyBody,
         VoidBody,
     )
-    from models.actors import Actor
     from models.documents import SignDocument
     from models.enums import Action
     from models.hazard import HazardStart, HazardState, ProjectionItem
     from models.interview import InterviewOutcome
-    from workflows import calls
     from workflows.calls import refusal_error
     from workflows.hazard_clock import HazardClock
     from workflows.hazard_interviews import HazardInterviews
     from workflows.hazard_paperwork import HazardPaperwork
     from workflows.interview_outcomes import InterviewOutcomes
+    from workflows.steps import StepMachine
 
 
 @workflow.defn
-class HazardWorkflow(HazardClock, HazardInterviews, HazardPaperwork, InterviewOutcomes):
+class HazardWorkflow:
+    """Its parts, each given what it works on: the step machine (state, outbox, one change at a time), the
+    interviews' outcomes, the deadline clock, the interviews it starts and its paperwork."""
+
     @workflow.init
     def __init__(self, start: HazardStart) -> None:
         self._start = start
-        self._outbox: list[ProjectionItem] = []
-        self._projecting = asyncio.Lock()
-        self._acting = asyncio.Lock()  # one change at a time: planning clocks awaits activities
-        self._changes = 0
-        self._outcomes: list[InterviewOutcome] = []
-        self._interview_starters: dict[str, Actor] = {}  # interviews a supervisor started by hand
-        self._interview_reasons: dict[str, str] = {}  # and the reason they gave
-        self._projected_seq = 0
-        self._started_interviews: set[str] = set()
         if start.resume is not None:  # continued as new: the state carries on
-            self._state = start.resume
-            self._started_interviews.update(start.resume.interviews)
-            return
-        self._state = HazardState(
-            code=start.code,
-            facts=start.facts,
-            reported_at=workflow.now(),
-            reported_by=start.reporter,
-            policy=start.policy,
-            status_since=workflow.now(),
+            state = start.resume
+        else:
+            state = HazardState(
+                code=start.code,
+                facts=start.facts,
+                reported_at=workflow.now(),
+                reported_by=start.reporter,
+                policy=start.policy,
+                status_since=workflow.now(),
+            )
+        self._steps: StepMachine[ProjectionItem, HazardState] = StepMachine(
+            state, name="hazard", projection=ProjectionActivities.project_transition, seq=lambda item: item.state.seq,
+            log=lambda item: {"hazard_code": item.state.code, "seq": item.transition.seq,
+                              "action": item.transition.action.value},
         )
-        # Recorded here, not in run(): an update delivered with the first task runs before run() starts.
-        self._record(transitions.reported(self._state, start.reporter))
+        self._outcomes = InterviewOutcomes(self._steps)
+        self._clock = HazardClock(self._steps, self._outcomes)
+        self._interviews = HazardInterviews(self._steps)
+        self._paperwork = HazardPaperwork(self._steps)
+        if start.resume is None:
+            # Recorded here, not in run(): an update delivered with the first task runs before run() starts.
+            self._steps.record(transitions.reported(state, start.reporter))
 
     @workflow.run
     async def run(self, start: HazardStart) -> HazardState:
-        async with self._acting:
-            self._start_paperwork()
-            self._state = await self._planned(self._state)
+        steps = self._steps
+        async with steps.one_at_a_time():
+            self._paperwork.start()
+            steps.state = await self._clock.planned(steps.state)
             self._refresh_unprojected()
-        await self._project()
+        await steps.project()
         cancelled = False
-        while not self._state.status.terminal or self._paperwork_open():  # a close-out to sign and publish
-            if self._state.status.terminal and not cancelled:  # closed: its interviews end now, not after
-                await self._cancel_interviews()
+        while not steps.state.status.terminal or self._paperwork.open():  # a close-out to sign and publish
+            if steps.state.status.terminal and not cancelled:  # closed: its interviews end now, not after
+                await self._interviews.cancel()
                 cancelled = True
             if self._should_continue_as_new():
                 await workflow.wait_condition(workflow.all_handlers_finished)
-                if not self._outcomes and not self._outbox:
-                    workflow.continue_as_new(self._start.model_copy(update={"resume": self._state}))
+                if not self._outcomes and not steps.outbox:
+                    workflow.continue_as_new(self._start.model_copy(update={"resume": steps.state}))
             await self._wait_for_change_or_due()
         await workflow.wait_condition(workflow.all_handlers_finished)
-        await self._project()
+        await steps.project()
         if not cancelled:
-            await self._cancel_interviews()
-        return self._state
+            await self._interviews.cancel()
+        return steps.state
 
     @workflow.query
     def state(self) -> HazardState:
@@ -110,8 +112,12 @@ class HazardWorkflow(HazardClock, HazardInterviews, HazardPaperwork, InterviewOu
     async def reported(self) -> HazardState:
         """Update-with-start's answer to `POST /hazards`: the hazard once its report (登记) is projected, so
         the API answers from the workflow and reads its own write without polling."""
-        await workflow.wait_condition(lambda: self._projected_seq >= 1)
-        return self._state
+        return await self._steps.wait_projected(1)
+
+    @workflow.signal
+    def interview_outcome(self, outcome: InterviewOutcome) -> None:
+        """An interview this hazard started has ended (a no-show, a reply, a missed reply): the clock takes it up."""
+        self._outcomes.put(outcome)
 
     # --- human steps: one Update per action of registry/hazard.py (tests/test_registry.py checks) ---------------------------------------------------------------------------------
 
@@ -238,16 +244,14 @@ class HazardWorkflow(HazardClock, HazardInterviews, HazardPaperwork, InterviewOu
     @workflow.update
     async def sign(self, command: Command[SignDocument]) -> HazardState:
         """A leader of the issuing authority signs a draft document (`POST /documents/{id}/actions/sign`)."""
-        async with self._acting:
-            self._check_sign(command)
-            await self._commit((await self._signed_item(command),))
-            state = self._state
-        await self._project()
-        return state
+        async def make() -> tuple[ProjectionItem, ...]:
+            return await self._committed((await self._paperwork.signed_item(command),))
+
+        return await self._steps.act(lambda: self._paperwork.check_sign(command), make)
 
     @sign.validator
     def _validate_sign(self, command: Command[SignDocument]) -> None:
-        self._check_sign(command)
+        self._paperwork.check_sign(command)
 
     # --- the machinery -------------------------------------------------------------------------------
 
@@ -257,71 +261,57 @@ class HazardWorkflow(HazardClock, HazardInterviews, HazardPaperwork, InterviewOu
         except Refusal as refusal:
             raise refusal_error(refusal) from None
 
+    @property
+    def _state(self) -> HazardState:
+        return self._steps.state
+
     async def _act(self, action: Action, command: Command[Any]) -> HazardState:
-        async with self._acting:
-            # Re-check: another update may have moved the state since this one was validated.
-            self._check(action, command)
-            new_deadline = await self._new_deadline(action, command)
+        async def make() -> tuple[ProjectionItem, ...]:
+            new_deadline = await self._clock.new_deadline(action, command)
             try:
-                items = transitions.apply(
-                    action, self._state, command.actor, command.body, workflow.now(), new_deadline
-                )
+                items = transitions.apply(action, self._state, command.actor, command.body, workflow.now(), new_deadline)
             except Refusal as refusal:  # only knowable after the calendar was asked (the one-year cap)
                 raise refusal_error(refusal) from None
-            await self._commit(items)
+            items = await self._committed(items)
             if action == Action.INTERVIEW:
-                self._interview_starters[self._state.interviews[-1]] = command.actor
-                self._interview_reasons[self._state.interviews[-1]] = command.body.reason
-            state = self._state
-        await self._project()
-        await self._start_interviews()
+                self._interviews.started_by_hand(items[-1].state.interviews[-1], command.actor, command.body.reason)
+            return items
+
+        # Re-checked under the lock: another update may have moved the state since this one was validated.
+        state = await self._steps.act(lambda: self._check(action, command), make)
+        await self._interviews.start()
         return state
 
-    async def _commit(self, items: tuple[ProjectionItem, ...]) -> None:
-        """Render the documents the items issue, plan the clocks of the resulting state, then take it as the truth
-        and queue every item."""
-        items = await self._with_documents(self._state, items)
-        planned = await self._planned(items[-1].state)
-        self._record(*items[:-1], items[-1].model_copy(update={"state": planned}))
-
-    def _record(self, *items: ProjectionItem) -> None:
-        self._outbox.extend(items)
-        self._state = items[-1].state
-        self._changes += 1
-        for item in items:
-            workflow.logger.info(
-                "hazard transition",
-                extra={"hazard_code": self._state.code, "seq": item.transition.seq, "action": item.transition.action.value},
-            )
+    async def _committed(self, items: tuple[ProjectionItem, ...]) -> tuple[ProjectionItem, ...]:
+        """The items with the documents they issue rendered, the last one's state with its clocks planned: the
+        truth to record."""
+        items = await self._paperwork.with_documents(self._state, items)
+        planned = await self._clock.planned(items[-1].state)
+        return (*items[:-1], items[-1].model_copy(update={"state": planned}))
 
     def _refresh_unprojected(self) -> None:
         """Give a queued item whose state was planned after it was queued the planned state."""
-        if self._outbox and self._outbox[-1].state.seq == self._state.seq:
-            self._outbox[-1] = self._outbox[-1].model_copy(update={"state": self._state})
-
-    async def _project(self) -> None:
-        """Project queued transitions in sequence order; one at a time, so the read model never goes back."""
-        async with self._projecting:
-            while self._outbox:
-                await calls.project(ProjectionActivities.project_transition, self._outbox[0])
-                self._projected_seq = self._outbox.pop(0).state.seq
+        outbox = self._steps.outbox
+        if outbox and outbox[-1].state.seq == self._state.seq:
+            outbox[-1] = outbox[-1].model_copy(update={"state": self._state})
 
     async def _wait_for_change_or_due(self) -> None:
-        seen = self._changes
+        steps = self._steps
+        seen = steps.changes
         wake = clocks.next_wake(self._state)
         if wake is None or wake > workflow.now():
             timeout = None if wake is None else wake - workflow.now()
             with contextlib.suppress(TimeoutError):
                 await workflow.wait_condition(
-                    lambda: self._changes != seen or self._should_continue_as_new(), timeout=timeout
+                    lambda: steps.changes != seen or self._should_continue_as_new(), timeout=timeout
                 )
-        async with self._acting:
-            item = self._next_system_step(workflow.now())
+        async with steps.one_at_a_time():
+            item = self._clock.next_system_step(workflow.now())
             if item is None:
                 return
-            await self._commit((item,))
-        await self._project()
-        await self._start_interviews()
+            steps.record(*await self._committed((item,)))
+        await steps.project()
+        await self._interviews.start()
 
     def _should_continue_as_new(self) -> bool:
         info = workflow.info()

@@ -1,4 +1,5 @@
-"""The hazard's deadline clock (docs/domain.md §3 to §5), the part of HazardWorkflow that plans and fires it.
+"""The hazard's deadline clock (docs/domain.md §3 to §5), a part HazardWorkflow owns: it plans and fires it, on the
+workflow's step machine and the interviews' outcomes it is given.
 
 Each clock is an absolute instant in state, planned on the working-day calendar by an activity (so a replay
 never depends on today's holiday data), waited on in the main loop and re-planned whenever the state, the
@@ -21,15 +22,22 @@ with workflow.unsafe.imports_passed_through():
     from models.hazard import HazardState, ProjectionItem
     from models.interview import RUNG_RAISING_OUTCOMES, InterviewOutcome
     from workflows import calls
+    from workflows.interview_outcomes import InterviewOutcomes
+    from workflows.steps import StepMachine
 
 
 class HazardClock:
-    """Mixed into HazardWorkflow: planning the clocks of a state, and the system step due now."""
+    """Planning the clocks of a state, and the system step due now."""
 
-    _state: HazardState
-    _outcomes: list[InterviewOutcome]
+    def __init__(self, machine: StepMachine[ProjectionItem, HazardState], outcomes: InterviewOutcomes) -> None:
+        self._machine = machine
+        self._outcomes = outcomes
 
-    async def _planned(self, state: HazardState) -> HazardState:
+    @property
+    def _state(self) -> HazardState:
+        return self._machine.state
+
+    async def planned(self, state: HazardState) -> HazardState:
         """The state with a planned clock for every clock that should run, and the ladder's instants."""
         kept = {c.spec: c for c in state.clocks}
         planned: list[Clock] = []
@@ -63,7 +71,7 @@ class HazardClock:
         return Clock(spec=spec, due_at=plan.due_at, provisional=plan.provisional, reminders=plan.reminders,
                      reminders_sent=sent, cutoff_at=plan.cutoff_at)
 
-    async def _new_deadline(self, action: Action, command: Command[Any]) -> Deadline | None:
+    async def new_deadline(self, action: Action, command: Command[Any]) -> Deadline | None:
         """The calendar's answer an approved extension, a resume or a general hazard ordered to rectify without
         a date (the policy's `timers.general_rectification` working days) needs, asked before the change."""
         body = command.body
@@ -81,10 +89,10 @@ class HazardClock:
             return await calls.call(CalendarActivities.shift_deadline, ShiftRequest(deadline=deadline, working_days=paused_days))
         return None
 
-    def _next_system_step(self, now: datetime) -> ProjectionItem | None:
+    def next_system_step(self, now: datetime) -> ProjectionItem | None:
         """The one thing due now, earliest first: an interview outcome, a reminder, a lapse, or a rung."""
         if self._outcomes:
-            return self._outcome_step(self._outcomes.pop(0), now)
+            return self._outcome_step(self._outcomes.take(), now)
         state = self._state
         due: list[tuple[datetime, int, ProjectionItem | None]] = []
         if state.pause is None:

@@ -1,5 +1,5 @@
-"""The hazard's interviews (约谈): the part of HazardWorkflow that starts them as child workflows and calls them
-off when the hazard ends. The child and its signal are addressed through `InterviewWorkflow` itself."""
+"""The hazard's interviews (约谈), a part HazardWorkflow owns: it starts them as child workflows and calls them off
+when the hazard ends. The child and its signal are addressed through `InterviewWorkflow` itself."""
 
 import contextlib
 
@@ -9,20 +9,30 @@ from temporalio.exceptions import WorkflowAlreadyStartedError
 with workflow.unsafe.imports_passed_through():
     from domain import clocks, escalation
     from models.actors import Actor, system_actor
-    from models.hazard import HazardState
+    from models.hazard import HazardState, ProjectionItem
     from models.interview import InterviewStart
     from workflows.interview import InterviewWorkflow
+    from workflows.steps import StepMachine
 
 
 class HazardInterviews:
-    """Mixed into HazardWorkflow: the interviews its state names."""
+    """The interviews the hazard's state names: which are started, and who started one by hand and why."""
 
-    _state: HazardState
-    _started_interviews: set[str]
-    _interview_starters: dict[str, Actor]  # interviews a supervisor started by hand
-    _interview_reasons: dict[str, str]  # and the reason they gave
+    def __init__(self, machine: StepMachine[ProjectionItem, HazardState]) -> None:
+        self._machine = machine
+        self._started_interviews: set[str] = set(machine.state.interviews)  # continued as new: they run already
+        self._interview_starters: dict[str, Actor] = {}  # interviews a supervisor started by hand
+        self._interview_reasons: dict[str, str] = {}  # and the reason they gave
 
-    async def _start_interviews(self) -> None:
+    @property
+    def _state(self) -> HazardState:
+        return self._machine.state
+
+    def started_by_hand(self, interview_id: str, actor: Actor, reason: str) -> None:
+        self._interview_starters[interview_id] = actor
+        self._interview_reasons[interview_id] = reason
+
+    async def start(self) -> None:
         """Start the interview child workflow of every interview the state names and no one started yet."""
         for interview_id in self._state.interviews:
             if interview_id in self._started_interviews:
@@ -54,7 +64,7 @@ class HazardInterviews:
                     parent_close_policy=workflow.ParentClosePolicy.ABANDON,
                 )
 
-    async def _cancel_interviews(self) -> None:
+    async def cancel(self) -> None:
         """A closed or voided hazard needs no more interviews: tell any still open to stop (best effort)."""
         reason = f"隐患 {self._state.code} 已{'销号' if self._state.status == 'closed' else '作废'}"
         for interview_id in self._state.interviews:

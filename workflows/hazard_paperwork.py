@@ -1,4 +1,5 @@
-"""The hazard's official documents, the part of HazardWorkflow that renders, signs and publishes.
+"""The hazard's official documents, a part HazardWorkflow owns (given its step machine): it renders, signs and
+publishes.
 
 Hazards started since the `official-documents` patch carry `paperwork`: each transition that issues a document
 renders it in the render activity (a PDF stored by its SHA-256; the SHA-256 goes into the transition's audit
@@ -21,27 +22,33 @@ with workflow.unsafe.imports_passed_through():
     from models.hazard import HazardState, ProjectionItem
     from workflows import calls
     from workflows.calls import refusal_error
+    from workflows.steps import StepMachine
 
 OFFICIAL_DOCUMENTS = "official-documents"
 
 
 class HazardPaperwork:
-    """Mixed into HazardWorkflow: documents for the transitions, and the leader's signature."""
+    """Documents for the transitions, and the leader's signature."""
 
-    _state: HazardState
+    def __init__(self, machine: StepMachine[ProjectionItem, HazardState]) -> None:
+        self._machine = machine
 
-    def _start_paperwork(self) -> None:
+    @property
+    def _state(self) -> HazardState:
+        return self._machine.state
+
+    def start(self) -> None:
         """Hazards started since the patch keep their paperwork; a replay of an older one never does."""
         if not self._state.paperwork and workflow.patched(OFFICIAL_DOCUMENTS):
-            self._state = self._state.model_copy(update={"paperwork": True})
+            self._machine.state = self._state.model_copy(update={"paperwork": True})
 
-    def _paperwork_open(self) -> bool:
+    def open(self) -> bool:
         return paperwork.open_paperwork(self._state)
 
     async def _render(self, source: OfficialDocument) -> RenderReceipt:
         return await calls.call(DocumentActivities.render_document, RenderRequest(document=source))
 
-    async def _with_documents(self, before: HazardState, items: tuple[ProjectionItem, ...]) -> tuple[ProjectionItem, ...]:
+    async def with_documents(self, before: HazardState, items: tuple[ProjectionItem, ...]) -> tuple[ProjectionItem, ...]:
         """Each item with the documents its transition issues rendered and listed in its state."""
         if not before.paperwork:
             return items
@@ -61,13 +68,13 @@ class HazardPaperwork:
             previous = state
         return tuple(out)
 
-    def _check_sign(self, command: Command[SignDocument]) -> None:
+    def check_sign(self, command: Command[SignDocument]) -> None:
         try:
             paperwork.check_sign(self._state, command.actor, command.body.document_id)
         except Refusal as refusal:
             raise refusal_error(refusal) from None
 
-    async def _signed_item(self, command: Command[SignDocument]) -> ProjectionItem:
+    async def signed_item(self, command: Command[SignDocument]) -> ProjectionItem:
         """The leader's signature: the document re-rendered with the signer's name, issued."""
         identifier = command.body.document_id
         receipt = await self._render(paperwork.signed_source(self._state, command.actor, identifier))

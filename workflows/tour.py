@@ -7,25 +7,20 @@ overdue or rejected: an InterviewWorkflow of its responsible person) → publica
 Update whose validator runs `domain.tour.check`; every step is projected before the Update returns.
 """
 
-import asyncio
-import contextlib
-from datetime import datetime
 from typing import Any
 
 from temporalio import workflow
 from temporalio.exceptions import ApplicationError, WorkflowAlreadyStartedError
 
 with workflow.unsafe.imports_passed_through():
-    from activities.calendar import CalendarActivities
     from activities.tour import TourActivities
     from domain import tour as rules
     from domain import tour_steps as steps
     from domain.refusals import Refusal
     from models.actions import Command
-    from models.clock import ClockPlan, ClockRequest
     from models.documents import SignDocument
     from models.hazard import HazardStart, workflow_id_for
-    from models.interview import InterviewOutcome, InterviewStart, interview_workflow_id
+    from models.interview import InterviewOutcome
     from models.tour import (
         AcceptRectificationBody,
         ApproveReportBody,
@@ -37,7 +32,6 @@ with workflow.unsafe.imports_passed_through():
         SubmitReportBody,
         TeamCommand,
         TourAction,
-        TourClock,
         TourHazardRequest,
         TourProjection,
         TourPublishBody,
@@ -49,9 +43,10 @@ with workflow.unsafe.imports_passed_through():
     from workflows import calls
     from workflows.calls import refusal_error
     from workflows.hazard import HazardWorkflow
-    from workflows.interview import InterviewWorkflow
     from workflows.interview_outcomes import InterviewOutcomes
-    from workflows.tour_clock import TourClockMixin
+    from workflows.steps import StepMachine
+    from workflows.tour_clock import TourClockKeeper, plan_clock
+    from workflows.tour_interviews import TourInterviews
     from workflows.tour_paperwork import TourPaperwork
 
 A = TourAction
@@ -59,32 +54,38 @@ MAX_CODE_ATTEMPTS = 50
 
 
 @workflow.defn
-class TourWorkflow(TourClockMixin, TourPaperwork, InterviewOutcomes):
+class TourWorkflow:
+    """Its parts, each given what it works on: the step machine (state, outbox, one change at a time), the
+    interviews' outcomes, the interviews it starts, its clock and its paperwork."""
+
     @workflow.init
     def __init__(self, start: TourStart) -> None:
-        self._state = TourState(start=start, workflow_id=workflow.info().workflow_id, created_at=workflow.now(),
-                                team=start.team)
-        self._outbox: list[TourProjection] = []
-        self._projecting = asyncio.Lock()
-        self._acting = asyncio.Lock()
-        self._changes = 0
-        self._projected_seq = 0
-        self._outcomes: list[InterviewOutcome] = []
-        self._record(steps.planned(self._state))
+        state = TourState(start=start, workflow_id=workflow.info().workflow_id, created_at=workflow.now(), team=start.team)
+        self._steps: StepMachine[TourProjection, TourState] = StepMachine(
+            state, name="tour", projection=TourActivities.project_tour, seq=lambda item: item.seq,
+            log=lambda item: {"tour_id": item.state.id, "action": item.action.value},
+        )
+        self._outcomes = InterviewOutcomes(self._steps)
+        self._interviews = TourInterviews(self._steps)
+        self._clock = TourClockKeeper(self._steps, self._outcomes, self._interviews)
+        self._paperwork = TourPaperwork(self._steps)
+        self._steps.record(steps.planned(state))
 
     @workflow.run
     async def run(self, start: TourStart) -> TourState:
-        async with self._acting:  # the report's deadline is known from the plan: fixed now, shown from the start
-            clock = await self._plan(steps.report_period_start(start), working_days=start.rules.report_working_days)
-            self._state = self._state.model_copy(update={"report_clock": clock})
-            self._outbox = [i.model_copy(update={"state": i.state.model_copy(update={"report_clock": clock})})
-                            if i.seq == 1 else i for i in self._outbox]
-        await self._project()
-        while self._state.status != TourStatus.CLOSED:
-            await self._wait_for_change_or_due()
+        machine = self._steps
+        async with machine.one_at_a_time():  # the report's deadline is known from the plan: fixed now, shown from the start
+            clock = await plan_clock(machine.state, steps.report_period_start(start),
+                                     working_days=start.rules.report_working_days)
+            machine.state = machine.state.model_copy(update={"report_clock": clock})
+            machine.outbox[:] = [i.model_copy(update={"state": i.state.model_copy(update={"report_clock": clock})})
+                                 if i.seq == 1 else i for i in machine.outbox]
+        await machine.project()
+        while machine.state.status != TourStatus.CLOSED:
+            await self._clock.wait_for_change_or_due()
         await workflow.wait_condition(workflow.all_handlers_finished)
-        await self._project()
-        return self._state
+        await machine.project()
+        return machine.state
 
     @workflow.query
     def state(self) -> TourState:
@@ -93,19 +94,22 @@ class TourWorkflow(TourClockMixin, TourPaperwork, InterviewOutcomes):
     @workflow.update
     async def created(self) -> TourState:
         """Update-with-start's answer to `POST /tours`: the tour once its plan is projected."""
-        await workflow.wait_condition(lambda: self._projected_seq >= 1)
-        return self._state
+        return await self._steps.wait_projected(1)
+
+    @workflow.signal
+    def interview_outcome(self, outcome: InterviewOutcome) -> None:
+        """An interview this tour started has ended (a no-show, a reply, a missed reply): its step comes next."""
+        self._outcomes.put(outcome)
 
     # --- human steps: one Update per action of registry/tour.py -----------------------------------------
 
     @workflow.update(name="change-team")
     async def change_team(self, command: TeamCommand) -> TourState:
-        async with self._acting:
-            self._check_team(command)
-            self._record(steps.apply(A.CHANGE_TEAM, self._state, command.actor, command.body, workflow.now(),
-                                     members=command.members))
-        await self._project()
-        return self._state
+        return await self._steps.act(
+            lambda: self._check_team(command),
+            lambda: steps.apply(A.CHANGE_TEAM, self._state, command.actor, command.body, workflow.now(),
+                                members=command.members),
+        )
 
     @change_team.validator
     def _validate_change_team(self, command: TeamCommand) -> None:
@@ -113,15 +117,14 @@ class TourWorkflow(TourClockMixin, TourPaperwork, InterviewOutcomes):
 
     @workflow.update(name="record-finding")
     async def record_finding(self, command: Command[RecordFindingBody]) -> TourState:
-        async with self._acting:
-            self._check(A.RECORD_FINDING, command)
+        async def make() -> TourProjection:
             hazard_code = None
             if command.body.kind == FindingKind.HAZARD:
                 hazard_code = await self._open_hazard(command)
-            self._record(steps.apply(A.RECORD_FINDING, self._state, command.actor, command.body, workflow.now(),
-                                     hazard_code=hazard_code))
-        await self._project()
-        return self._state
+            return steps.apply(A.RECORD_FINDING, self._state, command.actor, command.body, workflow.now(),
+                               hazard_code=hazard_code)
+
+        return await self._steps.act(lambda: self._check(A.RECORD_FINDING, command), make)
 
     @record_finding.validator
     def _validate_record_finding(self, command: Command[RecordFindingBody]) -> None:
@@ -137,11 +140,8 @@ class TourWorkflow(TourClockMixin, TourPaperwork, InterviewOutcomes):
 
     @workflow.update(name="submit-report")
     async def submit_report(self, command: Command[SubmitReportBody]) -> TourState:
-        async with self._acting:
-            self._check(A.SUBMIT_REPORT, command)
-            self._record(await self._report_item(command))
-        await self._project()
-        return self._state
+        return await self._steps.act(lambda: self._check(A.SUBMIT_REPORT, command),
+                                     lambda: self._paperwork.report_item(command))
 
     @submit_report.validator
     def _validate_submit_report(self, command: Command[SubmitReportBody]) -> None:
@@ -157,15 +157,14 @@ class TourWorkflow(TourClockMixin, TourPaperwork, InterviewOutcomes):
 
     @workflow.update(name="deliver-feedback")
     async def deliver_feedback(self, command: Command[DeliverFeedbackBody]) -> TourState:
-        async with self._acting:
-            self._check(A.DELIVER_FEEDBACK, command)
+        async def make() -> TourProjection:
             now = workflow.now()
             clocks = {}
             for target in self._state.start.targets:
-                clocks[target.key] = await self._plan(now, due_at=steps.rectification_due(self._state, now))
-            self._record(await self._feedback_item(command, clocks))
-        await self._project()
-        return self._state
+                clocks[target.key] = await plan_clock(self._state, now, due_at=steps.rectification_due(self._state, now))
+            return await self._paperwork.feedback_item(command, clocks)
+
+        return await self._steps.act(lambda: self._check(A.DELIVER_FEEDBACK, command), make)
 
     @deliver_feedback.validator
     def _validate_deliver_feedback(self, command: Command[DeliverFeedbackBody]) -> None:
@@ -189,14 +188,16 @@ class TourWorkflow(TourClockMixin, TourPaperwork, InterviewOutcomes):
 
     @workflow.update(name="reject-rectification")
     async def reject_rectification(self, command: Command[RejectRectificationBody]) -> TourState:
-        async with self._acting:
+        machine = self._steps
+        async with machine.one_at_a_time():  # by hand: the interview starts once the step is recorded
             self._check(A.REJECT_RECTIFICATION, command)
-            interview_id = self._next_interview_id()
-            self._record(steps.apply(A.REJECT_RECTIFICATION, self._state, command.actor, command.body,
-                                     workflow.now(), interview_id=interview_id))
-            await self._start_interview(command.body.target, interview_id, command.body.comment, "manual", command.actor)
-        await self._project()
-        return self._state
+            interview_id = self._interviews.next_id()
+            machine.record(steps.apply(A.REJECT_RECTIFICATION, machine.state, command.actor, command.body,
+                                       workflow.now(), interview_id=interview_id))
+            state = machine.state
+            await self._interviews.start(command.body.target, interview_id, command.body.comment, "manual", command.actor)
+        await machine.project()
+        return state
 
     @reject_rectification.validator
     def _validate_reject_rectification(self, command: Command[RejectRectificationBody]) -> None:
@@ -213,17 +214,18 @@ class TourWorkflow(TourClockMixin, TourPaperwork, InterviewOutcomes):
     @workflow.update
     async def sign(self, command: Command[SignDocument]) -> TourState:
         """A leader of the organizing committee's jurisdiction signs a draft (`POST /documents/{id}/actions/sign`)."""
-        async with self._acting:
-            self._check_sign(command)
-            self._record(await self._signed_item(command))
-        await self._project()
-        return self._state
+        return await self._steps.act(lambda: self._paperwork.check_sign(command),
+                                     lambda: self._paperwork.signed_item(command))
 
     @sign.validator
     def _validate_sign(self, command: Command[SignDocument]) -> None:
-        self._check_sign(command)
+        self._paperwork.check_sign(command)
 
     # --- the machinery ---------------------------------------------------------------------------------
+
+    @property
+    def _state(self) -> TourState:
+        return self._steps.state
 
     def _check(self, action: TourAction, command: Command[Any]) -> None:
         try:
@@ -241,33 +243,10 @@ class TourWorkflow(TourClockMixin, TourPaperwork, InterviewOutcomes):
             raise refusal_error(refusal) from None
 
     async def _act(self, action: TourAction, command: Command[Any]) -> TourState:
-        async with self._acting:
-            self._check(action, command)  # again: the state may have moved since validation
-            self._record(steps.apply(action, self._state, command.actor, command.body, workflow.now()))
-        await self._project()
-        return self._state
-
-    def _record(self, item: TourProjection) -> None:
-        self._outbox.append(item)
-        self._state = item.state
-        self._changes += 1
-        workflow.logger.info("tour transition", extra={"tour_id": self._state.id, "seq": item.seq, "action": item.action.value})
-
-    async def _project(self) -> None:
-        async with self._projecting:
-            while self._outbox:
-                item = self._outbox[0]
-                await calls.project(TourActivities.project_tour, item)
-                self._projected_seq = item.seq
-                self._outbox.pop(0)
-
-    async def _plan(self, start: datetime, *, working_days: int | None = None, due_at: datetime | None = None) -> TourClock:
-        policy = self._state.start.policy
-        request = ClockRequest(start=start, working_days=working_days, due_at=due_at,
-                               reminder_fractions=policy.reminders.fractions,
-                               reminder_working_days_before=policy.reminders.working_days_before)
-        plan: ClockPlan = await calls.call(CalendarActivities.plan_clock, request)
-        return TourClock.planned(plan, workflow.now())
+        return await self._steps.act(  # checked again: the state may have moved since validation
+            lambda: self._check(action, command),
+            lambda: steps.apply(action, self._state, command.actor, command.body, workflow.now()),
+        )
 
     async def _open_hazard(self, command: Command[RecordFindingBody]) -> str:
         """Start the hazard a hazard finding names (source `inspection_tour`, linked to the tour)."""
@@ -284,21 +263,3 @@ class TourWorkflow(TourClockMixin, TourPaperwork, InterviewOutcomes):
                 continue  # the code is held by a workflow the read model does not know: take the next one
             return start.code
         raise ApplicationError("no free hazard code", non_retryable=True)
-
-    def _next_interview_id(self) -> str:
-        return interview_workflow_id(self._state.id, self._state.interviews_started + 1)
-
-    async def _start_interview(self, key: str, interview_id: str, reason: str, trigger: str, actor: Any) -> None:
-        start = self._state.start
-        target = self._state.target(key)
-        assert target is not None
-        interview = InterviewStart(
-            interview_id=interview_id, hazard_code=start.id, hazard_workflow_id=self._state.workflow_id,
-            reason=reason, trigger=trigger, enterprise_uscc="", enterprise_name=target.name,  # type: ignore[arg-type]
-            interviewee=f"{target.name}主要负责人", conducting_authority_code=start.organizer.code,
-            conducting_authority_name=start.organizer.name, region_path=target.region_path, started_by=actor,
-            rules=start.policy.interview, tour_id=start.id,
-        )
-        with contextlib.suppress(WorkflowAlreadyStartedError):
-            await workflow.start_child_workflow(InterviewWorkflow.run, interview, id=interview_id,
-                                                parent_close_policy=workflow.ParentClosePolicy.ABANDON)

@@ -1,4 +1,4 @@
-"""The tour's official documents, the part of TourWorkflow that renders and signs.
+"""The tour's official documents, a part TourWorkflow owns (given its step machine): it renders and signs.
 
 Since the `tour-official-documents` patch the report and the feedback letters are rendered by the render activity
 (a PDF stored by its SHA-256, which goes into the step's audit row); a document the policy wants signed (by
@@ -30,18 +30,22 @@ with workflow.unsafe.imports_passed_through():
     )
     from workflows import calls
     from workflows.calls import refusal_error
+    from workflows.steps import StepMachine
+    from workflows.tour_clock import plan_clock
 
 TOUR_OFFICIAL_DOCUMENTS = "tour-official-documents"
 A = TourAction
 
 
 class TourPaperwork:
-    """Mixed into TourWorkflow: the report's and the feedback letters' PDFs, and the leader's signature."""
+    """The report's and the feedback letters' PDFs, and the leader's signature: the items they make."""
 
-    _state: TourState
+    def __init__(self, machine: StepMachine[TourProjection, TourState]) -> None:
+        self._machine = machine
 
-    async def _plan(self, start: datetime, *, working_days: int | None = None, due_at: datetime | None = None) -> TourClock:
-        raise NotImplementedError
+    @property
+    def _state(self) -> TourState:
+        return self._machine.state
 
     async def _render(self, source: OfficialDocument) -> RenderReceipt:
         return await calls.call(DocumentActivities.render_document, RenderRequest(document=source))
@@ -61,18 +65,18 @@ class TourPaperwork:
             rendered.append(spec.model_copy(update={"sha256": receipt.sha256}))
             issued.append(document)
             if draft:
-                clock = await self._plan(now, working_days=paperwork.rules(self._state).sign_working_days)
+                clock = await plan_clock(self._state, now, working_days=paperwork.rules(self._state).sign_working_days)
                 clocks.append(SignClock(document_id=document.id, clock=clock))
         return tuple(rendered), tuple(issued), tuple(clocks)
 
-    async def _report_item(self, command: Command[SubmitReportBody]) -> TourProjection:
+    async def report_item(self, command: Command[SubmitReportBody]) -> TourProjection:
         now = workflow.now()
         spec = steps.render_report(self._state, command.body, command.actor, now)
         specs, issued, clocks = await self._official((spec,), (paperwork.report_source(self._state, spec, now),), now)
         item = steps.apply(A.SUBMIT_REPORT, self._state, command.actor, command.body, now, rendered=specs)
         return paperwork.with_documents(item, issued, clocks)
 
-    async def _feedback_item(self, command: Command[DeliverFeedbackBody], clocks: dict[str, TourClock]) -> TourProjection:
+    async def feedback_item(self, command: Command[DeliverFeedbackBody], clocks: dict[str, TourClock]) -> TourProjection:
         now = workflow.now()
         targets = self._state.start.targets
         specs = tuple(steps.render_feedback(self._state, t.key, clocks[t.key], now) for t in targets)
@@ -81,13 +85,13 @@ class TourPaperwork:
         item = steps.apply(A.DELIVER_FEEDBACK, self._state, command.actor, command.body, now, clocks=clocks, rendered=rendered)
         return paperwork.with_documents(item, issued, sign_clocks)
 
-    def _check_sign(self, command: Command[SignDocument]) -> None:
+    def check_sign(self, command: Command[SignDocument]) -> None:
         try:
             signoff.check_sign(self._state.documents, command.actor, command.body.document_id)
         except Refusal as refusal:
             raise refusal_error(refusal) from None
 
-    async def _signed_item(self, command: Command[SignDocument]) -> TourProjection:
+    async def signed_item(self, command: Command[SignDocument]) -> TourProjection:
         """The leader's signature: the document re-rendered with the signer's name, issued."""
         identifier = command.body.document_id
         receipt = await self._render(signoff.signed_source(self._state.documents, command.actor, identifier))
