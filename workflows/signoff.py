@@ -5,10 +5,9 @@ reporting cadence and started by that service or by the worker's outbox.
 The sign clock is planned in working days from the drafting; reminders go to the issuing authority, a lapse to
 it and the authority above; the `sign` Update (a leader of the issuing authority, its validator refusing anyone
 else) re-renders the document with the signer's name, and its projection issues the record (the circular goes
-to everyone it names only then). The workflow ends once the document is signed.
+to everyone it names only then). The workflow ends once the document is signed. Its step machine takes each step
+projected first (`StepMachine.take`): the draft is signed only once the signature's record is issued.
 """
-
-import asyncio
 
 from temporalio import workflow
 
@@ -25,25 +24,32 @@ with workflow.unsafe.imports_passed_through():
     from models.signoff import SignOffStart, SignOffState, SignOffStep
     from workflows import calls
     from workflows.calls import refusal_error
+    from workflows.steps import StepMachine
 
 
 @workflow.defn
 class SignOffWorkflow:
     @workflow.init
     def __init__(self, start: SignOffStart) -> None:
-        self._state = SignOffState(start=start, document=start.document)
-        self._acting = asyncio.Lock()
-        self._changes = 0
+        self._steps: StepMachine[SignOffStep, SignOffState] = StepMachine(
+            SignOffState(start=start, document=start.document), name="signoff",
+            projection=SignOffActivities.project_signoff, seq=lambda step: step.seq,
+            log=lambda step: {"record_id": step.state.start.record_id, "action": step.action},
+        )
+
+    @property
+    def _state(self) -> SignOffState:
+        return self._steps.state
 
     @workflow.run
     async def run(self, start: SignOffStart) -> SignOffState:
-        async with self._acting:
+        async with self._steps.one_at_a_time():
             request = ClockRequest(start=start.document.drafted_at, working_days=start.sign_working_days,
                                    reminder_fractions=start.reminder_fractions,
                                    reminder_working_days_before=start.reminder_working_days_before)
             plan: ClockPlan = await calls.call(CalendarActivities.plan_clock, request)
             clock = PlannedClock.planned(plan, workflow.now())  # drafted long ago (the outbox was late): no stale reminders
-            self._state = self._state.model_copy(update={"clock": clock})
+            self._steps.state = self._state.model_copy(update={"clock": clock})
         while not self._state.signed:
             await self._wait_for_change_or_due()
         await workflow.wait_condition(workflow.all_handlers_finished)
@@ -56,11 +62,11 @@ class SignOffWorkflow:
     @workflow.update
     async def sign(self, command: Command[SignDocument]) -> SignOffState:
         """A leader of the issuing authority signs the draft (`POST /documents/{id}/actions/sign`)."""
-        async with self._acting:
+        async with self._steps.one_at_a_time():
             self._check_sign(command)
             source = signoff.signed_source(self._state.documents, command.actor, command.body.document_id)
             receipt = await calls.call(DocumentActivities.render_document, RenderRequest(document=source))
-            await self._take(steps.signed(self._state, command.actor, receipt, workflow.now()))
+            await self._steps.take(steps.signed(self._state, command.actor, receipt, workflow.now()))
         return self._state
 
     @sign.validator
@@ -74,16 +80,10 @@ class SignOffWorkflow:
             raise refusal_error(refusal) from None
 
     async def _wait_for_change_or_due(self) -> None:
-        seen = self._changes
-        if not await calls.changed_or_due(lambda: self._changes != seen, steps.next_due(self._state)):
+        machine = self._steps
+        if not await calls.changed_or_due(machine.changed_since(machine.changes), steps.next_due(self._state)):
             return
-        async with self._acting:
+        async with machine.one_at_a_time():
             step = steps.due_step(self._state, workflow.now())
             if step is not None:
-                await self._take(step)
-
-    async def _take(self, step: SignOffStep) -> None:
-        """Project the step (with its audit row and notices), then make it the state."""
-        await calls.project(SignOffActivities.project_signoff, step)
-        self._state = step.state
-        self._changes += 1
+                await machine.take(step)  # projected (its audit row and notices), then the state
