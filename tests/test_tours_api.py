@@ -286,3 +286,34 @@ async def test_a_tour_from_report_to_publication_with_a_rejected_rectification_a
     closed = (await act(api, "city.leader", tour_id, "publish", {"comment": "向社会公开"})).json()
     assert closed["status"] == "closed" and closed["published_at"]
     refused(await act(api, "city.supervisor", tour_id, "publish", {"comment": ""}), 409, "wrong_state")
+
+
+async def test_an_inspected_county_reads_only_what_is_addressed_to_it(api: Api) -> None:
+    reply = await create(api, targets=[{"region_code": "371702"}, {"region_code": "371721"}])
+    assert reply.status_code == 201, reply.text
+    tour_id = reply.json()["id"]
+
+    async def stationed() -> None:
+        assert (await api.as_user("city.supervisor", "GET", f"/tours/{tour_id}")).json()["status"] == "inspecting"
+
+    await assert_eventually_async(stationed)
+    for target, kind, words in (("371702", "problem", "安全培训台账不全"), ("371702", "clue", "涉嫌瞒报事故"),
+                                ("371721", "problem", "应急预案未演练")):
+        recorded = await act(api, "tour.m2", tour_id, "record-finding", {"target": target, "kind": kind, "description": words})
+        assert recorded.status_code == 200, recorded.text
+    assert (await act(api, "tour.m2", tour_id, "transfer-clue", {"finding": "F2", "to": "市纪委监委"})).status_code == 200
+
+    for user in ("county.supervisor", "inspector"):  # the inspected county's supervisor and inspector
+        seen = (await api.as_user(user, "GET", f"/tours/{tour_id}")).json()
+        assert [f["description"] for f in seen["findings"]] == ["安全培训台账不全"], user
+        assert all(f["by"]["username"] == "" for f in seen["findings"])
+        assert "涉嫌瞒报事故" not in str(seen) and "市纪委监委" not in str(seen)
+        assert {m["username"] for m in seen["team"]} == {""} and seen["report"] is None
+        assert not {e["action"] for e in seen["timeline"]} & {"record-finding", "transfer-clue"}
+    other = (await api.as_user("county2.supervisor", "GET", f"/tours/{tour_id}")).json()
+    assert [f["description"] for f in other["findings"]] == ["应急预案未演练"]
+    office = (await api.as_user("city.supervisor", "GET", f"/tours/{tour_id}")).json()
+    assert [f["kind"] for f in office["findings"]] == ["problem", "clue", "problem"]
+    assert office["findings"][1]["by"]["username"] == "tour.m2" and office["findings"][1]["transferred_to"] == "市纪委监委"
+    colleague = (await api.as_user("tour.m3", "GET", f"/tours/{tour_id}")).json()
+    assert colleague["findings"][1]["kind"] == "clue" and colleague["findings"][1]["by"]["username"] == ""
