@@ -54,6 +54,7 @@ class HazardStart(Frozen):
     reporter: Actor
     policy: PolicyProfile
     resume: "HazardState | None" = None  # the state carried over by continue-as-new
+    consumed_outcomes: tuple[str, ...] = ()  # and the interviews whose outcome was taken up
     continue_as_new_after_events: int = Field(default=10_000, ge=100)
 
 

@@ -72,7 +72,7 @@ class HazardWorkflow:
             log=lambda item: {"hazard_code": item.state.code, "seq": item.transition.seq,
                               "action": item.transition.action.value},
         )
-        self._outcomes = InterviewOutcomes(self._steps)
+        self._outcomes = InterviewOutcomes(self._steps, lambda: self._steps.state.interviews, start.consumed_outcomes)
         self._clock = HazardClock(self._steps, self._outcomes)
         self._interviews = HazardInterviews(self._steps)
         self._paperwork = HazardPaperwork(self._steps)
@@ -96,7 +96,8 @@ class HazardWorkflow:
             if self._should_continue_as_new():
                 await workflow.wait_condition(workflow.all_handlers_finished)
                 if not self._outcomes and not steps.outbox:
-                    workflow.continue_as_new(self._start.model_copy(update={"resume": steps.state}))
+                    workflow.continue_as_new(self._start.model_copy(
+                        update={"resume": steps.state, "consumed_outcomes": tuple(self._outcomes.consumed)}))
             await self._wait_for_change_or_due()
         await workflow.wait_condition(workflow.all_handlers_finished)
         await steps.project()

@@ -112,8 +112,8 @@ class InterviewWorkflow:
     @workflow.signal
     def cancel(self, reason: str) -> None:
         """Call the interview off (the hazard closed): outcome `cancelled`, the parent is not signalled."""
-        if self._state.status == InterviewStatus.CLOSED:
-            return
+        if self._state.status == InterviewStatus.CLOSED or not reason.strip() or len(reason) > 300:
+            return  # ended already, or not a reason the hazard gives: nothing changes
         self._steps.record(rules.cancelled(self._state, reason, workflow.now()))
 
     # --- the machinery -------------------------------------------------------------------------------

@@ -65,7 +65,8 @@ class TourWorkflow:
             state, name="tour", projection=TourActivities.project_tour, seq=lambda item: item.seq,
             log=lambda item: {"tour_id": item.state.id, "action": item.action.value},
         )
-        self._outcomes = InterviewOutcomes(self._steps)
+        self._outcomes = InterviewOutcomes(
+            self._steps, lambda: (i for p in self._steps.state.progress for i in p.interviews))
         self._interviews = TourInterviews(self._steps)
         self._clock = TourClockKeeper(self._steps, self._outcomes, self._interviews)
         self._paperwork = TourPaperwork(self._steps)
