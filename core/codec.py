@@ -22,6 +22,8 @@ whole workflow task (every job in it, again and again), while a refused argument
 A payload is bound to the workflow it belongs to: the codec takes temporalio's serialization context (the
 namespace and workflow id of the workflow whose input, output, signal, Update or activity it is), names it in
 the payload's `encryption-binding` metadata and authenticates it as AES-GCM associated data with the key id.
+The strict codec checks both; the lenient one (development, and the readers and replayers of recorded
+histories, which run in a namespace of their own) checks the workflow id.
 A sealed payload copied into another workflow's signal or Update is refused like an unencrypted one (its
 binding does not match the receiving workflow), and altering the binding breaks the authentication. A
 schedule's action payload is bound to the schedule's workflow id, which the workflows it starts carry as a
@@ -127,9 +129,12 @@ def binding_of(context: SerializationContext) -> str | None:
     return None
 
 
-def binding_holds(sealed: str, receiving: str) -> bool:
+def binding_holds(sealed: str, receiving: str, namespace: bool = True) -> bool:
     """Whether a payload bound to `sealed` may be read in the workflow `receiving`: the same workflow, or one a
-    schedule started from it."""
+    schedule started from it. `namespace=False` compares the workflow ids only (a replayer names its own
+    namespace)."""
+    if not namespace:
+        sealed, receiving = sealed.partition("/")[2], receiving.partition("/")[2]
     return sealed == receiving or (receiving.startswith(sealed + "-") and SCHEDULED.search(receiving[len(sealed):]) is not None)
 
 
@@ -176,7 +181,8 @@ class EncryptionCodec(PayloadCodec, WithSerializationContext):
         if cipher is None:
             raise PayloadKeyError(f"payload encrypted with key {key_id!r}, which DUBAN_PAYLOAD_KEYS does not hold")
         sealed_binding = payload.metadata[BINDING].decode() if BINDING in payload.metadata else None
-        if sealed_binding is not None and self.binding is not None and not binding_holds(sealed_binding, self.binding):
+        if sealed_binding is not None and self.binding is not None \
+                and not binding_holds(sealed_binding, self.binding, namespace=self.strict):
             return Payload(metadata={"encoding": REFUSED})  # sealed for another workflow: a copy, refused
         nonce, sealed = payload.data[:NONCE_BYTES], payload.data[NONCE_BYTES:]
         try:
