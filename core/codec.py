@@ -18,20 +18,40 @@ payload, so an Update, start or signal sent by a Temporal client without the key
 `UnencryptedPayloadRefused` instead of reaching the workflow: a direct client cannot forge a command.
 The refusal happens when the payload is converted, not in `decode` itself: a codec that raises fails the
 whole workflow task (every job in it, again and again), while a refused argument rejects just that Update.
+
+A payload is bound to the workflow it belongs to: the codec takes temporalio's serialization context (the
+namespace and workflow id of the workflow whose input, output, signal, Update or activity it is), names it in
+the payload's `encryption-binding` metadata and authenticates it as AES-GCM associated data with the key id.
+The strict codec checks both; the lenient one (development, and the readers and replayers of recorded
+histories, which run in a namespace of their own) checks the workflow id.
+A sealed payload copied into another workflow's signal or Update is refused like an unencrypted one (its
+binding does not match the receiving workflow), and altering the binding breaks the authentication. A
+schedule's action payload is bound to the schedule's workflow id, which the workflows it starts carry as a
+prefix (`<id>-<start time>`). Payloads sealed before bindings carry none and are still read.
 """
 
 import base64
 import hashlib
 import os
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from temporalio.api.common.v1 import Payload
 from temporalio.contrib.pydantic import PydanticPayloadConverter
-from temporalio.converter import DataConverter, EncodingPayloadConverter, PayloadCodec
+from temporalio.converter import (
+    ActivitySerializationContext,
+    DataConverter,
+    EncodingPayloadConverter,
+    PayloadCodec,
+    SerializationContext,
+    WithSerializationContext,
+    WorkflowSerializationContext,
+)
 from temporalio.exceptions import ApplicationError
 
 from core.settings import Settings
@@ -39,6 +59,8 @@ from core.settings import Settings
 ENCRYPTED = b"binary/encrypted"
 REFUSED = b"binary/refused-unencrypted"
 KEY_ID = "encryption-key-id"
+BINDING = "encryption-binding"  # `<namespace>/<workflow id>`: the workflow a payload belongs to
+SCHEDULED = re.compile(r"-\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$")  # what a schedule appends to its workflow id
 NONCE_BYTES = 12
 DEVELOPMENT_KEY_ID = "dev"
 # Public by design: a development installation has no secret to keep. Production refuses to start without keys.
@@ -100,13 +122,39 @@ class KeyRing:
         return cls.development()
 
 
-class EncryptionCodec(PayloadCodec):
-    """AES-GCM over whole payloads. `strict`: unencrypted input is refused (see the module's docstring)."""
+def binding_of(context: SerializationContext) -> str | None:
+    """The workflow a payload in this context belongs to, as `<namespace>/<workflow id>`; None: no workflow."""
+    if isinstance(context, WorkflowSerializationContext | ActivitySerializationContext) and context.workflow_id:
+        return f"{context.namespace}/{context.workflow_id}"
+    return None
 
-    def __init__(self, ring: KeyRing, strict: bool = False) -> None:
+
+def binding_holds(sealed: str, receiving: str, namespace: bool = True) -> bool:
+    """Whether a payload bound to `sealed` may be read in the workflow `receiving`: the same workflow, or one a
+    schedule started from it. `namespace=False` compares the workflow ids only (a replayer names its own
+    namespace)."""
+    if not namespace:
+        sealed, receiving = sealed.partition("/")[2], receiving.partition("/")[2]
+    return sealed == receiving or (receiving.startswith(sealed + "-") and SCHEDULED.search(receiving[len(sealed):]) is not None)
+
+
+class EncryptionCodec(PayloadCodec, WithSerializationContext):
+    """AES-GCM over whole payloads, bound to their workflow. `strict`: unencrypted input is refused (see the
+    module's docstring)."""
+
+    def __init__(self, ring: KeyRing, strict: bool = False, binding: str | None = None) -> None:
         self.ring = ring
         self.strict = strict
+        self.binding = binding
         self._ciphers = {key_id: AESGCM(key) for key_id, key in ring.keys.items()}
+
+    def with_context(self, context: SerializationContext) -> "EncryptionCodec":
+        binding = binding_of(context)
+        if binding == self.binding:
+            return self
+        bound = EncryptionCodec(self.ring, self.strict, binding)
+        bound._ciphers = self._ciphers
+        return bound
 
     async def encode(self, payloads: Sequence[Payload]) -> list[Payload]:
         return [self.encrypt(p) for p in payloads]
@@ -117,8 +165,11 @@ class EncryptionCodec(PayloadCodec):
     def encrypt(self, payload: Payload) -> Payload:
         nonce = os.urandom(NONCE_BYTES)
         key_id = self.ring.current
-        data = nonce + self._ciphers[key_id].encrypt(nonce, payload.SerializeToString(), key_id.encode())
-        return Payload(metadata={"encoding": ENCRYPTED, KEY_ID: key_id.encode()}, data=data)
+        metadata = {"encoding": ENCRYPTED, KEY_ID: key_id.encode()}
+        if self.binding is not None:
+            metadata[BINDING] = self.binding.encode()
+        sealed = self._ciphers[key_id].encrypt(nonce, payload.SerializeToString(), _associated(key_id, self.binding))
+        return Payload(metadata=metadata, data=nonce + sealed)
 
     def decrypt(self, payload: Payload) -> Payload:
         if payload.metadata.get("encoding") != ENCRYPTED:
@@ -129,10 +180,23 @@ class EncryptionCodec(PayloadCodec):
         cipher = self._ciphers.get(key_id)
         if cipher is None:
             raise PayloadKeyError(f"payload encrypted with key {key_id!r}, which DUBAN_PAYLOAD_KEYS does not hold")
+        sealed_binding = payload.metadata[BINDING].decode() if BINDING in payload.metadata else None
+        if sealed_binding is not None and self.binding is not None \
+                and not binding_holds(sealed_binding, self.binding, namespace=self.strict):
+            return Payload(metadata={"encoding": REFUSED})  # sealed for another workflow: a copy, refused
         nonce, sealed = payload.data[:NONCE_BYTES], payload.data[NONCE_BYTES:]
+        try:
+            opened = cipher.decrypt(nonce, sealed, _associated(key_id, sealed_binding))
+        except InvalidTag:  # altered (its binding rewritten, say): refused like a forgery
+            return Payload(metadata={"encoding": REFUSED})
         original = Payload()
-        original.ParseFromString(cipher.decrypt(nonce, sealed, key_id.encode()))
+        original.ParseFromString(opened)
         return original
+
+
+def _associated(key_id: str, binding: str | None) -> bytes:
+    """The AES-GCM associated data: the key id, and the workflow the payload is bound to."""
+    return key_id.encode() if binding is None else f"{key_id}|{binding}".encode()
 
 
 class RefusedPayloadConverter(EncodingPayloadConverter):

@@ -42,6 +42,9 @@ class Settings(BaseSettings):
     oidc_jwks_file: Path | None = None  # ...or a file holding it
     oidc_username_claim: str = "preferred_username"  # names the local account (role, jurisdiction)
     whistleblower_key: str | None = None  # Fernet key sealing whistleblowers' contacts; required in production
+    # Where a tip that names no region is screened: the queue of this jurisdiction's staff (a province's), never
+    # every screener's in the country.
+    whistleblower_queue: str = Field(default="370000", pattern=r"^\d{6}$")
     public_reports_per_hour: int = Field(default=10, ge=1)  # per client address, POST /public/reports
     public_lookups_per_minute: int = Field(default=120, ge=1)  # per client address, POST /public/reports/lookup
     # Reverse proxies (IPs or CIDRs, comma-separated) whose X-Forwarded-For is believed: the client address for

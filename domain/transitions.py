@@ -96,9 +96,12 @@ def check_state(action: Action, state: HazardState) -> None:
 
 def check_body(action: Action, state: HazardState, body: ActionBody, now: datetime) -> None:
     today = china_date(now)
+    latest = today + timedelta(days=state.policy.extension.max_total_calendar_days)  # the one-year limit
     for field, day in _dates_in(body):
         if day < today:
             raise refuse("date_in_past", field, day=day)
+        if day > latest:  # bounded before it reaches the calendar: a deadline decades away plans no clock
+            raise refuse("date_too_far", field, day=day, limit=latest)
     if isinstance(body, RequestExtensionBody):
         _check_extension_request(state, body, now)
     if isinstance(body, ReviewExtensionBody) and body.days is not None:

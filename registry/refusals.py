@@ -40,6 +40,7 @@ REFUSALS: dict[str, Words] = {
     "not_paused": Words(CONFLICT, "期限计时未中止", "the clock is not paused"),
     # the body against the state and the clock (422)
     "date_in_past": Words(INVALID, "日期 {day} 已过，请选择今天或以后的日期", "{day} is in the past; choose today or a later date"),
+    "date_too_far": Words(INVALID, "日期 {day} 超出一年期限，最晚为 {limit}", "{day} is more than a year away; the latest is {limit}"),
     "extension_too_long": Words(INVALID, "每次延期不超过 {maximum} 个工作日", "at most {maximum} working days per extension"),
     "plan_after_deadline": Words(INVALID, "整改方案的完成时限不能晚于督办期限 {limit}", "the plan must finish by the listing's deadline, {limit}"),
     "late_extension_needs_reason": Words(INVALID, "距整改期限已不足 {days} 个工作日，逾时申请须说明理由", "fewer than {days} working days are left; a late request needs a reason"),

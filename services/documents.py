@@ -9,7 +9,7 @@ from anyio import from_thread
 from sqlmodel import Session
 from temporalio.client import Client
 
-from domain import signoff
+from domain import signoff, tour_visibility
 from domain.refusals import Refusal, refuse
 from models.actions import Command
 from models.documents import DocumentStatus, IssuedDocument, SignDocument
@@ -50,6 +50,11 @@ def stored(session: Session, principal: Principal, sha256: str) -> Document:
     if document is None:
         raise not_found("文书", "document", sha256)
     document_visible(session, principal, document.record_kind, document.record_id)
+    if document.record_kind == "tour":  # an inspected jurisdiction reads only what is addressed to it
+        state = tours_store.state_of(tours_store.get_row(session=session, tour_id=document.record_id))  # type: ignore[arg-type]
+        view = tour_visibility.view_of(principal.actor, state)
+        if view is None or not tour_visibility.document_visible(view, principal.actor, state, sha256):
+            raise not_found("文书", "document", sha256)
     return document
 
 

@@ -7,6 +7,8 @@ from sqlmodel import Session
 
 from core.db import as_utc
 from domain import tour as rules
+from domain import tour_visibility as visibility
+from domain.tour_visibility import TourView
 from models.tables import TourRow
 from models.tour import Finding, TargetStatus, TourAction, TourKind, TourReport, TourState, TourStatus
 from services import presenters
@@ -121,7 +123,36 @@ def summary(row: TourRow, state: object) -> TourSummary:
 
 
 def detail(session: Session, row: TourRow, principal: Principal) -> TourOut:
+    """The tour as the caller may read it (`domain/tour_visibility.py`): all of it for the organizing office and
+    the team, what is addressed to it for an inspected jurisdiction."""
     state = tours.state_of(row)
+    view = visibility.view_of(principal.actor, state) or TourView.TARGET
+    if view == TourView.TARGET:
+        return _target_detail(session, row, state, principal)
+    return _detail(session, row, state, principal, view)
+
+
+def _target_detail(session: Session, row: TourRow, state: TourState, principal: Principal) -> TourOut:
+    """An inspected jurisdiction's view: its own targets' progress and letters, the team by name and role only,
+    no clue, no other target's findings, no draft report, the team's own steps left out of the timeline."""
+    full = _detail(session, row, state, principal, TourView.TARGET)
+    mine = visibility.own_targets(principal.actor, state)
+    targets = [t if t.key in mine else TargetOut(key=t.key, region_code=t.region_code, department=t.department,
+                                                 name=t.name, status=t.status) for t in full.targets]
+    team = [TeamMemberOut(username="", display_name=m.display_name, role=m.role, jurisdiction_code=None, unit=None,
+                          avoidance="ok", avoidance_words="") for m in full.team]
+    found = {f.hazard_code for f in full.findings if f.hazard_code}
+    return full.model_copy(update={
+        "targets": targets, "team": team, "hazards": [h for h in full.hazards if h in found],
+        "documents": [d for d in full.documents
+                      if visibility.document_visible(TourView.TARGET, principal.actor, state, d.sha256)],
+        "deadlines": full.deadlines.model_copy(update={
+            "rectification_due": {k: v for k, v in full.deadlines.rectification_due.items() if k in mine},
+            "items": [d for d in full.deadlines.items if d.target is None or d.target in mine]}),
+    })
+
+
+def _detail(session: Session, row: TourRow, state: TourState, principal: Principal, view: TourView) -> TourOut:
     start = state.start
     avoidance = {r["username"]: r for r in rules.avoidance_result(state.team, start.targets)}
     progress = {p.key: p for p in state.progress}
@@ -162,9 +193,12 @@ def detail(session: Session, row: TourRow, principal: Principal) -> TourOut:
             rectification_due={p.key: p.clock.due_at for p in state.progress if p.clock is not None},
             items=deadlines,
         ),
-        findings=list(state.findings), hazards=tours.hazards_of(session=session, tour_id=row.id),
-        report=state.report, documents=documents, announcement=state.announcement, stationed_at=state.stationed_at,
-        published_at=state.published_at, timeline=presenters.timeline_of(tours.events(session=session, tour_id=row.id)),
+        findings=list(visibility.findings(view, principal.actor, state)),
+        hazards=tours.hazards_of(session=session, tour_id=row.id),
+        report=state.report if visibility.report_visible(view, state) else None, documents=documents,
+        announcement=state.announcement, stationed_at=state.stationed_at, published_at=state.published_at,
+        timeline=presenters.timeline_of([e for e in tours.events(session=session, tour_id=row.id)
+                                         if visibility.step_visible(view, e.action)]),
         allowed_actions=allowed, workflow_id=row.workflow_id,
     )
 

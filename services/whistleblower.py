@@ -88,22 +88,27 @@ class ReportOut(BaseModel):
 class ScreenBody(BaseModel):
     model_config = ConfigDict(extra="forbid", json_schema_extra={"allOf": [when(
         "decision", "hazard",
-        {"required": ["title", "enterprise_uscc", "region_code", "industry"],
+        {"required": ["title", "description", "enterprise_uscc", "region_code", "industry"],
          "properties": {"title": {"type": "string", "minLength": 1}, "industry": {"type": "string", "minLength": 1},
+                        "description": {"type": "string", "minLength": 1},
                         "enterprise_uscc": {"type": "string"}, "region_code": {"type": "string"}}},
     )]})
 
     decision: Literal["hazard", "reject"]
     public_outcome: Annotated[str, Field(max_length=2_000)] = ""
     title: Annotated[str, Field(max_length=200)] | None = None
+    description: Annotated[str, Field(max_length=4_000, description=(
+        "what the enterprise will read, in the screener's words (required to record a hazard): the tipster's "
+        "own words stay sealed with the report"))] | None = None
     enterprise_uscc: USCC | None = None
     region_code: RegionCode | None = None
     industry: Annotated[str, Field(max_length=100)] | None = None
 
     @model_validator(mode="after")
     def _what_a_hazard_needs(self) -> "ScreenBody":
-        if self.decision == "hazard" and not (self.title and self.enterprise_uscc and self.region_code and self.industry):
-            raise ValueError("title, enterprise_uscc, region_code and industry are needed to record a hazard")
+        if self.decision == "hazard" and not (self.title and self.description and self.description.strip()
+                                              and self.enterprise_uscc and self.region_code and self.industry):
+            raise ValueError("title, description, enterprise_uscc, region_code and industry are needed to record a hazard")
         if self.decision == "reject" and not self.public_outcome.strip():
             raise ValueError("public_outcome: tell the reporter why the report is not taken up")
         return self
@@ -123,14 +128,14 @@ def file_report(
             429, "too_many_reports", "提交过于频繁，请稍后再试", "too many reports from this address; try again later",
             headers={"Retry-After": retry_after(wait)},
         )
-    region_path = None
+    region_path = _queue(session, settings)
     if body.region_code is not None:
         region = reference.get_jurisdiction(session=session, code=body.region_code)
         if region is None:
             raise ApiError(422, "unknown_region", f"region_code：行政区划 {body.region_code} 不存在", f"region_code: no region {body.region_code}")
         region_path = region.path
-    if body.tour_id is not None:
-        region_path = _tour_tip(session, body.tour_id, region_path)
+    if body.tour_id is not None:  # the tour's: its team and the organizer's office screen it, never a target
+        region_path = _tour_tip(session, body.tour_id)
     photos = [_stored_photo(settings.data_dir, index, text) for index, text in enumerate(body.photos)]
     sealed = contact_cipher(settings).seal(body.contact) if body.contact else None
     report, receipt = reports.receive(
@@ -142,15 +147,22 @@ def file_report(
     return Receipt(receipt=receipt, lookup_url=LOOKUP_URL)
 
 
-def _tour_tip(session: Session, tour_id: str, region_path: str | None) -> str | None:
-    """A tip to an inspection tour: the tour must be stationed (its tip line published) and not yet
-    over. With no region, the tip lies in the organizer's jurisdiction."""
+def _queue(session: Session, settings: Settings) -> str | None:
+    """Where a tip naming no region is screened: the configured jurisdiction's queue."""
+    queue = reference.get_jurisdiction(session=session, code=settings.whistleblower_queue)
+    return queue.path if queue is not None else None
+
+
+def _tour_tip(session: Session, tour_id: str) -> str:
+    """A tip to an inspection tour: the tour must be stationed (its tip line published) and not yet over. It lies
+    with the organizer's office (the jurisdiction the tipster named is kept as data only): the inspected
+    jurisdictions below it neither list, screen nor open it."""
     from store import tours
 
     row = tours.get_row(session=session, tour_id=tour_id)
     if row is None or row.status not in ("inspecting", "reporting"):
         raise ApiError(422, "unknown_tour", f"tour_id：没有正在进驻的巡查 {tour_id}", f"tour_id: no tour {tour_id} is stationed now", field="tour_id")
-    return region_path or row.organizer_path
+    return row.organizer_path
 
 
 def my_tours(session: Session, principal: Principal) -> tuple[str, ...]:
@@ -201,11 +213,19 @@ def _screener(principal: Principal) -> None:
 
 def _report(session: Session, principal: Principal, report_id: str) -> WhistleblowerReport:
     report = session.get(WhistleblowerReport, report_id)
-    path = principal.scope.path
-    team_tip = report is not None and report.tour_id is not None and report.tour_id in my_tours(session, principal)
-    if report is None or (report.region_path and path and not report.region_path.startswith(path) and not team_tip):
+    if report is None or not _may_handle(session, principal, report):
         raise not_found("举报", "report", report_id)
     return report
+
+
+def _may_handle(session: Session, principal: Principal, report: WhistleblowerReport) -> bool:
+    """A report is its jurisdiction's staff's (a tour's tip: the team's and the organizer's office's)."""
+    if principal.scope.everything:
+        return True
+    if report.tour_id is not None and report.tour_id in my_tours(session, principal):
+        return True
+    path = principal.scope.path
+    return bool(path and report.region_path and report.region_path.startswith(path))
 
 
 def out(report: WhistleblowerReport) -> ReportOut:
@@ -257,7 +277,7 @@ def screen_report(
         session.commit()
         return out(report)
     hazard = HazardCreate(
-        title=body.title or "", description=report.description, enterprise_uscc=body.enterprise_uscc or "",
+        title=body.title or "", description=body.description or "", enterprise_uscc=body.enterprise_uscc or "",
         region_code=body.region_code or "", industry=body.industry or "", location=report.location,
         source=Source.WHISTLEBLOWER, discovered_at=received_on(report),
     )

@@ -74,11 +74,11 @@ def by_receipt(*, session: Session, receipt: str) -> WhistleblowerReport | None:
 def for_staff(
     *, session: Session, path: str | None, status: str | None, tour_ids: tuple[str, ...] = (), tour_id: str | None = None,
 ) -> list[WhistleblowerReport]:
-    """Reports in a jurisdiction subtree (all for `None`); reports with no region are everyone's to screen; tips
-    to the tours in `tour_ids` (the caller's tour teams) too. `tour_id` keeps one tour's tips."""
+    """Reports in a jurisdiction subtree (all for `None`), and the tips to the tours in `tour_ids` (the caller's
+    tour teams). `tour_id` keeps one tour's tips. A report with no jurisdiction is an admin's only."""
     query = select(WhistleblowerReport).order_by(col(WhistleblowerReport.received_at).desc())
     if path is not None:
-        mine = col(WhistleblowerReport.region_path).is_(None) | col(WhistleblowerReport.region_path).startswith(path)
+        mine = col(WhistleblowerReport.region_path).startswith(path)
         if tour_ids:
             mine = mine | col(WhistleblowerReport.tour_id).in_(tour_ids)
         query = query.where(mine)

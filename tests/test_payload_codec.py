@@ -15,10 +15,12 @@ from temporalio.api.common.v1 import Payload
 from temporalio.api.enums.v1 import EventType
 from temporalio.client import Client, WorkflowFailureError, WorkflowUpdateFailedError
 from temporalio.contrib.pydantic import pydantic_data_converter
+from temporalio.converter import WorkflowSerializationContext
 from temporalio.exceptions import ApplicationError
 from temporalio.testing import WorkflowEnvironment
 
 from core.codec import (
+    BINDING,
     ENCRYPTED,
     KEY_ID,
     DubanPayloadConverter,
@@ -79,8 +81,33 @@ async def test_a_payload_is_sealed_and_only_the_ring_holding_its_key_opens_it() 
     with pytest.raises(PayloadKeyError, match="k1"):
         await EncryptionCodec(KeyRing.parse(K2)).decode([sealed])
     tampered = Payload(metadata=dict(sealed.metadata), data=sealed.data[:-1] + bytes([sealed.data[-1] ^ 1]))
-    with pytest.raises(Exception):  # noqa: B017 - cryptography's InvalidTag
-        await one.decode([tampered])
+    [refused] = await one.decode([tampered])  # a forgery is refused when its argument is converted
+    with pytest.raises(ApplicationError, match="refused"):
+        DubanPayloadConverter().from_payload(refused)
+
+
+def _in(codec: EncryptionCodec, workflow_id: str) -> EncryptionCodec:
+    return codec.with_context(WorkflowSerializationContext(namespace="default", workflow_id=workflow_id))
+
+
+async def test_a_payload_sealed_for_one_workflow_is_refused_in_another_and_its_binding_cannot_be_rewritten() -> None:
+    codec = EncryptionCodec(KeyRing.parse(K1), strict=True)
+    sealed = await encode(_in(codec, "hazard-HZ-1"), {"interview_id": "interview-HZ-1-1", "outcome": "no_show"})
+    assert sealed.metadata[BINDING] == b"default/hazard-HZ-1"
+    [own] = await _in(codec, "hazard-HZ-1").decode([sealed])
+    assert DubanPayloadConverter().from_payload(own) == {"interview_id": "interview-HZ-1-1", "outcome": "no_show"}
+    [copied] = await _in(codec, "hazard-HZ-2").decode([sealed])
+    with pytest.raises(ApplicationError):
+        DubanPayloadConverter().from_payload(copied)
+    rebound = Payload(metadata={**dict(sealed.metadata), BINDING: b"default/hazard-HZ-2"}, data=sealed.data)
+    [forged] = await _in(codec, "hazard-HZ-2").decode([rebound])
+    with pytest.raises(ApplicationError):
+        DubanPayloadConverter().from_payload(forged)
+    [read] = await codec.decode([sealed])  # a reader of histories (no workflow context) still reads it
+    assert DubanPayloadConverter().from_payload(read)["outcome"] == "no_show"
+    scheduled = await encode(_in(codec, "reports-371700"), "run")  # a schedule's action, then its started run
+    [started] = await _in(codec, "reports-371700-2026-12-07T00:00:00Z").decode([scheduled])
+    assert DubanPayloadConverter().from_payload(started) == "run"
 
 
 async def test_rotation_encrypts_with_the_first_key_and_still_opens_the_old_ones() -> None:

@@ -81,3 +81,14 @@ def test_applying_an_immediate_general_assessment_records_two_steps() -> None:
         (3, HazardStatus.ACCEPTANCE_REQUESTED),
     ]
     assert items[0].state.status == HazardStatus.ASSESSED  # each step carries the state right after it
+
+
+def test_a_date_more_than_a_year_away_is_refused_before_it_reaches_the_calendar() -> None:
+    from models.actions import ListBody
+
+    far = ListBody(authority_level="county", deadline=date(2199, 1, 1))
+    with pytest.raises(Refusal) as refused:
+        transitions.check_body(Action.LIST, fresh(), far, NOW)
+    assert (refused.value.code, refused.value.field) == ("date_too_far", "deadline")
+    within = ListBody(authority_level="county", deadline=date(2027, 10, 1))
+    transitions.check_body(Action.LIST, fresh(), within, NOW)  # within the year: accepted

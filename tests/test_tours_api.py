@@ -218,11 +218,20 @@ async def test_a_tip_carrying_the_tours_id_goes_to_the_team_s_screening(api: Api
     tour_id = await inspecting(api)
     announcement = (await api.as_user("city.supervisor", "GET", f"/tours/{tour_id}")).json()["announcement"]
     assert tour_id in announcement and "12350" in announcement
-    tip = {"description": "某单位安全培训走过场", "location": "牡丹区", "tour_id": tour_id}
+    tip = {"description": "某单位安全培训走过场", "location": "牡丹区", "tour_id": tour_id, "region_code": "371702"}
     filed = await api.http.post("/api/v1/public/reports", json=tip)
     assert filed.status_code == 201, filed.text
     listed = (await api.as_user("tour.m1", "GET", "/whistleblower/reports", params={"tour_id": tour_id})).json()
-    assert [(r["tour_id"], r["description"]) for r in listed] == [(tour_id, tip["description"])]
+    assert [(r["tour_id"], r["description"], r["region_code"]) for r in listed] == [(tour_id, tip["description"], "371702")]
+    tip_id = listed[0]["id"]
+    for user in ("county.supervisor", "inspector"):  # the inspected county neither lists, screens nor opens it
+        assert tip_id not in [r["id"] for r in (await api.as_user(user, "GET", "/whistleblower/reports")).json()]
+    rejected = await api.as_user("inspector", "POST", f"/whistleblower/reports/{tip_id}/screen",
+                                 json={"decision": "reject", "public_outcome": "经核查不属实"})
+    assert rejected.status_code == 404
+    screened = await api.as_user("tour.m1", "POST", f"/whistleblower/reports/{tip_id}/screen",
+                                 json={"decision": "reject", "public_outcome": "已转交有关部门核查"})
+    assert screened.status_code == 200 and screened.json()["status"] == "rejected"
     unknown = await api.http.post("/api/v1/public/reports", json={**tip, "tour_id": "TR-371700-1999-001"})
     refused(unknown, 422, "unknown_tour", "tour_id")
 
@@ -240,9 +249,11 @@ async def test_a_tour_from_report_to_publication_with_a_rejected_rectification_a
     submitted = await act(api, "tour.lead", tour_id, "submit-report", report)
     assert submitted.status_code == 200 and submitted.json()["status"] == "report_submitted"
     report_hash = submitted.json()["report"]["document_hash"]
-    pdf = await api.as_user("county.supervisor", "GET", f"/documents/{report_hash}")
+    draft_for_target = await api.as_user("county.supervisor", "GET", f"/documents/{report_hash}")
+    assert draft_for_target.status_code == 404  # the inspected never read the report before it is approved
+    pdf = await api.as_user("city.supervisor", "GET", f"/documents/{report_hash}")
     assert pdf.status_code == 200 and pdf.headers["content-type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
-    letter = await api.as_user("county.supervisor", "GET", f"/documents/{report_hash}", params={"format": "html"})
+    letter = await api.as_user("city.supervisor", "GET", f"/documents/{report_hash}", params={"format": "html"})
     assert letter.status_code == 200 and "加强隐患排查治理" in letter.text
     (draft,) = submitted.json()["documents"]
     assert (draft["kind"], draft["status"], draft["signed_by"], draft["sha256"]) == ("tour_report", "draft", None, report_hash)
@@ -286,3 +297,34 @@ async def test_a_tour_from_report_to_publication_with_a_rejected_rectification_a
     closed = (await act(api, "city.leader", tour_id, "publish", {"comment": "向社会公开"})).json()
     assert closed["status"] == "closed" and closed["published_at"]
     refused(await act(api, "city.supervisor", tour_id, "publish", {"comment": ""}), 409, "wrong_state")
+
+
+async def test_an_inspected_county_reads_only_what_is_addressed_to_it(api: Api) -> None:
+    reply = await create(api, targets=[{"region_code": "371702"}, {"region_code": "371721"}])
+    assert reply.status_code == 201, reply.text
+    tour_id = reply.json()["id"]
+
+    async def stationed() -> None:
+        assert (await api.as_user("city.supervisor", "GET", f"/tours/{tour_id}")).json()["status"] == "inspecting"
+
+    await assert_eventually_async(stationed)
+    for target, kind, words in (("371702", "problem", "安全培训台账不全"), ("371702", "clue", "涉嫌瞒报事故"),
+                                ("371721", "problem", "应急预案未演练")):
+        recorded = await act(api, "tour.m2", tour_id, "record-finding", {"target": target, "kind": kind, "description": words})
+        assert recorded.status_code == 200, recorded.text
+    assert (await act(api, "tour.m2", tour_id, "transfer-clue", {"finding": "F2", "to": "市纪委监委"})).status_code == 200
+
+    for user in ("county.supervisor", "inspector"):  # the inspected county's supervisor and inspector
+        seen = (await api.as_user(user, "GET", f"/tours/{tour_id}")).json()
+        assert [f["description"] for f in seen["findings"]] == ["安全培训台账不全"], user
+        assert all(f["by"]["username"] == "" for f in seen["findings"])
+        assert "涉嫌瞒报事故" not in str(seen) and "市纪委监委" not in str(seen)
+        assert {m["username"] for m in seen["team"]} == {""} and seen["report"] is None
+        assert not {e["action"] for e in seen["timeline"]} & {"record-finding", "transfer-clue"}
+    other = (await api.as_user("county2.supervisor", "GET", f"/tours/{tour_id}")).json()
+    assert [f["description"] for f in other["findings"]] == ["应急预案未演练"]
+    office = (await api.as_user("city.supervisor", "GET", f"/tours/{tour_id}")).json()
+    assert [f["kind"] for f in office["findings"]] == ["problem", "clue", "problem"]
+    assert office["findings"][1]["by"]["username"] == "tour.m2" and office["findings"][1]["transferred_to"] == "市纪委监委"
+    colleague = (await api.as_user("tour.m3", "GET", f"/tours/{tour_id}")).json()
+    assert colleague["findings"][1]["kind"] == "clue" and colleague["findings"][1]["by"]["username"] == ""

@@ -31,7 +31,8 @@ async def test_an_inspector_screens_a_report_into_a_hazard_on_the_intake_screen(
     refused = await inspector.post(f"/whistleblower/{report_id}/screen", data={"csrf": csrf_of(page.text), "decision": "hazard"})
     assert refused.status_code == 422 and "title" in refused.text  # what is missing is said on the page
     screened = await inspector.post(f"/whistleblower/{report_id}/screen", data={
-        "csrf": csrf_of(page.text), "decision": "hazard", "title": "违规排放废液", "enterprise_uscc": "91371702MA3C4G0R29",
+        "csrf": csrf_of(page.text), "decision": "hazard", "title": "违规排放废液", "description": "违规排放废液，请核查整改",
+        "enterprise_uscc": "91371702MA3C4G0R29",
         "region_code": "371702", "industry": "危险化学品",
     })
     assert screened.status_code == 303 and "HZ-371702-" in screened.headers["location"]

@@ -60,10 +60,17 @@ async def test_a_report_becomes_a_hazard_and_its_contact_leaks_nowhere(api: Api,
             "decision": "hazard", "title": "夜间违规动火作业", "enterprise_uscc": "91371702MA3C4G0R29",
             "region_code": "371702", "industry": "危险化学品",
         })
+        assert screened.status_code == 422  # the screener writes what the enterprise reads
+        screened = await api.as_user("inspector", "POST", f"/whistleblower/reports/{report['id']}/screen", json={
+            "decision": "hazard", "title": "夜间违规动火作业", "description": "动火作业未落实监护，请核查",
+            "enterprise_uscc": "91371702MA3C4G0R29", "region_code": "371702", "industry": "危险化学品",
+        })
         assert screened.status_code == 200 and screened.json()["status"] == "hazard"
         code = screened.json()["hazard_code"]
         hazard = (await api.as_user("county.supervisor", "GET", f"/hazards/{code}")).json()
-        assert hazard["source"] == "whistleblower" and hazard["description"] == "工厂夜间违规动火，无人监护"
+        assert hazard["source"] == "whistleblower" and hazard["description"] == "动火作业未落实监护，请核查"
+        seen = (await api.as_user("enterprise.a", "GET", f"/hazards/{code}")).json()
+        assert "工厂夜间违规动火" not in str(seen)  # the tipster's words never reach the enterprise
         await api.act("county.supervisor", code, "assess", {"level": "general", "rectification": "immediate"})
         assert (await api.http.post(LOOKUP, json={"receipt": receipt})).json()["status"] == "hazard"
         again = await api.as_user("inspector", "POST", f"/whistleblower/reports/{report['id']}/screen", json={"decision": "reject", "public_outcome": "x"})
@@ -113,3 +120,13 @@ async def test_public_reports_are_rate_limited_per_address_and_receipts_are_not_
     assert len({r.json()["receipt"] for r in replies[:5]}) == 5
     unknown = await api.http.post(LOOKUP, json={"receipt": "A" * 43})
     assert unknown.status_code == 404 and unknown.json()["detail"]["code"] == "not_found"
+
+
+async def test_a_tip_naming_no_region_goes_to_the_provincial_queue_not_to_every_screener(api: Api) -> None:
+    filed = await api.http.post("/api/v1/public/reports", json={"description": "某厂夜间偷排", "location": "不详"})
+    assert filed.status_code == 201, filed.text
+    for user in ("inspector", "county.supervisor", "city.supervisor", "county2.supervisor"):
+        assert (await api.as_user(user, "GET", "/whistleblower/reports")).json() == [], user
+    with Session(api.app.state.engine) as session:
+        (stored,) = session.exec(select(WhistleblowerReport)).all()
+        assert stored.region_code is None and stored.region_path == "370000/"

@@ -119,7 +119,7 @@ def test_log_lines_show_the_lookup_path_and_mask_anything_else_under_public_repo
 
 async def test_a_whistleblowers_jpeg_is_stored_and_served_without_its_exif_gps(api: Api, tmp_path: Path) -> None:
     original = jpeg_with_gps()
-    await file_report(api, photos=[base64.b64encode(original).decode()])
+    await file_report(api, region_code="371702", photos=[base64.b64encode(original).decode()])
     (report,) = (await api.as_user("inspector", "GET", "/whistleblower/reports")).json()
     (photo_id,) = report["photos"]
     stored = (tmp_path / "whistleblower" / photo_id).read_bytes()
@@ -133,7 +133,7 @@ async def test_a_whistleblowers_jpeg_is_stored_and_served_without_its_exif_gps(a
 
 async def test_a_whistleblowers_png_is_stored_without_its_text_chunks(api: Api, tmp_path: Path) -> None:
     original = png_with_text()
-    await file_report(api, photos=[base64.b64encode(original).decode()])
+    await file_report(api, region_code="371702", photos=[base64.b64encode(original).decode()])
     (report,) = (await api.as_user("inspector", "GET", "/whistleblower/reports")).json()
     (photo_id,) = report["photos"]
     stored = (tmp_path / "whistleblower" / photo_id).read_bytes()
@@ -176,7 +176,8 @@ async def test_a_screened_reports_hazard_is_discovered_on_the_day_of_receipt_not
         session.commit()
         report_id = stored.id
     screened = await api.as_user("inspector", "POST", f"/whistleblower/reports/{report_id}/screen", json={
-        "decision": "hazard", "title": "夜间违规动火作业", "enterprise_uscc": "91371702MA3C4G0R29",
+        "decision": "hazard", "title": "夜间违规动火作业", "description": "动火作业未落实监护",
+        "enterprise_uscc": "91371702MA3C4G0R29",
         "region_code": "371702", "industry": "危险化学品",
     })
     assert screened.status_code == 200, screened.text

@@ -25,6 +25,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "wb.outcome": ("公开答复", "Public outcome"),
     "wb.screen": ("甄别", "Screen"),
     "wb.industry": ("行业", "Industry"),
+    "wb.description_for_enterprise": ("隐患描述（企业可见，请用自己的话写，勿照抄举报原文）", "Description the enterprise reads (in your words, never the tip's)"),
     "wb.to_hazard": ("登记为事故隐患", "Record as a hazard"),
     "wb.reject": ("不予受理", "Reject"),
     "wb.contact": ("举报人联系方式", "Reporter's contact"),
