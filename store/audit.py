@@ -10,7 +10,8 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from enum import StrEnum
+from typing import Any, Protocol
 
 from sqlmodel import Session, col, func, or_, select
 
@@ -67,21 +68,41 @@ def append(*, session: Session, entry: AuditEntry) -> None:
     session.add(entry)
 
 
-def append_step(
-    *, session: Session, kind: str, record_id: str, seq: int, at: datetime, actor: Actor, action: str,
-    from_status: str | None, to_status: str, comment: str | None = None, reason: str | None = None,
-    document_hashes: Sequence[str] = (), policy: str | None = None,
-) -> None:
-    """One process step on the trail: who did what to which record, from which status to which, and the
+class Step(Protocol):
+    """A process step as its projection carries it (an interview's, a campaign's, a tour's)."""
+
+    @property
+    def seq(self) -> int: ...
+    @property
+    def at(self) -> datetime: ...
+    @property
+    def actor(self) -> Actor: ...
+    @property
+    def action(self) -> StrEnum: ...
+    @property
+    def from_status(self) -> StrEnum | None: ...
+    @property
+    def to_status(self) -> StrEnum: ...
+    @property
+    def comment(self) -> str | None: ...
+
+
+def step_entry(
+    kind: str, record_id: str, step: Step, *, reason: str | None = None, document_hashes: Sequence[str] = (),
+    policy: str | None = None,
+) -> AuditEntry:
+    """One process step's row on the trail: who did what to which record, from which status to which, and the
     documents it issued (the first in `document_hash`, all of them in the row's details)."""
+    actor, action = step.actor, step.action.value
     details = {"kind": kind, "action": action, "document_hashes": list(document_hashes)}
-    append(session=session, entry=AuditEntry(
-        record_kind=kind, record_id=record_id, seq=seq, at=at, actor_id=actor.user_id,
+    return AuditEntry(
+        record_kind=kind, record_id=record_id, seq=step.seq, at=step.at, actor_id=actor.user_id,
         actor_name=(actor.display_name or actor.username)[:100], actor_role=actor.role.value, action=action,
-        from_status=from_status, to_status=to_status, comment=comment, reason=reason[:100] if reason else None,
+        from_status=step.from_status.value if step.from_status else None, to_status=step.to_status.value,
+        comment=step.comment, reason=reason[:100] if reason else None,
         document_hash=document_hashes[0] if document_hashes else None, policy=policy,
         transition_json=json.dumps(details, sort_keys=True, ensure_ascii=False),
-    ))
+    )
 
 
 @dataclass(frozen=True)

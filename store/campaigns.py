@@ -4,69 +4,46 @@ transaction, keyed by `(campaign_id, seq)`), and the queries the API and the wor
 from datetime import datetime
 
 from sqlalchemy import func
-from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, col, or_, select
+from sqlmodel import Session, col, select
 
 from core.db import as_utc
 from models.campaign import CampaignProjection, CampaignState, FiguresRequest, RegionFigures, TaggedHazard
 from models.tables import AuditEntry, CampaignRow, Document, HazardRow, Notification
-from store import audit, metrics
-from store.hazards import Scope
+from store import audit, metrics, projecting
+from store.hazards import Scope, scoped
 
 
 def project_campaign(*, session: Session, item: CampaignProjection) -> bool:
     """Append the event row (with its document and notices) and upsert the campaign row, or do nothing if this
     `seq` is already recorded. The caller commits. Returns whether anything was written."""
-    state = item.state
-    if audit.exists(session=session, kind="campaign", record_id=state.campaign_id, seq=item.seq):
-        return False
-    document = item.document
-    audit.append_step(
-        session=session, kind="campaign", record_id=state.campaign_id, seq=item.seq, at=item.at, actor=item.actor,
-        action=item.action.value, from_status=item.from_status.value if item.from_status else None,
-        to_status=item.to_status.value, comment=item.comment, document_hashes=[document.sha256] if document else [],
+    state, document = item.state, item.document
+    record_id, hash_ = state.campaign_id, document.sha256 if document else None
+    documents = [Document(hash=document.sha256, record_kind="campaign", record_id=record_id, kind=document.kind,
+                          title=document.title, content=document.content, created_at=item.at)] if document else []
+    notices = [Notification(
+        record_kind="campaign", record_id=record_id, seq=item.seq, at=item.at, target_kind="authority",
+        target_code=notice.target_code, kind=notice.kind, title=notice.title[:300], body=notice.body, document_hash=hash_,
+    ) for notice in item.notices]
+    return projecting.project(
+        session=session, entry=audit.step_entry("campaign", record_id, item, document_hashes=[hash_] if hash_ else []),
+        documents=documents, notices=notices,
+        upsert=lambda: projecting.upsert_row(session, CampaignRow, record_id, state, item.at, _new_row, _fill, item.seq),
     )
-    if document is not None and session.get(Document, document.sha256) is None:
-        session.add(Document(hash=document.sha256, record_kind="campaign", record_id=state.campaign_id, kind=document.kind,
-                             title=document.title, content=document.content, created_at=item.at))
-    for notice in item.notices:
-        session.add(Notification(
-            record_kind="campaign", record_id=state.campaign_id, seq=item.seq, at=item.at, target_kind="authority",
-            target_code=notice.target_code, kind=notice.kind, title=notice.title[:300], body=notice.body,
-            document_hash=document.sha256 if document else None,
-        ))
-    row = session.get(CampaignRow, state.campaign_id)
-    if row is None:
-        session.add(_row_from(state, item.at))
-    elif row.last_seq < item.seq:
-        _fill(row, state, item.at)
-        session.add(row)
-    try:
-        session.flush()
-    except IntegrityError:  # a concurrent attempt of the same activity won the race
-        session.rollback()
-        return False
-    return True
 
 
-def _row_from(state: CampaignState, at: datetime) -> CampaignRow:
+def _new_row(state: CampaignState, at: datetime) -> CampaignRow:
     start = state.start
-    row = CampaignRow(
+    return CampaignRow(
         id=start.campaign_id, workflow_id=state.workflow_id, title=start.title, status=state.status.value,
         region_code=start.region_code, region_path="".join(f"{r.code}/" for r in start.region_path),
         authority_code=start.authority_code, year=start.phases[0].starts_on.year, launched_at=state.launched_at,
         updated_at=at, state_json="{}",
     )
-    _fill(row, state, at)
-    return row
 
 
 def _fill(row: CampaignRow, state: CampaignState, at: datetime) -> None:
     row.status = state.status.value
     row.current_phase = state.current_phase.value if state.current_phase else None
-    row.last_seq = state.seq
-    row.updated_at = at
-    row.state_json = state.model_dump_json()
 
 
 def get_row(*, session: Session, campaign_id: str) -> CampaignRow | None:
@@ -84,21 +61,12 @@ def events(*, session: Session, campaign_id: str) -> list[AuditEntry]:
 def in_scope(row: CampaignRow, scope: Scope) -> bool:
     """A campaign is seen by staff of its region's subtree and by those of the jurisdictions above it (they
     launched it or oversee it); never by enterprise users here (they see their own tagged hazards)."""
-    if scope.everything:
-        return True
-    if scope.path is None:
-        return False
-    return row.region_path.startswith(scope.path) or scope.path.startswith(row.region_path)
+    return scope.holds(row.region_path, "", above=True)
 
 
 def list_rows(*, session: Session, scope: Scope, status: str | None = None) -> list[CampaignRow]:
     """The campaigns the scope may see (see `in_scope`), newest first."""
-    query = select(CampaignRow)
-    if not scope.everything:
-        if scope.path is None:
-            return []
-        ancestors = [scope.path[: i + 1] for i, c in enumerate(scope.path) if c == "/"]
-        query = query.where(or_(col(CampaignRow.region_path).startswith(scope.path), col(CampaignRow.region_path).in_(ancestors)))
+    query = scoped(select(CampaignRow), scope, CampaignRow.region_path, above=True)
     if status:
         query = query.where(CampaignRow.status == status)
     return list(session.exec(query.order_by(col(CampaignRow.launched_at).desc(), col(CampaignRow.id))))

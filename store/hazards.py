@@ -2,16 +2,19 @@
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any, TypeVar
 
-from sqlalchemy import func
+from sqlalchemy import false, func
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, or_, select
 
 from models.enums import HazardStatus
 from models.hazard import HazardState
 from models.tables import AuditEntry, HazardCodeCounter, HazardRow, IdempotencyKey
 from store import audit
+
+Q = TypeVar("Q", bound=Any)
 
 OPEN_STATUSES = tuple(s.value for s in HazardStatus if not s.terminal)
 
@@ -24,14 +27,33 @@ class Scope:
     enterprise_uscc: str | None = None
     everything: bool = False
 
-    def holds(self, region_path: str, enterprise_uscc: str) -> bool:
+    def holds(self, region_path: str, enterprise_uscc: str, *, above: bool = False) -> bool:
         """Whether a record of this region (`370000/371700/371702/`) and enterprise is visible: the one rule
-        of visibility for every process's rows (hazards, interviews, and the processes to come)."""
+        of visibility for every process's rows (hazards, interviews, and the processes to come). `above`: staff
+        of the jurisdictions above the record's region see it too (a campaign they launched or oversee)."""
         if self.everything:
             return True
         if self.enterprise_uscc is not None:
             return enterprise_uscc == self.enterprise_uscc
-        return self.path is not None and region_path.startswith(self.path)
+        if self.path is None:
+            return False
+        return region_path.startswith(self.path) or (above and self.path.startswith(region_path))
+
+
+def scoped(query: Q, scope: Scope, region_path: Any, enterprise_uscc: Any = None, *, above: bool = False) -> Q:
+    """`query` narrowed to the rows `scope` may see (`Scope.holds` in SQL) by the rows' region path and enterprise
+    columns; with no enterprise column, enterprise users see none."""
+    if scope.everything:
+        return query
+    if scope.enterprise_uscc is not None:
+        return query.where(false() if enterprise_uscc is None else enterprise_uscc == scope.enterprise_uscc)
+    if scope.path is None:
+        return query.where(false())  # no jurisdiction, nothing to see
+    inside = col(region_path).startswith(scope.path)
+    if above:
+        ancestors = [scope.path[: i + 1] for i, c in enumerate(scope.path) if c == "/"]
+        return query.where(or_(inside, col(region_path).in_(ancestors)))
+    return query.where(inside)
 
 
 @dataclass(frozen=True)
@@ -102,13 +124,7 @@ def in_scope(row: HazardRow, scope: Scope) -> bool:
 
 
 def _scoped(query, scope: Scope):  # type: ignore[no-untyped-def]
-    if scope.everything:
-        return query
-    if scope.enterprise_uscc is not None:
-        return query.where(HazardRow.enterprise_uscc == scope.enterprise_uscc)
-    if scope.path is None:
-        return query.where(col(HazardRow.code).is_(None))  # no jurisdiction, nothing to see
-    return query.where(col(HazardRow.region_path).startswith(scope.path))
+    return scoped(query, scope, HazardRow.region_path, HazardRow.enterprise_uscc)
 
 
 def _filtered(query, flt: HazardFilter):  # type: ignore[no-untyped-def]

@@ -2,62 +2,36 @@
 
 from datetime import datetime
 
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from models.interview import InterviewProjection, InterviewState
 from models.tables import AuditEntry, InterviewRow
-from store import audit, tasks
-from store.hazards import Scope
+from store import audit, projecting, tasks
+from store.hazards import Scope, scoped
 from store.projection import region_path_key
 
 
 def project_interview(*, session: Session, item: InterviewProjection) -> bool:
     """Append the event row and upsert the interview row, or do nothing if this `seq` is already recorded.
 
-    The caller commits; both writes land together or not at all. Returns whether anything was written.
-    """
+    The caller commits; both writes land together or not at all. Returns whether anything was written."""
     state = item.state
-    if audit.exists(session=session, kind="interview", record_id=state.interview_id, seq=item.seq):
-        return False
-    audit.append_step(
-        session=session, kind="interview", record_id=state.interview_id, seq=item.seq, at=item.at, actor=item.actor,
-        action=item.action.value, from_status=item.from_status.value if item.from_status else None,
-        to_status=item.to_status.value, comment=item.comment,
-    )
-    row = session.get(InterviewRow, state.interview_id)
-    if row is None:
-        session.add(_row_from(state, item.at))
-        tasks.replace_for_interview(session=session, state=state)
-    elif row.last_seq < item.seq:
-        _fill(row, state, item.at)
-        session.add(row)
-        tasks.replace_for_interview(session=session, state=state)
-    try:
-        session.flush()
-    except IntegrityError:  # a concurrent attempt of the same activity won the race
-        session.rollback()
-        return False
-    return True
+
+    def upsert() -> None:
+        if projecting.upsert_row(session, InterviewRow, state.interview_id, state, item.at, _new_row, _fill, item.seq):
+            tasks.replace_for_interview(session=session, state=state)
+
+    return projecting.project(session=session, entry=audit.step_entry("interview", state.interview_id, item), upsert=upsert)
 
 
-def _row_from(state: InterviewState, at: datetime) -> InterviewRow:
+def _new_row(state: InterviewState, at: datetime) -> InterviewRow:
     start = state.start
-    row = InterviewRow(
-        id=start.interview_id,
-        hazard_code=start.hazard_code,
-        workflow_id=state.workflow_id,
-        status=state.status.value,
-        enterprise_uscc=start.enterprise_uscc,
-        conducting_authority_code=start.conducting_authority_code,
-        region_path=region_path_key(tuple(r.code for r in start.region_path)),
-        interviewee=start.interviewee,
-        trigger=start.trigger,
-        updated_at=at,
-        state_json="{}",
+    return InterviewRow(
+        id=start.interview_id, hazard_code=start.hazard_code, workflow_id=state.workflow_id, status=state.status.value,
+        enterprise_uscc=start.enterprise_uscc, conducting_authority_code=start.conducting_authority_code,
+        region_path=region_path_key(tuple(r.code for r in start.region_path)), interviewee=start.interviewee,
+        trigger=start.trigger, updated_at=at, state_json="{}",
     )
-    _fill(row, state, at)
-    return row
 
 
 def _fill(row: InterviewRow, state: InterviewState, at: datetime) -> None:
@@ -65,9 +39,6 @@ def _fill(row: InterviewRow, state: InterviewState, at: datetime) -> None:
     row.scheduled_at = state.scheduled_at
     row.reply_due = state.reply_due
     row.outcome = state.outcome.value if state.outcome else None
-    row.last_seq = state.seq
-    row.updated_at = at
-    row.state_json = state.model_dump_json()
 
 
 def get_row(*, session: Session, interview_id: str) -> InterviewRow | None:
@@ -90,14 +61,7 @@ def list_rows(
     *, session: Session, scope: Scope, hazard_code: str | None = None, status: str | None = None
 ) -> list[InterviewRow]:
     """The interviews the scope may see, newest activity first."""
-    query = select(InterviewRow)
-    if not scope.everything:
-        if scope.enterprise_uscc is not None:
-            query = query.where(InterviewRow.enterprise_uscc == scope.enterprise_uscc)
-        elif scope.path is None:
-            return []  # no jurisdiction, nothing to see
-        else:
-            query = query.where(col(InterviewRow.region_path).startswith(scope.path))
+    query = scoped(select(InterviewRow), scope, InterviewRow.region_path, InterviewRow.enterprise_uscc)
     if hazard_code:
         query = query.where(InterviewRow.hazard_code == hazard_code)
     if status:

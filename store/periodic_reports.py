@@ -7,13 +7,12 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, func, select
 
 from core.official_documents import Rendered
 from models.clock import DocumentSpec
 from models.tables import AuditEntry, CircularRow, Document, Notification, PeriodicReportRow
-from store import audit
+from store import audit, projecting
 from store.documents import PDF
 
 
@@ -63,12 +62,7 @@ def save_report(*, session: Session, row: PeriodicReportRow, document: DocumentS
     details = {"kind": row.kind, "region_code": row.region_code, "period_start": row.period_start, "period_end": row.period_end,
                "trigger": row.trigger}
     _record(session, row.id, "report", document, issued, row.generated_at, policy, details, rendered)
-    try:
-        session.flush()
-    except IntegrityError:
-        session.rollback()
-        return False
-    return True
+    return projecting.flushed(session)
 
 
 def save_circular(*, session: Session, row: CircularRow, document: DocumentSpec, issued: Issued, policy: str,
@@ -84,12 +78,7 @@ def save_circular(*, session: Session, row: CircularRow, document: DocumentSpec,
     for target_kind, target_code, title in dict.fromkeys(notices):
         session.add(Notification(record_kind="circular", record_id=row.id, seq=1, at=row.issued_at, target_kind=target_kind, target_code=target_code,
                                  kind="circular", title=title[:300], body=document.content, document_hash=document.sha256))
-    try:
-        session.flush()
-    except IntegrityError:
-        session.rollback()
-        return False
-    return True
+    return projecting.flushed(session)
 
 
 def list_reports(*, session: Session, path: str | None, kind: str | None, region_code: str | None,

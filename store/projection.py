@@ -1,11 +1,10 @@
 """Projecting a workflow transition into the read model: idempotent, one transaction per transition."""
 
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from models.hazard import HazardState, ProjectionItem
 from models.tables import AuditEntry, Document, HazardRow, Notification
-from store import audit, tasks
+from store import projecting, tasks
 
 
 def project_transition(*, session: Session, item: ProjectionItem) -> bool:
@@ -13,76 +12,31 @@ def project_transition(*, session: Session, item: ProjectionItem) -> bool:
 
     The caller commits; both writes land together or not at all. Returns whether anything was written.
     """
-    transition, state = item.transition, item.state
-    if audit.exists(session=session, kind="hazard", record_id=state.code, seq=transition.seq):
-        return False
+    transition, state, document = item.transition, item.state, item.document
+    hash_ = document.sha256 if document else None
+    actor = transition.actor
     entry = AuditEntry(
-        record_kind="hazard",
-        record_id=state.code,
-        seq=transition.seq,
-        at=transition.at,
-        actor_id=transition.actor.user_id,
-        actor_name=transition.actor.display_name or transition.actor.username,
-        actor_role=transition.actor.role.value,
-        action=transition.action.value,
+        record_kind="hazard", record_id=state.code, seq=transition.seq, at=transition.at, actor_id=actor.user_id,
+        actor_name=actor.display_name or actor.username, actor_role=actor.role.value, action=transition.action.value,
         from_status=transition.from_status.value if transition.from_status else None,
-        to_status=transition.to_status.value,
-        comment=transition.comment,
-        transition_json=transition.model_dump_json(),
-        document_hash=item.document.sha256 if item.document else None,
-        policy=state.policy.key,
-        reason=transition.reason,
+        to_status=transition.to_status.value, comment=transition.comment, transition_json=transition.model_dump_json(),
+        document_hash=hash_, policy=state.policy.key, reason=transition.reason,
     )
-    audit.append(session=session, entry=entry)
-    _store_document(session, item)
-    for notice in item.notices:
-        session.add(
-            Notification(
-                record_id=state.code,
-                seq=transition.seq,
-                at=transition.at,
-                target_kind=notice.target_kind,
-                target_code=notice.target_code,
-                kind=notice.kind,
-                title=notice.title,
-                body=notice.body,
-                document_hash=item.document.sha256 if item.document else None,
-            )
-        )
-    row = session.get(HazardRow, state.code)
-    if row is None:
-        session.add(_row_from(state, transition.at))
-        tasks.replace_for_hazard(session=session, state=state)
-    elif row.last_seq < transition.seq:
-        _fill(row, state, transition.at)
-        session.add(row)
-        tasks.replace_for_hazard(session=session, state=state)
-    try:
-        session.flush()
-    except IntegrityError:  # a concurrent attempt of the same activity won the race
-        session.rollback()
-        return False
-    return True
+    documents = [Document(hash=document.sha256, record_id=state.code, kind=document.kind, title=document.title,
+                          content=document.content, created_at=transition.at)] if document else []
+    notices = [Notification(record_id=state.code, seq=transition.seq, at=transition.at, target_kind=n.target_kind,
+                            target_code=n.target_code, kind=n.kind, title=n.title, body=n.body, document_hash=hash_)
+               for n in item.notices]
+
+    def upsert() -> None:
+        if projecting.upsert_row(session, HazardRow, state.code, state, transition.at, _new_row, _fill, transition.seq):
+            tasks.replace_for_hazard(session=session, state=state)
+
+    return projecting.project(session=session, entry=entry, documents=documents, notices=notices, upsert=upsert)
 
 
-def _store_document(session: Session, item: ProjectionItem) -> None:
-    document = item.document
-    if document is None or session.get(Document, document.sha256) is not None:
-        return
-    session.add(
-        Document(
-            hash=document.sha256,
-            record_id=item.state.code,
-            kind=document.kind,
-            title=document.title,
-            content=document.content,
-            created_at=item.transition.at,
-        )
-    )
-
-
-def _row_from(state: HazardState, at: object) -> HazardRow:
-    row = HazardRow(
+def _new_row(state: HazardState, at: object) -> HazardRow:
+    return HazardRow(
         code=state.code,
         workflow_id=state.workflow_id,
         status=state.status.value,
@@ -98,8 +52,6 @@ def _row_from(state: HazardState, at: object) -> HazardRow:
         state_json="{}",
         campaign_id=state.facts.campaign_id,
     )
-    _fill(row, state, at)
-    return row
 
 
 def _fill(row: HazardRow, state: HazardState, at: object) -> None:
@@ -110,9 +62,6 @@ def _fill(row: HazardRow, state: HazardState, at: object) -> None:
     row.deadline = state.deadline
     row.overdue = state.overdue
     row.closed_at = state.closed_at
-    row.updated_at = at  # type: ignore[assignment]
-    row.last_seq = state.seq
-    row.state_json = state.model_dump_json()
     row.deadline_provisional = state.deadline_provisional
     row.paused = state.pause is not None
     row.published_at = state.listing_published_at  # the public listings show published ones only

@@ -6,7 +6,6 @@ signed PDF and the signer, and only now is everyone it names notified."""
 import json
 from datetime import datetime
 
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from domain import signoff
@@ -14,7 +13,7 @@ from models.documents import OfficialDocument, RenderReceipt
 from models.policy import DocumentRules, PolicyProfile
 from models.signoff import SignOffStart, SignOffStep
 from models.tables import AuditEntry, CircularRow, Document, Jurisdiction, Notification
-from store import audit, tasks
+from store import projecting, tasks
 
 
 def draft_start(*, row: CircularRow, region: Jurisdiction, source: OfficialDocument, sha256: str, profile: PolicyProfile,
@@ -33,8 +32,6 @@ def project_signoff(*, session: Session, step: SignOffStep) -> bool:
     (record, seq) is already recorded. The caller commits. Returns whether anything was written."""
     record_id = step.state.start.record_id
     kind = step.state.start.record_kind
-    if audit.exists(session=session, kind=kind, record_id=record_id, seq=step.seq):
-        return False
     row = session.get(CircularRow, record_id)
     assert row is not None, f"circular {record_id} is not in the read model"
     first = session.exec(select(AuditEntry.policy).where(
@@ -49,22 +46,18 @@ def project_signoff(*, session: Session, step: SignOffStep) -> bool:
         transition_json=json.dumps({"kind": "circular", "document_id": document.id, "action": step.action}, sort_keys=True),
         policy=first or "",
     )
-    audit.append(session=session, entry=entry)
-    for notice in step.notices:
-        session.add(Notification(record_kind=kind, record_id=record_id, seq=step.seq, at=step.at, target_kind=notice.target_kind,
-                                 target_code=notice.target_code, kind=notice.kind, title=notice.title, body=notice.body))
-    if signing:
-        _issue(session, row, step)
-    clock = step.state.clock
-    tasks.replace_for_circular(session=session, circular_id=record_id, title=document.title,
-                               signer_code=None if signing else document.authority_code,
-                               due_at=clock.due_at if clock else None, overdue=bool(clock and clock.lapsed))
-    try:
-        session.flush()
-    except IntegrityError:  # a concurrent attempt of the same activity won the race
-        session.rollback()
-        return False
-    return True
+    notices = [Notification(record_kind=kind, record_id=record_id, seq=step.seq, at=step.at, target_kind=n.target_kind,
+                            target_code=n.target_code, kind=n.kind, title=n.title, body=n.body) for n in step.notices]
+
+    def upsert() -> None:
+        if signing:
+            _issue(session, row, step)
+        clock = step.state.clock
+        tasks.replace_for_circular(session=session, circular_id=record_id, title=document.title,
+                                   signer_code=None if signing else document.authority_code,
+                                   due_at=clock.due_at if clock else None, overdue=bool(clock and clock.lapsed))
+
+    return projecting.project(session=session, entry=entry, notices=notices, upsert=upsert)
 
 
 def _issue(session: Session, row: CircularRow, step: SignOffStep) -> None:

@@ -3,71 +3,49 @@ its documents and notices in the same transaction; the lists, the coverage and t
 
 from datetime import datetime
 
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from models.hazard import HazardState, JurisdictionRef
 from models.tables import AuditEntry, Document, Jurisdiction, Notification, TourRow
 from models.tour import TourProjection, TourState
-from store import audit, tasks
+from store import audit, projecting, tasks
 
 
 def project_tour(*, session: Session, item: TourProjection) -> bool:
     """Append the event row, store the step's documents and notices, upsert the tour row; nothing if this
     `seq` is already recorded. The caller commits. Returns whether anything was written."""
     state = item.state
-    if audit.exists(session=session, kind="tour", record_id=state.id, seq=item.seq):
-        return False
-    audit.append_step(
-        session=session, kind="tour", record_id=state.id, seq=item.seq, at=item.at, actor=item.actor,
-        action=item.action.value, from_status=item.from_status.value if item.from_status else None,
-        to_status=item.to_status.value, comment=item.comment, reason=item.reason,
-        document_hashes=[d.sha256 for d in item.documents],
-    )
-    for document in item.documents:
-        if session.get(Document, document.sha256) is None:
-            session.add(Document(hash=document.sha256, record_kind="tour", record_id=state.id, kind=document.kind, title=document.title,
-                                 content=document.content, created_at=item.at))
+    documents = [Document(hash=d.sha256, record_kind="tour", record_id=state.id, kind=d.kind, title=d.title,
+                          content=d.content, created_at=item.at) for d in item.documents]
+    notices = []
     for notice in item.notices:  # a feedback letter's notice carries its own letter (the one of its title)
         letter = next((d for d in item.documents if d.title[:300] == notice.title), item.documents[0] if item.documents else None)
-        session.add(Notification(record_kind="tour", record_id=state.id, seq=item.seq, at=item.at, target_kind=notice.target_kind,
-                                 target_code=notice.target_code, kind=notice.kind, title=notice.title, body=notice.body,
-                                 document_hash=letter.sha256 if letter else None))
-    row = session.get(TourRow, state.id)
-    if row is None:
-        session.add(_row_from(state, item.at))
-        tasks.replace_for_tour(session=session, state=state)
-    elif row.last_seq < item.seq:
-        _fill(row, state, item.at)
-        session.add(row)
-        tasks.replace_for_tour(session=session, state=state)
-    try:
-        session.flush()
-    except IntegrityError:  # a concurrent attempt of the same activity won the race
-        session.rollback()
-        return False
-    return True
+        notices.append(Notification(record_kind="tour", record_id=state.id, seq=item.seq, at=item.at, target_kind=notice.target_kind,
+                                    target_code=notice.target_code, kind=notice.kind, title=notice.title, body=notice.body,
+                                    document_hash=letter.sha256 if letter else None))
+
+    def upsert() -> None:
+        if projecting.upsert_row(session, TourRow, state.id, state, item.at, _new_row, _fill, item.seq):
+            tasks.replace_for_tour(session=session, state=state)
+
+    entry = audit.step_entry("tour", state.id, item, reason=item.reason, document_hashes=[d.sha256 for d in item.documents])
+    return projecting.project(session=session, entry=entry, documents=documents, notices=notices, upsert=upsert)
 
 
-def _row_from(state: TourState, at: datetime) -> TourRow:
+def _new_row(state: TourState, at: datetime) -> TourRow:
     start = state.start
-    row = TourRow(
+    return TourRow(
         id=start.id, workflow_id=state.workflow_id, title=start.title, kind=start.kind.value, status=state.status.value,
         organizer_code=start.organizer.code, organizer_path=path_key(start.organizer_path),
         target_codes=" " + " ".join(t.region_code for t in start.targets) + " ",
         starts_on=start.starts_on.isoformat(), ends_on=start.ends_on.isoformat(), created_at=at, updated_at=at,
         state_json="{}",
     )
-    _fill(row, state, at)
-    return row
 
 
 def _fill(row: TourRow, state: TourState, at: datetime) -> None:
     row.status = state.status.value
     row.report_due = state.report_clock.due_at if state.report_clock else None
-    row.last_seq = state.seq
-    row.updated_at = at
-    row.state_json = state.model_dump_json()
 
 
 def path_key(refs: tuple[JurisdictionRef, ...]) -> str:

@@ -8,8 +8,9 @@ Create Date: 2026-11-23 10:00:00.000000
 from collections.abc import Sequence
 
 import sqlalchemy as sa
-import sqlmodel
 from alembic import op
+
+from migrations.columns import create_indexes, drop_indexes, moment, progress_columns, step_columns, string
 
 revision: str = '0003'
 down_revision: str | None = '0002'
@@ -17,59 +18,35 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 
+INDEXES = ('enterprise_uscc', 'hazard_code', 'region_path', 'status')
+
+
 def upgrade() -> None:
     op.create_table('interview',
-    sa.Column('id', sqlmodel.sql.sqltypes.AutoString(length=80), nullable=False),
-    sa.Column('hazard_code', sqlmodel.sql.sqltypes.AutoString(length=40), nullable=False),
-    sa.Column('workflow_id', sqlmodel.sql.sqltypes.AutoString(length=120), nullable=False),
-    sa.Column('status', sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
-    sa.Column('enterprise_uscc', sqlmodel.sql.sqltypes.AutoString(length=18), nullable=False),
-    sa.Column('conducting_authority_code', sqlmodel.sql.sqltypes.AutoString(length=12), nullable=False),
-    sa.Column('region_path', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
-    sa.Column('interviewee', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
-    sa.Column('trigger', sqlmodel.sql.sqltypes.AutoString(length=10), nullable=False),
-    sa.Column('scheduled_at', sa.DateTime(timezone=True), nullable=True),
-    sa.Column('reply_due', sa.DateTime(timezone=True), nullable=True),
-    sa.Column('outcome', sqlmodel.sql.sqltypes.AutoString(length=20), nullable=True),
-    sa.Column('last_seq', sa.Integer(), nullable=False),
-    sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
-    sa.Column('state_json', sa.Text(), nullable=False),
+    string('id', 80), string('hazard_code', 40), string('workflow_id', 120), string('status', 20),
+    string('enterprise_uscc', 18), string('conducting_authority_code', 12), string('region_path', 200),
+    string('interviewee', 200), string('trigger', 10), moment('scheduled_at', nullable=True),
+    moment('reply_due', nullable=True), string('outcome', 20, nullable=True), *progress_columns(),
     sa.PrimaryKeyConstraint('id')
     )
     with op.batch_alter_table('interview', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_interview_enterprise_uscc'), ['enterprise_uscc'], unique=False)
-        batch_op.create_index(batch_op.f('ix_interview_hazard_code'), ['hazard_code'], unique=False)
-        batch_op.create_index(batch_op.f('ix_interview_region_path'), ['region_path'], unique=False)
-        batch_op.create_index(batch_op.f('ix_interview_status'), ['status'], unique=False)
+        create_indexes(batch_op, 'interview', *INDEXES)
 
     op.create_table('interview_event',
-    sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('interview_id', sqlmodel.sql.sqltypes.AutoString(length=80), nullable=False),
-    sa.Column('seq', sa.Integer(), nullable=False),
-    sa.Column('at', sa.DateTime(timezone=True), nullable=False),
-    sa.Column('actor_id', sqlmodel.sql.sqltypes.AutoString(length=36), nullable=False),
-    sa.Column('actor_name', sqlmodel.sql.sqltypes.AutoString(length=100), nullable=False),
-    sa.Column('actor_role', sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
-    sa.Column('action', sqlmodel.sql.sqltypes.AutoString(length=40), nullable=False),
-    sa.Column('from_status', sqlmodel.sql.sqltypes.AutoString(length=20), nullable=True),
-    sa.Column('to_status', sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
-    sa.Column('comment', sa.Text(), nullable=True),
+    *step_columns('interview_id', 80),
     sa.PrimaryKeyConstraint('id'),
     sa.UniqueConstraint('interview_id', 'seq', name='uq_interview_event_seq')
     )
     with op.batch_alter_table('interview_event', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_interview_event_interview_id'), ['interview_id'], unique=False)
+        create_indexes(batch_op, 'interview_event', 'interview_id')
 
 
 def downgrade() -> None:
     with op.batch_alter_table('interview_event', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_interview_event_interview_id'))
+        drop_indexes(batch_op, 'interview_event', 'interview_id')
 
     op.drop_table('interview_event')
     with op.batch_alter_table('interview', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_interview_status'))
-        batch_op.drop_index(batch_op.f('ix_interview_region_path'))
-        batch_op.drop_index(batch_op.f('ix_interview_hazard_code'))
-        batch_op.drop_index(batch_op.f('ix_interview_enterprise_uscc'))
+        drop_indexes(batch_op, 'interview', *reversed(INDEXES))
 
     op.drop_table('interview')
