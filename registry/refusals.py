@@ -25,7 +25,7 @@ REFUSALS: dict[str, Words] = {
     "role_not_allowed": Words(FORBIDDEN, "{role_zh}不能{action_zh}，只有{roles_zh}可以", "a {role} cannot {action}; only {roles} may"),
     "not_a_human_action": Words(FORBIDDEN, "“{action_zh}”由系统执行", "{action} is a system step, taken by no user"),
     "not_your_enterprise": Words(FORBIDDEN, "只能处理本企业的{subject_zh}", "an enterprise user acts only on its own enterprise's {subject}"),
-    "outside_jurisdiction": Words(FORBIDDEN, "该{subject_zh}不在您的辖区内", "this {subject} is outside your jurisdiction"),
+    "outside_jurisdiction": Words(FORBIDDEN, "该{subject_zh}不在您的辖区或企业范围内", "this {subject} is outside your jurisdiction or enterprise"),
     "above_listing_authority": Words(FORBIDDEN, "核查验收由挂牌督办机关或其下级机关负责", "verification belongs to the listing authority or a lower authority that holds the hazard"),
     "not_listing_authority": Words(FORBIDDEN, "只有挂牌督办机关（{authority}）的督办人员可以执行此操作", "only a supervisor of the {what} authority ({authority}) may do this"),
     "not_conducting_authority": Words(FORBIDDEN, "只有约谈机关（{authority_name} {authority}）的督办人员可以执行此操作", "only a supervisor of the conducting authority ({authority}) may do this"),

@@ -91,7 +91,7 @@ def not_found(record: str, key: str) -> ApiError:
 def outside(record: str, key: str, field: str | None = None) -> ApiError:
     """403 `outside_jurisdiction`: the `record` `key` is not within the caller's jurisdiction (or enterprise)."""
     zh, en = RECORD_NAMES[record]
-    return refused(403, "outside_jurisdiction", field, subject_zh=f"{zh} {key}", subject=f"{en} {key}")
+    return refused(403, "outside_jurisdiction", field, subject_zh=f"{zh} {key} ", subject=f"{en} {key}")
 
 
 def _field(loc: tuple[Any, ...]) -> str:
