@@ -23,7 +23,7 @@ from starlette.datastructures import UploadFile
 
 from models.tables import HazardRow
 from security.image_metadata import UnreadableImage, strip_metadata
-from services.errors import ApiError, not_found
+from services.errors import ApiError, not_found, refused
 from services.principal import Principal
 from store import hazards
 
@@ -65,8 +65,7 @@ def sniff(head: bytes) -> tuple[str, str] | None:
 
 
 def too_large() -> ApiError:
-    mb = MAX_BYTES // (1024 * 1024)
-    return ApiError(422, "attachment_too_large", f"文件超过 {mb} MB 的上限", f"the file is larger than the limit of {mb} MB")
+    return refused(422, "attachment_too_large", mb=MAX_BYTES // (1024 * 1024))
 
 
 def store(
@@ -76,20 +75,16 @@ def store(
     if len(content) > MAX_BYTES:
         raise too_large()
     if not content:
-        raise ApiError(422, "empty_attachment", "文件为空", "the file is empty")
+        raise refused(422, "empty_attachment")
     kind = sniff(content[:16])
     if kind is None:
-        raise ApiError(
-            422, "unsupported_attachment_type", "只接受 JPEG、PNG 图片或 PDF 文件", "only JPEG or PNG images and PDF files are accepted"
-        )
+        raise refused(422, "unsupported_attachment_type")
     media_type, extension = kind
     if media_type.startswith("image/"):
         try:
             content = strip_metadata(content)  # the id is the hash of what is kept: the image without its metadata
         except UnreadableImage:
-            raise ApiError(
-                422, "unreadable_image", "图片已损坏或无法读取", "the image is damaged or cannot be read"
-            ) from None
+            raise refused(422, "unreadable_image") from None
     digest = hashlib.sha256(content).hexdigest()
     target = folder(data_dir)
     target.mkdir(parents=True, exist_ok=True)
@@ -113,16 +108,16 @@ def store(
 def load(*, data_dir: Path, attachment_id: str) -> tuple[Path, Attachment]:
     """The blob's path and its record; 422 for an id that is not 64 hex characters, 404 when unknown."""
     if not ID.fullmatch(attachment_id):
-        raise ApiError(422, "invalid_attachment_id", "附件编号应为 64 位十六进制", "an attachment id is 64 hex characters")
+        raise refused(422, "invalid_attachment_id")
     target = folder(data_dir)
     meta = _read_meta(target / f"{attachment_id}.json")
     blob = target / attachment_id
     if meta is None or not blob.is_file():
-        raise not_found("附件", "attachment", attachment_id)
+        raise not_found("attachment", attachment_id)
     with blob.open("rb") as head:
         kind = sniff(head.read(16))
     if kind is None:  # never served unless its content is still what was checked
-        raise not_found("附件", "attachment", attachment_id)
+        raise not_found("attachment", attachment_id)
     return blob, Attachment(attachment_id, kind[0], blob.stat().st_size, kind[1], meta)
 
 

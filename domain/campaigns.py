@@ -10,6 +10,7 @@ from datetime import datetime
 
 from domain.permissions import ROLE_ZH
 from domain.refusals import refuse
+from models import labels
 from models.actors import Actor, system_actor
 from models.base import china_date
 from models.campaign import (
@@ -32,6 +33,7 @@ from models.campaign import (
     TaggedHazard,
 )
 from models.clock import DocumentSpec
+from models.labels import zh
 from registry.campaign import CAMPAIGN
 
 A = CampaignAction
@@ -42,14 +44,8 @@ RECTIFIED = frozenset({"verified", "closed"})
 ROLES_FOR = {A(spec.name): spec.roles for spec in CAMPAIGN.actions}
 ALLOWED_FROM = {A(spec.name): frozenset(S(s) for s in spec.allowed_from) for spec in CAMPAIGN.actions}
 
-STATUS_ZH = {S.PLANNED: "未开始", S.ACTIVE: "进行中", S.CLOSED: "已结束", S.CANCELLED: "已撤销"}
-PHASE_ZH = {
-    PhaseKind.MOBILIZE: "动员部署",
-    PhaseKind.INVESTIGATE: "深入排查",
-    PhaseKind.RECTIFY: "限期整改",
-    PhaseKind.EVALUATE: "总结评估",
-    PhaseKind.INSTITUTIONALIZE: "建章立制",
-}
+STATUS_ZH = zh(labels.CAMPAIGN_STATUS)
+PHASE_ZH = zh(labels.PHASE)
 ACTION_ZH = {
     A.AMEND_PHASE: "调整阶段时间", A.ADD_MEASURE: "添加制度措施", A.COMPLETE_MEASURE: "完成制度措施",
     A.CANCEL: "撤销专项整治", A.LAUNCH: "部署专项整治", A.PHASE_START: "阶段开始", A.PHASE_END: "阶段结束",

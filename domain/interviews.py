@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 
 from domain.permissions import ROLE_ZH, may_see_record
 from domain.refusals import refuse
+from models import labels
 from models.actors import Actor, system_actor
 from models.base import CHINA_TZ, china_date, end_of_day
 from models.calendar import Deadline, DeadlineRequest
@@ -29,6 +30,7 @@ from models.interview import (
     ScheduleBody,
     SubmitMaterialsBody,
 )
+from models.labels import zh
 from registry.interview import INTERVIEW
 
 A = InterviewAction
@@ -40,12 +42,7 @@ ALLOWED_FROM: dict[InterviewAction, frozenset[InterviewStatus]] = {
     A(spec.name): frozenset(S(s) for s in spec.allowed_from) for spec in INTERVIEW.actions
 }
 
-STATUS_ZH = {
-    S.NOTICE: "已通知",
-    S.SCHEDULED: "已安排",
-    S.HELD: "已约谈",
-    S.CLOSED: "已结束",
-}
+STATUS_ZH = zh(labels.INTERVIEW_STATUS)
 
 ACTION_ZH = {
     A.NOTICE: "发出约谈通知",

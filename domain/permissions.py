@@ -1,26 +1,19 @@
 """Who may act on a hazard (docs/domain.md §2)."""
 
 from domain.refusals import refuse
+from models import labels
 from models.actions import ListBody
 from models.actors import Actor
 from models.enums import Action, AuthorityLevel, HazardLevel, JurisdictionLevel, Role
 from models.hazard import HazardState, JurisdictionRef
+from models.labels import zh
 from registry.hazard import HAZARD
 
 ROLES_FOR: dict[Action, frozenset[Role]] = {Action(spec.name): spec.roles for spec in HAZARD.actions}
 
 LEVEL_ZH = {AuthorityLevel.COUNTY: "县", AuthorityLevel.CITY: "市", AuthorityLevel.PROVINCE: "省"}
 
-ROLE_ZH = {
-    Role.ENTERPRISE: "企业用户",
-    Role.INSPECTOR: "检查人员",
-    Role.SUPERVISOR: "督办人员",
-    Role.LEADER: "领导",
-    Role.AUDITOR: "审计人员",
-    Role.ADMIN: "管理员",
-    Role.WHISTLEBLOWER_OFFICER: "举报受理专员",
-    Role.SYSTEM: "系统",
-}
+ROLE_ZH = zh(labels.ROLE)
 
 
 def region_index(state: HazardState, jurisdiction_code: str | None) -> int | None:

@@ -25,4 +25,6 @@ class Refusal(Exception):
 def refuse(code: str, field: str | None = None, **params: object) -> Refusal:
     """The refusal `code` (its kind and words from the registry), about `field` when it names one."""
     zh, en = words(code, **params)
-    return Refusal(REFUSALS[code].kind, code, zh, en, field)
+    kind = REFUSALS[code].kind
+    assert kind is not None, f"{code} is a door's refusal (services.errors.refused), not a rule's"
+    return Refusal(kind, code, zh, en, field)

@@ -7,8 +7,10 @@
 from domain import tour_documents
 from domain.permissions import ROLE_ZH, may_see_record
 from domain.refusals import refuse
+from models import labels
 from models.actors import Actor
 from models.enums import Role
+from models.labels import zh
 from models.tour import (
     ChangeTeamBody,
     FindingKind,
@@ -35,14 +37,8 @@ ROLES_FOR: dict[TourAction, frozenset[Role]] = {A(spec.name): spec.roles for spe
 ALLOWED_FROM: dict[TourAction, frozenset[TourStatus]] = {
     A(spec.name): frozenset(S(s) for s in spec.allowed_from) for spec in TOUR.actions
 }
-STATUS_ZH = {
-    S.PLANNED: "巡查准备", S.INSPECTING: "巡查进驻", S.REPORTING: "撰写报告", S.REPORT_SUBMITTED: "报告待审定",
-    S.REPORT_APPROVED: "待反馈", S.RECTIFYING: "整改中", S.RECTIFIED: "整改完成待公开", S.CLOSED: "已结束",
-}
-TARGET_STATUS_ZH = {
-    TargetStatus.AWAITING_FEEDBACK: "待反馈", TargetStatus.RECTIFYING: "整改中",
-    TargetStatus.REPORTED: "已报送整改情况", TargetStatus.ACCEPTED: "整改已认可",
-}
+STATUS_ZH = zh(labels.TOUR_STATUS)
+TARGET_STATUS_ZH = zh(labels.TARGET_STATUS)
 ACTION_ZH = {A(spec.name): spec.label_zh for spec in TOUR.actions}
 # The state a target must be in for each per-target step.
 TARGET_NEEDS = {

@@ -9,6 +9,7 @@ from datetime import date, datetime, timedelta
 from domain import clocks, escalation, paperwork, permissions
 from domain.hazard_steps import STEPS
 from domain.refusals import Refusal, refuse
+from models import labels
 from models.actions import (
     ActionBody,
     RequestExtensionBody,
@@ -31,6 +32,7 @@ from models.hazard import (
     ProjectionItem,
     Transition,
 )
+from models.labels import zh
 from registry.hazard import HAZARD
 
 S = HazardStatus
@@ -40,17 +42,7 @@ ALLOWED_FROM: dict[Action, frozenset[HazardStatus]] = {
     Action(spec.name): frozenset(HazardStatus(s) for s in spec.allowed_from) for spec in HAZARD.actions
 }
 
-STATUS_ZH = {
-    S.REPORTED: "登记",
-    S.ASSESSED: "已定级",
-    S.LISTED: "挂牌督办",
-    S.PLAN_SUBMITTED: "方案待审",
-    S.RECTIFYING: "限期整改",
-    S.ACCEPTANCE_REQUESTED: "申请验收",
-    S.VERIFIED: "验收通过",
-    S.CLOSED: "已销号",
-    S.VOIDED: "已作废",
-}
+STATUS_ZH = zh(labels.HAZARD_STATUS)
 
 
 

@@ -1,6 +1,7 @@
 """The words of every refusal, by its stable code: `{kind, zh, en}` with `{placeholders}`.
 
-A rule raises a refusal by code (`domain.refusals.refuse`, or `models.base.body_error` in a body model);
+A rule raises a refusal by code (`domain.refusals.refuse`, or `models.base.body_error` in a body model), and
+so does a door (the API's services and routes, the web pages: `services.errors.refused(status, code, ...)`);
 the API answers `{"detail": {"code", "field", "message_zh", "message_en"}}` with these words, and the UI
 shows the words of the chosen language next to the field. Nothing ever matches the English text.
 """
@@ -14,7 +15,7 @@ CONFLICT, FORBIDDEN, INVALID = RefusalKind.CONFLICT, RefusalKind.FORBIDDEN, Refu
 
 @dataclass(frozen=True)
 class Words:
-    kind: RefusalKind
+    kind: RefusalKind | None  # None: a refusal of the doors (API and web), which give its HTTP status themselves
     zh: str
     en: str
 
@@ -24,7 +25,7 @@ REFUSALS: dict[str, Words] = {
     "role_not_allowed": Words(FORBIDDEN, "{role_zh}不能{action_zh}，只有{roles_zh}可以", "a {role} cannot {action}; only {roles} may"),
     "not_a_human_action": Words(FORBIDDEN, "“{action_zh}”由系统执行", "{action} is a system step, taken by no user"),
     "not_your_enterprise": Words(FORBIDDEN, "只能处理本企业的{subject_zh}", "an enterprise user acts only on its own enterprise's {subject}"),
-    "outside_jurisdiction": Words(FORBIDDEN, "该{subject_zh}不在您的辖区内", "this {subject} is outside your jurisdiction"),
+    "outside_jurisdiction": Words(FORBIDDEN, "该{subject_zh}不在您的辖区或企业范围内", "this {subject} is outside your jurisdiction or enterprise"),
     "above_listing_authority": Words(FORBIDDEN, "核查验收由挂牌督办机关或其下级机关负责", "verification belongs to the listing authority or a lower authority that holds the hazard"),
     "not_listing_authority": Words(FORBIDDEN, "只有挂牌督办机关（{authority}）的督办人员可以执行此操作", "only a supervisor of the {what} authority ({authority}) may do this"),
     "not_conducting_authority": Words(FORBIDDEN, "只有约谈机关（{authority_name} {authority}）的督办人员可以执行此操作", "only a supervisor of the conducting authority ({authority}) may do this"),
@@ -88,7 +89,6 @@ REFUSALS: dict[str, Words] = {
     # the reporting cadence
     "period_order": Words(INVALID, "统计期的结束日期不能早于开始日期", "the period's end may not come before its start"),
     "region_required": Words(INVALID, "请指定行政区划代码", "say which region (region_code)"),
-    "reports_forbidden": Words(FORBIDDEN, "{role_zh}不能{action_zh}", "a {role} may not {action}"),
     "no_ranking_policy": Words(CONFLICT, "督办策略 {policy} 没有打分排队规则（[ranking]）", "the policy profile {policy} has no ranking weights ([ranking])"),
     # --- inspection tours (巡查) ---
     "not_organizer": Words(FORBIDDEN, "只有组织巡查的安委会（{organizer_name} {organizer}）的人员可以执行此操作", "only staff of the organizing committee ({organizer}) may do this"),
@@ -128,6 +128,89 @@ REFUSALS: dict[str, Words] = {
     "no_signature_needed": Words(CONFLICT, "该文书无需领导签发，已直接印发", "this document needs no leader's signature; it was issued as it was drafted"),
     "nothing_to_publish": Words(CONFLICT, "没有待公示的挂牌督办或销号信息", "there is no listing or close-out waiting to be published"),
     "document_not_signed": Words(CONFLICT, "{document_zh}尚未经领导签发，不能公示", "the {document} is not signed by a leader yet; it cannot be published"),
+    # --- the doors' own refusals (services, API routes, web pages): `services.errors.refused(status, code, ...)` ---
+    # who is asking
+    "not_authenticated": Words(None, "请先登录", "sign in first: send a valid bearer token"),
+    "token_revoked": Words(None, "登录已失效（已退出登录或密码已更改），请重新登录", "this token was revoked (signed out or password changed): sign in again"),
+    "bad_credentials": Words(None, "用户名或密码错误", "wrong username or password"),
+    "too_many_attempts": Words(None, "登录失败次数过多，请 {wait_zh}后再试", "too many failed sign-ins; try again in {wait}"),
+    "csrf_failed": Words(FORBIDDEN, "页面已过期，请刷新后重试", "this page has expired; reload it and try again"),
+    "own_account": Words(CONFLICT, "不能停用或降级自己的管理员账户", "you cannot disable or demote your own admin account"),
+    # records that are not there, or not the caller's
+    "not_found": Words(None, "未找到{what_zh}", "no {what}"),
+    "unknown_record_kind": Words(INVALID, "未知的记录类型 {kind}", "unknown record kind {kind}"),
+    "unknown_action": Words(None, "没有“{action}”这个操作，可用的有：{known}", "no action '{action}'; the actions are {known}"),
+    "unknown_status": Words(INVALID, "{field}：没有“{value}”这个取值，可用的有：{known}", "{field}: no value '{value}'; the values are {known}"),
+    "unknown_level": Words(INVALID, "{field}：没有“{value}”这个取值，可用的有：{known}", "{field}: no value '{value}'; the values are {known}"),
+    "unknown_source": Words(INVALID, "{field}：没有“{value}”这个取值，可用的有：{known}", "{field}: no value '{value}'; the values are {known}"),
+    "unknown_tour": Words(INVALID, "tour_id：没有正在进驻的巡查 {tour_id}", "tour_id: no tour {tour_id} is stationed now"),
+    "enterprise_elsewhere": Words(INVALID, "region_code：企业登记在 {registered}，不在 {region}", "region_code: the enterprise is registered in {registered}, not in {region}"),
+    "invalid_hash": Words(INVALID, "文书编号应为 64 位十六进制", "a document id is 64 hex characters"),
+    "invalid_id": Words(INVALID, "照片编号应为 64 位十六进制", "a photo id is 64 hex characters"),
+    "invalid_attachment_id": Words(INVALID, "附件编号应为 64 位十六进制", "an attachment id is 64 hex characters"),
+    "account_not_ready": Words(None, "专项整治 {campaign_id} 的整改阶段尚未结账", "campaign {campaign_id} has no closing account yet (it is written when the rectify phase ends)"),
+    "history_not_found": Words(None, "Temporal 中已无 {record_id} 的流程历史（超过保留期？请查阅审计导出）", "Temporal no longer holds the history of {record_id} (past retention? see the audit export)"),
+    "record_incomplete": Words(INVALID, "请同时给出记录类型和编号", "give both the record's kind and its id"),
+    # a process that has ended
+    "hazard_finished": Words(CONFLICT, "隐患 {hazard} 的流程已结束", "the process of hazard {hazard} has ended"),
+    "interview_finished": Words(CONFLICT, "该约谈的流程已结束", "the process of this interview has ended"),
+    "tour_finished": Words(CONFLICT, "巡查 {tour_id} 的流程已结束", "the process of tour {tour_id} has ended"),
+    "campaign_finished": Words(CONFLICT, "专项整治 {campaign_id} 的流程已结束", "the process of campaign {campaign_id} has ended"),
+    "already_screened": Words(CONFLICT, "该举报已处理", "this report has been screened already"),
+    "idempotency_key_reused": Words(INVALID, "Idempotency-Key 已用于另一份不同的登记", "this Idempotency-Key was used for a different report"),
+    # files, photos and attachments
+    "invalid_photo": Words(INVALID, "photos[{index}]：仅接受可读取的、2MB 以内的 JPEG/PNG 图片（base64）", "photos[{index}]: {problem}"),
+    "attachment_too_large": Words(INVALID, "文件超过 {mb} MB 的上限", "the file is larger than the limit of {mb} MB"),
+    "empty_attachment": Words(INVALID, "文件为空", "the file is empty"),
+    "unsupported_attachment_type": Words(INVALID, "只接受 JPEG、PNG 图片或 PDF 文件", "only JPEG or PNG images and PDF files are accepted"),
+    "unreadable_image": Words(INVALID, "图片已损坏或无法读取", "the image is damaged or cannot be read"),
+    "file_too_large": Words(INVALID, "文件过大（最大 {mb} MB）", "the file may be at most {mb} MB"),
+    "not_a_workbook": Words(INVALID, "文件不是有效的 Excel（.xlsx）工作簿", "the file is not an .xlsx workbook"),
+    "missing_columns": Words(INVALID, "缺少列：{columns_zh}", "missing columns: {columns}"),
+    "too_many_rows": Words(INVALID, "每次最多导入 {limit} 行", "at most {limit} rows per import"),
+    # notification channels
+    "channel_unavailable": Words(INVALID, "渠道 {channel} 不适用：所在辖区未设置群机器人", "channel {channel} does not apply: your jurisdiction has no group robot"),
+    "inbox_required": Words(INVALID, "站内信是督办记录，不能关闭", "the inbox is the record and cannot be switched off"),
+    # the working-day calendar
+    "invalid_calendar": Words(INVALID, "日期不在 {year} 年内，或既是假日又是调休工作日：{listed}", "dates outside {year}, or both a holiday and a workday: {listed}"),
+    # the payload codec for the Temporal Web UI
+    "codec_forbidden": Words(FORBIDDEN, "只有审计人员和管理员可以解密工作流数据", "only auditors and admins may decode workflow payloads"),
+    "codec_wrong_namespace": Words(FORBIDDEN, "不是本系统的命名空间（{namespace}）", "this codec serves namespace {namespace!r}"),
+    "codec_bad_payloads": Words(INVALID, "载荷格式不正确", "not Temporal payloads JSON: {error}"),
+    "codec_undecryptable": Words(INVALID, "无法解密（密钥不在本系统的密钥环中，或数据被改动）", "cannot decrypt: {error}"),
+    "codec_encode_refused": Words(FORBIDDEN, "不提供加密：指令须经本系统提交", "encoding is not offered: commands go through Duban's API, which checks them"),
+    # not now: try again (429, 503), or still being recorded (202), or failed (500)
+    "too_many_reports": Words(None, "提交过于频繁，请稍后再试", "too many reports from this address; try again later"),
+    "too_many_requests": Words(None, "查询过于频繁，请稍后再试", "too many requests from this address"),
+    "engine_unavailable": Words(None, "流程引擎暂时无法连接，本次操作未执行，请稍后重试", "the workflow engine cannot be reached right now; nothing was done, retry shortly"),
+    "database_unavailable": Words(None, "数据库暂时无法连接，本次操作未执行，请稍后重试", "the database cannot be reached right now; nothing was done, retry shortly"),
+    "no_free_code": Words(None, "暂时无法分配{what_zh}编号，请稍后重试", "no free {what} could be found; retry later"),
+    "no_free_number": Words(None, "暂时无法分配专项整治编号，请稍后重试", "no free campaign number; retry later"),
+    "not_yet_recorded": Words(None, "专项整治已部署，正在记录，请稍后查看", "launched; still being recorded"),
+    "accepted": Words(None, "签发已受理，正在处理", "accepted; still being recorded"),
+    "no_signing_key": Words(None, "未配置审计签名密钥", "{problem}"),
+    "update_failed": Words(None, "操作失败：{message}", "the action failed: {message}"),
+
+}
+
+# the records a refusal names (`services.errors.not_found`): {record: (zh, en)}
+RECORD_NAMES: dict[str, tuple[str, str]] = {
+    "hazard": ("隐患", "hazard"),
+    "interview": ("约谈", "interview"),
+    "campaign": ("专项整治", "campaign"),
+    "tour": ("巡查", "tour"),
+    "circular": ("通报", "circular"),
+    "document": ("文书", "document"),
+    "report": ("报告", "report"),
+    "whistleblower_report": ("举报", "report"),
+    "photo": ("照片", "photo"),
+    "attachment": ("附件", "attachment"),
+    "webhook": ("群机器人", "webhook"),
+    "notification": ("通知", "notification"),
+    "user": ("用户", "user"),
+    "policy_profile": ("督办规则", "policy profile"),
+    "checkpoint": ("检查点", "checkpoint"),
+    "region": ("地区", "region"),
 }
 
 # pydantic's error types, in words: {type: (zh, en)} with pydantic's own context as placeholders.

@@ -26,7 +26,7 @@ from models.hazard import workflow_id_for
 from models.tables import AuditCheckpoint, CircularRow
 from security import signing
 from services import presenters
-from services.errors import ApiError
+from services.errors import refused, role_refused
 from services.principal import Principal
 from services.records import WorkflowKind, visible_record
 from store import audit as trail
@@ -80,7 +80,7 @@ class CheckpointCheckOut(BaseModel):
 
 def _auditor(principal: Principal) -> None:
     if principal.actor.role not in AUDIT_ROLES:
-        raise ApiError(403, "role_not_allowed", "只有审计人员和管理员可以核验审计链", "only auditors and admins check the audit trail")
+        raise role_refused(principal.actor.role, AUDIT_ROLES, "check the audit trail", "核验审计链")
 
 
 def _scope_path(principal: Principal) -> str | None:
@@ -89,7 +89,7 @@ def _scope_path(principal: Principal) -> str | None:
     if principal.scope.everything:
         return None
     if principal.scope.path is None:
-        raise ApiError(403, "outside_jurisdiction", "您没有辖区，不能核验审计链", "you have no jurisdiction whose trail to check")
+        raise refused(403, "outside_jurisdiction", subject_zh="审计链（您没有辖区）", subject="audit trail (you have no jurisdiction)")
     return principal.scope.path
 
 
@@ -117,7 +117,7 @@ def verify_trail(
         record_kind, record_id = "hazard", hazard_code
     if (record_kind is None) != (record_id is None):
         field = "record_id" if record_id is None else "record_kind"
-        raise ApiError(422, "record_incomplete", "请同时给出记录类型和编号", "give both the record's kind and its id", field)
+        raise refused(422, "record_incomplete", field)
     if record_kind is not None and record_id is not None:
         visible_record(session, principal, record_kind, record_id)
         result = trail.verify(session=session, record_kind=record_kind, record_id=record_id)
@@ -135,7 +135,7 @@ def create_checkpoint(session: Session, principal: Principal, settings: Settings
     try:
         key = signing.signer(settings)
     except signing.NoSigningKey as missing:
-        raise ApiError(503, "no_signing_key", "未配置审计签名密钥", str(missing)) from None
+        raise refused(503, "no_signing_key", problem=missing) from None
     checkpoint = trail.new_checkpoint(
         session=session, signed_by=principal.user.username, sign=key.sign, public_key=key.public_key, scope_path=scope_path
     )
@@ -159,7 +159,7 @@ def verify_checkpoint(session: Session, principal: Principal, settings: Settings
     names), and that the chain still holds the heads it signed."""
     _auditor(principal)
     row = session.get(AuditCheckpoint, checkpoint_id)
-    checkpoint = presenters.visible(row, row is not None and _covers(principal, row), ("检查点", "checkpoint"), str(checkpoint_id))
+    checkpoint = presenters.visible(row, row is not None and _covers(principal, row), "checkpoint", str(checkpoint_id))
     ok, reason = trail.check_checkpoint(session=session, checkpoint=checkpoint, public_keys=signing.trusted_keys(settings))
     return CheckpointCheckOut(ok=ok, reason=reason, checkpoint=_checkpoint_out(checkpoint))
 
@@ -169,7 +169,7 @@ def verify_checkpoint(session: Session, principal: Principal, settings: Settings
 
 def _role(principal: Principal, allowed: frozenset[Role], what_zh: str, what_en: str) -> None:
     if principal.actor.role not in allowed:
-        raise ApiError(403, "role_not_allowed", f"您的角色不能{what_zh}", f"your role may not {what_en}")
+        raise role_refused(principal.actor.role, allowed, what_en, what_zh)
 
 
 class TrailEntry(BaseModel):
@@ -239,10 +239,7 @@ HISTORY_KINDS: tuple[WorkflowKind, ...] = ("hazard", "interview", "campaign", "t
 
 
 def _histories(client: Client, kind: str, record_id: str, workflow_id: str | None) -> list[WorkflowHistory]:
-    not_held = ApiError(
-        404, "history_not_found", f"Temporal 中已无 {record_id} 的流程历史（超过保留期？请查阅审计导出）",
-        f"Temporal no longer holds the history of {record_id} (past retention? see the audit export)",
-    )
+    not_held = refused(404, "history_not_found", record_id=record_id)
     if workflow_id is None:
         raise not_held
     try:

@@ -10,7 +10,7 @@ from models.tables import User
 from security.passwords import verify_password
 from security.throttle import SignInThrottle, retry_after
 from security.tokens import create_access_token
-from services.errors import ApiError
+from services.errors import refused
 from services.schemas import TokenOut
 from store.reference import user_by_name
 from store.users import revoke_tokens
@@ -27,22 +27,22 @@ def authenticate(throttle: SignInThrottle, session: Session, username: str, pass
     locked, wait = throttle.wait(session, *keys)
     if locked:
         log.warning("sign-in locked out", username=username, client=client, retry_after=round(wait, 1))
-        raise ApiError(
-            429, "too_many_attempts", "登录失败次数过多，请 15 分钟后再试", "too many failed sign-ins; try again in 15 minutes",
-            headers={"Retry-After": retry_after(wait)}, retry_after=int(retry_after(wait)),
+        raise refused(
+            429, "too_many_attempts", headers={"Retry-After": retry_after(wait)},
+            extra={"retry_after": int(retry_after(wait))}, wait_zh="15 分钟", wait="15 minutes",
         )
     if wait > 0:
         seconds = retry_after(wait)
         log.info("sign-in too soon after a failure", username=username, client=client, retry_after=round(wait, 2))
-        raise ApiError(
-            429, "too_many_attempts", f"登录失败后请等待 {seconds} 秒再试", f"wait {seconds} s before trying to sign in again",
-            headers={"Retry-After": seconds}, retry_after=int(seconds),
+        raise refused(
+            429, "too_many_attempts", headers={"Retry-After": seconds}, extra={"retry_after": int(seconds)},
+            wait_zh=f"{seconds} 秒", wait=f"{seconds} s",
         )
     user = user_by_name(session=session, username=username)
     if user is None or user.disabled or not verify_password(user.password_hash, password):
         throttle.fail(session, *keys)
         log.warning("sign-in refused", username=username, client=client, failures=throttle.failures(session, *keys))
-        raise ApiError(401, "bad_credentials", "用户名或密码错误", "wrong username or password")
+        raise refused(401, "bad_credentials")
     throttle.succeed(session, keys[0])
     return user
 

@@ -37,7 +37,7 @@ from services.campaign_ledger import (
     ImportResult,
     RowResult,
 )
-from services.errors import ApiError, validation_detail
+from services.errors import ApiError, refused, validation_detail
 from services.principal import Principal
 from services.schemas import HazardCreate
 from store import campaigns, hazards
@@ -106,9 +106,9 @@ def report_rows(session: Session, principal: Principal, campaign_id: str, items:
     starts = [start for _, start, _, _ in claimed if start is not None]
     answers = iter(from_thread.run(start_all, client, starts, settings.temporal_task_queue))
     results = []
-    for item, start, replay, refused in claimed:
+    for item, start, replay, earlier in claimed:
         if start is None:
-            results.append(refused or RowResult(row=item.row, status="refused"))
+            results.append(earlier or RowResult(row=item.row, status="refused"))
             continue
         answer = next(answers)
         if isinstance(answer, tuple) and answer[0]:
@@ -154,11 +154,11 @@ def _report(session: Session, principal: Principal, campaign_id: str, item: Chec
 def read_rows(data: bytes) -> list[tuple[int, dict[str, Any]]]:
     """The sheet's rows as {field: value}, by the header's column names (in any order)."""
     if len(data) > MAX_BYTES:
-        raise ApiError(422, "file_too_large", "文件过大", f"the file may be at most {MAX_BYTES // 2**20} MB", "file")
+        raise refused(422, "file_too_large", "file", mb=MAX_BYTES // 2**20)
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception:  # noqa: BLE001 - whatever openpyxl raises, it is no workbook
-        raise ApiError(422, "not_a_workbook", "文件不是有效的 Excel（.xlsx）工作簿", "the file is not an .xlsx workbook", "file") from None
+        raise refused(422, "not_a_workbook", "file") from None
     sheet = book.worksheets[0]
     lines = sheet.iter_rows(values_only=True)
     header = [str(v).strip() if v is not None else "" for v in next(lines, ())]
@@ -167,14 +167,14 @@ def read_rows(data: bytes) -> list[tuple[int, dict[str, Any]]]:
     missing = [name for name, f in COLUMNS if f in ("title", "enterprise_uscc", "region_code", "industry", "discovered_at")
                and name not in header]
     if missing:
-        raise ApiError(422, "missing_columns", f"缺少列：{'、'.join(missing)}", f"missing columns: {', '.join(missing)}", "file")
+        raise refused(422, "missing_columns", "file", columns_zh="、".join(missing), columns=", ".join(missing))
     rows = []
     for number, values in enumerate(lines, start=2):
         if values is None or all(v is None or str(v).strip() == "" for v in values):
             continue
         rows.append((number, {f: values[i] for i, f in fields.items() if i < len(values)}))
         if len(rows) > MAX_ROWS:
-            raise ApiError(422, "too_many_rows", f"每次最多导入 {MAX_ROWS} 行", f"at most {MAX_ROWS} rows per import", "file")
+            raise refused(422, "too_many_rows", "file", limit=MAX_ROWS)
     book.close()
     return rows
 

@@ -13,8 +13,10 @@ from sqlmodel import Session
 
 from core.spreadsheet import append_row
 from domain.transitions import STATUS_ZH
+from models import labels
 from models.base import CHINA_TZ, china_date
 from models.enums import HazardLevel, HazardStatus, Source
+from models.labels import zh
 from services import campaigns as campaign_service
 from services.principal import Principal
 from services.schemas import ErrorDetail
@@ -41,11 +43,8 @@ COLUMNS: tuple[tuple[str, str | None], ...] = (
     ("登记时间", None),
 )
 HEADERS = tuple(name for name, _ in COLUMNS)
-SOURCE_ZH = {
-    Source.SELF_INSPECTION: "企业自查", Source.INSPECTION: "部门检查", Source.INSPECTION_TOUR: "巡查",
-    Source.WHISTLEBLOWER: "举报", Source.TRANSFER: "移送", Source.CAMPAIGN: "专项整治",
-}
-LEVEL_ZH = {HazardLevel.GENERAL: "一般隐患", HazardLevel.MAJOR: "重大隐患"}
+SOURCE_ZH = zh(labels.SOURCE)
+LEVEL_ZH = zh(labels.HAZARD_LEVEL)
 MAX_ROWS = 10_000
 MAX_BYTES = 20 * 1024 * 1024
 EXPORT_LIMIT = 100_000

@@ -24,7 +24,6 @@ from temporalio.exceptions import WorkflowAlreadyStartedError
 from core.policies import PolicyRegistry
 from core.settings import Settings
 from domain import campaigns as rules
-from domain.permissions import ROLE_ZH
 from domain.refusals import Refusal, refuse
 from models.actions import Command
 from models.base import Frozen, china_date
@@ -53,7 +52,7 @@ from services.campaign_views import (
     PhaseOut,
     campaign_documents,
 )
-from services.errors import ApiError, from_refusal
+from services.errors import from_refusal, outside, refused, role_refused
 from services.gateway import ADMIT_TIMEOUT, refusal_from, run_step
 from services.principal import Principal
 from store import campaigns, metrics, reference
@@ -86,7 +85,7 @@ def visible_campaigns(session: Session, principal: Principal, status: CampaignSt
 def visible_row(session: Session, campaign_id: str, principal: Principal) -> CampaignRow:
     row = campaigns.get_row(session=session, campaign_id=campaign_id)
     in_scope = row is not None and campaigns.in_scope(row, principal.scope)
-    return presenters.visible(row, in_scope, ("专项整治", "campaign"), campaign_id)
+    return presenters.visible(row, in_scope, "campaign", campaign_id)
 
 
 def read_campaign(session: Session, campaign_id: str, principal: Principal) -> CampaignOut:
@@ -139,8 +138,7 @@ def read_account(session: Session, campaign_id: str, principal: Principal) -> Ac
     state = campaigns.state_of(visible_row(session, campaign_id, principal))
     account = state.account
     if account is None:
-        raise ApiError(404, "account_not_ready", f"专项整治 {campaign_id} 的整改阶段尚未结账",
-                       f"campaign {campaign_id} has no closing account yet (it is written when the rectify phase ends)")
+        raise refused(404, "account_not_ready", campaign_id=campaign_id)
     return AccountOut(**account.model_dump())
 
 
@@ -162,11 +160,11 @@ def launch(*, session: Session, principal: Principal, body: CampaignCreate, sett
         if from_thread.run(_start, client, candidate, settings.temporal_task_queue):
             break
     else:
-        raise ApiError(503, "no_free_number", "暂时无法分配专项整治编号，请稍后重试", "no free campaign number; retry later")
+        raise refused(503, "no_free_number")
     session.expire_all()
     row = campaigns.get_row(session=session, campaign_id=candidate.campaign_id)
     if row is None:
-        raise ApiError(503, "not_yet_recorded", "专项整治已部署，正在记录，请稍后查看", "launched; still being recorded")
+        raise refused(503, "not_yet_recorded")
     return row
 
 
@@ -178,16 +176,13 @@ def campaign_rules(policies: PolicyRegistry, settings: Settings) -> CampaignRule
 def campaign_start(session: Session, principal: Principal, body: CampaignCreate, rules_: CampaignRules) -> CampaignStart:
     actor = principal.actor
     if actor.role not in (Role.SUPERVISOR, Role.LEADER):
-        raise from_refusal(refuse("role_not_allowed", role=actor.role.value, role_zh=ROLE_ZH[actor.role],
-                                  action="launch a campaign", action_zh="部署专项整治", roles="supervisor or leader",
-                                  roles_zh="督办人员或领导"))
+        raise role_refused(actor.role, (Role.SUPERVISOR, Role.LEADER), "launch a campaign", "部署专项整治")
     region = reference.get_jurisdiction(session=session, code=body.region_code)
     if region is None:
-        raise ApiError(422, "unknown_region", f"region_code：行政区划代码 {body.region_code} 不存在", f"region_code: no region {body.region_code}", "region_code")
+        raise refused(422, "unknown_region", "region_code", region=body.region_code)
     own = session.get(Jurisdiction, actor.jurisdiction_code) if actor.jurisdiction_code else None
     if own is None or not region.path.startswith(own.path):
-        raise ApiError(403, "outside_jurisdiction", f"地区 {region.code} 不在您的辖区内",
-                       f"region {region.code} is outside your jurisdiction", "region_code")
+        raise outside("region", region.code, "region_code")
     covered = session.exec(select(Jurisdiction.code).where(col(Jurisdiction.path).startswith(region.path)).order_by(col(Jurisdiction.path)))
     return CampaignStart(
         campaign_id="pending", title=body.title, document_number=body.document_number, description=body.description,
@@ -234,7 +229,7 @@ def campaign_action(*, session: Session, principal: Principal, client: Client, c
         raise from_refusal(refusal) from None
     command_type: Any = Command[type(body)]  # type: ignore[misc]
     command = command_type(actor=principal.actor, body=body)
-    ended = ApiError(409, "campaign_finished", f"专项整治 {campaign_id} 的流程已结束", f"the process of campaign {campaign_id} has ended")
+    ended = refused(409, "campaign_finished", campaign_id=campaign_id)
     state = from_thread.run(run_step, client, row.workflow_id, UPDATES[action], command, PROJECTION_WAIT_SECONDS, ended)
     if state is None:
         return None

@@ -44,7 +44,7 @@ def issue(session: Session, principal: Principal, policies: PolicyRegistry, sett
     """Issue the period's circular; a draft (the policy wants circulars signed) has its sign-off started now, or
     by the worker's outbox when Temporal cannot be reached."""
     if principal.actor.role != Role.SUPERVISOR:
-        raise refuse_role(principal, "issue a circular", "发布通报")
+        raise refuse_role(principal, {Role.SUPERVISOR}, "issue a circular", "发布通报")
     region = region_in_scope(session, principal, body.region_code)
     issued = Issued(actor_id=principal.actor.user_id, actor_name=principal.actor.display_name or principal.actor.username,
                     actor_role=principal.actor.role.value)
@@ -71,7 +71,7 @@ def read_circular(session: Session, principal: Principal, circular_id: str) -> C
     require_reader(principal)
     row = session.get(CircularRow, circular_id)
     if row is None or not principal.scope.holds(row.region_path, ""):
-        raise not_found("通报", "circular", circular_id)
+        raise not_found("circular", circular_id)
     return row
 
 
@@ -89,4 +89,4 @@ def check_document_visible(session: Session, principal: Principal, record_id: st
                      authority_codes=(principal.actor.jurisdiction_code,) if principal.actor.jurisdiction_code else ()),
     )).first()
     if row is None or named is None:
-        raise not_found("通报", "circular", record_id)
+        raise not_found("circular", record_id)

@@ -11,7 +11,7 @@ from domain.delivery import mask_secret
 from models.delivery import Channel, DeliveryStatus, NotificationSettingsIn, WebhookIn, WebhookKind
 from models.enums import Role
 from models.tables import Delivery, DeliveryAttempt, JurisdictionWebhook, User
-from services.errors import ApiError, not_found
+from services.errors import not_found, refused, role_refused
 from services.principal import Principal
 from store import delivery as deliveries
 from store import webhooks
@@ -70,7 +70,7 @@ class SettingsOut(BaseModel):
 
 def require_admin(principal: Principal) -> None:
     if principal.actor.role != Role.ADMIN:
-        raise ApiError(403, "role_not_allowed", "只有管理员可以管理通知渠道", "only admins manage notification channels")
+        raise role_refused(principal.actor.role, {Role.ADMIN}, "manage notification channels", "管理通知渠道")
 
 
 def webhook_out(session: Session, row: JurisdictionWebhook) -> WebhookOut:
@@ -91,14 +91,14 @@ def get_webhook(session: Session, principal: Principal, region_code: str) -> Web
     require_admin(principal)
     row = webhooks.get_webhook(session=session, region_code=region_code)
     if row is None:
-        raise not_found("群机器人", "webhook", region_code)
+        raise not_found("webhook", region_code)
     return webhook_out(session, row)
 
 
 def put_webhook(session: Session, principal: Principal, region_code: str, body: WebhookIn) -> tuple[WebhookOut, bool]:
     require_admin(principal)
     if get_jurisdiction(session=session, code=region_code) is None:
-        raise ApiError(404, "unknown_region", f"行政区划 {region_code} 不存在", f"no jurisdiction {region_code}", field="region_code")
+        raise refused(404, "unknown_region", "region_code", region=region_code)
     row, created = webhooks.put_webhook(session=session, region_code=region_code, body=body,
                                         by=principal.user.username, now=datetime.now(UTC))
     session.commit()
@@ -109,7 +109,7 @@ def delete_webhook(session: Session, principal: Principal, region_code: str) -> 
     require_admin(principal)
     row = webhooks.get_webhook(session=session, region_code=region_code)
     if row is None:
-        raise not_found("群机器人", "webhook", region_code)
+        raise not_found("webhook", region_code)
     webhooks.delete_webhook(session=session, row=row, by=principal.user.username, now=datetime.now(UTC))
     session.commit()
 
@@ -151,11 +151,9 @@ def update_my_settings(session: Session, principal: Principal, body: Notificatio
     """The inbox is the record and cannot be left; the group robot is the office's, set by an admin."""
     current = my_settings(session, principal)
     if unknown := [c for c in body.channels if c not in current.available_channels]:
-        raise ApiError(422, "channel_unavailable", f"渠道 {unknown[0].value} 不适用：所在辖区未设置群机器人",
-                       f"channel {unknown[0].value} does not apply: your jurisdiction has no group robot", field="channels")
+        raise refused(422, "channel_unavailable", "channels", channel=unknown[0].value)
     if Channel.INBOX not in body.channels:
-        raise ApiError(422, "inbox_required", "站内信是督办记录，不能关闭", "the inbox is the record and cannot be switched off",
-                       field="channels")
+        raise refused(422, "inbox_required", "channels")
     user = session.get(User, principal.user.id)
     assert user is not None
     user.notify_email = Channel.EMAIL in body.channels

@@ -17,7 +17,7 @@ from models.enums import Action
 from models.signoff import signoff_workflow_id
 from models.tables import CircularRow, Document, HazardRow
 from services import gateway, presenters, signoffs
-from services.errors import ApiError, engine_unavailable, from_refusal, not_found
+from services.errors import ApiError, engine_unavailable, from_refusal, not_found, refused
 from services.principal import Principal
 from services.records import visible_record
 from services.schemas import DocumentOut, PublicListingOut, PublicListingPage
@@ -45,16 +45,16 @@ class StoredDocument:
 def stored(session: Session, principal: Principal, sha256: str) -> Document:
     """The stored document, to whoever may see its record (404 otherwise, never a hint it exists)."""
     if not re.fullmatch(r"[0-9a-f]{64}", sha256):
-        raise ApiError(422, "invalid_hash", "文书编号应为 64 位十六进制", "a document id is 64 hex characters", "sha256")
+        raise refused(422, "invalid_hash", "sha256")
     document = documents.get(session=session, sha256=sha256)
     if document is None:
-        raise not_found("文书", "document", sha256)
+        raise not_found("document", sha256)
     document_visible(session, principal, document.record_kind, document.record_id)
     if document.record_kind == "tour":  # an inspected jurisdiction reads only what is addressed to it
         state = tours_store.state_of(tours_store.get_row(session=session, tour_id=document.record_id))  # type: ignore[arg-type]
         view = tour_visibility.view_of(principal.actor, state)
         if view is None or not tour_visibility.document_visible(view, principal.actor, state, sha256):
-            raise not_found("文书", "document", sha256)
+            raise not_found("document", sha256)
     return document
 
 
@@ -96,8 +96,8 @@ def owner_of(session: Session, client: Client, document_id: str, task_queue: str
                          tours.ended_error(code))
     row = hazards.get_row(session=session, code=code) if code else None
     if row is None:
-        raise not_found("文书", "document", document_id)
-    ended = ApiError(409, "hazard_finished", f"隐患 {row.code} 的流程已结束", f"the process of hazard {row.code} has ended")
+        raise not_found("document", document_id)
+    ended = refused(409, "hazard_finished", hazard=row.code)
     return Owner(row.workflow_id, hazards.state_of(row).documents, SIGN_UPDATES["hazard"], ended)
 
 
@@ -109,7 +109,7 @@ def circular_owner(session: Session, client: Client, row: CircularRow, task_queu
         raise from_refusal(refuse("no_signature_needed"))
     if row.status == "draft" and row.signoff_workflow_id is None and not signoffs.start_now(session, client, row, task_queue):
         raise engine_unavailable()
-    ended = ApiError(409, "already_signed", "该文书已签发", "this document is already signed")
+    ended = refused(409, "already_signed")
     return Owner(row.signoff_workflow_id or signoff_workflow_id(draft), (draft,), SIGN_UPDATES["circular"], ended)
 
 
@@ -120,7 +120,7 @@ def sign(*, session: Session, principal: Principal, client: Client, document_id:
     signer's name."""
     owner = owner_of(session, client, document_id, task_queue)
     if signoff.find(owner.documents, document_id) is None:
-        raise not_found("文书", "document", document_id)
+        raise not_found("document", document_id)
     try:
         signoff.check_sign(owner.documents, principal.actor, document_id)
     except Refusal as refusal:
@@ -128,7 +128,7 @@ def sign(*, session: Session, principal: Principal, client: Client, document_id:
     command = Command[SignDocument](actor=principal.actor, body=SignDocument(document_id=document_id, comment=comment))
     after = from_thread.run(gateway.run_step, client, owner.workflow_id, owner.update, command, WAIT_SECONDS, owner.ended)
     if after is None:
-        raise ApiError(202, "accepted", "签发已受理，正在处理", "accepted; still being recorded")
+        raise refused(202, "accepted")
     signed = signoff.find(after.documents, document_id)  # the owner's state, as its `sign` Update answers it
     assert signed is not None and signed.status == DocumentStatus.ISSUED
     return presenters.documents_of([signed])[0]

@@ -8,8 +8,9 @@ from sqlalchemy import exc as sa_exc
 from temporalio.service import RPCStatusCode
 
 from domain.refusals import Refusal
-from models.enums import RefusalKind
-from registry.refusals import REFUSALS, input_words, words
+from models.enums import RefusalKind, Role
+from models.labels import ROLE
+from registry.refusals import RECORD_NAMES, REFUSALS, input_words, words
 
 STATUS_FOR = {RefusalKind.CONFLICT: 409, RefusalKind.FORBIDDEN: 403, RefusalKind.INVALID: 422}
 ENGINE_DOWN = frozenset({RPCStatusCode.UNAVAILABLE, RPCStatusCode.DEADLINE_EXCEEDED})  # Temporal not reached
@@ -26,20 +27,40 @@ class ApiError(Exception):
         self.detail = {"code": code, "field": field, "message_zh": message_zh, "message_en": message_en, **extra}
 
 
+def refused(
+    status: int, code: str, field: str | None = None, *, headers: dict[str, str] | None = None,
+    extra: dict[str, Any] | None = None, **values: object,
+) -> ApiError:
+    """The refusal `code` with HTTP `status`, its words from `registry.refusals` by code with `values` filled in
+    (an unknown code is a KeyError: every code has its words), about `field` when it names one. `extra` adds
+    keys to the body (e.g. `retry_after`)."""
+    zh, en = words(code, **values)
+    return ApiError(status, code, zh, en, field, headers=headers, **(extra or {}))
+
+
+def role_refused(role: Role, allowed: object, action: str, action_zh: str, field: str | None = None) -> ApiError:
+    """403 `role_not_allowed`: a `role` cannot `action`; only the roles `allowed` (an iterable of roles) may."""
+    roles = sorted(allowed)  # type: ignore[call-overload]
+    return refused(
+        403, "role_not_allowed", field, role=role.value, role_zh=ROLE[role][0], action=action, action_zh=action_zh,
+        roles=", ".join(roles), roles_zh="、".join(ROLE[r][0] for r in roles),
+    )
+
+
+def naming(field: str, error: ApiError) -> ApiError:
+    """`error` with its words prefixed by the input they concern (e.g. one of several uploads)."""
+    detail = error.detail
+    return ApiError(error.status, detail["code"], f"{field}：{detail['message_zh']}", f"{field}: {detail['message_en']}")
+
+
 def engine_unavailable() -> ApiError:
     """Temporal cannot be reached (or did not answer in time): nothing was done; try again shortly."""
-    return ApiError(
-        503, "engine_unavailable", "流程引擎暂时无法连接，本次操作未执行，请稍后重试",
-        "the workflow engine cannot be reached right now; nothing was done, retry shortly",
-    )
+    return refused(503, "engine_unavailable")
 
 
 def database_unavailable() -> ApiError:
     """The read model's database cannot be reached: nothing was done; try again shortly."""
-    return ApiError(
-        503, "database_unavailable", "数据库暂时无法连接，本次操作未执行，请稍后重试",
-        "the database cannot be reached right now; nothing was done, retry shortly",
-    )
+    return refused(503, "database_unavailable")
 
 
 def is_database_outage(error: BaseException) -> bool:
@@ -61,8 +82,16 @@ def from_refusal(refusal: Refusal) -> ApiError:
     return ApiError(STATUS_FOR[refusal.kind], refusal.code, refusal.message_zh, refusal.message_en, refusal.field)
 
 
-def not_found(what_zh: str, what_en: str, key: str) -> ApiError:
-    return ApiError(404, "not_found", f"未找到{what_zh} {key}", f"no {what_en} {key}")
+def not_found(record: str, key: str) -> ApiError:
+    """404 `not_found`: no `record` (a name of `registry.refusals.RECORD_NAMES`) `key`."""
+    zh, en = RECORD_NAMES[record]
+    return refused(404, "not_found", what_zh=f"{zh} {key}", what=f"{en} {key}")
+
+
+def outside(record: str, key: str, field: str | None = None) -> ApiError:
+    """403 `outside_jurisdiction`: the `record` `key` is not within the caller's jurisdiction (or enterprise)."""
+    zh, en = RECORD_NAMES[record]
+    return refused(403, "outside_jurisdiction", field, subject_zh=f"{zh} {key} ", subject=f"{en} {key}")
 
 
 def _field(loc: tuple[Any, ...]) -> str:

@@ -19,7 +19,7 @@ from temporalio.service import RPCError, RPCStatusCode
 from models.actions import Command
 from models.enums import Action, RefusalKind
 from models.hazard import HazardStart, HazardState, workflow_id_for
-from services.errors import ENGINE_DOWN, STATUS_FOR, ApiError, engine_unavailable
+from services.errors import ENGINE_DOWN, STATUS_FOR, ApiError, engine_unavailable, refused
 from workflows.hazard import HazardWorkflow
 
 # Every call into Temporal is bounded: a dead or unreachable frontend answers 503 `engine_unavailable` within
@@ -116,7 +116,7 @@ async def run_update(
     client: Client, code: str, action: Action, command: Command[Any], timeout: float
 ) -> HazardState | None:
     """Run a hazard's Update; see `run_step`."""
-    ended = ApiError(409, "hazard_finished", f"隐患 {code} 的流程已结束", f"the process of hazard {code} has ended")
+    ended = refused(409, "hazard_finished", hazard=code)
     return await run_step(client, workflow_id_for(code), UPDATES[action], command, timeout, ended)  # type: ignore[no-any-return]
 
 
@@ -166,4 +166,4 @@ def refusal_from(cause: BaseException | None) -> ApiError:
             detail.get("field"),
         )
     message = str(cause) if cause else "unknown failure"
-    return ApiError(500, "update_failed", f"操作失败：{message}", f"the action failed: {message}")
+    return refused(500, "update_failed", message=message)

@@ -29,7 +29,7 @@ from models.policy import PolicyProfile
 from models.tables import Enterprise, HazardRow, Jurisdiction
 from registry.hazard import HAZARD
 from services import campaigns, gateway, presenters
-from services.errors import ApiError, from_refusal
+from services.errors import from_refusal, outside, refused, role_refused
 from services.principal import Principal
 from services.schemas import HazardCreate
 from store import hazards, reference
@@ -73,7 +73,7 @@ def report_hazard(
         # The code is held by a workflow the read model does not know (say, a restored database): skip it.
         code = _next_free_code(session, principal, facts, idempotency_key)
     else:
-        raise ApiError(503, "no_free_code", "暂时无法分配隐患编号，请稍后重试", "no free hazard code could be found; retry later")
+        raise refused(503, "no_free_code", what_zh="隐患", what="hazard code")
     session.expire_all()  # the workflow answered once its first row was committed: read it afresh
     return Reported(code=code, row=hazards.get_row(session=session, code=code), replay=replay)
 
@@ -113,21 +113,21 @@ def hazard_start(session: Session, principal: Principal, body: HazardCreate, pol
     """Check the report against the reference data and the caller; resolve the region chain."""
     actor = principal.actor
     if actor.role not in REPORTER_ROLES:
-        raise ApiError(403, "role_not_allowed", "只有检查人员、督办人员和企业用户可以登记隐患", "only inspectors, supervisors and enterprise users report hazards")
+        raise role_refused(actor.role, REPORTER_ROLES, "report a hazard", "登记隐患")
     region = reference.get_jurisdiction(session=session, code=body.region_code)
     if region is None:
-        raise ApiError(422, "unknown_region", f"region_code：行政区划代码 {body.region_code} 不存在", f"region_code: no region {body.region_code}")
+        raise refused(422, "unknown_region", region=body.region_code)
     enterprise = session.get(Enterprise, body.enterprise_uscc)
     if enterprise is None:
-        raise ApiError(422, "unknown_enterprise", f"enterprise_uscc：未登记统一社会信用代码为 {body.enterprise_uscc} 的企业", f"enterprise_uscc: no enterprise {body.enterprise_uscc} is registered")
+        raise refused(422, "unknown_enterprise", uscc=body.enterprise_uscc)
     if actor.role == Role.ENTERPRISE:
         if actor.enterprise_uscc != enterprise.uscc:
-            raise ApiError(403, "not_your_enterprise", "企业用户只能登记本企业的隐患", "an enterprise user reports only its own enterprise's hazards")
+            raise refused(403, "not_your_enterprise", subject_zh="隐患", subject="hazards")
     elif principal.scope.path is None or not region.path.startswith(principal.scope.path):
-        raise ApiError(403, "outside_jurisdiction", f"地区 {region.code} 不在您的辖区内", f"region {region.code} is outside your jurisdiction")
+        raise outside("region", region.code)
     home = session.get(Jurisdiction, enterprise.region_code)
     if home is None or not (home.path.startswith(region.path) or region.path.startswith(home.path)):
-        raise ApiError(422, "enterprise_elsewhere", f"region_code：企业登记在 {enterprise.region_code}，不在 {region.code}", f"region_code: the enterprise is registered in {enterprise.region_code}, not in {region.code}")
+        raise refused(422, "enterprise_elsewhere", registered=enterprise.region_code, region=region.code)
     facts = HazardFacts(
         title=body.title,
         description=body.description,
@@ -155,7 +155,7 @@ def _claim_code(
         earlier = hazards.find_idempotency_key(session=session, user_id=principal.user.id, key=key)
         if earlier is not None:
             if earlier.request_hash != request_hash:
-                raise ApiError(422, "idempotency_key_reused", "Idempotency-Key 已用于另一份不同的登记", "this Idempotency-Key was used for a different report")
+                raise refused(422, "idempotency_key_reused")
             return earlier.hazard_code, True
     try:
         code = _unused_code(session, start)

@@ -9,21 +9,19 @@ from enum import StrEnum
 from sqlmodel import Session
 
 from models.enums import HazardLevel, HazardStatus, Source
-from services.errors import ApiError
+from services.errors import refused
 from store import reference
 from store.hazards import HazardFilter
 
 
-def _member(kind: type[StrEnum], field: str, value: str | None) -> str | None:
+def _member(kind: type[StrEnum], code: str, field: str, value: str | None) -> str | None:
     if value is None:
         return None
     try:
         return kind(value).value
     except ValueError:
         known = ", ".join(m.value for m in kind)
-        raise ApiError(
-            422, f"unknown_{field}", f"{field}：没有“{value}”这个取值，可用的有：{known}", f"{field}: no value '{value}'; the values are {known}"
-        ) from None
+        raise refused(422, code, field=field, value=value, known=known) from None
 
 
 def hazard_filter(
@@ -43,12 +41,12 @@ def hazard_filter(
     if region_code is not None:
         region = reference.get_jurisdiction(session=session, code=region_code)
         if region is None:
-            raise ApiError(422, "unknown_region", f"行政区划代码 {region_code} 不存在", f"no region {region_code}")
+            raise refused(422, "unknown_region", region=region_code)
         region_path = region.path
     return HazardFilter(
-        status=_member(HazardStatus, "status", status),
-        level=_member(HazardLevel, "level", level),
-        source=_member(Source, "source", source),
+        status=_member(HazardStatus, "unknown_status", "status", status),
+        level=_member(HazardLevel, "unknown_level", "level", level),
+        source=_member(Source, "unknown_source", "source", source),
         region_path=region_path,
         enterprise_uscc=enterprise_uscc,
         overdue=overdue,

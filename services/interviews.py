@@ -33,7 +33,7 @@ from models.interview import (
 )
 from models.tables import InterviewRow
 from services import presenters
-from services.errors import ApiError, from_refusal
+from services.errors import from_refusal, refused
 from services.gateway import run_step
 from services.principal import Principal
 from services.schemas import DocumentOut, TimelineEntry
@@ -107,7 +107,7 @@ def visible_row(session: Session, interview_id: str, principal: Principal) -> In
     """The interview's row, if it exists and the caller may see it (404 and 403 otherwise)."""
     row = interviews.get_row(session=session, interview_id=interview_id)
     in_scope = row is not None and interviews.in_scope(row, principal.scope)
-    return presenters.visible(row, in_scope, ("约谈", "interview"), interview_id)
+    return presenters.visible(row, in_scope, "interview", interview_id)
 
 
 def read_interview(session: Session, interview_id: str, principal: Principal) -> InterviewOut:
@@ -166,7 +166,7 @@ async def run_update(
     client: Client, workflow_id: str, action: InterviewAction, command: Command[Any], timeout: float
 ) -> InterviewState | None:
     """Run an interview's Update (`gateway.run_step`)."""
-    ended = ApiError(409, "interview_finished", "该约谈的流程已结束", "the process of this interview has ended")
+    ended = refused(409, "interview_finished")
     return await run_step(client, workflow_id, UPDATES[action], command, timeout, ended)  # type: ignore[no-any-return]
 
 

@@ -115,7 +115,7 @@ def mark_read(session: Session, principal: Principal, notification_id: int) -> N
         or (row.target_kind == "authority" and row.target_code in authorities)
     )
     if row is None or not mine:
-        raise not_found("通知", "notification", str(notification_id))
+        raise not_found("notification", str(notification_id))
     notifications.mark_read(session=session, notification=row)
     session.commit()
     return out(row)

@@ -11,7 +11,7 @@ from domain import clocks, permissions, transitions
 from models.documents import IssuedDocument
 from models.hazard import HazardState
 from models.tables import HazardRow
-from services.errors import ApiError, not_found
+from services.errors import not_found, outside
 from services.principal import Principal
 from services.schemas import (
     ClockOut,
@@ -32,20 +32,15 @@ RowT = TypeVar("RowT")
 def visible_row(session: Session, code: str, principal: Principal) -> HazardRow:
     """The hazard's row, if it exists and the caller may see it (404 and 403 otherwise)."""
     row = hazards.get_row(session=session, code=code)
-    return visible(row, row is not None and hazards.in_scope(row, principal.scope), ("隐患", "hazard"), code)
+    return visible(row, row is not None and hazards.in_scope(row, principal.scope), "hazard", code)
 
 
-def visible(row: RowT | None, in_scope: bool, what: tuple[str, str], key: str) -> RowT:
+def visible(row: RowT | None, in_scope: bool, record: str, key: str) -> RowT:
     """`row` when it exists and is in the caller's scope; else 404, or 403 naming the rule."""
     if row is None:
-        raise not_found(what[0], what[1], key)
+        raise not_found(record, key)
     if not in_scope:
-        raise ApiError(
-            403,
-            "outside_jurisdiction",
-            f"{what[0]} {key} 不在您的辖区或企业范围内",
-            f"{what[1]} {key} is outside your jurisdiction or enterprise",
-        )
+        raise outside(record, key)
     return row
 
 

@@ -14,7 +14,7 @@ from models.enums import JurisdictionLevel, Role
 from models.tables import Jurisdiction, User
 from security import oidc
 from security.tokens import claims_from_token, revoked
-from services.errors import ApiError
+from services.errors import ApiError, refused
 from store.hazards import Scope
 
 
@@ -28,14 +28,11 @@ class Principal:
 
 
 def unauthorized() -> ApiError:
-    return ApiError(401, "not_authenticated", "请先登录", "sign in first: send a valid bearer token")
+    return refused(401, "not_authenticated")
 
 
 def token_revoked() -> ApiError:
-    return ApiError(
-        401, "token_revoked", "登录已失效（已退出登录或密码已更改），请重新登录",
-        "this token was revoked (signed out or password changed): sign in again",
-    )
+    return refused(401, "token_revoked")
 
 
 def user_for_token(session: Session, settings: Settings, token: str) -> User | None:

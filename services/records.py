@@ -7,7 +7,7 @@ from typing import Any, Literal
 from sqlmodel import Session
 
 from services import presenters
-from services.errors import ApiError
+from services.errors import refused
 from services.principal import Principal
 
 RecordKind = Literal["hazard", "interview", "campaign", "tour", "circular", "report"]
@@ -32,5 +32,5 @@ def visible_record(session: Session, principal: Principal, kind: str, record_id:
     """The record's row if the caller may see it; 404 (or 403) as the record's own page answers otherwise."""
     check = _visibility().get(kind)
     if check is None:
-        raise ApiError(422, "unknown_record_kind", f"未知的记录类型 {kind}", f"unknown record kind {kind}", "record_kind")
+        raise refused(422, "unknown_record_kind", "record_kind", kind=kind)
     return check(session, principal, record_id)

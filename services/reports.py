@@ -14,14 +14,12 @@ from sqlmodel import Session
 
 from core.policies import PolicyRegistry
 from core.settings import Settings
-from domain.permissions import ROLE_ZH
 from models.base import china_date
 from models.enums import Role
 from models.policy import PolicyProfile
 from models.report import ReportRequest
 from models.tables import Jurisdiction, PeriodicReportRow
-from registry.refusals import words
-from services.errors import ApiError, not_found
+from services.errors import ApiError, not_found, outside, refused, role_refused
 from services.principal import Principal
 from store import metrics, periodic_reports, report_content
 from store.hazards import Scope
@@ -31,15 +29,13 @@ READERS = {Role.INSPECTOR, Role.SUPERVISOR, Role.LEADER, Role.AUDITOR, Role.ADMI
 GROUPINGS = ("region", "industry", "level", "source")
 
 
-def refuse_role(principal: Principal, action: str, action_zh: str) -> ApiError:
-    role = principal.actor.role
-    zh, en = words("reports_forbidden", role=role.value, role_zh=ROLE_ZH[role], action=action, action_zh=action_zh)
-    return ApiError(403, "role_not_allowed", zh, en)
+def refuse_role(principal: Principal, allowed: set[Role], action: str, action_zh: str) -> ApiError:
+    return role_refused(principal.actor.role, allowed, action, action_zh)
 
 
 def require_reader(principal: Principal) -> None:
     if principal.actor.role not in READERS:
-        raise refuse_role(principal, "read reports, figures or rankings", "查阅统计报告、指标和排名")
+        raise refuse_role(principal, READERS, "read reports, figures or rankings", "查阅统计报告、指标和排名")
 
 
 def region_in_scope(session: Session, principal: Principal, region_code: str | None, field: str = "region_code") -> Jurisdiction:
@@ -47,13 +43,12 @@ def region_in_scope(session: Session, principal: Principal, region_code: str | N
     caller's subtree."""
     code = region_code or principal.actor.jurisdiction_code
     if code is None:
-        zh, en = words("region_required")
-        raise ApiError(422, "region_required", zh, en, field=field)
+        raise refused(422, "region_required", field)
     region = session.get(Jurisdiction, code)
     if region is None:
-        raise ApiError(422, "unknown_region", f"{field}：行政区划代码 {code} 不存在", f"{field}: no region {code}", field=field)
+        raise refused(422, "unknown_region", field, region=code)
     if not principal.scope.holds(region.path, ""):
-        raise ApiError(403, "outside_jurisdiction", f"地区 {code} 不在您的辖区内", f"region {code} is outside your jurisdiction", field=field)
+        raise outside("region", code, field)
     return region
 
 
@@ -64,8 +59,7 @@ def period_or_default(start: date | None, end: date | None, now: datetime) -> tu
     start = start or date(today.year, 1, 1)
     end = end or max(today, start)
     if end < start:
-        zh, en = words("period_order")
-        raise ApiError(422, "period_order", zh, en, field="period_end")
+        raise refused(422, "period_order", "period_end")
     return start, end
 
 
@@ -99,8 +93,7 @@ def rankings(session: Session, principal: Principal, policies: PolicyRegistry, s
     first, last = period_or_default(start, end, datetime.now(UTC))
     profile = current_profile(policies, settings)
     if profile.ranking is None:
-        zh, en = words("no_ranking_policy", policy=profile.key)
-        raise ApiError(409, "no_ranking_policy", zh, en)
+        raise refused(409, "no_ranking_policy", policy=profile.key)
     ranked = report_content.ranking(session=session, region=region, start=first, end=last, profile=profile)
     return report_content.ranking_json(ranked)
 
@@ -128,8 +121,7 @@ def list_reports(session: Session, principal: Principal, *, kind: str | None, re
     if region_code is not None:
         region_in_scope(session, principal, region_code)
     if start is not None and end is not None and end < start:
-        zh, en = words("period_order")
-        raise ApiError(422, "period_order", zh, en, field="period_end")
+        raise refused(422, "period_order", "period_end")
     path = None if principal.scope.everything else (principal.scope.path or "-")
     rows, total = periodic_reports.list_reports(session=session, path=path, kind=kind, region_code=region_code,
                                                 start=start, end=end, limit=page_size, offset=(page - 1) * page_size)
@@ -140,7 +132,7 @@ def read_report(session: Session, principal: Principal, report_id: str) -> Perio
     require_reader(principal)
     row = session.get(PeriodicReportRow, report_id)
     if row is None or not principal.scope.holds(row.region_path, ""):
-        raise not_found("报告", "report", report_id)
+        raise not_found("report", report_id)
     return row
 
 
@@ -148,8 +140,9 @@ def run_report(session: Session, principal: Principal, policies: PolicyRegistry,
                body: ReportRequest) -> tuple[PeriodicReportRow, bool]:
     """`POST /reports`: the period's report now (the stored one when it exists). A supervisor of the region (or
     of a jurisdiction above it) or an admin."""
-    if principal.actor.role not in {Role.SUPERVISOR, Role.ADMIN}:
-        raise refuse_role(principal, "run a report", "生成统计报告")
+    runners = {Role.SUPERVISOR, Role.ADMIN}
+    if principal.actor.role not in runners:
+        raise refuse_role(principal, runners, "run a report", "生成统计报告")
     region = region_in_scope(session, principal, body.region_code)
     issued = Issued(actor_id=principal.actor.user_id, actor_name=principal.actor.display_name or principal.actor.username,
                     actor_role=principal.actor.role.value)

@@ -47,7 +47,7 @@ from models.tour import (
     tour_workflow_id,
 )
 from services import presenters
-from services.errors import ApiError, engine_unavailable, from_refusal
+from services.errors import ApiError, engine_unavailable, from_refusal, outside, refused, role_refused
 from services.gateway import ADMIT_TIMEOUT, engine_down, run_step
 from services.principal import Principal
 from services.tour_views import CoverageOut, TourOut, TourSummary, detail, summary
@@ -83,8 +83,7 @@ def create_tour(*, session: Session, principal: Principal, body: TourCreate, set
     """The tour as recorded, or its id when the workflow took it but has not recorded it within the wait."""
     actor = principal.actor
     if actor.role not in ORGANIZER_ROLES or actor.jurisdiction_code is None:
-        raise ApiError(403, "role_not_allowed", "只有安委会（办）的督办人员或领导可以组织巡查",
-                       "only a supervisor or leader of a committee's jurisdiction organizes a tour")
+        raise role_refused(actor.role, ORGANIZER_ROLES, "organize a tour", "组织巡查")
     organizer = reference.get_jurisdiction(session=session, code=actor.jurisdiction_code)
     assert organizer is not None
     policy = policies.latest(settings.policy)
@@ -105,7 +104,7 @@ def create_tour(*, session: Session, principal: Principal, body: TourCreate, set
         if from_thread.run(_start, client, start, settings.temporal_task_queue):
             break
     else:  # pragma: no cover - that many ids held by workflows the read model does not know
-        raise ApiError(503, "no_free_code", "暂时无法分配巡查编号，请稍后重试", "no free tour id could be found; retry later")
+        raise refused(503, "no_free_code", what_zh="巡查", what="tour id")
     session.expire_all()
     row = tours.get_row(session=session, tour_id=start.id)
     if row is None:
@@ -183,7 +182,7 @@ def visible_tours(session: Session, principal: Principal, status: str | None = N
 def visible_row(session: Session, tour_id: str, principal: Principal) -> TourRow:
     row = tours.get_row(session=session, tour_id=tour_id)
     seen = row is not None and rules.may_see(principal.actor, tours.state_of(row))
-    return presenters.visible(row, seen, ("巡查", "tour"), tour_id)
+    return presenters.visible(row, seen, "tour", tour_id)
 
 
 def read_tour(session: Session, tour_id: str, principal: Principal) -> TourOut:
@@ -195,9 +194,9 @@ def coverage(session: Session, principal: Principal, region_code: str, settings:
     """Each sub-jurisdiction of `region_code`: its last comprehensive tour and whether it is within the cycle."""
     region = reference.get_jurisdiction(session=session, code=region_code)
     if region is None:
-        raise ApiError(422, "unknown_region", f"region_code：行政区划代码 {region_code} 不存在", f"region_code: no region {region_code}", "region_code")
+        raise refused(422, "unknown_region", "region_code", region=region_code)
     if not principal.scope.everything and (principal.scope.path is None or not region.path.startswith(principal.scope.path)):
-        raise ApiError(403, "outside_jurisdiction", f"地区 {region_code} 不在您的辖区内", f"region {region_code} is outside your jurisdiction")
+        raise outside("region", region_code)
     rules_ = policies.latest(settings.policy).tour or TourRules()
     today = china_date(datetime.now(UTC))
     cutoff = date(today.year - rules_.coverage_years, today.month, min(today.day, 28))
@@ -248,7 +247,7 @@ def tour_action(*, session: Session, principal: Principal, client: Client, tour_
 
 
 def ended_error(tour_id: str) -> ApiError:
-    return ApiError(409, "tour_finished", f"巡查 {tour_id} 的流程已结束", f"the process of tour {tour_id} has ended")
+    return refused(409, "tour_finished", tour_id=tour_id)
 
 
 def _check_hazard_fields(session: Session, state: TourState, body: RecordFindingBody) -> None:

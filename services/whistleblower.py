@@ -30,7 +30,7 @@ from security.contact_cipher import contact_cipher
 from security.image_metadata import UnreadableImage
 from security.throttle import RateLimiter, retry_after
 from services import hazards as services
-from services.errors import ApiError, not_found
+from services.errors import not_found, refused, role_refused
 from services.principal import Principal
 from services.schemas import USCC, HazardCreate, RegionCode
 from store import reference, reports
@@ -124,15 +124,12 @@ def file_report(
     only way to follow it."""
     wait = limiter.hit(session, address)
     if wait is not None:
-        raise ApiError(
-            429, "too_many_reports", "提交过于频繁，请稍后再试", "too many reports from this address; try again later",
-            headers={"Retry-After": retry_after(wait)},
-        )
+        raise refused(429, "too_many_reports", headers={"Retry-After": retry_after(wait)})
     region_path = _queue(session, settings)
     if body.region_code is not None:
         region = reference.get_jurisdiction(session=session, code=body.region_code)
         if region is None:
-            raise ApiError(422, "unknown_region", f"region_code：行政区划 {body.region_code} 不存在", f"region_code: no region {body.region_code}")
+            raise refused(422, "unknown_region", region=body.region_code)
         region_path = region.path
     if body.tour_id is not None:  # the tour's: its team and the organizer's office screen it, never a target
         region_path = _tour_tip(session, body.tour_id)
@@ -161,7 +158,7 @@ def _tour_tip(session: Session, tour_id: str) -> str:
 
     row = tours.get_row(session=session, tour_id=tour_id)
     if row is None or row.status not in ("inspecting", "reporting"):
-        raise ApiError(422, "unknown_tour", f"tour_id：没有正在进驻的巡查 {tour_id}", f"tour_id: no tour {tour_id} is stationed now", field="tour_id")
+        raise refused(422, "unknown_tour", "tour_id", tour_id=tour_id)
     return row.organizer_path
 
 
@@ -177,14 +174,14 @@ def _stored_photo(data_dir: Path, index: int, text: str) -> str:
     try:
         data = reports.decode_photo(text)
     except (binascii.Error, ValueError):
-        raise ApiError(422, "invalid_photo", f"photos[{index}]：不是有效的 base64 图片", f"photos[{index}]: not valid base64") from None
+        raise refused(422, "invalid_photo", index=index, problem="not valid base64") from None
     problem = reports.photo_problem(data)
     if problem:
-        raise ApiError(422, "invalid_photo", f"photos[{index}]：仅接受 2MB 以内的 JPEG/PNG 图片", f"photos[{index}]: {problem}")
+        raise refused(422, "invalid_photo", index=index, problem=problem)
     try:
         return reports.store_photo(data_dir / "whistleblower", data)
     except UnreadableImage as error:
-        raise ApiError(422, "invalid_photo", f"photos[{index}]：无法读取的图片", f"photos[{index}]: {error}") from None
+        raise refused(422, "invalid_photo", index=index, problem=error) from None
 
 
 def report_status(session: Session, receipt: str, *, limiter: RateLimiter, address: str) -> PublicStatus:
@@ -193,13 +190,10 @@ def report_status(session: Session, receipt: str, *, limiter: RateLimiter, addre
     log keeps it."""
     wait = limiter.hit(session, address)
     if wait is not None:
-        raise ApiError(
-            429, "too_many_requests", "查询过于频繁，请稍后再试", "too many requests from this address",
-            headers={"Retry-After": retry_after(wait)},
-        )
+        raise refused(429, "too_many_requests", headers={"Retry-After": retry_after(wait)})
     report = reports.by_receipt(session=session, receipt=receipt)
     if report is None:
-        raise ApiError(404, "not_found", "未找到该回执对应的举报", "no report has this receipt", field="receipt")
+        raise refused(404, "not_found", "receipt", what_zh="该回执对应的举报", what="report has this receipt")
     return PublicStatus(status=report.status, public_outcome=report.public_outcome, received_at=as_utc(report.received_at))  # type: ignore[arg-type]
 
 
@@ -208,13 +202,13 @@ def report_status(session: Session, receipt: str, *, limiter: RateLimiter, addre
 
 def _screener(principal: Principal) -> None:
     if principal.actor.role not in SCREENERS:
-        raise ApiError(403, "role_not_allowed", "只有检查人员、督办人员和举报受理专员可以处理举报", "only inspectors, supervisors and whistleblower officers handle reports")
+        raise role_refused(principal.actor.role, SCREENERS, "handle whistleblower reports", "处理举报")
 
 
 def _report(session: Session, principal: Principal, report_id: str) -> WhistleblowerReport:
     report = session.get(WhistleblowerReport, report_id)
     if report is None or not _may_handle(session, principal, report):
-        raise not_found("举报", "report", report_id)
+        raise not_found("whistleblower_report", report_id)
     return report
 
 
@@ -252,10 +246,10 @@ def photo_file(settings: Settings, principal: Principal, sha256: str) -> tuple[P
     """A report's photo for a screener: its file and its media type (from the file's first bytes)."""
     _screener(principal)
     if len(sha256) != 64 or any(c not in "0123456789abcdef" for c in sha256):
-        raise ApiError(422, "invalid_id", "照片编号应为 64 位十六进制", "a photo id is 64 hex characters")
+        raise refused(422, "invalid_id")
     path = settings.data_dir / "whistleblower" / sha256
     if not path.exists():
-        raise not_found("照片", "photo", sha256)
+        raise not_found("photo", sha256)
     data = path.read_bytes()[:8]
     media = next((m for magic, m in reports.IMAGE_SIGNATURES.items() if data.startswith(magic)), "application/octet-stream")
     return path, media
@@ -267,11 +261,12 @@ def screen_report(
 ) -> ReportOut:
     """Record the report as a hazard (source `whistleblower`, nothing that identifies the reporter: discovered on
     the day of receipt, not at its instant) or reject it."""
-    if principal.actor.role not in {Role.INSPECTOR, Role.SUPERVISOR}:
-        raise ApiError(403, "role_not_allowed", "只有检查人员和督办人员可以甄别举报", "only inspectors and supervisors screen reports")
+    deciders = {Role.INSPECTOR, Role.SUPERVISOR}
+    if principal.actor.role not in deciders:
+        raise role_refused(principal.actor.role, deciders, "screen whistleblower reports", "甄别举报")
     report = _report(session, principal, report_id)
     if report.status != "received":
-        raise ApiError(409, "already_screened", "该举报已处理", "this report has been screened already")
+        raise refused(409, "already_screened")
     if body.decision == "reject":
         reports.screened(report=report, status="rejected", outcome=body.public_outcome, by=principal.user.username)
         session.commit()
@@ -300,7 +295,7 @@ def received_on(report: WhistleblowerReport) -> date:
 def reporter_contact(session: Session, principal: Principal, settings: Settings, report_id: str) -> str | None:
     """The reporter's contact, to a whistleblower officer only; every reading is audited (without the contact)."""
     if principal.actor.role != Role.WHISTLEBLOWER_OFFICER:
-        raise ApiError(403, "role_not_allowed", "只有举报受理专员可以查看举报人联系方式", "only a whistleblower officer may read a reporter's contact")
+        raise role_refused(principal.actor.role, {Role.WHISTLEBLOWER_OFFICER}, "read a reporter's contact", "查看举报人联系方式")
     report = _report(session, principal, report_id)
     contact = contact_cipher(settings).open(report.contact_sealed) if report.contact_sealed else None
     session.add(AdminAudit(at=datetime.now(UTC), actor_id=principal.user.id, actor_name=principal.user.username,

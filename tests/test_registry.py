@@ -66,26 +66,67 @@ def test_every_action_has_labels_and_every_refusal_it_can_raise_has_words_in_bot
             assert CJK.search(words.zh) and words.en.isascii() and words.en, (spec.name, code)
 
 
-def _raised_codes() -> set[tuple[str, str]]:
-    """Every code a rule raises in the product code: `refuse("x")`, `body_error("x")`, `PydanticCustomError("x")`."""
-    found = set()
-    for package in ("models", "registry", "domain", "api", "web"):
+PACKAGES = ("models", "registry", "domain", "services", "api", "web")
+# where the code is among a call's positional arguments: a rule's `refuse("x")`, `body_error("x")`,
+# `PydanticCustomError("x")`; a door's `refused(status, "x")` (and `_member(kind, "x", ...)` that passes it on)
+CODE_AT = {"refuse": 0, "body_error": 0, "PydanticCustomError": 0, "refused": 1, "_member": 1}
+
+
+def _calls() -> list[tuple[str, ast.Call, str]]:
+    found = []
+    for package in PACKAGES:
         for path in (ROOT / package).rglob("*.py"):
             for node in ast.walk(ast.parse(path.read_text())):
                 if isinstance(node, ast.Call) and isinstance(node.func, ast.Name | ast.Attribute):
                     name = node.func.id if isinstance(node.func, ast.Name) else node.func.attr
-                    first = node.args[0] if node.args else None
-                    if name in {"refuse", "body_error", "PydanticCustomError"} and isinstance(first, ast.Constant):
-                        found.add((str(path.relative_to(ROOT)), str(first.value)))
+                    found.append((str(path.relative_to(ROOT)), node, name))
+    return found
+
+
+def _raised_codes() -> set[tuple[str, str]]:
+    """Every code a rule or a door raises in the product code, by the calls of `CODE_AT`."""
+    found = set()
+    for path, node, name in _calls():
+        at = CODE_AT.get(name)
+        code = node.args[at] if at is not None and len(node.args) > at else None
+        if isinstance(code, ast.Constant) and isinstance(code.value, str):
+            found.add((path, code.value))
     return found
 
 
 def test_every_refusal_code_raised_anywhere_has_its_words_by_code() -> None:
     raised = _raised_codes()
-    assert len(raised) > 30
+    assert len(raised) > 100
+    assert {code for path, code in raised if path.startswith(("services/", "api/", "web/"))} >= {
+        "not_authenticated", "unknown_action", "hazard_finished", "invalid_photo", "unknown_status", "csrf_failed",
+    }
     policy_checks = {"rung_repeated", "rung_order", "rung_targets"}  # the policy loader's, reported by line
     missing = sorted((path, code) for path, code in raised if code not in REFUSALS and code not in policy_checks)
     assert missing == [], f"refusal codes without words in registry/refusals.py: {missing}"
+    for path, code in raised:
+        if code in REFUSALS:
+            words = REFUSALS[code]
+            assert CJK.search(words.zh) and words.en and not CJK.search(words.en), (path, code)
+
+
+def test_no_door_writes_its_own_words() -> None:
+    """An `ApiError(...)` is built only from words looked up by code: no string of words at any call site."""
+    for path, node, name in _calls():
+        if name == "ApiError" and not path.startswith("services/errors.py"):
+            words = [a for a in node.args[2:] if isinstance(a, ast.Constant | ast.JoinedStr)]
+            assert words == [], f"{path}:{node.lineno} writes its own words; use services.errors.refused(status, code)"
+    for path, node, name in _calls():
+        if name == "refused" and len(node.args) > 1:
+            assert isinstance(node.args[1], ast.Constant | ast.Name), (path, node.lineno)
+
+
+def test_a_door_refusal_without_words_fails_loudly() -> None:
+    from services.errors import refused
+
+    with pytest.raises(KeyError):
+        refused(422, "no_such_code_anywhere")
+    error = refused(404, "unknown_action", action="x", known="a, b")
+    assert error.status == 404 and error.detail["code"] == "unknown_action" and "a, b" in error.detail["message_zh"]
 
 
 def test_the_registry_drives_the_rules() -> None:

@@ -2,48 +2,24 @@
 outcomes, clocks, choices, form fields), by value: `label(table, value)` in `web/i18n.py` looks them up.
 Each process's human actions take their words from its registry."""
 
+from models import labels
+from models.labels import by_value
 from registry.campaign import CAMPAIGN
 from registry.documents import DOCUMENT
 from registry.hazard import HAZARD
 from registry.interview import INTERVIEW
 
+# A hazard's statuses, and an interview's but its `closed` (the hazard's word wins in this shared table)
 STATUS: dict[str, tuple[str, str]] = {
-    "reported": ("登记", "Reported"),
-    "assessed": ("已定级", "Assessed"),
-    "listed": ("挂牌督办", "Listed"),
-    "plan_submitted": ("方案待审", "Plan submitted"),
-    "rectifying": ("限期整改", "Rectifying"),
-    "acceptance_requested": ("申请验收", "Acceptance requested"),
-    "verified": ("验收通过", "Verified"),
-    "closed": ("已销号", "Closed"),
-    "voided": ("已作废", "Voided"),
-    # interviews
-    "notice": ("已发通知", "Notice issued"),
-    "scheduled": ("已安排", "Scheduled"),
-    "held": ("已约谈", "Held"),
+    **by_value(labels.HAZARD_STATUS),
+    **{k: v for k, v in by_value(labels.INTERVIEW_STATUS).items() if k != "closed"},
 }
 
-LEVEL = {"general": ("一般隐患", "General"), "major": ("重大隐患", "Major")}
+LEVEL = by_value(labels.HAZARD_LEVEL)
 
-ROLE = {
-    "whistleblower_officer": ("举报受理专员", "Whistleblower officer"),
-    "enterprise": ("企业用户", "Enterprise user"),
-    "inspector": ("检查人员", "Inspector"),
-    "supervisor": ("督办人员", "Supervisor"),
-    "leader": ("领导", "Leader"),
-    "auditor": ("审计人员", "Auditor"),
-    "admin": ("管理员", "Administrator"),
-    "system": ("系统", "System"),
-}
+ROLE = by_value(labels.ROLE)
 
-SOURCE = {
-    "self_inspection": ("企业自查", "Self-inspection"),
-    "inspection": ("部门检查", "Inspection"),
-    "inspection_tour": ("巡查", "Inspection tour"),
-    "whistleblower": ("举报", "Whistleblower"),
-    "transfer": ("移送", "Transfer"),
-    "campaign": ("专项整治", "Campaign"),
-}
+SOURCE = by_value(labels.SOURCE)
 
 # The system's own steps; each process's human actions take their words from its registry (below).
 ACTION = {
@@ -177,15 +153,7 @@ WB_STATUS: dict[str, tuple[str, str]] = {
 # --- inspection tours (巡查) ---
 from registry.tour import TOUR  # noqa: E402
 
-TOUR_STATUS: dict[str, tuple[str, str]] = {
-    "planned": ("巡查准备", "Planned"), "inspecting": ("巡查进驻", "Inspecting"), "reporting": ("撰写报告", "Report due"),
-    "report_submitted": ("报告待审定", "Report submitted"), "report_approved": ("待反馈", "Feedback due"),
-    "rectifying": ("整改中", "Rectifying"), "rectified": ("整改完成待公开", "Rectified, to publish"),
-    "closed": ("已结束", "Closed"),
-    # a target's
-    "awaiting_feedback": ("待反馈", "Awaiting feedback"), "reported": ("已报送整改情况", "Rectification reported"),
-    "accepted": ("整改已认可", "Accepted"),
-}
+TOUR_STATUS: dict[str, tuple[str, str]] = {**by_value(labels.TOUR_STATUS), **by_value(labels.TARGET_STATUS)}  # and a target's
 ACTION.update({spec.name: (spec.label_zh, spec.label_en) for spec in TOUR.actions})
 ACTION.update({"plan": ("制定巡查方案", "Plan fixed"), "station": ("巡查进驻", "Stationed"), "end": ("巡查结束", "Tour ended"),
                "rectification-overdue": ("逾期未报送整改情况", "Rectification overdue")})
@@ -229,19 +197,8 @@ TABLES = {
 
 
 # --- campaigns (专项整治): their own tables, so a campaign's `closed` or `cancel` is not a hazard's -------------
-CAMPAIGN_STATUS = {
-    "planned": ("未开始", "planned"),
-    "active": ("进行中", "active"),
-    "closed": ("已结束", "closed"),
-    "cancelled": ("已撤销", "cancelled"),
-}
-PHASE = {
-    "mobilize": ("动员部署", "Mobilise"),
-    "investigate": ("深入排查", "Investigate"),
-    "rectify": ("限期整改", "Rectify"),
-    "evaluate": ("总结评估", "Evaluate"),
-    "institutionalize": ("建章立制", "Institutionalise"),
-}
+CAMPAIGN_STATUS = by_value(labels.CAMPAIGN_STATUS)
+PHASE = by_value(labels.PHASE)
 PHASE_STATUS = {"planned": ("未开始", "planned"), "active": ("进行中", "active"), "done": ("已结束", "done")}
 CAMPAIGN_ACTION = {
     "launch": ("部署专项整治", "Launched"),

@@ -1,6 +1,7 @@
 """The web UI's own words (page titles, buttons, headings, notices) in Chinese and English, by key: `t(key)`
 in `web/i18n.py` looks them up."""
 
+from registry.refusals import words
 from web import words_campaigns, words_delivery, words_reports, words_tours
 
 # key -> (zh, en)
@@ -54,8 +55,8 @@ WORDS: dict[str, tuple[str, str]] = {
     "sign_out": ("退出", "Sign out"),
     "username": ("用户名", "Username"),
     "password": ("密码", "Password"),
-    "bad_credentials": ("用户名或密码错误", "Wrong username or password"),
-    "csrf_failed": ("页面已过期，请刷新后重试", "This page has expired; reload it and try again"),
+    "bad_credentials": words("bad_credentials"),  # the refusals' words, by code
+    "csrf_failed": words("csrf_failed"),
     "switch_lang": ("English", "中文"),
     "everything": ("全部辖区", "All jurisdictions"),
     # common

@@ -13,7 +13,7 @@ from sqlmodel import Session
 
 from api.deps import CurrentUser, SessionDep, TemporalDep
 from registry.base import ActionSpec, ProcessRegistry
-from services.errors import ApiError
+from services.errors import refused
 from services.principal import Principal
 from services.schemas import ErrorOut, action_description
 
@@ -77,7 +77,6 @@ class ActionRoutes:
         known = ", ".join(self.registry.names)
 
         def unknown_action(action: str) -> None:
-            raise ApiError(404, "unknown_action", f"没有“{action}”这个操作，可用的有：{known}",
-                           f"no action '{action}'; the actions are {known}")
+            raise refused(404, "unknown_action", action=action, known=known)
 
         return unknown_action

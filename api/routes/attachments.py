@@ -51,7 +51,7 @@ def get_attachment(
     """The file, with its checked content type, to the uploader or whoever may see a hazard referencing it."""
     path, attachment = attachments.load(data_dir=settings.data_dir, attachment_id=attachment_id)
     if not attachments.may_read(session=session, principal=principal, attachment=attachment):
-        raise not_found("附件", "attachment", attachment_id)
+        raise not_found("attachment", attachment_id)
     return FileResponse(
         path,
         media_type=attachment.media_type,

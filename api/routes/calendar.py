@@ -12,7 +12,7 @@ from domain.calendar import WorkCalendar, official_year, provisional_year
 from models.base import CHINA_TZ, Day, china_date
 from models.calendar import CalendarYear, DeadlineRequest
 from models.enums import Role
-from services.errors import ApiError
+from services.errors import ApiError, refused, role_refused
 from store import calendar as store
 
 router = APIRouter(tags=["calendar"])
@@ -38,8 +38,8 @@ class DeadlineOut(BaseModel):
     provisional: bool
 
 
-def _invalid(message_zh: str, message_en: str) -> ApiError:
-    return ApiError(422, "invalid_calendar", message_zh, message_en)
+def _invalid(year: int, days: list[date]) -> ApiError:
+    return refused(422, "invalid_calendar", year=year, listed=", ".join(d.isoformat() for d in days))
 
 
 @router.put("/admin/calendar/{year}", response_model=CalendarYearOut)
@@ -47,22 +47,13 @@ def load_year(
     year: Year, body: CalendarYearIn, session: SessionDep, principal: CurrentUser
 ) -> CalendarYearOut:
     if principal.actor.role != Role.ADMIN:
-        raise ApiError(
-            403,
-            "role_not_allowed",
-            "只有系统管理员可以维护工作日历",
-            "only an admin loads the working-day calendar",
-        )
+        raise role_refused(principal.actor.role, {Role.ADMIN}, "load the working-day calendar", "维护工作日历")
     outside = sorted({d for d in [*body.holidays, *body.workdays] if d.year != year})
     if outside:
-        listed = ", ".join(d.isoformat() for d in outside)
-        raise _invalid(f"日期不在 {year} 年内：{listed}", f"dates outside {year}: {listed}")
+        raise _invalid(year, outside)
     both = sorted(set(body.holidays) & set(body.workdays))
     if both:
-        listed = ", ".join(d.isoformat() for d in both)
-        raise _invalid(
-            f"日期不能既是假日又是调休工作日：{listed}", f"dates both a holiday and a workday: {listed}"
-        )
+        raise _invalid(year, both)
     schedule = CalendarYear(
         year=year, holidays=tuple(sorted(set(body.holidays))), workdays=tuple(sorted(set(body.workdays)))
     )

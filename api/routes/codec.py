@@ -23,7 +23,7 @@ from core.codec import PayloadKeyError, reader_codec
 from core.settings import Settings
 from models.enums import Role
 from services.codec_schemas import CodecPayloads
-from services.errors import ApiError
+from services.errors import refused
 
 router = APIRouter(prefix="/codec", tags=["codec"])
 PREFIX = "/api/v1/codec/"
@@ -34,7 +34,7 @@ def _payloads(body: dict[str, Any]) -> Payloads:
     try:
         return json_format.ParseDict(body, Payloads(), ignore_unknown_fields=True)
     except Exception as error:  # noqa: BLE001 - ParseError, or a value of the wrong JSON type
-        raise ApiError(422, "codec_bad_payloads", "载荷格式不正确", f"not Temporal payloads JSON: {error}") from error
+        raise refused(422, "codec_bad_payloads", error=error) from error
 
 
 @router.post("/decode", response_model=CodecPayloads, response_model_exclude_unset=True)
@@ -46,32 +46,24 @@ def decode(
 ) -> CodecPayloads:
     """Decrypt payloads for the Temporal Web UI; payloads written before the codec come back as they are."""
     if principal.actor.role not in DECODERS:
-        raise ApiError(
-            403, "codec_forbidden", "只有审计人员和管理员可以解密工作流数据",
-            "only auditors and admins may decode workflow payloads",
-        )
+        raise refused(403, "codec_forbidden")
     if x_namespace and x_namespace != settings.temporal_namespace:
-        raise ApiError(
-            403, "codec_wrong_namespace", "不是本系统的命名空间", f"this codec serves namespace {settings.temporal_namespace!r}"
-        )
+        raise refused(403, "codec_wrong_namespace", namespace=settings.temporal_namespace)
     payloads = _payloads(body)
     codec = reader_codec(settings)
     try:
         decoded = Payloads(payloads=[codec.decrypt(p) for p in payloads.payloads])
     except (PayloadKeyError, ValueError) as error:
-        raise ApiError(422, "codec_undecryptable", "无法解密（密钥不在本系统的密钥环中）", str(error)) from error
+        raise refused(422, "codec_undecryptable", error=error) from error
     except Exception as error:  # noqa: BLE001 - cryptography's InvalidTag: altered or another installation's
-        raise ApiError(422, "codec_undecryptable", "无法解密（数据被改动或密钥不符）", "cannot decrypt: altered, or another key") from error
+        raise refused(422, "codec_undecryptable", error="altered, or another key") from error
     return CodecPayloads.model_validate(json_format.MessageToDict(decoded))
 
 
 @router.post("/encode", status_code=403, response_description="refused to everyone (`codec_encode_refused`)")
 def encode(principal: BrowserOrApiUser) -> None:
     """Refused to everyone: commands reach workflows through the API, which checks them first."""
-    raise ApiError(
-        403, "codec_encode_refused", "不提供加密：指令须经本系统提交",
-        "encoding is not offered: commands go through Duban's API, which checks them",
-    )
+    raise refused(403, "codec_encode_refused")
 
 
 def codec_cors(settings: Settings) -> Callable[[Request, Callable[[Request], Awaitable[Response]]], Awaitable[Response]]:

@@ -46,4 +46,4 @@ def get_policy(
         return policies.latest(name) if version is None else policies.get(name, version)
     except KeyError:
         key = name if version is None else f"{name}@{version}"
-        raise not_found("督办规则", "policy profile", key) from None
+        raise not_found("policy_profile", key) from None

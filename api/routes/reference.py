@@ -6,7 +6,7 @@ from fastapi import APIRouter, Query
 
 from api.deps import CurrentUser, SessionDep
 from models.tables import Enterprise, Jurisdiction
-from services.errors import ApiError
+from services.errors import refused
 from services.schemas import EnterpriseOut, JurisdictionOut, RegionCode
 from store import reference
 
@@ -38,7 +38,7 @@ def list_enterprises(
     if region_code is not None:
         region = reference.get_jurisdiction(session=session, code=region_code)
         if region is None:
-            raise ApiError(422, "unknown_region", f"行政区划代码 {region_code} 不存在", f"no region {region_code}")
+            raise refused(422, "unknown_region", region=region_code)
         if path is not None and not (region.path.startswith(path) or path.startswith(region.path)):
             return []
         path = region.path if path is None or region.path.startswith(path) else path

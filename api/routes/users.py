@@ -8,7 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from api.deps import CurrentUser, SessionDep
 from models.enums import Role
 from models.tables import User
-from services.errors import ApiError, not_found
+from services.errors import ApiError, not_found, refused, role_refused
 from services.principal import Principal
 from store import users
 from store.reference import user_by_name
@@ -56,7 +56,7 @@ class UserUpdate(BaseModel):
 
 def _admin(principal: Principal) -> None:
     if principal.actor.role != Role.ADMIN:
-        raise ApiError(403, "role_not_allowed", "只有管理员可以管理账户", "only admins manage accounts")
+        raise role_refused(principal.actor.role, {Role.ADMIN}, "manage accounts", "管理账户")
 
 
 def _out(user: User) -> UserOut:
@@ -96,10 +96,10 @@ def update_account(username: str, body: UserUpdate, session: SessionDep, princip
     _admin(principal)
     user = user_by_name(session=session, username=username)
     if user is None:
-        raise not_found("用户", "user", username)
+        raise not_found("user", username)
     changes = body.model_dump(exclude_unset=True)
     if user.id == principal.user.id and (changes.get("disabled") or changes.get("role", Role.ADMIN) != Role.ADMIN):
-        raise ApiError(409, "own_account", "不能停用或降级自己的管理员账户", "you cannot disable or demote your own admin account")
+        raise refused(409, "own_account")
     try:
         users.update_user(session=session, user=user, changes=changes, by=principal.user.username)
     except users.AccountProblem as problem:

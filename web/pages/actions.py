@@ -47,7 +47,7 @@ def take_action(
     is a 404; `extra` adds what the form carries besides the body's fields."""
     spec = registry.get(action_name)
     if spec is None:
-        return error_page(page, unknown_action(action_name))
+        return error_page(page, unknown_action(action_name, registry.names))
     row, errors = forms.submit(
         spec.body, form, page.lang, spec.name,
         lambda body: act(session=page.session, principal=page.principal, client=client, action=spec.action, body=body),

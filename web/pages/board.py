@@ -7,8 +7,7 @@ from fastapi import APIRouter, Query
 from fastapi.responses import HTMLResponse
 
 from models.base import CHINA_TZ, EARLIEST_DAY, LATEST_DAY, china_date, day_in_range
-from registry.refusals import words
-from services.errors import ApiError
+from services.errors import ApiError, refused
 from store import board as board_store
 from store import metrics
 from store.hazards import OPEN_STATUSES
@@ -41,8 +40,7 @@ def period_day(value: str | None, field: str) -> date | None:
     try:
         return day_in_range(date.fromisoformat(value))
     except ValueError:
-        zh, en = words("date_out_of_range", day=value, earliest=EARLIEST_DAY, latest=LATEST_DAY)
-        raise ApiError(422, "date_out_of_range", zh, en, field=field) from None
+        raise refused(422, "date_out_of_range", field, day=value, earliest=EARLIEST_DAY, latest=LATEST_DAY) from None
 
 
 @router.get("/dashboard", response_class=HTMLResponse)

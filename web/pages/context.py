@@ -6,6 +6,7 @@ carries a CSRF token derived from it (HMAC with the secret key), checked on POST
 
 import hashlib
 import hmac
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import cached_property
@@ -26,7 +27,7 @@ from core.settings import Settings
 from domain.calendar import WorkCalendar
 from models.base import CHINA_TZ
 from models.tables import Enterprise, Jurisdiction
-from services.errors import ApiError
+from services.errors import ApiError, refused
 from services.hazards import REPORTER_ROLES
 from services.principal import Principal, principal_or_none
 from store import calendar as calendar_store
@@ -129,8 +130,8 @@ def error_page(page: Page, error: ApiError) -> HTMLResponse:
     return render(page, "error.html", status=error.status, message=message(page.lang, error), status_code=error.status)
 
 
-def unknown_action(action_name: str) -> ApiError:
-    return ApiError(404, "unknown_action", f"没有“{action_name}”这个操作", f"no action '{action_name}'")
+def unknown_action(action_name: str, known: Iterable[str]) -> ApiError:
+    return refused(404, "unknown_action", action=action_name, known=", ".join(known))
 
 
 def csrf_refused(page: Page, form: FormData) -> HTMLResponse | None:
@@ -138,7 +139,7 @@ def csrf_refused(page: Page, form: FormData) -> HTMLResponse | None:
     sent = form.get("csrf")
     if isinstance(sent, str) and hmac.compare_digest(sent, page.csrf):
         return None
-    return error_page(page, ApiError(403, "csrf_failed", t("csrf_failed", "zh"), t("csrf_failed", "en")))
+    return error_page(page, refused(403, "csrf_failed"))
 
 
 def safe_next(value: str | None) -> str:

@@ -18,7 +18,7 @@ from registry.base import ActionSpec
 from registry.hazard import HAZARD
 from services import hazards as services
 from services import interviews, presenters
-from services.errors import ApiError
+from services.errors import ApiError, naming
 from web import forms
 from web.pages.actions import posted_action, record_forms
 from web.pages.context import Page, PageDep, error_page, render
@@ -81,6 +81,6 @@ def _store_evidence(page: Page, code: str, form: FormData) -> list[str]:
                     principal=page.principal, hazard_code=code,
                 )
             except ApiError as error:
-                raise ApiError(error.status, error.detail["code"], f"evidence：{error.detail['message_zh']}", f"evidence: {error.detail['message_en']}") from None
+                raise naming("evidence", error) from None
             ids.append(stored.id)
     return ids

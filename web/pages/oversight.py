@@ -20,7 +20,7 @@ from api.deps import PoliciesDep, TemporalDep, get_engine
 from core.policies import PolicyRegistry
 from models.enums import Role
 from services import audit, whistleblower
-from services.errors import ApiError
+from services.errors import ApiError, role_refused
 from web.pages.context import (
     Page,
     PageDep,
@@ -109,7 +109,7 @@ async def audit_page(page: PageDep, client: TemporalDep, engine: EngineDep, haza
 
 def _audit(page: Page, client: Client, engine: Engine, code: str | None, **context: Any) -> Response:
     if page.principal.actor.role not in AUDITORS:
-        return error_page(page, ApiError(403, "role_not_allowed", "只有审计人员和管理员可以使用审计视图", "the audit view is for auditors and admins"))
+        return error_page(page, role_refused(page.principal.actor.role, AUDITORS, "use the audit view", "使用审计视图"))
     chain = audit.verify_trail(page.session, page.principal)
     checkpoints = [
         (c, audit.verify_checkpoint(page.session, page.principal, page.settings, c.id))
