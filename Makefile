@@ -30,8 +30,7 @@ browser:
 # The suite on PYTEST_WORKERS processes (pytest-xdist), a test file to a worker (each worker its own dev server,
 # database templates and free ports); PYTEST_WORKERS=0 runs it in this process. The tests marked `long` (the long
 # fuzz run, the bench smoke test, the rest of the uncached re-run and of the permission matrix through the API)
-# are deselected here (pyproject's addopts) and
-# run by `make test-long`.
+# are deselected here (pyproject's addopts) and run by `make test-long`.
 PYTEST_WORKERS ?= 2
 PYTEST_PARALLEL = $(if $(filter 0,$(PYTEST_WORKERS)),,-n $(PYTEST_WORKERS) --dist loadfile)
 

@@ -1,4 +1,5 @@
-"""Shared fixtures: the time-skipping Temporal server, databases, and workers on fresh task queues."""
+"""Shared fixtures: the time-skipping Temporal server, databases (copies of templates migrated once per
+session: tests/databases.py), workers on fresh task queues, and the API with its worker."""
 
 import os
 import uuid
@@ -91,7 +92,6 @@ def postgres_template() -> Iterator[PostgresTemplate]:
 def postgres_url(postgres_template: PostgresTemplate) -> Iterator[str]:
     """The URL of a fresh, migrated database of the test's own on the real PostgreSQL server (a copy of the
     session's template), dropped afterwards."""
-    _require_postgres()
     database = postgres_template.create()
     yield postgres_template.url_of(database)
     postgres_template.drop(database)
