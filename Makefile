@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint worker api clean browser screenshots bench
+.PHONY: run test test-long lint worker api clean browser screenshots bench
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "$(PYTHON) not found: install Python 3.11 or run make PYTHON=python3"; exit 1; }
@@ -27,10 +27,20 @@ browser:
 			|| echo "could not install chromium: the browser tests will skip (apt-get install chromium)"; \
 	else echo "chromium is missing and cannot be installed here: the browser tests will skip (apt-get install chromium)"; fi
 
+# The suite on PYTEST_WORKERS processes (pytest-xdist), a test file to a worker (each worker its own dev server,
+# database templates and free ports); PYTEST_WORKERS=0 runs it in this process. The tests marked `long` (the long
+# fuzz run, the bench smoke test, the rest of the uncached re-run and of the permission matrix through the API)
+# are deselected here (pyproject's addopts) and run by `make test-long`.
+PYTEST_WORKERS ?= 2
+PYTEST_PARALLEL = $(if $(filter 0,$(PYTEST_WORKERS)),,-n $(PYTEST_WORKERS) --dist loadfile)
+
 test: $(STAMP) browser
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/mypy .
-	$(PY) -m pytest -q -p no:logging $(PYTEST_ARGS)
+	$(PY) -m pytest -q -p no:logging $(PYTEST_PARALLEL) $(PYTEST_ARGS)
+
+test-long: $(STAMP) browser
+	$(PY) -m pytest -q -p no:logging -m long $(PYTEST_PARALLEL) $(PYTEST_ARGS)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

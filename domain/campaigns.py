@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from datetime import datetime
 
 from domain.permissions import ROLE_ZH
-from domain.refusals import refuse
+from domain.refusals import Refusal, refuse
 from models import labels
 from models.actors import Actor, system_actor
 from models.base import china_date
@@ -144,7 +144,7 @@ def allowed_actions(state: CampaignState, actor: Actor) -> tuple[CampaignAction,
             check_role(action, actor)
             check_state(action, state)
             check_party(state.start, actor)
-        except Exception:
+        except Refusal:
             continue
         allowed.append(action)
     return tuple(allowed)

@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from datetime import datetime, timedelta
 
 from domain.permissions import ROLE_ZH, may_see_record
-from domain.refusals import refuse
+from domain.refusals import Refusal, refuse
 from models import labels
 from models.actors import Actor, system_actor
 from models.base import CHINA_TZ, china_date, end_of_day
@@ -156,7 +156,7 @@ def allowed_actions(state: InterviewState, actor: Actor) -> tuple[InterviewActio
             check_role(action, actor, state)
             check_state(action, state)
             check_party(action, state, actor)
-        except Exception:
+        except Refusal:
             continue
         allowed.append(action)
     return tuple(allowed)

@@ -6,7 +6,7 @@
 
 from domain import tour_documents
 from domain.permissions import ROLE_ZH, may_see_record
-from domain.refusals import refuse
+from domain.refusals import Refusal, refuse
 from models import labels
 from models.actors import Actor
 from models.enums import Role
@@ -98,8 +98,8 @@ def avoidance_result(team: tuple[TeamMember, ...], targets: tuple[Target, ...]) 
         for target in targets:
             try:
                 check_avoidance(index, member, target)
-            except Exception as refusal:  # noqa: BLE001 - a Refusal: its words are the verdict
-                verdict, words = "conflict", str(getattr(refusal, "message_zh", refusal))
+            except Refusal as refusal:  # its words are the verdict
+                verdict, words = "conflict", refusal.message_zh
                 break
         result.append({"username": member.username, "verdict": verdict, "words": words})
     return result
@@ -198,7 +198,7 @@ def allowed_actions(state: TourState, actor: Actor) -> tuple[TourAction, ...]:
             check_role(action, actor)
             check_state(action, state)
             check_party(action, state, actor, None)
-        except Exception:  # noqa: BLE001 - a Refusal: not allowed now
+        except Refusal:  # not allowed now
             continue
         allowed.append(action)
     return tuple(allowed)

@@ -6,7 +6,7 @@ import asyncio
 import shutil
 import uuid
 import zipfile
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import timedelta
@@ -26,7 +26,7 @@ from audit.archive import MANIFEST, jobs_from_export, replay_export
 from audit.histories import timeline
 from audit.replay import ReplayJob, WorkflowRuns, replay_report
 from cli import main as cli
-from core.db import make_engine, migrate
+from core.db import make_engine
 from core.settings import get_settings
 from core.temporal import time_skipping_server_binary
 from models.actions import (
@@ -41,7 +41,8 @@ from models.enums import HazardStatus
 from models.hazard import HazardStart, HazardState, workflow_id_for
 from models.tables import HazardRow
 from tests import factories as f
-from tests.api_helpers import Api, running_api
+from tests.api_helpers import Api
+from tests.databases import copy_sqlite_template
 from tests.eventually import assert_eventually_async
 from tests.histories.scenarios import SCENARIOS, fingerprint_problem, has_patch_marker, record
 from tests.test_hazard_workflow import assess_major, plan
@@ -132,9 +133,8 @@ async def export_a_hazard_through_a_rejection_loop_and_a_rung(
     """On its own time-skipping server (stopped on return: the histories are gone with it), with the real
     worker and a SQLite read model (deleted on return): plan returned, verification failed, a rung fired;
     then `duban audit export`."""
-    url = f"sqlite:///{tmp_path / 'readmodel.db'}"
-    migrate(url)
-    engine = make_engine(url)
+    copy_sqlite_template(tmp_path / "readmodel.db")
+    engine = make_engine(f"sqlite:///{tmp_path / 'readmodel.db'}")
     code = f"HZ-371702-2026-{uuid.uuid4().hex[:6]}"
     async with await WorkflowEnvironment.start_time_skipping(
         data_converter=pydantic_data_converter, test_server_existing_path=str(time_skipping_server_binary())
@@ -161,7 +161,7 @@ async def export_a_hazard_through_a_rejection_loop_and_a_rung(
                 await _until_projected(engine, code, state.seq)
         assert [r.decision for r in state.plan_reviews] == ["return", "approve"] and state.failed_verifications == 1
         assert state.overdue and [x.rung for x in state.fired][:1] == ["urging_letter"]
-        monkeypatch.setenv("DUBAN_DATABASE_URL", url)
+        monkeypatch.setenv("DUBAN_DATABASE_URL", f"sqlite:///{tmp_path / 'readmodel.db'}")
         monkeypatch.setenv("DUBAN_TEMPORAL_ADDRESS", env.client.service_client.config.target_host)
         get_settings.cache_clear()
         since = (today - timedelta(days=1)).isoformat()
@@ -299,12 +299,6 @@ async def test_a_tampered_export_is_reported(tmp_path: Path, cli_env: pytest.Mon
 
 
 # --- the endpoints ------------------------------------------------------------------------------------------
-
-
-@pytest.fixture
-async def api(dev_env: WorkflowEnvironment, tmp_path: Path, task_queue: str) -> AsyncIterator[Api]:
-    async with running_api(dev_env.client, tmp_path, task_queue) as client:
-        yield client
 
 
 async def test_history_timeline_and_replay_through_the_api(api: Api) -> None:

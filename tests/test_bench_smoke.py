@@ -1,12 +1,17 @@
 """Each bench of bench/suite.py at a tiny size on one embedded stack, so the benches cannot rot. Speed is never
-asserted here (it is measured by `make bench` into bench/RESULTS.md); only that every figure is produced."""
+asserted here (it is measured by `make bench` into bench/RESULTS.md); only that every figure is produced.
+
+The stack and its benches take minutes: `make test-long` runs them (the `long` marker), not every `make test`."""
 
 import math
 import os
 
+import pytest
+
 from bench import suite
 
 
+@pytest.mark.long
 async def test_every_bench_produces_its_figures() -> None:
     async with suite.stack() as s:
         intake = await suite.bench_intake(s, 10, concurrency=5)

@@ -17,12 +17,13 @@ from temporalio.api.enums.v1 import PendingActivityState, PendingWorkflowTaskSta
 from temporalio.client import WorkflowUpdateStage
 from temporalio.testing import WorkflowEnvironment
 
-from core.db import make_engine, migrate
+from core.db import make_engine
 from models.actions import CloseBody, Command, ReviewPlanBody, SubmitCompletionBody, VerifyBody
 from models.enums import HazardStatus
 from models.hazard import workflow_id_for
 from models.tables import AuditEntry, HazardRow
 from tests import factories as f
+from tests.databases import copy_sqlite_template
 from tests.eventually import assert_eventually_async
 from tests.test_hazard_workflow import assess_major, plan
 from tests.workflow_helpers import finish_paperwork
@@ -60,7 +61,7 @@ class WorkerProcess:
 @pytest.fixture
 def read_model(tmp_path: Path) -> Iterator[Path]:
     database = tmp_path / "readmodel.db"
-    migrate(f"sqlite:///{database}")
+    copy_sqlite_template(database)
     yield database
 
 
