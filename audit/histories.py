@@ -6,10 +6,12 @@ step (the Update and its Command's actor), each transition projected into the re
 started and fired, each interview started and each signal received, with the event id and workflow time.
 """
 
+import base64
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
+from temporalio.api.common.v1 import Payload
 from temporalio.api.enums.v1 import EventType
 from temporalio.api.history.v1 import HistoryEvent
 from temporalio.client import Client, WorkflowHistory
@@ -19,7 +21,7 @@ from activities.interviews import InterviewActivities
 from activities.projection import ProjectionActivities
 from activities.signoff import SignOffActivities
 from activities.tour import TourActivities
-from core.codec import DubanPayloadConverter, decode_payload, reader_codec
+from core.codec import ENCRYPTED, DubanPayloadConverter, decode_payload, reader_codec
 from models.campaign import CampaignProjection
 from models.hazard import ProjectionItem, ProjectionReceipt, Transition, workflow_id_for
 from models.interview import InterviewProjection, InterviewReceipt
@@ -77,8 +79,27 @@ def child_workflow_ids(histories: Iterable[WorkflowHistory]) -> list[str]:
 
 
 def histories_json(histories: Sequence[WorkflowHistory]) -> list[dict[str, Any]]:
-    """The runs as Temporal's own JSON (what the CLI and the Web UI download), one object per run."""
-    return [history.to_json_dict() for history in histories]
+    """The runs as Temporal's own JSON (what the CLI and the Web UI download), one object per run, every payload
+    decrypted: the answer holds no sealed payload that could be copied into a command, and still replays."""
+    return [_opened(history.to_json_dict()) for history in histories]
+
+
+_SEALED = base64.b64encode(ENCRYPTED).decode()
+
+
+def _opened(value: Any) -> Any:
+    """`value` (Temporal's JSON) with every encrypted payload replaced by the payload it seals."""
+    if isinstance(value, list):
+        return [_opened(item) for item in value]
+    if not isinstance(value, dict):
+        return value
+    if value.get("metadata", {}).get("encoding") == _SEALED and "data" in value:
+        sealed = Payload(metadata={k: base64.b64decode(v) for k, v in value["metadata"].items()},
+                         data=base64.b64decode(value["data"]))
+        plain = decode_payload(reader_codec(), sealed)
+        return {"metadata": {k: base64.b64encode(v).decode() for k, v in plain.metadata.items()},
+                "data": base64.b64encode(plain.data).decode()}
+    return {key: _opened(item) for key, item in value.items()}
 
 
 # --- the timeline ---------------------------------------------------------------------------------------

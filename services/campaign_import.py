@@ -11,6 +11,7 @@ hazard is already tagged with the campaign (the same title, enterprise and regio
 import asyncio
 import hashlib
 import io
+import zipfile
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -151,17 +152,42 @@ def _report(session: Session, principal: Principal, campaign_id: str, item: Chec
     return RowResult(row=item.row, status=status, code=reported.code)
 
 
-def read_rows(data: bytes) -> list[tuple[int, dict[str, Any]]]:
-    """The sheet's rows as {field: value}, by the header's column names (in any order)."""
+MAX_UNPACKED = 100 * 1024 * 1024  # what the workbook's parts may inflate to, all together
+MAX_RATIO = 100  # and how much more than their compressed size (a zip bomb inflates thousands of times)
+MAX_COLUMNS = 64  # the ledger has 13; a header wider than this is no ledger
+
+
+def check_container(data: bytes) -> None:
+    """Refuse before parsing what would cost more to open than a ledger can: an .xlsx is a zip, and a crafted
+    one inflates to gigabytes from a few kilobytes."""
     if len(data) > MAX_BYTES:
         raise refused(422, "file_too_large", "file", mb=MAX_BYTES // 2**20)
+    try:
+        members = zipfile.ZipFile(io.BytesIO(data)).infolist()
+    except zipfile.BadZipFile:
+        raise refused(422, "not_a_workbook", "file") from None
+    unpacked = sum(m.file_size for m in members)
+    packed = max(1, sum(m.compress_size for m in members))
+    if unpacked > MAX_UNPACKED or unpacked / packed > MAX_RATIO:
+        raise refused(422, "file_too_large", "file", mb=MAX_BYTES // 2**20)
+
+
+def read_rows(data: bytes) -> list[tuple[int, dict[str, Any]]]:
+    """The sheet's rows as {field: value}, by the header's column names (in any order). The sheet's own claims
+    (its `<dimension>`) are not trusted: columns are read as far as the header goes, and every row counts
+    towards the limit, empty or not."""
+    check_container(data)
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception:  # noqa: BLE001 - whatever openpyxl raises, it is no workbook
         raise refused(422, "not_a_workbook", "file") from None
     sheet = book.worksheets[0]
-    lines = sheet.iter_rows(values_only=True)
-    header = [str(v).strip() if v is not None else "" for v in next(lines, ())]
+    sheet.reset_dimensions()  # a crafted `<dimension ref="A1:XFD1048576">` would pad every row to 16,384 cells
+    first = next(sheet.iter_rows(min_row=1, max_row=1, max_col=MAX_COLUMNS, values_only=True), ())
+    header = [str(v).strip() if v is not None else "" for v in first]
+    while header and header[-1] == "":
+        header.pop()
+    lines = sheet.iter_rows(min_row=2, max_col=max(1, len(header)), values_only=True)
     named = {name: field for name, field in COLUMNS if field is not None}
     fields = {i: named[name] for i, name in enumerate(header) if name in named}
     missing = [name for name, f in COLUMNS if f in ("title", "enterprise_uscc", "region_code", "industry", "discovered_at")
@@ -170,6 +196,8 @@ def read_rows(data: bytes) -> list[tuple[int, dict[str, Any]]]:
         raise refused(422, "missing_columns", "file", columns_zh="、".join(missing), columns=", ".join(missing))
     rows = []
     for number, values in enumerate(lines, start=2):
+        if number > MAX_ROWS * 2:  # empty rows count too: a million of them is no ledger
+            raise refused(422, "too_many_rows", "file", limit=MAX_ROWS)
         if values is None or all(v is None or str(v).strip() == "" for v in values):
             continue
         rows.append((number, {f: values[i] for i, f in fields.items() if i < len(values)}))

@@ -9,6 +9,7 @@ from sqlmodel import Session
 from core.db import as_utc
 from domain import clocks, permissions, transitions
 from models.documents import IssuedDocument
+from models.enums import Role
 from models.hazard import HazardState
 from models.tables import HazardRow
 from services.errors import not_found, outside
@@ -65,7 +66,26 @@ def summary(row: HazardRow) -> HazardSummary:
     )
 
 
+def staff_by_name(answer: Any) -> Any:
+    """An answer for an enterprise: the staff who acted named by their display name and role, never by their
+    account (an account name is half of a sign-in)."""
+    if isinstance(answer, list):
+        return [staff_by_name(item) for item in answer]
+    if not isinstance(answer, dict):
+        return answer
+    if {"user_id", "username", "role"} <= answer.keys() and answer.get("role") != "enterprise":
+        return {**answer, "user_id": "", "username": ""}
+    return {key: staff_by_name(value) for key, value in answer.items()}
+
+
 def detail(session: Session, row: HazardRow, principal: Principal) -> HazardOut:
+    out = _detail(session, row, principal)
+    if principal.actor.role == Role.ENTERPRISE:
+        return HazardOut.model_validate(staff_by_name(out.model_dump()))
+    return out
+
+
+def _detail(session: Session, row: HazardRow, principal: Principal) -> HazardOut:
     state = hazards.state_of(row)
     entries = hazards.timeline(session=session, code=row.code)
     allowed = transitions.allowed_actions(state, principal.actor) if permissions.may_see(principal.actor, state) else ()

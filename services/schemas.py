@@ -40,6 +40,12 @@ def _written_out(value: object) -> object:
     return value
 
 
+def _one_line(value: str) -> str:
+    """A title on one line: line breaks and runs of white space become one space (a title goes into every mail
+    subject and document heading about its record, where a line break is refused)."""
+    return _not_blank(" ".join(value.split()))
+
+
 def _not_blank(value: str) -> str:
     value = value.strip()
     if not value:
@@ -54,7 +60,7 @@ RegionCode = Annotated[str, Field(pattern=r"^\d{6}(\d{3}){0,2}$", examples=["371
 class HazardCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    title: Annotated[str, Field(max_length=200, json_schema_extra=PRESENT), AfterValidator(_not_blank)]
+    title: Annotated[str, Field(max_length=200, json_schema_extra=PRESENT), AfterValidator(_one_line)]
     description: Annotated[str, Field(max_length=10_000)] = ""
     enterprise_uscc: USCC
     region_code: RegionCode

@@ -133,3 +133,13 @@ async def test_bad_report_gets_a_422_that_says_what_is_wrong_and_nothing_is_writ
         assert session.exec(select(func.count()).select_from(HazardRow)).one() == 0
     if reason == "invalid_input":
         assert detail["errors"] and next(iter(overrides)) in detail["errors"][0]["field"]
+
+
+async def test_an_enterprise_reads_who_acted_by_name_and_role_never_by_account(api: Api) -> None:
+    code = (await api.report()).json()["code"]
+    assessed = await api.act("county.supervisor", code, "assess", {"level": "major", "basis": "GB 30871-2022 5.1"})
+    assert assessed.status_code == 200 and assessed.json()["assessment"]["by"]["username"] == "county.supervisor"
+    seen = (await api.as_user("enterprise.a", "GET", f"/hazards/{code}")).json()
+    by = seen["assessment"]["by"]
+    assert (by["username"], by["user_id"], by["role"]) == ("", "", "supervisor") and by["display_name"]
+    assert "county.supervisor" not in str(seen) and "inspector" not in str(seen["assessment"])

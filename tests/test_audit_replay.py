@@ -3,6 +3,7 @@ caught; a tampered export is reported; the history and replay endpoints."""
 
 import argparse
 import asyncio
+import base64
 import shutil
 import uuid
 import zipfile
@@ -18,6 +19,7 @@ from sqlmodel import Session
 from temporalio import workflow
 from temporalio.api.common.v1 import WorkflowExecution
 from temporalio.api.workflowservice.v1 import DeleteWorkflowExecutionRequest
+from temporalio.client import WorkflowHistory
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.service import RPCError, RPCStatusCode
 from temporalio.testing import WorkflowEnvironment
@@ -317,6 +319,9 @@ async def test_history_timeline_and_replay_through_the_api(api: Api) -> None:
     assert history["hazard_code"] == code and len(history["runs"]) == 1
     events = history["runs"][0]["events"]
     assert events[0]["eventType"] == "EVENT_TYPE_WORKFLOW_EXECUTION_STARTED"
+    sealed = base64.b64encode(b"binary/encrypted").decode()
+    assert sealed not in reply.text  # every payload opened: nothing in the answer can be copied into a command
+    assert WorkflowHistory.from_json(workflow_id_for(code), history["runs"][0])  # and it is still Temporal's JSON
 
     reply = await api.as_user("county.supervisor", "GET", f"/hazards/{code}/history", params={"format": "timeline"})
     assert reply.status_code == 200, reply.text

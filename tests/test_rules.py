@@ -92,3 +92,13 @@ def test_a_date_more_than_a_year_away_is_refused_before_it_reaches_the_calendar(
     assert (refused.value.code, refused.value.field) == ("date_too_far", "deadline")
     within = ListBody(authority_level="county", deadline=date(2027, 10, 1))
     transitions.check_body(Action.LIST, fresh(), within, NOW)  # within the year: accepted
+
+
+def test_a_title_is_kept_on_one_line() -> None:
+    from services.schemas import HazardCreate
+
+    body = HazardCreate.model_validate({
+        "title": "配电室\n未设置\r\n挡鼠板\t ", "enterprise_uscc": "91371702MA3C4G0R29", "region_code": "371702",
+        "industry": "危险化学品", "source": "inspection", "discovered_at": "2026-11-01",
+    })
+    assert body.title == "配电室 未设置 挡鼠板"
