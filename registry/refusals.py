@@ -133,7 +133,7 @@ REFUSALS: dict[str, Words] = {
     "not_authenticated": Words(None, "请先登录", "sign in first: send a valid bearer token"),
     "token_revoked": Words(None, "登录已失效（已退出登录或密码已更改），请重新登录", "this token was revoked (signed out or password changed): sign in again"),
     "bad_credentials": Words(None, "用户名或密码错误", "wrong username or password"),
-    "too_many_attempts": Words(None, "登录失败次数过多，请 {wait_zh}后再试", "too many failed sign-ins; try again in {wait}"),
+    "too_many_attempts": Words(None, "登录失败后请等待 {wait_zh}再试", "after a failed sign-in, wait {wait} before trying again"),
     "csrf_failed": Words(FORBIDDEN, "页面已过期，请刷新后重试", "this page has expired; reload it and try again"),
     "own_account": Words(CONFLICT, "不能停用或降级自己的管理员账户", "you cannot disable or demote your own admin account"),
     # records that are not there, or not the caller's

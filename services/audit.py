@@ -204,8 +204,10 @@ class RecordRef(BaseModel):
 
 class ReplayIn(BaseModel):
     model_config = ConfigDict(json_schema_extra={"anyOf": [  # the OpenAPI document says the check below
-        {"required": ["hazard_codes"], "properties": {"hazard_codes": {"type": "array"}, "all": {"const": False}}},
-        {"required": ["records"], "properties": {"records": {"type": "array"}, "all": {"const": False}}},
+        {"required": ["hazard_codes"], "properties": {"hazard_codes": {"type": "array"}, "records": {"type": "null"},
+                                                      "all": {"const": False}}},
+        {"required": ["records"], "properties": {"records": {"type": "array"}, "hazard_codes": {"type": "null"},
+                                                 "all": {"const": False}}},
         {"required": ["all"], "properties": {"all": {"const": True}, "hazard_codes": {"type": "null"},
                                              "records": {"type": "null"}}},
     ]})

@@ -32,8 +32,9 @@ CALENDAR = WorkCalendar()  # what the workers use in these tests: official data,
 
 
 def fired_at(actual: datetime, expected: datetime) -> bool:
-    """Recorded in workflow time: when the timer fired, at most moments after the instant it was set for."""
-    return expected <= actual < expected + timedelta(seconds=1)
+    """Recorded in workflow time: when the timer fired, moments after the instant it was set for (the rung's
+    document is rendered first: seconds on a loaded machine, never the next day)."""
+    return expected <= actual < expected + timedelta(seconds=30)
 
 
 def deadline_day(deadline: datetime) -> date:
