@@ -164,6 +164,18 @@ def check_party(action: TourAction, state: TourState, actor: Actor, body: TourBo
         raise refuse("not_organizer", organizer=organizer.code, organizer_name=organizer.name)
 
 
+def check_duties(action: TourAction, state: TourState, actor: Actor) -> None:
+    """Separation of duties (seed 002: the team writes the report, a committee leader approves it): whoever
+    approves or signs the report is not on the team and did not write it. Checked when the step is asked for
+    (the validators), so histories recorded before still replay."""
+    report = state.report
+    wrote = report is not None and report.by.user_id == actor.user_id
+    if action in (A.APPROVE_REPORT, A.SIGN) and (wrote or is_member(state, actor)):
+        step_zh, step_en = ("审定报告", "approve the report") if action == A.APPROVE_REPORT else ("签发报告", "sign the report")
+        raise refuse("duties_not_separated", role_zh="报告撰写人或巡查组成员", role_en="its author or a member of the team",
+                     step_zh=step_zh, step_en=step_en)
+
+
 def check_body(action: TourAction, state: TourState, body: TourBody, members: tuple[TeamMember, ...]) -> None:
     """422 (409 for a target or a clue in the wrong state) when the body does not fit the tour."""
     if isinstance(body, ChangeTeamBody):
