@@ -6,7 +6,7 @@
 
 from domain import tour_documents
 from domain.permissions import ROLE_ZH, may_see_record
-from domain.refusals import Refusal, refuse
+from domain.refusals import Refusal, refuse, wrong_state
 from models import labels
 from models.actors import Actor
 from models.enums import Role
@@ -131,8 +131,7 @@ def check_role(action: TourAction, actor: Actor) -> None:
 
 def check_state(action: TourAction, state: TourState) -> None:
     if state.status not in ALLOWED_FROM.get(action, frozenset()):
-        raise refuse("wrong_state", subject="tour", subject_zh="巡查", article="a", status=state.status.value,
-                     status_zh=STATUS_ZH[state.status], action=action.value, action_zh=ACTION_ZH[action])
+        raise wrong_state("tour", "巡查", state.status, STATUS_ZH[state.status], action.value, ACTION_ZH[action])
 
 
 def is_member(state: TourState, actor: Actor) -> bool:
