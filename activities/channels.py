@@ -6,6 +6,7 @@ import time
 from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import formatdate
+from functools import partial
 
 import httpx
 
@@ -58,10 +59,16 @@ def build_mail(
 def send_mail(settings: Settings, mail: EmailMessage) -> None:
     if not settings.smtp_host:
         raise ChannelFailure("DUBAN_SMTP_HOST is not set", permanent=True)
+    encrypted = settings.smtp_tls or settings.smtp_starttls
+    if settings.smtp_username and not encrypted and not settings.development:
+        raise ChannelFailure("refusing to send the SMTP password without TLS (DUBAN_SMTP_STARTTLS or DUBAN_SMTP_TLS)",
+                             permanent=True)
+    context = ssl.create_default_context()
     try:
-        with smtplib.SMTP(settings.smtp_host, settings.smtp_port, timeout=settings.smtp_timeout_seconds) as smtp:
-            if settings.smtp_starttls:
-                smtp.starttls(context=ssl.create_default_context())
+        connect = (partial(smtplib.SMTP_SSL, context=context) if settings.smtp_tls else smtplib.SMTP)
+        with connect(settings.smtp_host, settings.smtp_port, timeout=settings.smtp_timeout_seconds) as smtp:
+            if settings.smtp_starttls and not settings.smtp_tls:
+                smtp.starttls(context=context)
             if settings.smtp_username:
                 smtp.login(settings.smtp_username, settings.smtp_password or "")
             smtp.send_message(mail)

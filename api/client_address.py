@@ -44,3 +44,14 @@ def client_address(request: Request) -> str:
     peer = request.client.host if request.client else "unknown"
     settings: Settings = request.app.state.settings
     return forwarded_client(peer, request.headers.getlist("x-forwarded-for"), settings.trusted_proxy_networks)
+
+
+def secure_request(request: Request) -> bool:
+    """Whether the browser reached us over HTTPS: directly, or through a trusted proxy that says so
+    (`X-Forwarded-Proto: https`). A cookie set on such a request is marked `Secure`."""
+    if request.url.scheme == "https":
+        return True
+    settings: Settings = request.app.state.settings
+    peer = request.client.host if request.client else ""
+    proto = request.headers.get("x-forwarded-proto", "").split(",")[0].strip().lower()
+    return proto == "https" and bool(settings.trusted_proxy_networks) and _trusted(peer, settings.trusted_proxy_networks)

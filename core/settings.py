@@ -86,7 +86,10 @@ class Settings(BaseSettings):
     smtp_from: str = "duban@localhost"
     smtp_username: str | None = None
     smtp_password: str | None = None
-    smtp_starttls: bool = False
+    # TLS to the mail server: STARTTLS on the plain port by default, or implicit TLS (SMTPS, usually port 465).
+    # Outside development a password is never sent over a connection without TLS.
+    smtp_starttls: bool = True
+    smtp_tls: bool = False
     smtp_timeout_seconds: float = Field(default=10, gt=0)
     webhook_timeout_seconds: float = Field(default=10, gt=0)
     # The address people open links at (documents, hazards) in mails and robot messages; default http://host:port.

@@ -7,10 +7,14 @@ also marked quote-prefixed, the way Excel marks text typed after a `'`: it shows
 stays text when someone edits the cell. Characters XML cannot carry are dropped rather than failing the file.
 """
 
-from collections.abc import Iterable
+import io
+from collections.abc import Iterable, Sequence
 from typing import Any
 
+from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -42,3 +46,22 @@ def append_row(sheet: Worksheet, values: Iterable[Any]) -> None:
     sheet.append([clean(v) for v in values])
     for cell in sheet[sheet.max_row]:
         as_text(cell)
+
+
+def ledger_workbook(headers: Sequence[str], rows: Iterable[Iterable[Any]], widths: Sequence[int] = ()) -> bytes:
+    """A rectification ledger (整改台账) as an .xlsx: one sheet, its `headers` bold and frozen, then `rows`;
+    `widths` sets the first columns' widths."""
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "整改台账"
+    append_row(sheet, headers)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for values in rows:
+        append_row(sheet, values)
+    for column, width in enumerate(widths, start=1):
+        sheet.column_dimensions[get_column_letter(column)].width = width
+    sheet.freeze_panes = "A2"
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()

@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from datetime import datetime
 
 from domain.permissions import ROLE_ZH
-from domain.refusals import Refusal, refuse
+from domain.refusals import Refusal, refuse, wrong_state
 from models import labels
 from models.actors import Actor, system_actor
 from models.base import china_date
@@ -78,10 +78,7 @@ def check_role(action: CampaignAction, actor: Actor) -> None:
 
 def check_state(action: CampaignAction, state: CampaignState) -> None:
     if state.status not in ALLOWED_FROM.get(action, frozenset()):
-        raise refuse(
-            "wrong_state", subject="campaign", subject_zh="专项整治", article="a", status=state.status.value,
-            status_zh=STATUS_ZH[state.status], action=action.value, action_zh=ACTION_ZH[action],
-        )
+        raise wrong_state("campaign", "专项整治", state.status, STATUS_ZH[state.status], action.value, ACTION_ZH[action])
 
 
 def check_party(start: CampaignStart, actor: Actor) -> None:

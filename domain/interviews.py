@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from datetime import datetime, timedelta
 
 from domain.permissions import ROLE_ZH, may_see_record
-from domain.refusals import Refusal, refuse
+from domain.refusals import Refusal, refuse, wrong_state
 from models import labels
 from models.actors import Actor, system_actor
 from models.base import CHINA_TZ, china_date, end_of_day
@@ -94,16 +94,7 @@ def check_role(action: InterviewAction, actor: Actor, state: InterviewState | No
 def check_state(action: InterviewAction, state: InterviewState) -> None:
     """409 unless `action` applies to an interview in `state.status`."""
     if state.status not in ALLOWED_FROM.get(action, frozenset()):
-        raise refuse(
-            "wrong_state",
-            subject="interview",
-            subject_zh="约谈",
-            article="an",
-            status=state.status.value,
-            status_zh=STATUS_ZH[state.status],
-            action=action.value,
-            action_zh=ACTION_ZH[action],
-        )
+        raise wrong_state("interview", "约谈", state.status, STATUS_ZH[state.status], action.value, ACTION_ZH[action], "an")
 
 
 def check_party(action: InterviewAction, state: InterviewState, actor: Actor) -> None:

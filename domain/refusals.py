@@ -3,6 +3,7 @@
 Rules raise `refuse(code, field=..., **placeholders)`; the words come from `registry.refusals` by code.
 """
 
+from enum import StrEnum
 from typing import Any
 
 from models.enums import RefusalKind
@@ -28,3 +29,11 @@ def refuse(code: str, field: str | None = None, **params: object) -> Refusal:
     kind = REFUSALS[code].kind
     assert kind is not None, f"{code} is a door's refusal (services.errors.refused), not a rule's"
     return Refusal(kind, code, zh, en, field)
+
+
+def wrong_state(
+    subject: str, subject_zh: str, status: StrEnum, status_zh: str, action: str, action_zh: str, article: str = "a",
+) -> Refusal:
+    """409 `wrong_state`: `action` does not apply to `article` `subject` in `status`."""
+    return refuse("wrong_state", subject=subject, subject_zh=subject_zh, article=article, status=status.value,
+                  status_zh=status_zh, action=action, action_zh=action_zh)

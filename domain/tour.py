@@ -6,7 +6,7 @@
 
 from domain import tour_documents
 from domain.permissions import ROLE_ZH, may_see_record
-from domain.refusals import Refusal, refuse
+from domain.refusals import Refusal, refuse, wrong_state
 from models import labels
 from models.actors import Actor
 from models.enums import Role
@@ -131,8 +131,7 @@ def check_role(action: TourAction, actor: Actor) -> None:
 
 def check_state(action: TourAction, state: TourState) -> None:
     if state.status not in ALLOWED_FROM.get(action, frozenset()):
-        raise refuse("wrong_state", subject="tour", subject_zh="巡查", article="a", status=state.status.value,
-                     status_zh=STATUS_ZH[state.status], action=action.value, action_zh=ACTION_ZH[action])
+        raise wrong_state("tour", "巡查", state.status, STATUS_ZH[state.status], action.value, ACTION_ZH[action])
 
 
 def is_member(state: TourState, actor: Actor) -> bool:
@@ -162,6 +161,18 @@ def check_party(action: TourAction, state: TourState, actor: Actor, body: TourBo
         return  # the team gives its feedback (seed: 巡查组应及时向巡查对象指出并提出整改建议), or the office
     elif actor.jurisdiction_code != organizer.code or (action == A.DELIVER_FEEDBACK and actor.role != Role.SUPERVISOR):
         raise refuse("not_organizer", organizer=organizer.code, organizer_name=organizer.name)
+
+
+def check_duties(action: TourAction, state: TourState, actor: Actor) -> None:
+    """Separation of duties (seed 002: the team writes the report, a committee leader approves it): whoever
+    approves or signs the report is not on the team and did not write it. Checked when the step is asked for
+    (the validators), so histories recorded before still replay."""
+    report = state.report
+    wrote = report is not None and report.by.user_id == actor.user_id
+    if action in (A.APPROVE_REPORT, A.SIGN) and (wrote or is_member(state, actor)):
+        step_zh, step_en = ("审定报告", "approve the report") if action == A.APPROVE_REPORT else ("签发报告", "sign the report")
+        raise refuse("duties_not_separated", role_zh="报告撰写人或巡查组成员", role_en="its author or a member of the team",
+                     step_zh=step_zh, step_en=step_en)
 
 
 def check_body(action: TourAction, state: TourState, body: TourBody, members: tuple[TeamMember, ...]) -> None:

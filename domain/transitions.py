@@ -8,7 +8,7 @@ from datetime import date, datetime, timedelta
 
 from domain import clocks, escalation, paperwork, permissions
 from domain.hazard_steps import STEPS
-from domain.refusals import Refusal, refuse
+from domain.refusals import Refusal, refuse, wrong_state
 from models import labels
 from models.actions import (
     ActionBody,
@@ -58,16 +58,7 @@ def check(action: Action, state: HazardState, actor: Actor, body: ActionBody, no
 
 def check_state(action: Action, state: HazardState) -> None:
     if state.status not in ALLOWED_FROM[action]:
-        raise refuse(
-            "wrong_state",
-            subject="hazard",
-            subject_zh="隐患",
-            article="a",
-            status=state.status.value,
-            status_zh=STATUS_ZH[state.status],
-            action=action.value,
-            action_zh=f"执行“{action.value}”",
-        )
+        raise wrong_state("hazard", "隐患", state.status, STATUS_ZH[state.status], action.value, f"执行“{action.value}”")
     if action == Action.LIST and state.level != HazardLevel.MAJOR:
         raise refuse("general_not_listed")
     pending = clocks.pending_extension_index(state)

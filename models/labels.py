@@ -1,10 +1,13 @@
-"""The words of the records' statuses, levels, roles, sources and phases, once: `{value: (zh, en)}`.
+"""The words of the records' statuses, levels, roles, sources and phases, once (`labels.toml`): `{value: (zh, en)}`.
 
 The UI reads them (`web/vocabulary.py`) and so do the rules and the documents that print a status in Chinese
 (`zh(TABLE)`, e.g. a refusal's “当前状态为…”, a ledger's 状态 column); a word changed here changes both.
 """
 
+import tomllib
 from collections.abc import Mapping
+from enum import StrEnum
+from pathlib import Path
 from typing import TypeVar
 
 from models.campaign import CampaignStatus, PhaseKind
@@ -13,83 +16,29 @@ from models.interview import InterviewStatus
 from models.tour_bodies import TargetStatus, TourStatus
 
 K = TypeVar("K")
+E = TypeVar("E", bound=StrEnum)
 
-HAZARD_STATUS: dict[HazardStatus, tuple[str, str]] = {
-    HazardStatus.REPORTED: ("登记", "Reported"),
-    HazardStatus.ASSESSED: ("已定级", "Assessed"),
-    HazardStatus.LISTED: ("挂牌督办", "Listed"),
-    HazardStatus.PLAN_SUBMITTED: ("方案待审", "Plan submitted"),
-    HazardStatus.RECTIFYING: ("限期整改", "Rectifying"),
-    HazardStatus.ACCEPTANCE_REQUESTED: ("申请验收", "Acceptance requested"),
-    HazardStatus.VERIFIED: ("验收通过", "Verified"),
-    HazardStatus.CLOSED: ("已销号", "Closed"),
-    HazardStatus.VOIDED: ("已作废", "Voided"),
-}
 
-INTERVIEW_STATUS: dict[InterviewStatus, tuple[str, str]] = {
-    InterviewStatus.NOTICE: ("已发通知", "Notice issued"),
-    InterviewStatus.SCHEDULED: ("已安排", "Scheduled"),
-    InterviewStatus.HELD: ("已约谈", "Held"),
-    InterviewStatus.CLOSED: ("已结束", "Closed"),
-}
+_WORDS = tomllib.loads((Path(__file__).parent / "labels.toml").read_text(encoding="utf-8"))
 
-TOUR_STATUS: dict[TourStatus, tuple[str, str]] = {
-    TourStatus.PLANNED: ("巡查准备", "Planned"),
-    TourStatus.INSPECTING: ("巡查进驻", "Inspecting"),
-    TourStatus.REPORTING: ("撰写报告", "Report due"),
-    TourStatus.REPORT_SUBMITTED: ("报告待审定", "Report submitted"),
-    TourStatus.REPORT_APPROVED: ("待反馈", "Feedback due"),
-    TourStatus.RECTIFYING: ("整改中", "Rectifying"),
-    TourStatus.RECTIFIED: ("整改完成待公开", "Rectified, to publish"),
-    TourStatus.CLOSED: ("已结束", "Closed"),
-}
 
-TARGET_STATUS: dict[TargetStatus, tuple[str, str]] = {  # a tour target's
-    TargetStatus.AWAITING_FEEDBACK: ("待反馈", "Awaiting feedback"),
-    TargetStatus.RECTIFYING: ("整改中", "Rectifying"),
-    TargetStatus.REPORTED: ("已报送整改情况", "Rectification reported"),
-    TargetStatus.ACCEPTED: ("整改已认可", "Accepted"),
-}
+def _table(kind: type[E]) -> dict[E, tuple[str, str]]:
+    """`kind`'s table in `labels.toml` (a row a member by its value: `value = [zh, en]`), every member once."""
+    table = {kind(value): (zh_word, en_word) for value, (zh_word, en_word) in _WORDS[kind.__name__].items()}
+    if missing := set(kind) - set(table):
+        raise ValueError(f"{kind.__name__}: no words for {sorted(missing)}")
+    return table
 
-CAMPAIGN_STATUS: dict[CampaignStatus, tuple[str, str]] = {
-    CampaignStatus.PLANNED: ("未开始", "planned"),
-    CampaignStatus.ACTIVE: ("进行中", "active"),
-    CampaignStatus.CLOSED: ("已结束", "closed"),
-    CampaignStatus.CANCELLED: ("已撤销", "cancelled"),
-}
 
-PHASE: dict[PhaseKind, tuple[str, str]] = {
-    PhaseKind.MOBILIZE: ("动员部署", "Mobilise"),
-    PhaseKind.INVESTIGATE: ("深入排查", "Investigate"),
-    PhaseKind.RECTIFY: ("限期整改", "Rectify"),
-    PhaseKind.EVALUATE: ("总结评估", "Evaluate"),
-    PhaseKind.INSTITUTIONALIZE: ("建章立制", "Institutionalise"),
-}
-
-HAZARD_LEVEL: dict[HazardLevel, tuple[str, str]] = {
-    HazardLevel.GENERAL: ("一般隐患", "General"),
-    HazardLevel.MAJOR: ("重大隐患", "Major"),
-}
-
-ROLE: dict[Role, tuple[str, str]] = {
-    Role.WHISTLEBLOWER_OFFICER: ("举报受理专员", "Whistleblower officer"),
-    Role.ENTERPRISE: ("企业用户", "Enterprise user"),
-    Role.INSPECTOR: ("检查人员", "Inspector"),
-    Role.SUPERVISOR: ("督办人员", "Supervisor"),
-    Role.LEADER: ("领导", "Leader"),
-    Role.AUDITOR: ("审计人员", "Auditor"),
-    Role.ADMIN: ("管理员", "Administrator"),
-    Role.SYSTEM: ("系统", "System"),
-}
-
-SOURCE: dict[Source, tuple[str, str]] = {
-    Source.SELF_INSPECTION: ("企业自查", "Self-inspection"),
-    Source.INSPECTION: ("部门检查", "Inspection"),
-    Source.INSPECTION_TOUR: ("巡查", "Inspection tour"),
-    Source.WHISTLEBLOWER: ("举报", "Whistleblower"),
-    Source.TRANSFER: ("移送", "Transfer"),
-    Source.CAMPAIGN: ("专项整治", "Campaign"),
-}
+HAZARD_STATUS = _table(HazardStatus)
+INTERVIEW_STATUS = _table(InterviewStatus)
+TOUR_STATUS = _table(TourStatus)
+TARGET_STATUS = _table(TargetStatus)
+CAMPAIGN_STATUS = _table(CampaignStatus)
+PHASE = _table(PhaseKind)
+HAZARD_LEVEL = _table(HazardLevel)
+ROLE = _table(Role)
+SOURCE = _table(Source)
 
 
 def zh(table: Mapping[K, tuple[str, str]]) -> dict[K, str]:

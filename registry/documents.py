@@ -12,6 +12,7 @@ DOCUMENT = ProcessRegistry(
     actions=(
         ActionSpec(Action.SIGN, SignBody, frozenset({Role.LEADER}), frozenset({DocumentStatus.DRAFT}),
                    "a leader of the issuing authority", "签发", "Sign",
-                   refusals=("not_a_leader", "not_issuing_authority", "already_signed", "no_signature_needed")),
+                   refusals=("not_a_leader", "not_issuing_authority", "already_signed", "no_signature_needed",
+                             "duties_not_separated")),
     ),
 )

@@ -41,6 +41,7 @@ REFUSALS: dict[str, Words] = {
     "not_paused": Words(CONFLICT, "期限计时未中止", "the clock is not paused"),
     # the body against the state and the clock (422)
     "date_in_past": Words(INVALID, "日期 {day} 已过，请选择今天或以后的日期", "{day} is in the past; choose today or a later date"),
+    "duties_not_separated": Words(FORBIDDEN, "{role_zh}不能{step_zh}（写、审、签分离）", "{role_en} may not {step_en} (who writes, approves and signs are different people)"),
     "date_too_far": Words(INVALID, "日期 {day} 超出一年期限，最晚为 {limit}", "{day} is more than a year away; the latest is {limit}"),
     "extension_too_long": Words(INVALID, "每次延期不超过 {maximum} 个工作日", "at most {maximum} working days per extension"),
     "plan_after_deadline": Words(INVALID, "整改方案的完成时限不能晚于督办期限 {limit}", "the plan must finish by the listing's deadline, {limit}"),

@@ -48,7 +48,7 @@ TOUR = ProcessRegistry(
                    refusals=("not_team_leader", "blank")),
         ActionSpec(A.APPROVE_REPORT, ApproveReportBody, frozenset({Role.LEADER}), frozenset({S.REPORT_SUBMITTED}),
                    "a leader of the organizing committee's jurisdiction", "审定巡查报告", "Approve the report",
-                   task=True, refusals=("not_organizer",)),
+                   task=True, refusals=("not_organizer", "duties_not_separated")),
         ActionSpec(A.DELIVER_FEEDBACK, DeliverFeedbackBody, STAFF, frozenset({S.REPORT_APPROVED}),
                    "a supervisor of the organizing committee's jurisdiction, or the team leader", "反馈巡查意见",
                    "Deliver the feedback", task=True, refusals=("not_organizer",)),

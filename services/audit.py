@@ -29,6 +29,7 @@ from services import presenters
 from services.errors import refused, role_refused
 from services.principal import Principal
 from services.records import WorkflowKind, visible_record
+from services.schemas import TimelineEntry
 from store import audit as trail
 from store.archive import hazard_codes
 from store.records import record_ids
@@ -172,17 +173,9 @@ def _role(principal: Principal, allowed: frozenset[Role], what_zh: str, what_en:
         raise role_refused(principal.actor.role, allowed, what_en, what_zh)
 
 
-class TrailEntry(BaseModel):
-    """One row of a record's audit trail, as a person reads it."""
+class TrailEntry(TimelineEntry):
+    """One row of a record's audit trail, as a person reads it: a timeline entry, with its reason and document."""
 
-    seq: int
-    at: datetime
-    actor: str
-    actor_role: str
-    action: str
-    from_status: str | None
-    to_status: str
-    comment: str | None
     reason: str | None
     document_hash: str | None
 

@@ -2,21 +2,20 @@
 columns, and the shapes of an import's answer (the import itself: `services/campaign_import.py`).
 """
 
-import io
 import json
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
-from openpyxl import Workbook
-from openpyxl.styles import Font
 from pydantic import BaseModel
 from sqlmodel import Session
 
-from core.spreadsheet import append_row
+from core.spreadsheet import ledger_workbook
 from domain.transitions import STATUS_ZH
 from models import labels
 from models.base import CHINA_TZ, china_date
 from models.enums import HazardLevel, HazardStatus, Source
 from models.labels import zh
+from models.tables import HazardRow
 from services import campaigns as campaign_service
 from services.principal import Principal
 from services.schemas import ErrorDetail
@@ -77,27 +76,19 @@ def ledger_xlsx(session: Session, principal: Principal, campaign_id: str) -> byt
     campaign_service.visible_row(session, campaign_id, principal)
     rows, _ = hazards.list_rows(session=session, scope=principal.scope, flt=HazardFilter(campaign_id=campaign_id),
                                 page=1, page_size=EXPORT_LIMIT)
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "整改台账"
-    append_row(sheet, HEADERS)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for row in rows:
-        state = json.loads(row.state_json)
-        facts = state.get("facts") or {}
-        append_row(sheet, (
-            row.code, row.title, row.enterprise_uscc, row.enterprise_name, row.region_code,
-            ((facts.get("region_path") or [{}])[-1]).get("name", row.region_code), row.industry,
-            SOURCE_ZH.get(Source(row.source), row.source), _day_of(facts.get("discovered_at")), facts.get("description", ""),
-            facts.get("location", ""), LEVEL_ZH[HazardLevel(row.level)] if row.level else "", STATUS_ZH[HazardStatus(row.status)],
-            china_date(row.deadline - timedelta(seconds=1)).isoformat() if row.deadline else "",
-            "是" if row.overdue else "否", _local(row.reported_at),
-        ))
-    sheet.freeze_panes = "A2"
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    return ledger_workbook(HEADERS, (_ledger_row(row) for row in rows))
+
+
+def _ledger_row(row: HazardRow) -> tuple[Any, ...]:
+    facts = json.loads(row.state_json).get("facts") or {}
+    return (
+        row.code, row.title, row.enterprise_uscc, row.enterprise_name, row.region_code,
+        ((facts.get("region_path") or [{}])[-1]).get("name", row.region_code), row.industry,
+        SOURCE_ZH.get(Source(row.source), row.source), _day_of(facts.get("discovered_at")), facts.get("description", ""),
+        facts.get("location", ""), LEVEL_ZH[HazardLevel(row.level)] if row.level else "", STATUS_ZH[HazardStatus(row.status)],
+        china_date(row.deadline - timedelta(seconds=1)).isoformat() if row.deadline else "",
+        "是" if row.overdue else "否", _local(row.reported_at),
+    )
 
 
 def _day_of(text: str | None) -> str:

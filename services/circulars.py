@@ -68,11 +68,7 @@ def list_circulars(session: Session, principal: Principal, *, region_code: str |
 
 
 def read_circular(session: Session, principal: Principal, circular_id: str) -> CircularRow:
-    require_reader(principal)
-    row = session.get(CircularRow, circular_id)
-    if row is None or not principal.scope.holds(row.region_path, ""):
-        raise not_found("circular", circular_id)
-    return row
+    return reports.read_in_scope(session, principal, CircularRow, circular_id, "circular")
 
 
 

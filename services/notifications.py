@@ -1,6 +1,7 @@
 """The inbox: `GET /api/v1/notifications`, `POST .../{id}/read` and the web UI's notifications page."""
 
 from datetime import datetime
+from typing import Any
 
 from pydantic import BaseModel
 from sqlmodel import Session
@@ -78,18 +79,9 @@ def inbox_rows(
     return list(rows), total, unread_count
 
 
-def inbox(
-    session: Session,
-    principal: Principal,
-    *,
-    unread: bool | None = None,
-    record: tuple[str | None, str] | None = None,
-    page: int = 1,
-    page_size: int = 50,
-) -> InboxOut:
-    rows, total, unread_count = inbox_rows(
-        session, principal, unread=unread, record=record, page=page, page_size=page_size
-    )
+def inbox(session: Session, principal: Principal, **page: Any) -> InboxOut:
+    """One page of the caller's inbox as the API answers it (`inbox_rows`' keywords)."""
+    rows, total, unread_count = inbox_rows(session, principal, **page)
     tour_of = tour_ids(session, rows)
     return InboxOut(items=[out(r, tour_of.get(r.record_id)) for r in rows], total=total, unread=unread_count)
 

@@ -100,8 +100,8 @@ class PeriodicReportOut(PeriodicReportHead):
 CircularStatus = Literal["draft", "issued"]
 
 
-class CircularSummary(BaseModel):
-    """A circular in a list: where, when, by whom, how many enterprises it names, and its sign-off."""
+class _CircularHead(BaseModel):
+    """What a circular is said by, in a list or alone: its id, region, period and issue."""
 
     id: str
     region_code: str
@@ -109,6 +109,11 @@ class CircularSummary(BaseModel):
     period_start: date
     period_end: date
     issued_at: str | None = Field(description="ISO 8601 instant")
+
+
+class CircularSummary(_CircularHead):
+    """A circular in a list: where, when, by whom, how many enterprises it names, and its sign-off."""
+
     issued_by: str
     report_id: str | None
     document_hash: str
@@ -144,16 +149,10 @@ class FakeRectificationOut(BaseModel):
     comment: str | None
 
 
-class CircularOut(BaseModel):
+class CircularOut(_CircularHead):
     """One circular: the enterprises it names, the fake rectifications found and the jurisdictions at the bottom
     of the ranking, with its sign-off (`status`, `documents`)."""
 
-    id: str
-    region_code: str
-    region_name: str | None
-    period_start: date
-    period_end: date
-    issued_at: str | None = Field(description="ISO 8601 instant")
     issued_on: date
     report_id: str | None
     policy: str = Field(description="the policy profile it was generated under (`name@version`)")

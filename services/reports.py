@@ -8,7 +8,7 @@ runs a report. Enterprise users see none of it (their own figures are on the das
 import io
 import json
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlmodel import Session
 
@@ -18,7 +18,7 @@ from models.base import china_date
 from models.enums import Role
 from models.policy import PolicyProfile
 from models.report import ReportRequest
-from models.tables import Jurisdiction, PeriodicReportRow
+from models.tables import CircularRow, Jurisdiction, PeriodicReportRow
 from services.errors import ApiError, not_found, outside, refused, role_refused
 from services.principal import Principal
 from store import metrics, periodic_reports, report_content
@@ -128,12 +128,20 @@ def list_reports(session: Session, principal: Principal, *, kind: str | None, re
     return {"items": [summary(r) for r in rows], "total": total, "page": page, "page_size": page_size}
 
 
-def read_report(session: Session, principal: Principal, report_id: str) -> PeriodicReportRow:
+RowT = TypeVar("RowT", PeriodicReportRow, CircularRow)
+
+
+def read_in_scope(session: Session, principal: Principal, table: type[RowT], key: str, record: str) -> RowT:
+    """A report's or a circular's row, to the staff who read reports in its jurisdiction (404 otherwise)."""
     require_reader(principal)
-    row = session.get(PeriodicReportRow, report_id)
+    row = session.get(table, key)
     if row is None or not principal.scope.holds(row.region_path, ""):
-        raise not_found("report", report_id)
+        raise not_found(record, key)
     return row
+
+
+def read_report(session: Session, principal: Principal, report_id: str) -> PeriodicReportRow:
+    return read_in_scope(session, principal, PeriodicReportRow, report_id, "report")
 
 
 def run_report(session: Session, principal: Principal, policies: PolicyRegistry, settings: Settings,

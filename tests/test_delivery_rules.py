@@ -134,3 +134,33 @@ def test_settings_take_only_known_channels() -> None:
     assert NotificationSettingsIn.model_validate({"channels": ["inbox", "email"], "daily_digest": True}).daily_digest
     with pytest.raises(ValidationError):
         NotificationSettingsIn.model_validate({"channels": ["sms"]})
+
+
+def test_a_mail_password_never_travels_without_tls_outside_development() -> None:
+    from email.message import EmailMessage
+
+    from activities.channels import ChannelFailure, send_mail
+    from core.settings import Settings
+
+    settings = Settings(_env_file=None, smtp_host="127.0.0.1", smtp_username="duban", smtp_password="secret",  # type: ignore[call-arg]
+                        smtp_starttls=False).model_copy(update={"env": "production"})
+    with pytest.raises(ChannelFailure) as refused:
+        send_mail(settings, EmailMessage())
+    assert refused.value.permanent and "TLS" in str(refused.value)
+    assert Settings(_env_file=None).smtp_starttls is True  # type: ignore[call-arg]  # STARTTLS by default
+
+
+def test_a_cookie_is_secure_behind_a_trusted_proxy_that_says_https() -> None:
+    from types import SimpleNamespace
+
+    from api.client_address import secure_request
+    from core.settings import Settings
+
+    def request(peer: str, proto: str, trusted: str) -> object:
+        settings = Settings(_env_file=None, trusted_proxies=trusted)  # type: ignore[call-arg]
+        return SimpleNamespace(url=SimpleNamespace(scheme="http"), client=SimpleNamespace(host=peer),
+                               headers={"x-forwarded-proto": proto}, app=SimpleNamespace(state=SimpleNamespace(settings=settings)))
+
+    assert secure_request(request("10.0.0.1", "https", "10.0.0.0/8"))  # type: ignore[arg-type]
+    assert not secure_request(request("192.0.2.7", "https", "10.0.0.0/8"))  # type: ignore[arg-type]  # anyone may claim it
+    assert not secure_request(request("10.0.0.1", "http", "10.0.0.0/8"))  # type: ignore[arg-type]

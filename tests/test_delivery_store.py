@@ -113,7 +113,7 @@ def test_the_outbox_marks_each_notification_once(engine: Engine) -> None:
 async def test_a_retried_send_never_sends_twice(sqlite_engine: Engine) -> None:
     enterprise, _ = prepared(sqlite_engine)
     with smtp_server() as (drop, port):
-        settings = Settings(_env_file=None, smtp_host="127.0.0.1", smtp_port=port)  # type: ignore[call-arg]
+        settings = Settings(_env_file=None, smtp_host="127.0.0.1", smtp_port=port, smtp_starttls=False)  # type: ignore[call-arg]
         activities = DeliveryActivities(sqlite_engine, settings)
         with Session(sqlite_engine) as session:
             [target] = store.plan(session=session, notification_id=enterprise, mail_enabled=True, now=NOW)

@@ -105,3 +105,19 @@ def test_projecting_a_tour_step_twice_writes_once_with_its_documents_and_notices
         assert tours.next_number(session=session, organizer_code="371700", year=2026) >= 1
         owed = list(session.exec(select(TaskRow).where(TaskRow.record_id == state.id)))
         assert [(t.process, t.action, t.role, t.jurisdiction_code) for t in owed] == [("tour", "approve-report", "leader", "371700")]
+
+
+def test_who_writes_the_report_neither_approves_nor_signs_it() -> None:
+    from domain.tour import check_duties
+    from models.tour import TourAction
+    from tests.test_tour_workflow import COMMITTEE_LEADER
+
+    state = TourState(start=tour_start(date(2026, 12, 1), date(2026, 12, 5)), workflow_id="w", created_at=NOW,
+                      team=TEAM, status=TourStatus.REPORTING)
+    state = steps.apply(TourAction.SUBMIT_REPORT, state, LEADER, SubmitReportBody(summary="总体", proposals="建议"), NOW).state
+    for action in (TourAction.APPROVE_REPORT, TourAction.SIGN):
+        with pytest.raises(Refusal) as refused:
+            check_duties(action, state, LEADER)  # the team leader wrote it
+        assert refused.value.code == "duties_not_separated"
+    check_duties(TourAction.APPROVE_REPORT, state, COMMITTEE_LEADER)  # a committee leader off the team
+    check_duties(TourAction.SIGN, state, COMMITTEE_LEADER)

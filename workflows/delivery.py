@@ -7,7 +7,9 @@ the delivery window closes (then the delivery is marked failed). `DigestWorkflow
 """
 
 import asyncio
+from collections.abc import Callable
 from datetime import timedelta
+from typing import TypeVar
 
 from temporalio import workflow
 from temporalio.common import RetryPolicy
@@ -16,6 +18,8 @@ from temporalio.exceptions import ActivityError
 with workflow.unsafe.imports_passed_through():
     from activities.delivery import DeliveryActivities
     from models.delivery import DeliveryOrder, DeliveryTarget, DigestOrder
+
+P = TypeVar("P")
 
 PLAN_TIMEOUT = timedelta(seconds=30)
 SEND_TIMEOUT = timedelta(seconds=60)  # one attempt: a connection, a handshake, a message
@@ -27,6 +31,27 @@ def send_retry(retry_max_seconds: float) -> RetryPolicy:
         maximum_interval=timedelta(seconds=retry_max_seconds), maximum_attempts=0,  # unlimited within the window
         non_retryable_error_types=[],
     )
+
+
+async def send_or_give_up(
+    send: Callable[[DeliveryActivities, P], bool],
+    give_up: Callable[[DeliveryActivities, P], None],
+    payload: P,
+    order: DeliveryOrder | DigestOrder,
+) -> bool:
+    """`send` `payload`, retried with backoff within `order`'s window; past it, `give_up` on it (answers False)."""
+    try:
+        return await workflow.execute_activity_method(
+            send, payload, start_to_close_timeout=SEND_TIMEOUT,
+            schedule_to_close_timeout=timedelta(hours=order.give_up_hours),
+            retry_policy=send_retry(order.retry_max_seconds),
+        )
+    except ActivityError:
+        await workflow.execute_activity_method(
+            give_up, payload, start_to_close_timeout=PLAN_TIMEOUT,
+            retry_policy=RetryPolicy(maximum_interval=timedelta(seconds=30)),
+        )
+        return False
 
 
 @workflow.defn(name="DeliveryWorkflow")
@@ -42,33 +67,11 @@ class DeliveryWorkflow:
         return sum(1 for s in sent if s)
 
     async def _deliver(self, order: DeliveryOrder, target: DeliveryTarget) -> bool:
-        try:
-            return await workflow.execute_activity_method(
-                DeliveryActivities.deliver, target, start_to_close_timeout=SEND_TIMEOUT,
-                schedule_to_close_timeout=timedelta(hours=order.give_up_hours),
-                retry_policy=send_retry(order.retry_max_seconds),
-            )
-        except ActivityError:
-            await workflow.execute_activity_method(
-                DeliveryActivities.give_up_delivery, target, start_to_close_timeout=PLAN_TIMEOUT,
-                retry_policy=RetryPolicy(maximum_interval=timedelta(seconds=30)),
-            )
-            return False
+        return await send_or_give_up(DeliveryActivities.deliver, DeliveryActivities.give_up_delivery, target, order)
 
 
 @workflow.defn(name="DigestWorkflow")
 class DigestWorkflow:
     @workflow.run
     async def run(self, order: DigestOrder) -> bool:
-        try:
-            return await workflow.execute_activity_method(
-                DeliveryActivities.send_digest, order, start_to_close_timeout=SEND_TIMEOUT,
-                schedule_to_close_timeout=timedelta(hours=order.give_up_hours),
-                retry_policy=send_retry(order.retry_max_seconds),
-            )
-        except ActivityError:
-            await workflow.execute_activity_method(
-                DeliveryActivities.give_up_digest, order, start_to_close_timeout=PLAN_TIMEOUT,
-                retry_policy=RetryPolicy(maximum_interval=timedelta(seconds=30)),
-            )
-            return False
+        return await send_or_give_up(DeliveryActivities.send_digest, DeliveryActivities.give_up_digest, order, order)

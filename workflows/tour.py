@@ -155,6 +155,7 @@ class TourWorkflow:
     @approve_report.validator
     def _validate_approve_report(self, command: Command[ApproveReportBody]) -> None:
         self._check(A.APPROVE_REPORT, command)
+        self._check_duties(A.APPROVE_REPORT, command)
 
     @workflow.update(name="deliver-feedback")
     async def deliver_feedback(self, command: Command[DeliverFeedbackBody]) -> TourState:
@@ -221,6 +222,14 @@ class TourWorkflow:
     @sign.validator
     def _validate_sign(self, command: Command[SignDocument]) -> None:
         self._paperwork.check_sign(command)
+        if "-tour_report-" in command.body.document_id:  # the report: not signed by who wrote or approved it
+            self._check_duties(A.SIGN, command)
+
+    def _check_duties(self, action: TourAction, command: Command[Any]) -> None:
+        try:
+            rules.check_duties(action, self._steps.state, command.actor)
+        except Refusal as refusal:
+            raise refusal_error(refusal) from None
 
     # --- the machinery ---------------------------------------------------------------------------------
 

@@ -4,7 +4,6 @@ The list's filter is `services.hazards_query.hazard_filter`, the API's own: a va
 refused with its message, as `GET /api/v1/hazards` refuses it with a 422.
 """
 
-import io
 import json
 from dataclasses import dataclass
 from functools import partial
@@ -22,6 +21,7 @@ from api.deps import PoliciesDep, TemporalDep
 from core.policies import PolicyRegistry
 from models.base import china_date
 from models.enums import HazardLevel, HazardStatus, Role, Source
+from models.tables import HazardRow
 from services import hazards as services
 from services import presenters
 from services.errors import ApiError
@@ -119,51 +119,37 @@ LEDGER_HEADERS = ("隐患编号", "隐患名称", "企业名称", "所在地区"
 @router.get("/hazards/export.xlsx")
 def export_ledger(page: PageDep, query: ListQueryDep) -> Response:
     """The filtered list as the rectification ledger (整改台账), an Excel workbook with Chinese headers."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
-    from core.spreadsheet import append_row
+    from core.spreadsheet import ledger_workbook
 
     try:
         flt = _filter(page, query)
     except ApiError as error:
         return error_page(page, error)
     rows, _ = hazards.list_rows(session=page.session, scope=page.principal.scope, flt=flt, page=1, page_size=EXPORT_LIMIT)
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "整改台账"
-    append_row(sheet, LEDGER_HEADERS)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for row in rows:
+
+    def ledger_row(row: HazardRow) -> tuple[Any, ...]:
         state = json.loads(row.state_json)
         facts = state.get("facts") or {}
         listing = state.get("listing") or {}
         fired = "、".join(label("rung", f.get("rung"), "zh") for f in state.get("fired") or ())
-        append_row(
-            sheet,
-            (
-                row.code,
-                row.title,
-                row.enterprise_name,
-                ((facts.get("region_path") or [{}])[-1]).get("name", row.region_code),
-                label("level", row.level, "zh"),
-                label("status", row.status, "zh"),
-                listing.get("authority_name", ""),
-                cn_day(row.deadline),
-                "是" if row.overdue else "否",
-                fired,
-                cn_time(row.reported_at),
-            )
+        return (
+            row.code,
+            row.title,
+            row.enterprise_name,
+            ((facts.get("region_path") or [{}])[-1]).get("name", row.region_code),
+            label("level", row.level, "zh"),
+            label("status", row.status, "zh"),
+            listing.get("authority_name", ""),
+            cn_day(row.deadline),
+            "是" if row.overdue else "否",
+            fired,
+            cn_time(row.reported_at),
         )
-    for column, width in zip("ABCDEFGHIJK", (26, 30, 30, 10, 10, 10, 14, 12, 8, 24, 17), strict=True):
-        sheet.column_dimensions[column].width = width
-    sheet.freeze_panes = "A2"
-    buffer = io.BytesIO()
-    book.save(buffer)
+
+    content = ledger_workbook(LEDGER_HEADERS, map(ledger_row, rows), widths=(26, 30, 30, 10, 10, 10, 14, 12, 8, 24, 17))
     name = f"整改台账-{china_date(page.now).strftime('%Y%m%d')}.xlsx"
     return Response(
-        buffer.getvalue(),
+        content,
         media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         headers={"Content-Disposition": f"attachment; filename=\"ledger.xlsx\"; filename*=UTF-8''{quote(name)}"},
     )

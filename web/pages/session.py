@@ -8,7 +8,7 @@ from anyio import to_thread
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
-from api.client_address import client_address
+from api.client_address import client_address, secure_request
 from api.deps import SESSION_COOKIE, SessionDep, SettingsDep
 from core.settings import Settings
 from services.auth import authenticate, sign_out, token_for
@@ -52,7 +52,7 @@ def _login_page(
         },
         status_code=status,
     )
-    response.set_cookie(LOGIN_COOKIE, nonce, httponly=True, samesite="lax", secure=request.url.scheme == "https", max_age=3600)
+    response.set_cookie(LOGIN_COOKIE, nonce, httponly=True, samesite="lax", secure=secure_request(request), max_age=3600)
     return response
 
 
@@ -86,7 +86,7 @@ async def login(request: Request, session: SessionDep, settings: SettingsDep) ->
     response = see_other(next_url)
     response.set_cookie(
         SESSION_COOKIE, token.access_token, max_age=token.expires_in, httponly=True, samesite="lax",
-        secure=request.url.scheme == "https",
+        secure=secure_request(request),
     )
     response.delete_cookie(LOGIN_COOKIE)
     return response
