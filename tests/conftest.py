@@ -14,6 +14,7 @@ from core.codec import data_converter
 from core.db import make_engine, migrate
 from core.settings import Settings
 from core.temporal import time_skipping_server_binary
+from tests.api_helpers import Api, running_api
 from tests.browser_helpers import BROWSER_REQUIRED, Served, browser_problem, chromium, served_app
 
 POSTGRES_URL = os.environ.get("DUBAN_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
@@ -120,3 +121,14 @@ async def browser() -> AsyncIterator[Any]:
 async def served(dev_env: WorkflowEnvironment, tmp_path: Path, task_queue: str) -> AsyncIterator[Served]:
     async with served_app(dev_env.client, tmp_path, task_queue) as app:
         yield app
+
+
+# --- the API tests: the real app and a real worker on the session's dev server ----------------------------------
+
+
+@pytest.fixture
+async def api(dev_env: WorkflowEnvironment, tmp_path: Path, task_queue: str) -> AsyncIterator[Api]:
+    """The app behind an httpx client signed in as the demo users; a module that needs other settings
+    defines its own `api`."""
+    async with running_api(dev_env.client, tmp_path, task_queue) as client:
+        yield client

@@ -1,16 +1,12 @@
 """Who sees what, who may do what, and how the lists are filtered: through the real API, a real worker
 and a real Temporal dev server."""
 
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 import jwt
-import pytest
-from temporalio.testing import WorkflowEnvironment
 
-from tests.api_helpers import DEMO_PASSWORD, Api, hazard_body, in_days, pass_sign_in_wait, running_api
+from tests.api_helpers import DEMO_PASSWORD, Api, hazard_body, in_days, pass_sign_in_wait
 
 ENTERPRISE_A = "91371702MA3C4G0R29"  # 牡丹区 371702
 ENTERPRISE_B = "91371721MA3D8J7K5L"  # 曹县 371721
@@ -28,12 +24,6 @@ PLAN = {
     "responsible_person": "王建国",
     "contingency_plan": "停用配电室",
 }
-
-
-@pytest.fixture
-async def api(dev_env: WorkflowEnvironment, tmp_path: Path, task_queue: str) -> AsyncIterator[Api]:
-    async with running_api(dev_env.client, tmp_path, task_queue) as client:
-        yield client
 
 
 async def report(api: Api, username: str = "inspector", **overrides: Any) -> str:

@@ -1,22 +1,11 @@
 """What the policy and the supervisor say reaches the process: the default rectification period, the
 reason of an interview started by hand, and intake answered by the workflow."""
 
-from collections.abc import AsyncIterator
 from datetime import datetime
-from pathlib import Path
-
-import pytest
-from temporalio.testing import WorkflowEnvironment
 
 from models.base import china_date
-from tests.api_helpers import Api, running_api
+from tests.api_helpers import Api
 from tests.eventually import assert_eventually_async
-
-
-@pytest.fixture
-async def api(dev_env: WorkflowEnvironment, tmp_path: Path, task_queue: str) -> AsyncIterator[Api]:
-    async with running_api(dev_env.client, tmp_path, task_queue) as client:
-        yield client
 
 
 async def test_a_general_hazard_ordered_to_rectify_without_a_date_gets_the_policys_working_days(api: Api) -> None:

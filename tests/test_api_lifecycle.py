@@ -12,12 +12,6 @@ from models.tables import AuditEntry, HazardRow
 from tests.api_helpers import Api, in_days, running_api
 
 
-@pytest.fixture
-async def api(dev_env: WorkflowEnvironment, tmp_path: Path, task_queue: str) -> AsyncIterator[Api]:
-    async with running_api(dev_env.client, tmp_path, task_queue) as client:
-        yield client
-
-
 @pytest.fixture(params=["sqlite", "postgres"])
 async def api_on_both(
     request: pytest.FixtureRequest, dev_env: WorkflowEnvironment, tmp_path: Path, task_queue: str

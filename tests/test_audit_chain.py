@@ -1,13 +1,11 @@
 """The tamper-evident trail: a hash chain per hazard, checked on demand, and signed checkpoints of its heads."""
 
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine, text
 from sqlmodel import Session, select
-from temporalio.testing import WorkflowEnvironment
 
 from core.db import session_scope
 from domain import escalation, transitions
@@ -19,7 +17,7 @@ from models.tables import AuditEntry
 from security import signing
 from store import audit, projection
 from tests import factories as f
-from tests.api_helpers import Api, in_days, running_api
+from tests.api_helpers import Api, in_days
 
 NOW = datetime(2026, 11, 2, 2, 0, tzinfo=UTC)
 
@@ -100,12 +98,6 @@ def test_a_forged_checkpoint_signature_is_refused(engine: Engine, tmp_path: Path
         forged = audit.new_checkpoint(session=session, signed_by="mallory", sign=other.sign, public_key=key.public_key)
         ok, reason = audit.check_checkpoint(session=session, checkpoint=forged, public_keys=[key.public_key])
     assert not ok and "signature" in reason
-
-
-@pytest.fixture
-async def api(dev_env: WorkflowEnvironment, tmp_path: Path, task_queue: str) -> AsyncIterator[Api]:
-    async with running_api(dev_env.client, tmp_path, task_queue) as client:
-        yield client
 
 
 async def test_an_auditor_verifies_the_trail_and_sees_a_tampered_row(api: Api) -> None:

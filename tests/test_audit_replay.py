@@ -6,7 +6,7 @@ import asyncio
 import shutil
 import uuid
 import zipfile
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import timedelta
@@ -41,7 +41,7 @@ from models.enums import HazardStatus
 from models.hazard import HazardStart, HazardState, workflow_id_for
 from models.tables import HazardRow
 from tests import factories as f
-from tests.api_helpers import Api, running_api
+from tests.api_helpers import Api
 from tests.eventually import assert_eventually_async
 from tests.histories.scenarios import SCENARIOS, fingerprint_problem, has_patch_marker, record
 from tests.test_hazard_workflow import assess_major, plan
@@ -299,12 +299,6 @@ async def test_a_tampered_export_is_reported(tmp_path: Path, cli_env: pytest.Mon
 
 
 # --- the endpoints ------------------------------------------------------------------------------------------
-
-
-@pytest.fixture
-async def api(dev_env: WorkflowEnvironment, tmp_path: Path, task_queue: str) -> AsyncIterator[Api]:
-    async with running_api(dev_env.client, tmp_path, task_queue) as client:
-        yield client
 
 
 async def test_history_timeline_and_replay_through_the_api(api: Api) -> None:

@@ -2,14 +2,11 @@
 deadline), and the calendar activities reading the years loaded into the read model."""
 
 import json
-from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime
-from pathlib import Path
 
-import pytest
 from sqlalchemy import Engine
 from sqlmodel import Session, select
-from temporalio.testing import ActivityEnvironment, WorkflowEnvironment
+from temporalio.testing import ActivityEnvironment
 
 from activities.calendar import CalendarActivities
 from core.db import session_scope
@@ -17,18 +14,12 @@ from models.base import CHINA_TZ, end_of_day
 from models.calendar import CalendarYear, DeadlineRequest, ShiftRequest, WorkingDaysRequest
 from models.tables import AdminAudit
 from store.calendar import save_year
-from tests.api_helpers import Api, running_api
+from tests.api_helpers import Api
 
 SCHEDULE_2027 = {
     "holidays": ["2027-01-01", *(f"2027-02-{d:02d}" for d in range(6, 13))],
     "workdays": ["2027-02-14"],
 }
-
-
-@pytest.fixture
-async def api(dev_env: WorkflowEnvironment, tmp_path: Path, task_queue: str) -> AsyncIterator[Api]:
-    async with running_api(dev_env.client, tmp_path, task_queue) as client:
-        yield client
 
 
 async def test_an_admin_loads_a_year_which_then_reads_as_loaded_and_is_audited(api: Api) -> None:

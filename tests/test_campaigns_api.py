@@ -3,28 +3,19 @@ visibility, the actions, hazards tagged on intake and filtered, the live figures
 
 import io
 import re
-from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 import pytest
 from openpyxl import Workbook, load_workbook
-from temporalio.testing import WorkflowEnvironment
 
 from core.spreadsheet import append_row
 from models.base import china_date
 from services.campaign_ledger import HEADERS
-from tests.api_helpers import Api, running_api
+from tests.api_helpers import Api
 
 ENTERPRISE_A = "91371702MA3C4G0R29"  # 牡丹区 371702, 危险化学品
 ENTERPRISE_B = "91371721MA3D8J7K5L"  # 曹县 371721, 工贸
-
-
-@pytest.fixture
-async def api(dev_env: WorkflowEnvironment, tmp_path: Path, task_queue: str) -> AsyncIterator[Api]:
-    async with running_api(dev_env.client, tmp_path, task_queue) as client:
-        yield client
 
 
 def day(offset: int) -> str:

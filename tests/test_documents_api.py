@@ -2,20 +2,10 @@
 `GET /documents/{sha256}`, the leader's signature and its refusals, publication and the public listings."""
 
 import io
-from collections.abc import AsyncIterator
-from pathlib import Path
 
-import pytest
 from pypdf import PdfReader
-from temporalio.testing import WorkflowEnvironment
 
-from tests.api_helpers import Api, in_days, running_api
-
-
-@pytest.fixture
-async def api(dev_env: WorkflowEnvironment, tmp_path: Path, task_queue: str) -> AsyncIterator[Api]:
-    async with running_api(dev_env.client, tmp_path, task_queue) as client:
-        yield client
+from tests.api_helpers import Api, in_days
 
 
 def text_of(pdf: bytes) -> str:

@@ -6,12 +6,9 @@ no workflow, so telling it the outcome fails, and the interview must close all t
 
 import asyncio
 import uuid
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
-import pytest
 from sqlmodel import Session, select
 from temporalio.client import WorkflowHandle
 from temporalio.testing import WorkflowEnvironment
@@ -19,17 +16,11 @@ from temporalio.testing import WorkflowEnvironment
 from models.interview import InterviewStart, interview_workflow_id
 from models.tables import AuditEntry
 from tests import factories as f
-from tests.api_helpers import Api, in_days, running_api
+from tests.api_helpers import Api, in_days
 from tests.eventually import assert_eventually_async
 from workflows.interview import InterviewWorkflow
 
 ENTERPRISE_A = "91371702MA3C4G0R29"  # 牡丹区 371702
-
-
-@pytest.fixture
-async def api(dev_env: WorkflowEnvironment, tmp_path: Path, task_queue: str) -> AsyncIterator[Api]:
-    async with running_api(dev_env.client, tmp_path, task_queue) as client:
-        yield client
 
 
 async def start_interview(api: Api, client: Any) -> tuple[str, WorkflowHandle]:

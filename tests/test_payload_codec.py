@@ -5,8 +5,6 @@ import asyncio
 import base64
 import os
 import uuid
-from collections.abc import AsyncIterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -34,7 +32,7 @@ from models.actions import AssessBody, Command
 from models.enums import HazardLevel
 from models.hazard import workflow_id_for
 from tests import factories as f
-from tests.api_helpers import Api, running_api
+from tests.api_helpers import Api
 from tests.workflow_helpers import RecordingProjection, hazard_worker
 from workflows.hazard import HazardWorkflow
 
@@ -211,12 +209,6 @@ def _accepted(history: Any) -> int:
 
 
 # --- the Web UI's codec endpoint ---------------------------------------------------------------------------
-
-
-@pytest.fixture
-async def api(dev_env: WorkflowEnvironment, tmp_path: Path, task_queue: str) -> AsyncIterator[Api]:
-    async with running_api(dev_env.client, tmp_path, task_queue) as client:
-        yield client
 
 
 async def test_the_codec_endpoint_decodes_for_an_auditor_and_refuses_everyone_else(

@@ -1,21 +1,13 @@
 """Policy profiles through the real API: any signed-in user reads them; a bad profile stops the server."""
 
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
-from temporalio.testing import WorkflowEnvironment
 
 from app import create_app
 from core.policies import DEFAULT_POLICIES_DIR, PolicyError
 from core.settings import Settings
-from tests.api_helpers import Api, running_api
-
-
-@pytest.fixture
-async def api(dev_env: WorkflowEnvironment, tmp_path: Path, task_queue: str) -> AsyncIterator[Api]:
-    async with running_api(dev_env.client, tmp_path, task_queue) as client:
-        yield client
+from tests.api_helpers import Api
 
 
 async def test_every_signed_in_user_sees_the_default_profile_in_the_list(api: Api) -> None:

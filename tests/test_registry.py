@@ -2,11 +2,9 @@
 
 import ast
 import re
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
-from temporalio.testing import WorkflowEnvironment
 
 from app import create_app
 from core.settings import Settings
@@ -17,7 +15,7 @@ from registry.hazard import HAZARD
 from registry.interview import INTERVIEW
 from registry.refusals import REFUSALS
 from registry.tour import TOUR
-from tests.api_helpers import Api, in_days, running_api
+from tests.api_helpers import Api, in_days
 
 ROOT = Path(__file__).resolve().parent.parent
 PROCESSES: tuple[tuple[ProcessRegistry, str], ...] = (
@@ -135,12 +133,6 @@ def test_the_registry_drives_the_rules() -> None:
     for spec in HAZARD.actions:
         assert permissions.ROLES_FOR[spec.action] == spec.roles  # type: ignore[index]
         assert transitions.ALLOWED_FROM[spec.action] == spec.allowed_from  # type: ignore[index]
-
-
-@pytest.fixture
-async def api(dev_env: WorkflowEnvironment, tmp_path: Path, task_queue: str) -> AsyncIterator[Api]:
-    async with running_api(dev_env.client, tmp_path, task_queue) as client:
-        yield client
 
 
 async def test_a_refusal_of_a_field_names_the_field_with_words_in_both_languages(api: Api) -> None:

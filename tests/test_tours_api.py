@@ -3,14 +3,12 @@ refusals (team, 回避, targets), findings (a hazard finding becomes a hazard wi
 only by the organizing committee), clue transfers, every step's refusals, and the coverage table."""
 
 import re
-from collections.abc import AsyncIterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 from temporalio.testing import WorkflowEnvironment
 
-from tests.api_helpers import Api, in_days, running_api
+from tests.api_helpers import Api, in_days
 from tests.eventually import assert_eventually_async
 
 TEAM = [
@@ -21,12 +19,6 @@ TEAM = [
     {"username": "tour.m3", "role": "member"},
     {"username": "tour.expert", "role": "expert"},
 ]
-
-
-@pytest.fixture
-async def api(dev_env: WorkflowEnvironment, tmp_path: Path, task_queue: str) -> AsyncIterator[Api]:
-    async with running_api(dev_env.client, tmp_path, task_queue) as client:
-        yield client
 
 
 def tour_body(**overrides: Any) -> dict[str, Any]:

@@ -2,20 +2,9 @@
 inspector (and the officer's audited look at the contact), and the auditor's audit view."""
 
 import uuid
-from collections.abc import AsyncIterator
-from pathlib import Path
 
-import pytest
-from temporalio.testing import WorkflowEnvironment
-
-from tests.api_helpers import Api, running_api
+from tests.api_helpers import Api
 from tests.test_web import browser, csrf_of
-
-
-@pytest.fixture
-async def api(dev_env: WorkflowEnvironment, tmp_path: Path, task_queue: str) -> AsyncIterator[Api]:
-    async with running_api(dev_env.client, tmp_path, task_queue) as client:
-        yield client
 
 
 async def test_an_inspector_screens_a_report_into_a_hazard_on_the_intake_screen(api: Api) -> None:
