@@ -17,15 +17,7 @@ from core.db import MIGRATIONS_DIR, make_engine
 from domain.audit_chain import GENESIS, row_hash
 from store import audit
 from tests.api_helpers import Api, in_days
-
-TEAM = [
-    {"username": "tour.lead", "role": "leader"},
-    {"username": "tour.deputy", "role": "deputy"},
-    {"username": "tour.m1", "role": "member"},
-    {"username": "tour.m2", "role": "member"},
-    {"username": "tour.m3", "role": "member"},
-    {"username": "tour.expert", "role": "expert"},
-]
+from tests.tour_helpers import TEAM
 
 
 async def launch_campaign(api: Api) -> str:
