@@ -3,10 +3,13 @@
 from collections.abc import AsyncIterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
+from datetime import datetime
 
 from temporalio import activity
+from temporalio.api.enums.v1 import EventType
 from temporalio.client import Client, WorkflowHandle, WorkflowUpdateFailedError
 from temporalio.exceptions import ApplicationError
+from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
 from activities.calendar import CalendarActivities
@@ -123,3 +126,27 @@ async def finish_paperwork(handle: WorkflowHandle, publisher: object) -> None:
         if state.listing is None or (state.listing_published_at and (state.closeout_published_at or state.status != "closed")):
             return
         await handle.execute_update(HazardWorkflow.publish, Command(actor=publisher, body=PublishBody()))
+
+
+async def refusal_code(handle: WorkflowHandle, update: object, command: object) -> tuple[str, str]:
+    """Run an update expected to be refused; return its refusal's (type, code), having checked that the refusal
+    says why in both languages."""
+    refused = await refusal_of(handle, update, command)
+    assert refused.details[0]["message_zh"] and refused.details[0]["message_en"], refused.details
+    return refused.type or "", refused.details[0]["code"]
+
+
+UPDATE_EVENTS = {
+    EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED,
+    EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_COMPLETED,
+}
+
+
+async def update_events(handle: WorkflowHandle) -> int:
+    """How many update events the workflow's history holds: a refused update leaves none."""
+    history = await handle.fetch_history()
+    return len([e for e in history.events if e.event_type in UPDATE_EVENTS])
+
+
+async def now(env: WorkflowEnvironment) -> datetime:
+    return await env.get_current_time()
