@@ -1,8 +1,5 @@
 """HazardWorkflow on the time-skipping server: every transition, every refusal, and the deadline."""
 
-import uuid
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from datetime import timedelta
 
 import pytest
@@ -22,34 +19,18 @@ from models.actions import (
     VoidBody,
 )
 from models.enums import HazardLevel, HazardStatus, Rectification
-from models.hazard import HazardState, workflow_id_for
+from models.hazard import HazardState
 from tests import factories as f
 from tests.workflow_helpers import (
-    RecordingProjection,
     finish_paperwork,
-    hazard_worker,
     now,
     refusal_code,
+    running_hazard,
     update_events,
 )
 from workflows.hazard import HazardWorkflow
 
 W = HazardWorkflow
-
-
-async def start_hazard(env: WorkflowEnvironment, task_queue: str) -> WorkflowHandle:
-    code = f"HZ-371702-2026-{uuid.uuid4().hex[:6]}"
-    return await env.client.start_workflow(
-        W.run, f.start(code), id=workflow_id_for(code), task_queue=task_queue
-    )
-
-
-@asynccontextmanager
-async def running_hazard(env: WorkflowEnvironment, task_queue: str) -> AsyncIterator[tuple[RecordingProjection, WorkflowHandle]]:
-    """A worker with a recording projection, and a hazard just reported."""
-    projection = RecordingProjection()
-    async with hazard_worker(env.client, task_queue, projection):
-        yield projection, await start_hazard(env, task_queue)
 
 
 def assess_major() -> Command[AssessBody]:

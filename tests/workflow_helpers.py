@@ -1,5 +1,6 @@
 """Helpers for workflow tests: a worker with a recording projection, and update calls that return errors."""
 
+import uuid
 from collections.abc import AsyncIterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
@@ -14,7 +15,7 @@ from temporalio.worker import Worker
 
 from activities.calendar import CalendarActivities
 from activities.documents import DocumentActivities
-from models.hazard import ProjectionItem, ProjectionReceipt
+from models.hazard import ProjectionItem, ProjectionReceipt, workflow_id_for
 from models.interview import InterviewProjection, InterviewReceipt
 from models.signoff import SignOffStep
 from models.tour import TourProjection, TourReceipt
@@ -94,6 +95,22 @@ async def hazard_worker(
         )
         async with worker:
             yield worker
+
+
+async def start_hazard(env: WorkflowEnvironment, task_queue: str) -> WorkflowHandle:
+    """A hazard just reported (the factories' report), on a code of its own."""
+    from tests import factories as f
+
+    code = f"HZ-371702-2026-{uuid.uuid4().hex[:6]}"
+    return await env.client.start_workflow(HazardWorkflow.run, f.start(code), id=workflow_id_for(code), task_queue=task_queue)
+
+
+@asynccontextmanager
+async def running_hazard(env: WorkflowEnvironment, task_queue: str) -> AsyncIterator[tuple[RecordingProjection, WorkflowHandle]]:
+    """A worker with a recording projection, and a hazard just reported."""
+    projection = RecordingProjection()
+    async with hazard_worker(env.client, task_queue, projection):
+        yield projection, await start_hazard(env, task_queue)
 
 
 async def refusal_of(handle: WorkflowHandle, update: object, command: object) -> ApplicationError:
