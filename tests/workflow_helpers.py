@@ -4,7 +4,7 @@ import uuid
 from collections.abc import AsyncIterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from temporalio import activity
 from temporalio.api.enums.v1 import EventType
@@ -167,3 +167,17 @@ async def update_events(handle: WorkflowHandle) -> int:
 
 async def now(env: WorkflowEnvironment) -> datetime:
     return await env.get_current_time()
+
+
+async def no_show(env: WorkflowEnvironment, interview: WorkflowHandle) -> None:
+    """The county schedules an interview two days out, records that nobody came, and the interview ends."""
+    from models.actions import Command
+    from models.interview import RecordBody, ScheduleBody
+    from tests import factories as f
+
+    when = await env.get_current_time() + timedelta(days=2)
+    await interview.execute_update(
+        InterviewWorkflow.schedule, Command(actor=f.COUNTY_SUPERVISOR, body=ScheduleBody(at=when, place="区应急局三楼会议室"))
+    )
+    await interview.execute_update(InterviewWorkflow.record, Command(actor=f.COUNTY_SUPERVISOR, body=RecordBody(attended=False)))
+    await interview.result()
