@@ -54,16 +54,21 @@ UNITS = {
 DEMO_USERNAMES = tuple(u[0] for u in USERS)
 
 
-def load_demo_data(*, session: Session) -> bool:
-    """Load the demo set unless it is there already. Returns whether anything was loaded."""
-    if session.exec(select(User).where(User.username == "admin")).first() is not None:
-        return False
+def add_reference_data(*, session: Session) -> None:
+    """Add the demo jurisdictions and enterprises that are missing (no accounts); the caller commits."""
     for code, name, level, parent in JURISDICTIONS:
         if get_jurisdiction(session=session, code=code) is None:
             add_jurisdiction(session=session, code=code, name=name, level=level, parent_code=parent)
     for uscc, name, region, principal, industry in ENTERPRISES:
         if session.get(Enterprise, uscc) is None:
             session.add(Enterprise(uscc=uscc, name=name, region_code=region, principal=principal, industry=industry))
+
+
+def load_demo_data(*, session: Session) -> bool:
+    """Load the demo set unless it is there already. Returns whether anything was loaded."""
+    if session.exec(select(User).where(User.username == "admin")).first() is not None:
+        return False
+    add_reference_data(session=session)
     session.flush()
     password_hash = hash_password(DEMO_PASSWORD)
     for username, display, role, jurisdiction, enterprise in USERS:

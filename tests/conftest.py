@@ -152,3 +152,14 @@ async def api(dev_env: WorkflowEnvironment, tmp_path: Path, task_queue: str) -> 
     httpx client signed in as the demo users. A test file wanting other settings defines its own `api`."""
     async with running_api(dev_env.client, tmp_path, task_queue) as client:
         yield client
+
+
+@pytest.fixture
+async def skipping() -> AsyncIterator[WorkflowEnvironment]:
+    """A time-skipping server with the plain pydantic converter, for the API run on skipped time."""
+    from temporalio.contrib.pydantic import pydantic_data_converter
+
+    async with await WorkflowEnvironment.start_time_skipping(
+        data_converter=pydantic_data_converter, test_server_existing_path=str(time_skipping_server_binary())
+    ) as environment:
+        yield environment

@@ -11,7 +11,8 @@ returned.
 import asyncio
 import inspect
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import contextmanager
 from typing import Any, TypeVar
 
 NOT_YET = object()
@@ -28,26 +29,48 @@ def _timed_out(what: str, timeout: float, attempts: int, last: AssertionError | 
     return AssertionError(f"not true within {timeout:g} s after {attempts} tries{name}: {why}")
 
 
+class _Tries:
+    """One wait's bookkeeping: its deadline, how often the check was tried, and how the last try went."""
+
+    def __init__(self, timeout: float, what: str) -> None:
+        self.timeout, self.what = timeout, what
+        self.deadline = time.monotonic() + timeout
+        self.attempts = 0
+        self.last: AssertionError | None = None
+        self.result: Any = NOT_YET
+
+    @contextmanager
+    def attempt(self) -> Iterator["_Tries"]:
+        """Around one call of the check, which sets `result`; its AssertionError is kept as the last failure."""
+        self.attempts += 1
+        self.last, self.result = None, NOT_YET
+        try:
+            yield self
+        except AssertionError as error:
+            self.last = error
+
+    @property
+    def passed(self) -> bool:
+        return self.last is None and _passed(self.result)
+
+    def left(self) -> float:
+        """The seconds left to wait; once none are, the last AssertionError again (or what the check returned)."""
+        if time.monotonic() >= self.deadline:
+            raise _timed_out(self.what, self.timeout, self.attempts, self.last, self.result) from self.last
+        return max(0.0, self.deadline - time.monotonic())
+
+
 def assert_eventually(
     check: Callable[[], T], *, timeout: float = 10.0, interval: float = 0.05, what: str = ""
 ) -> T:
     """Call `check` until it passes; on timeout raise its last AssertionError (or say what it returned)."""
-    deadline = time.monotonic() + timeout
-    attempts = 0
+    tries = _Tries(timeout, what)
     while True:
-        attempts += 1
-        last: AssertionError | None = None
-        result: Any = NOT_YET
-        try:
-            result = check()
-        except AssertionError as error:
-            last = error
-        else:
-            if _passed(result):
-                return result
-        if time.monotonic() >= deadline:
-            raise _timed_out(what, timeout, attempts, last, result) from last
-        time.sleep(min(interval, max(0.0, deadline - time.monotonic())))
+        with tries.attempt():
+            tries.result = check()
+        if tries.passed:
+            return tries.result  # type: ignore[no-any-return]
+        time.sleep(min(interval, tries.left()))
 
 
 async def assert_eventually_async(
@@ -60,21 +83,12 @@ async def assert_eventually_async(
 ) -> Any:
     """`assert_eventually` for the event loop: `check` may be a coroutine function, and the wait between
     tries is `sleep(interval)` (say, a time-skipping test server's own `sleep`)."""
-    deadline = time.monotonic() + timeout
-    attempts = 0
+    tries = _Tries(timeout, what)
     while True:
-        attempts += 1
-        last: AssertionError | None = None
-        result: Any = NOT_YET
-        try:
+        with tries.attempt():
             result = check()
-            if inspect.isawaitable(result):
-                result = await result
-        except AssertionError as error:
-            last = error
-        else:
-            if _passed(result):
-                return result
-        if time.monotonic() >= deadline:
-            raise _timed_out(what, timeout, attempts, last, result) from last
+            tries.result = await result if inspect.isawaitable(result) else result
+        if tries.passed:
+            return tries.result
+        tries.left()
         await sleep(interval)

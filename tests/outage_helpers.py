@@ -37,6 +37,17 @@ def wait_for_port(port: int, process: subprocess.Popen[bytes], log: Path, second
     raise AssertionError(f"nothing listens on port {port} after {seconds:g} s: {log.read_text()[-2000:]}")
 
 
+def terminate(process: subprocess.Popen[bytes], seconds: float) -> None:
+    """SIGTERM a process still running, and SIGKILL it if it has not ended within `seconds`."""
+    if process.poll() is None:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(seconds)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
 class TemporalServer:
     """`temporal server start-dev` persisted to a SQLite file; `kill_9` and `start` again keep file and port."""
 
@@ -68,13 +79,8 @@ class TemporalServer:
         self.process.wait()
 
     def stop(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(15)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        if self.process is not None:
+            terminate(self.process, 15)
 
 
 class ApiProcess:
@@ -108,13 +114,7 @@ class ApiProcess:
         return f"http://127.0.0.1:{self.port}"
 
     def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(15)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        terminate(self.process, 15)
 
 
 class WorkerProcess:
@@ -127,13 +127,7 @@ class WorkerProcess:
                                         stdout=self._log, stderr=subprocess.STDOUT)
 
     def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(30)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        terminate(self.process, 30)
         self._log.close()
 
 

@@ -119,17 +119,9 @@ def _entry(code: str, seq: int, at: datetime, actor: Actor, action: str, before:
 
 def reference_data(session: Session) -> None:
     """The demo jurisdictions and enterprises (no accounts)."""
-    from models.tables import Enterprise
-    from store.demo import ENTERPRISES as DEMO_ENTERPRISES
-    from store.demo import JURISDICTIONS
-    from store.reference import add_jurisdiction, get_jurisdiction
+    from store.demo import add_reference_data
 
-    for code, name, level, parent in JURISDICTIONS:
-        if get_jurisdiction(session=session, code=code) is None:
-            add_jurisdiction(session=session, code=code, name=name, level=level, parent_code=parent)
-    for uscc, name, region, principal, industry in DEMO_ENTERPRISES:
-        if session.get(Enterprise, uscc) is None:
-            session.add(Enterprise(uscc=uscc, name=name, region_code=region, principal=principal, industry=industry))
+    add_reference_data(session=session)
     session.commit()
 
 

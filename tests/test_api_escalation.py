@@ -6,20 +6,10 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 
-from core.temporal import time_skipping_server_binary
 from models.base import china_date
 from tests.api_helpers import Api, hazard_body, running_api
-
-
-@pytest.fixture
-async def skipping() -> AsyncIterator[WorkflowEnvironment]:
-    async with await WorkflowEnvironment.start_time_skipping(
-        data_converter=pydantic_data_converter, test_server_existing_path=str(time_skipping_server_binary())
-    ) as environment:
-        yield environment
 
 
 @pytest.fixture

@@ -2,12 +2,10 @@
 hazard's, verified by record and over the caller's scope, and their histories read and replay like a hazard's."""
 
 import json
-from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-import pytest
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import create_engine, text
@@ -18,22 +16,8 @@ from audit.archive import export_audit, replay_export_async
 from core.db import MIGRATIONS_DIR, make_engine
 from domain.audit_chain import GENESIS, row_hash
 from store import audit
-from tests.api_helpers import Api, in_days, running_api
-
-TEAM = [
-    {"username": "tour.lead", "role": "leader"},
-    {"username": "tour.deputy", "role": "deputy"},
-    {"username": "tour.m1", "role": "member"},
-    {"username": "tour.m2", "role": "member"},
-    {"username": "tour.m3", "role": "member"},
-    {"username": "tour.expert", "role": "expert"},
-]
-
-
-@pytest.fixture
-async def api(dev_env: WorkflowEnvironment, tmp_path: Path, task_queue: str) -> AsyncIterator[Api]:
-    async with running_api(dev_env.client, tmp_path, task_queue) as client:
-        yield client
+from tests.api_helpers import Api, in_days
+from tests.tour_helpers import TEAM
 
 
 async def launch_campaign(api: Api) -> str:

@@ -1,8 +1,6 @@
 """A captured command is no master key: a sealed payload copied out of one hazard's history and sent, with a raw
 Temporal client, to another hazard changes nothing there (no step, no audit row, no notification)."""
 
-from collections.abc import AsyncIterator
-from pathlib import Path
 
 import pytest
 from sqlalchemy import func
@@ -14,13 +12,7 @@ from temporalio.testing import WorkflowEnvironment
 
 from models.hazard import workflow_id_for
 from models.tables import AuditEntry, Notification
-from tests.api_helpers import Api, running_api
-
-
-@pytest.fixture
-async def api(dev_env: WorkflowEnvironment, tmp_path: Path, task_queue: str) -> AsyncIterator[Api]:
-    async with running_api(dev_env.client, tmp_path, task_queue) as client:
-        yield client
+from tests.api_helpers import Api
 
 
 def counts(api: Api, code: str) -> tuple[int, int]:

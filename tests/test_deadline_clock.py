@@ -25,7 +25,7 @@ from models.hazard import HazardState, ProjectionItem, workflow_id_for
 from tests import factories as f
 from tests.eventually import assert_eventually_async
 from tests.test_hazard_workflow import assess_major, plan
-from tests.workflow_helpers import RecordingProjection, hazard_worker
+from tests.workflow_helpers import RecordingProjection, hazard_worker, no_show
 from workflows.hazard import HazardWorkflow as W
 
 CALENDAR = WorkCalendar()  # what the workers use in these tests: official data, else the provisional rule
@@ -52,6 +52,15 @@ async def listed_hazard(env: WorkflowEnvironment, task_queue: str, level: str = 
     listing = ListBody(authority_level=level, deadline=f.days_after(await env.get_current_time(), days))
     who = f.COUNTY_SUPERVISOR if level == "county" else f.CITY_SUPERVISOR
     await handle.execute_update(W.list_hazard, Command(actor=who, body=listing))
+    return handle
+
+
+async def rectifying_hazard(env: WorkflowEnvironment, task_queue: str, days: int, plan_days: int) -> WorkflowHandle:
+    """A hazard the county listed `days` out, rectifying on a plan (due in `plan_days`) the county approved."""
+    handle = await listed_hazard(env, task_queue, days=days)
+    today = await env.get_current_time()
+    await handle.execute_update(W.submit_plan, Command(actor=f.ENTERPRISE_A, body=plan(f.days_after(today, plan_days))))
+    await handle.execute_update(W.review_plan, Command(actor=f.COUNTY_SUPERVISOR, body=ReviewPlanBody(decision="approve")))
     return handle
 
 
@@ -104,10 +113,7 @@ async def test_a_listed_hazard_left_alone_climbs_every_rung_on_its_working_day(e
 async def test_nothing_fires_for_the_enterprise_after_acceptance_is_requested(env: WorkflowEnvironment, task_queue: str) -> None:
     projection = RecordingProjection()
     async with hazard_worker(env.client, task_queue, projection):
-        handle = await listed_hazard(env, task_queue, days=20)
-        today = await env.get_current_time()
-        await handle.execute_update(W.submit_plan, Command(actor=f.ENTERPRISE_A, body=plan(f.days_after(today, 15))))
-        await handle.execute_update(W.review_plan, Command(actor=f.COUNTY_SUPERVISOR, body=ReviewPlanBody(decision="approve")))
+        handle = await rectifying_hazard(env, task_queue, days=20, plan_days=15)
         state: HazardState = await handle.query(W.state)
         # 9 days and an hour: not at a midnight, where the circular's signature clock wakes the workflow,
         # so the update below does not cancel a timer that fired meanwhile (the time-skipping server's bug, sdk-java#3088)
@@ -129,10 +135,7 @@ async def test_nothing_fires_for_the_enterprise_after_acceptance_is_requested(en
 async def test_an_extension_approved_while_the_timer_waits_moves_the_deadline(env: WorkflowEnvironment, task_queue: str) -> None:
     projection = RecordingProjection()
     async with hazard_worker(env.client, task_queue, projection):
-        handle = await listed_hazard(env, task_queue, days=60)
-        today = await env.get_current_time()
-        await handle.execute_update(W.submit_plan, Command(actor=f.ENTERPRISE_A, body=plan(f.days_after(today, 50))))
-        await handle.execute_update(W.review_plan, Command(actor=f.COUNTY_SUPERVISOR, body=ReviewPlanBody(decision="approve")))
+        handle = await rectifying_hazard(env, task_queue, days=60, plan_days=50)
         original: HazardState = await handle.query(W.state)
         await env.sleep(timedelta(days=3))
         requested = await handle.execute_update(
@@ -199,10 +202,7 @@ def previous_working_day(day: date) -> date:
 async def test_a_verification_deadline_missed_by_the_county_is_escalated_to_the_city(env: WorkflowEnvironment, task_queue: str) -> None:
     projection = RecordingProjection()
     async with hazard_worker(env.client, task_queue, projection):
-        handle = await listed_hazard(env, task_queue, days=40)
-        today = await env.get_current_time()
-        await handle.execute_update(W.submit_plan, Command(actor=f.ENTERPRISE_A, body=plan(f.days_after(today, 30))))
-        await handle.execute_update(W.review_plan, Command(actor=f.COUNTY_SUPERVISOR, body=ReviewPlanBody(decision="approve")))
+        handle = await rectifying_hazard(env, task_queue, days=40, plan_days=30)
         requested = await handle.execute_update(W.submit_completion, Command(actor=f.ENTERPRISE_A, body=SubmitCompletionBody(summary="完成")))
         (verify_clock,) = [c for c in requested.clocks if c.spec.name == "verify"]
         asked_day = china_date(requested.status_since)
@@ -243,7 +243,6 @@ def test_calendar_days_used_here_are_working_days_of_the_calendar() -> None:
 
 async def test_a_no_show_at_the_interview_raises_the_hazards_rung(env: WorkflowEnvironment, task_queue: str) -> None:
     from models.actions import StartInterviewBody
-    from models.interview import RecordBody, ScheduleBody
     from workflows.interview import InterviewWorkflow
 
     projection = RecordingProjection()
@@ -258,12 +257,7 @@ async def test_a_no_show_at_the_interview_raises_the_hazards_rung(env: WorkflowE
         started = await interview.query(InterviewWorkflow.state)
         assert started.start.trigger == "manual" and started.start.started_by.username == "county.supervisor"
         assert started.start.interviewee == "王建国" and started.start.conducting_authority_code == "371702"
-        when = await env.get_current_time() + timedelta(days=2)
-        await interview.execute_update(
-            InterviewWorkflow.schedule, Command(actor=f.COUNTY_SUPERVISOR, body=ScheduleBody(at=when, place="区应急局三楼会议室"))
-        )
-        await interview.execute_update(InterviewWorkflow.record, Command(actor=f.COUNTY_SUPERVISOR, body=RecordBody(attended=False)))
-        await interview.result()
+        await no_show(env, interview)
 
         async def rung_raised() -> HazardState:  # the outcome reaches the hazard as a signal
             state: HazardState = await handle.query(W.state)

@@ -13,10 +13,8 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 from sqlmodel import Session
-from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 
-from core.temporal import time_skipping_server_binary
 from models.base import china_date
 from store import delivery as delivery_store
 from tests.api_helpers import Api, running_api
@@ -25,14 +23,6 @@ from tests.eventually import assert_eventually_async
 
 SECRET = "SECa1b2c3d4e5f6-robot-secret"
 MAIL = "enterprise.a@example.com"
-
-
-@pytest.fixture
-async def skipping() -> AsyncIterator[WorkflowEnvironment]:
-    async with await WorkflowEnvironment.start_time_skipping(
-        data_converter=pydantic_data_converter, test_server_existing_path=str(time_skipping_server_binary())
-    ) as environment:
-        yield environment
 
 
 @pytest.fixture

@@ -7,19 +7,15 @@ from pathlib import Path
 import pytest
 from sqlmodel import Session
 
-from app import create_app
-from core.settings import Settings
 from models.delivery import WebhookIn, WebhookKind
 from store import webhooks
 from store.reference import user_by_name
-from tests.test_web import NoTemporal, browser, csrf_of
+from tests.test_web import app_without_temporal, browser, csrf_of
 
 
 @pytest.fixture
 async def app(tmp_path: Path) -> AsyncIterator[object]:
-    settings = Settings(_env_file=None, env="development", data_dir=tmp_path, log_json=False, log_level="WARNING")  # type: ignore[call-arg]
-    application = create_app(settings, temporal=NoTemporal())  # type: ignore[arg-type]
-    async with application.router.lifespan_context(application):
+    async with app_without_temporal(tmp_path) as application:
         with Session(application.state.engine) as session:
             user = user_by_name(session=session, username="county.supervisor")
             assert user is not None

@@ -1,10 +1,8 @@
 """HazardWorkflow on the time-skipping server: every transition, every refusal, and the deadline."""
 
-import uuid
 from datetime import timedelta
 
 import pytest
-from temporalio.api.enums.v1 import EventType
 from temporalio.client import WorkflowHandle
 from temporalio.testing import WorkflowEnvironment
 
@@ -21,23 +19,18 @@ from models.actions import (
     VoidBody,
 )
 from models.enums import HazardLevel, HazardStatus, Rectification
-from models.hazard import HazardState, workflow_id_for
+from models.hazard import HazardState
 from tests import factories as f
-from tests.workflow_helpers import RecordingProjection, finish_paperwork, hazard_worker, refusal_of
+from tests.workflow_helpers import (
+    finish_paperwork,
+    now,
+    refusal_code,
+    running_hazard,
+    update_events,
+)
 from workflows.hazard import HazardWorkflow
 
 W = HazardWorkflow
-
-
-async def start_hazard(env: WorkflowEnvironment, task_queue: str) -> WorkflowHandle:
-    code = f"HZ-371702-2026-{uuid.uuid4().hex[:6]}"
-    return await env.client.start_workflow(
-        W.run, f.start(code), id=workflow_id_for(code), task_queue=task_queue
-    )
-
-
-async def now(env: WorkflowEnvironment):  # type: ignore[no-untyped-def]
-    return await env.get_current_time()
 
 
 def assess_major() -> Command[AssessBody]:
@@ -77,9 +70,7 @@ async def to_rectifying(env: WorkflowEnvironment, handle: WorkflowHandle) -> Haz
 async def test_major_hazard_runs_from_report_through_a_failed_verification_to_close_out(
     env: WorkflowEnvironment, task_queue: str
 ) -> None:
-    projection = RecordingProjection()
-    async with hazard_worker(env.client, task_queue, projection):
-        handle = await start_hazard(env, task_queue)
+    async with running_hazard(env, task_queue) as (projection, handle):
         today = await now(env)
         state = await handle.execute_update(W.assess, assess_major())
         assert (state.status, state.level) == (HazardStatus.ASSESSED, HazardLevel.MAJOR)
@@ -146,9 +137,7 @@ async def test_major_hazard_runs_from_report_through_a_failed_verification_to_cl
 async def test_general_hazard_fixed_on_the_spot_goes_straight_to_acceptance(
     env: WorkflowEnvironment, task_queue: str
 ) -> None:
-    projection = RecordingProjection()
-    async with hazard_worker(env.client, task_queue, projection):
-        handle = await start_hazard(env, task_queue)
+    async with running_hazard(env, task_queue) as (projection, handle):
         state = await handle.execute_update(
             W.assess,
             Command(actor=f.INSPECTOR, body=AssessBody(level="general", rectification=Rectification.IMMEDIATE)),
@@ -168,9 +157,7 @@ async def test_general_hazard_fixed_on_the_spot_goes_straight_to_acceptance(
 async def test_general_hazard_with_a_deadline_is_ordered_to_rectify_without_listing(
     env: WorkflowEnvironment, task_queue: str
 ) -> None:
-    projection = RecordingProjection()
-    async with hazard_worker(env.client, task_queue, projection):
-        handle = await start_hazard(env, task_queue)
+    async with running_hazard(env, task_queue) as (projection, handle):
         deadline = f.days_after(await now(env), 10)
         state = await handle.execute_update(
             W.assess,
@@ -181,10 +168,10 @@ async def test_general_hazard_with_a_deadline_is_ordered_to_rectify_without_list
         )
         assert state.status == HazardStatus.RECTIFYING and state.listing is None
         assert state.deadline is not None
-        refused = await refusal_of(
+        refused = await refusal_code(
             handle, W.list_hazard, Command(actor=f.COUNTY_SUPERVISOR, body=ListBody(authority_level="county", deadline=deadline))
         )
-        assert refused.type == "conflict"
+        assert refused[0] == "conflict"
         await handle.execute_update(
             W.submit_completion, Command(actor=f.ENTERPRISE_A, body=SubmitCompletionBody(summary="已整改"))
         )
@@ -195,9 +182,7 @@ async def test_general_hazard_with_a_deadline_is_ordered_to_rectify_without_list
 
 
 async def test_void_ends_the_hazard_with_its_reason(env: WorkflowEnvironment, task_queue: str) -> None:
-    projection = RecordingProjection()
-    async with hazard_worker(env.client, task_queue, projection):
-        handle = await start_hazard(env, task_queue)
+    async with running_hazard(env, task_queue) as (projection, handle):
         await handle.execute_update(W.void, Command(actor=f.COUNTY_SUPERVISOR, body=VoidBody(reason="重复登记")))
         final = await handle.result()
     assert final.status == HazardStatus.VOIDED and final.void_reason == "重复登记"
@@ -207,9 +192,7 @@ async def test_void_ends_the_hazard_with_its_reason(env: WorkflowEnvironment, ta
 async def test_rectification_deadline_passing_marks_the_hazard_overdue_without_changing_its_state(
     env: WorkflowEnvironment, task_queue: str
 ) -> None:
-    projection = RecordingProjection()
-    async with hazard_worker(env.client, task_queue, projection):
-        handle = await start_hazard(env, task_queue)
+    async with running_hazard(env, task_queue) as (projection, handle):
         state = await to_rectifying(env, handle)
         assert not state.overdue
         await env.sleep(timedelta(days=61))
@@ -250,92 +233,68 @@ REFUSALS = [
 async def test_refused_update_names_its_reason_and_leaves_no_trace_in_history(
     env: WorkflowEnvironment, task_queue: str, name, update, who, body, kind, code  # type: ignore[no-untyped-def]
 ) -> None:
-    projection = RecordingProjection()
-    async with hazard_worker(env.client, task_queue, projection):
-        handle = await start_hazard(env, task_queue)
+    async with running_hazard(env, task_queue) as (projection, handle):
         if body is None:
             body = ListBody(authority_level="city", deadline=f.days_after(await now(env), 30))
         elif body == "plan":
             body = plan(f.days_after(await now(env), 30))
-        refused = await refusal_of(handle, update, Command(actor=who, body=body))
-        assert (refused.type, refused.details[0]["code"]) == (kind, code)
-        assert refused.details[0]["message_zh"] and refused.details[0]["message_en"]
+        assert await refusal_code(handle, update, Command(actor=who, body=body)) == (kind, code)
         state = await handle.query(W.state)
         assert state.status == HazardStatus.REPORTED and state.seq == 1
-        history = await handle.fetch_history()
-        update_events = {EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED, EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_COMPLETED}
-        assert not [e for e in history.events if e.event_type in update_events]
+        assert await update_events(handle) == 0
         await handle.terminate("test over")
 
 
 async def test_listing_and_close_belong_to_the_listing_authority(env: WorkflowEnvironment, task_queue: str) -> None:
-    projection = RecordingProjection()
-    async with hazard_worker(env.client, task_queue, projection):
-        handle = await start_hazard(env, task_queue)
+    async with running_hazard(env, task_queue) as (projection, handle):
         today = await now(env)
         await handle.execute_update(W.assess, assess_major())
+
+        async def refused(update: object, who: object, body: object) -> tuple[str, str]:
+            return await refusal_code(handle, update, Command(actor=who, body=body))
+
         # A county supervisor cannot list at city level, and a city supervisor cannot list at county level.
         for who, level in ((f.COUNTY_SUPERVISOR, "city"), (f.CITY_SUPERVISOR, "county")):
-            refused = await refusal_of(
-                handle, W.list_hazard, Command(actor=who, body=ListBody(authority_level=level, deadline=f.days_after(today, 30)))
-            )
-            assert refused.details[0]["code"] == "not_listing_authority"
-        refused = await refusal_of(
-            handle, W.list_hazard, Command(actor=f.CITY_SUPERVISOR, body=ListBody(authority_level="city", deadline=f.days_after(today, -1)))
-        )
-        assert (refused.type, refused.details[0]["code"]) == ("invalid", "date_in_past")
+            listing = ListBody(authority_level=level, deadline=f.days_after(today, 30))
+            assert (await refused(W.list_hazard, who, listing))[1] == "not_listing_authority"
+        listing = ListBody(authority_level="city", deadline=f.days_after(today, -1))
+        assert await refused(W.list_hazard, f.CITY_SUPERVISOR, listing) == ("invalid", "date_in_past")
         await handle.execute_update(
             W.list_hazard, Command(actor=f.CITY_SUPERVISOR, body=ListBody(authority_level="city", deadline=f.days_after(today, 60)))
         )
         # The county cannot review the city's listing.
-        refused = await refusal_of(
-            handle, W.submit_plan, Command(actor=f.ENTERPRISE_B, body=plan(f.days_after(today, 30)))
-        )
-        assert refused.details[0]["code"] == "not_your_enterprise"
-        refused = await refusal_of(
-            handle, W.submit_plan, Command(actor=f.ENTERPRISE_A, body=plan(f.days_after(today, 90)))
-        )
-        assert refused.details[0]["code"] == "plan_after_deadline"
+        assert (await refused(W.submit_plan, f.ENTERPRISE_B, plan(f.days_after(today, 30))))[1] == "not_your_enterprise"
+        assert (await refused(W.submit_plan, f.ENTERPRISE_A, plan(f.days_after(today, 90))))[1] == "plan_after_deadline"
         await handle.execute_update(W.submit_plan, Command(actor=f.ENTERPRISE_A, body=plan(f.days_after(today, 30))))
-        refused = await refusal_of(
-            handle, W.review_plan, Command(actor=f.COUNTY_SUPERVISOR, body=ReviewPlanBody(decision="approve"))
-        )
-        assert refused.details[0]["code"] == "not_listing_authority"
-        await handle.execute_update(W.review_plan, Command(actor=f.CITY_SUPERVISOR, body=ReviewPlanBody(decision="approve")))
+        approve = ReviewPlanBody(decision="approve")
+        assert (await refused(W.review_plan, f.COUNTY_SUPERVISOR, approve))[1] == "not_listing_authority"
+        await handle.execute_update(W.review_plan, Command(actor=f.CITY_SUPERVISOR, body=approve))
         await handle.execute_update(W.submit_completion, Command(actor=f.ENTERPRISE_A, body=SubmitCompletionBody(summary="done")))
         # The province sits above the listing authority: it does not verify. The enterprise never does.
-        refused = await refusal_of(handle, W.verify, Command(actor=f.PROVINCE_SUPERVISOR, body=VerifyBody(decision="pass")))
-        assert refused.details[0]["code"] == "above_listing_authority"
-        refused = await refusal_of(handle, W.verify, Command(actor=f.ENTERPRISE_A, body=VerifyBody(decision="pass")))
-        assert refused.type == "forbidden"
-        await handle.execute_update(W.verify, Command(actor=f.COUNTY_SUPERVISOR, body=VerifyBody(decision="pass")))
-        refused = await refusal_of(handle, W.close, Command(actor=f.COUNTY_SUPERVISOR, body=CloseBody()))
-        assert refused.details[0]["code"] == "not_listing_authority"
+        passed = VerifyBody(decision="pass")
+        assert (await refused(W.verify, f.PROVINCE_SUPERVISOR, passed))[1] == "above_listing_authority"
+        assert (await refused(W.verify, f.ENTERPRISE_A, passed))[0] == "forbidden"
+        await handle.execute_update(W.verify, Command(actor=f.COUNTY_SUPERVISOR, body=passed))
+        assert (await refused(W.close, f.COUNTY_SUPERVISOR, CloseBody()))[1] == "not_listing_authority"
         await handle.execute_update(W.close, Command(actor=f.CITY_SUPERVISOR, body=CloseBody()))
         await finish_paperwork(handle, f.CITY_SUPERVISOR)
         assert (await handle.result()).status == HazardStatus.CLOSED
 
 
 async def test_a_second_assessment_is_refused_once_the_hazard_is_assessed(env: WorkflowEnvironment, task_queue: str) -> None:
-    projection = RecordingProjection()
-    async with hazard_worker(env.client, task_queue, projection):
-        handle = await start_hazard(env, task_queue)
+    async with running_hazard(env, task_queue) as (projection, handle):
         await handle.execute_update(W.assess, assess_major())
-        refused = await refusal_of(handle, W.assess, assess_major())
-        assert (refused.type, refused.details[0]["code"]) == ("conflict", "wrong_state")
+        assert await refusal_code(handle, W.assess, assess_major()) == ("conflict", "wrong_state")
         await handle.execute_update(W.void, Command(actor=f.CITY_SUPERVISOR, body=VoidBody(reason="误报")))
         assert (await handle.result()).status == HazardStatus.VOIDED
 
 
 async def test_the_verifier_of_a_major_hazard_may_not_also_close_it(env: WorkflowEnvironment, task_queue: str) -> None:
-    projection = RecordingProjection()
-    async with hazard_worker(env.client, task_queue, projection):
-        handle = await start_hazard(env, task_queue)
+    async with running_hazard(env, task_queue) as (projection, handle):
         await to_rectifying(env, handle)  # listed by the city
         await handle.execute_update(W.submit_completion, Command(actor=f.ENTERPRISE_A, body=SubmitCompletionBody(summary="完成")))
         await handle.execute_update(W.verify, Command(actor=f.CITY_SUPERVISOR, body=VerifyBody(decision="pass")))
-        refused = await refusal_of(handle, W.close, Command(actor=f.CITY_SUPERVISOR, body=CloseBody()))
-        assert (refused.type, refused.details[0]["code"]) == ("forbidden", "four_eyes")
+        assert await refusal_code(handle, W.close, Command(actor=f.CITY_SUPERVISOR, body=CloseBody())) == ("forbidden", "four_eyes")
         colleague = f.CITY_SUPERVISOR.model_copy(update={"user_id": "u-city.supervisor2", "username": "city.supervisor2"})
         await handle.execute_update(W.close, Command(actor=colleague, body=CloseBody()))
         await finish_paperwork(handle, colleague)

@@ -10,7 +10,6 @@ from typing import Any
 
 import pytest
 from temporalio import activity, workflow
-from temporalio.api.enums.v1 import EventType
 from temporalio.client import Client, WorkflowHandle
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
@@ -35,14 +34,10 @@ from models.interview import (
     interview_workflow_id,
 )
 from tests import factories as f
-from tests.workflow_helpers import refusal_of
+from tests.workflow_helpers import now, refusal_code, update_events
 from workflows.interview import InterviewWorkflow
 
 W = InterviewWorkflow
-UPDATE_EVENTS = {
-    EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED,
-    EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_COMPLETED,
-}
 
 
 @workflow.defn(name="InterviewParentStandIn", sandboxed=False)
@@ -130,6 +125,13 @@ class Started:
         assert self.parent is not None
         return await self.parent.query(ParentStandIn.outcomes)
 
+    async def finish(self, env: WorkflowEnvironment) -> tuple[InterviewState, list[InterviewOutcome]]:
+        """The interview's result and the outcomes its parent received; the parent stand-in then ends."""
+        final = await finished(env, self.interview)
+        outcomes = await self.outcomes()
+        await self.parent.terminate("test over")  # type: ignore[union-attr]
+        return final, outcomes
+
 
 async def start_interview(env: WorkflowEnvironment, task_queue: str, with_parent: bool = True) -> Started:
     code = f"HZ-371702-2026-{uuid.uuid4().hex[:6]}"
@@ -145,10 +147,6 @@ async def start_interview(env: WorkflowEnvironment, task_queue: str, with_parent
         task_queue=task_queue,
     )
     return Started(handle, parent, interview_id)
-
-
-async def now(env: WorkflowEnvironment) -> datetime:
-    return await env.get_current_time()
 
 
 def schedule(at: datetime) -> Command[ScheduleBody]:
@@ -170,6 +168,16 @@ def held(today: datetime) -> Command[RecordBody]:
     )
 
 
+@asynccontextmanager
+async def running_interview(
+    env: WorkflowEnvironment, task_queue: str, with_parent: bool = True
+) -> AsyncIterator[tuple[StandIns, Started]]:
+    """A worker with the stand-ins, and an interview just noticed (its parent a stand-in, if `with_parent`)."""
+    stand_ins = StandIns()
+    async with interview_worker(env.client, task_queue, stand_ins):
+        yield stand_ins, await start_interview(env, task_queue, with_parent)
+
+
 async def finished(env: WorkflowEnvironment, handle: WorkflowHandle) -> InterviewState:
     """The interview's result, without letting the server skip time: a skip would run into the parent
     stand-in's execution timeout (the server's default, ten years), which is the next timer it knows."""
@@ -184,17 +192,10 @@ async def end(env: WorkflowEnvironment, handle: WorkflowHandle) -> None:
     assert (await finished(env, handle)).outcome == InterviewOutcomeKind.CANCELLED
 
 
-async def history_update_events(handle: WorkflowHandle) -> int:
-    history = await handle.fetch_history()
-    return len([e for e in history.events if e.event_type in UPDATE_EVENTS])
-
-
 async def test_interview_runs_from_notice_through_minutes_to_a_written_reply_and_tells_the_hazard(
     env: WorkflowEnvironment, task_queue: str
 ) -> None:
-    stand_ins = StandIns()
-    async with interview_worker(env.client, task_queue, stand_ins):
-        started = await start_interview(env, task_queue)
+    async with running_interview(env, task_queue) as (stand_ins, started):
         handle = started.interview
         today = await now(env)
         state = await handle.query(W.state)
@@ -217,9 +218,7 @@ async def test_interview_runs_from_notice_through_minutes_to_a_written_reply_and
             W.reply, Command(actor=f.ENTERPRISE_A, body=ReplyBody(text="已加装挡鼠板，附照片"))
         )
         assert state.status == InterviewStatus.CLOSED and state.outcome == InterviewOutcomeKind.REPLIED
-        final = await finished(env, handle)
-        outcomes = await started.outcomes()
-        await started.parent.terminate("test over")  # type: ignore[union-attr]
+        final, outcomes = await started.finish(env)
 
     assert final.outcome == InterviewOutcomeKind.REPLIED and final.reply is not None
     assert [(o.kind, o.interview_id, o.hazard_code) for o in outcomes] == [
@@ -247,9 +246,7 @@ async def test_interview_runs_from_notice_through_minutes_to_a_written_reply_and
 async def test_a_no_show_closes_the_interview_and_tells_the_hazard_no_show(
     env: WorkflowEnvironment, task_queue: str
 ) -> None:
-    stand_ins = StandIns()
-    async with interview_worker(env.client, task_queue, stand_ins):
-        started = await start_interview(env, task_queue)
+    async with running_interview(env, task_queue) as (stand_ins, started):
         handle = started.interview
         await handle.execute_update(W.schedule, schedule(await now(env) + timedelta(days=1)))
         state = await handle.execute_update(
@@ -257,9 +254,7 @@ async def test_a_no_show_closes_the_interview_and_tells_the_hazard_no_show(
         )
         assert state.status == InterviewStatus.CLOSED and state.outcome == InterviewOutcomeKind.NO_SHOW
         assert state.reply_due is None
-        final = await finished(env, handle)
-        outcomes = await started.outcomes()
-        await started.parent.terminate("test over")  # type: ignore[union-attr]
+        final, outcomes = await started.finish(env)
     assert final.outcome == InterviewOutcomeKind.NO_SHOW and final.attended is False
     assert [o.kind for o in outcomes] == [InterviewOutcomeKind.NO_SHOW]
     assert stand_ins.deadline_requests == []  # no reply is due from someone who did not come
@@ -269,9 +264,7 @@ async def test_a_no_show_closes_the_interview_and_tells_the_hazard_no_show(
 async def test_a_reply_missing_at_the_deadline_closes_the_interview_and_tells_the_hazard_reply_missed(
     env: WorkflowEnvironment, task_queue: str
 ) -> None:
-    stand_ins = StandIns()
-    async with interview_worker(env.client, task_queue, stand_ins):
-        started = await start_interview(env, task_queue)
+    async with running_interview(env, task_queue) as (stand_ins, started):
         handle = started.interview
         today = await now(env)
         await handle.execute_update(W.schedule, schedule(today + timedelta(days=2)))
@@ -280,9 +273,7 @@ async def test_a_reply_missing_at_the_deadline_closes_the_interview_and_tells_th
         await env.sleep(timedelta(days=4))
         assert stand_ins.actions(started.interview_id)[-1] == "record"  # not yet due
         await env.sleep(timedelta(days=3))
-        final = await finished(env, handle)
-        outcomes = await started.outcomes()
-        await started.parent.terminate("test over")  # type: ignore[union-attr]
+        final, outcomes = await started.finish(env)
     assert final.status == InterviewStatus.CLOSED and final.outcome == InterviewOutcomeKind.REPLY_MISSED
     assert final.closed_at is not None and final.closed_at >= state.reply_due
     assert [o.kind for o in outcomes] == [InterviewOutcomeKind.REPLY_MISSED]
@@ -294,15 +285,11 @@ async def test_a_reply_missing_at_the_deadline_closes_the_interview_and_tells_th
 async def test_cancel_closes_the_interview_as_cancelled_without_telling_the_hazard(
     env: WorkflowEnvironment, task_queue: str
 ) -> None:
-    stand_ins = StandIns()
-    async with interview_worker(env.client, task_queue, stand_ins):
-        started = await start_interview(env, task_queue)
+    async with running_interview(env, task_queue) as (stand_ins, started):
         handle = started.interview
         await handle.execute_update(W.schedule, schedule(await now(env) + timedelta(days=1)))
         await handle.signal(W.cancel, "隐患已销号")
-        final = await finished(env, handle)
-        outcomes = await started.outcomes()
-        await started.parent.terminate("test over")  # type: ignore[union-attr]
+        final, outcomes = await started.finish(env)
     assert final.outcome == InterviewOutcomeKind.CANCELLED and final.cancel_reason == "隐患已销号"
     assert outcomes == []
     assert stand_ins.actions(started.interview_id) == ["notice", "schedule", "cancel"]
@@ -311,9 +298,7 @@ async def test_cancel_closes_the_interview_as_cancelled_without_telling_the_haza
 async def test_an_outcome_the_finished_hazard_cannot_receive_still_closes_the_interview(
     env: WorkflowEnvironment, task_queue: str
 ) -> None:
-    stand_ins = StandIns()
-    async with interview_worker(env.client, task_queue, stand_ins):
-        started = await start_interview(env, task_queue, with_parent=False)
+    async with running_interview(env, task_queue, with_parent=False) as (stand_ins, started):
         handle = started.interview
         await handle.execute_update(W.schedule, schedule(await now(env) + timedelta(days=1)))
         await handle.execute_update(W.record, Command(actor=f.COUNTY_SUPERVISOR, body=RecordBody(attended=False)))
@@ -344,18 +329,14 @@ REFUSALS: list[tuple[str, Any, Any, Any, str, str]] = [
 async def test_refused_interview_step_names_its_reason_and_leaves_no_trace_in_history(
     env: WorkflowEnvironment, task_queue: str, name, update, who, body, kind, code  # type: ignore[no-untyped-def]
 ) -> None:
-    stand_ins = StandIns()
-    async with interview_worker(env.client, task_queue, stand_ins):
-        started = await start_interview(env, task_queue, with_parent=False)
+    async with running_interview(env, task_queue, with_parent=False) as (stand_ins, started):
         handle = started.interview
         if callable(body):
             body = body(await now(env))
-        refused = await refusal_of(handle, update, Command(actor=who, body=body))
-        assert (refused.type, refused.details[0]["code"]) == (kind, code)
-        assert refused.details[0]["message_zh"] and refused.details[0]["message_en"]
+        assert await refusal_code(handle, update, Command(actor=who, body=body)) == (kind, code)
         state = await handle.query(W.state)
         assert state.status == InterviewStatus.NOTICE and state.seq == 1
-        assert await history_update_events(handle) == 0
+        assert await update_events(handle) == 0
         await end(env, handle)
     assert stand_ins.actions(started.interview_id) == ["notice", "cancel"]
 
@@ -363,25 +344,20 @@ async def test_refused_interview_step_names_its_reason_and_leaves_no_trace_in_hi
 async def test_an_enterprise_acts_only_on_its_own_interview_and_a_second_schedule_is_refused(
     env: WorkflowEnvironment, task_queue: str
 ) -> None:
-    stand_ins = StandIns()
-    async with interview_worker(env.client, task_queue, stand_ins):
-        started = await start_interview(env, task_queue, with_parent=False)
+    async with running_interview(env, task_queue, with_parent=False) as (stand_ins, started):
         handle = started.interview
         today = await now(env)
         await handle.execute_update(W.schedule, schedule(today + timedelta(days=2)))
-        accepted = await history_update_events(handle)
+        accepted = await update_events(handle)
 
-        refused = await refusal_of(handle, W.submit_materials, Command(actor=f.ENTERPRISE_B, body=MATERIALS))
-        assert (refused.type, refused.details[0]["code"]) == ("forbidden", "not_your_enterprise")
-        refused = await refusal_of(handle, W.schedule, schedule(today + timedelta(days=3)))
-        assert (refused.type, refused.details[0]["code"]) == ("conflict", "wrong_state")
+        assert await refusal_code(handle, W.submit_materials, Command(actor=f.ENTERPRISE_B, body=MATERIALS)) == ("forbidden", "not_your_enterprise")
+        assert await refusal_code(handle, W.schedule, schedule(today + timedelta(days=3))) == ("conflict", "wrong_state")
         past = held(today).body.model_copy(
             update={"commitments": (Commitment(text="x", due=f.days_after(today, -1)),)}
         )
-        refused = await refusal_of(handle, W.record, Command(actor=f.COUNTY_SUPERVISOR, body=past))
-        assert (refused.type, refused.details[0]["code"]) == ("invalid", "date_in_past")
+        assert await refusal_code(handle, W.record, Command(actor=f.COUNTY_SUPERVISOR, body=past)) == ("invalid", "date_in_past")
 
-        assert await history_update_events(handle) == accepted
+        assert await update_events(handle) == accepted
         state = await handle.query(W.state)
         assert state.status == InterviewStatus.SCHEDULED and state.seq == 2 and state.materials is None
         await end(env, handle)

@@ -2,29 +2,22 @@
 leader of the listing authority, reminding them; a missed publication escalates; the close-out keeps the
 workflow open until it is signed and published."""
 
-import uuid
 from datetime import timedelta
 
-from temporalio.client import WorkflowHandle
 from temporalio.testing import WorkflowEnvironment
 
 from models.actions import CloseBody, Command, SubmitCompletionBody, VerifyBody
 from models.documents import DocumentKind, DocumentStatus, PublishBody, SignDocument
 from models.enums import Action, HazardStatus, Role
-from models.hazard import HazardState, workflow_id_for
+from models.hazard import HazardState
 from tests import factories as f
 from tests.test_hazard_workflow import to_rectifying
-from tests.workflow_helpers import RecordingProjection, hazard_worker, refusal_of
+from tests.workflow_helpers import refusal_code, running_hazard
 from workflows.hazard import HazardWorkflow
 
 W = HazardWorkflow
 CITY_LEADER = f.actor("city.leader", Role.LEADER, f.CITY)
 COUNTY_LEADER = f.actor("county.leader", Role.LEADER, f.COUNTY)
-
-
-async def start_hazard(env: WorkflowEnvironment, task_queue: str) -> WorkflowHandle:
-    code = f"HZ-371702-2026-{uuid.uuid4().hex[:6]}"
-    return await env.client.start_workflow(W.run, f.start(code), id=workflow_id_for(code), task_queue=task_queue)
 
 
 def document(state: HazardState, kind: DocumentKind):  # type: ignore[no-untyped-def]
@@ -36,19 +29,16 @@ def sign(document_id: str, actor=CITY_LEADER) -> Command[SignDocument]:  # type:
 
 
 async def test_the_listing_notice_waits_on_the_leader_and_is_issued_signed(env: WorkflowEnvironment, task_queue: str) -> None:
-    projection = RecordingProjection()
-    async with hazard_worker(env.client, task_queue, projection):
-        handle = await start_hazard(env, task_queue)
+    async with running_hazard(env, task_queue) as (projection, handle):
         state = await to_rectifying(env, handle)
         notice = document(state, DocumentKind.LISTING_NOTICE)
         assert (notice.status, notice.needs_signature, notice.authority_code) == (DocumentStatus.DRAFT, True, "371700")
         assert notice.source.number == state.listing.notice_number
         # Nobody but a leader of the listing authority signs; publication waits for the signature.
         for actor, code in ((f.CITY_SUPERVISOR, "not_a_leader"), (COUNTY_LEADER, "not_issuing_authority")):
-            refused = await refusal_of(handle, W.sign, sign(notice.id, actor))
-            assert (refused.type, refused.details[0]["code"]) == ("forbidden", code)
-        refused = await refusal_of(handle, W.publish, Command(actor=f.CITY_SUPERVISOR, body=PublishBody()))
-        assert refused.details[0]["code"] == "document_not_signed"
+            assert await refusal_code(handle, W.sign, sign(notice.id, actor)) == ("forbidden", code)
+        refused = await refusal_code(handle, W.publish, Command(actor=f.CITY_SUPERVISOR, body=PublishBody()))
+        assert refused[1] == "document_not_signed"
 
         # Unsigned for days: the leader's authority is reminded, then the superior told it is overdue.
         await env.sleep(timedelta(days=6))
@@ -61,16 +51,13 @@ async def test_the_listing_notice_waits_on_the_leader_and_is_issued_signed(env: 
         signed = document(state, DocumentKind.LISTING_NOTICE)
         assert signed.status == DocumentStatus.ISSUED and signed.signature.name == CITY_LEADER.display_name
         assert signed.sha256 != notice.sha256 and signed.source.signer == CITY_LEADER.display_name
-        refused = await refusal_of(handle, W.sign, sign(notice.id))
-        assert (refused.type, refused.details[0]["code"]) == ("conflict", "already_signed")
+        assert await refusal_code(handle, W.sign, sign(notice.id)) == ("conflict", "already_signed")
         audit = [i for i in projection.items if i.transition.action == Action.SIGN]
         assert audit[0].document.sha256 == signed.sha256 and audit[0].transition.actor.user_id == CITY_LEADER.user_id
 
 
 async def test_a_missed_publication_escalates_to_the_superior(env: WorkflowEnvironment, task_queue: str) -> None:
-    projection = RecordingProjection()
-    async with hazard_worker(env.client, task_queue, projection):
-        handle = await start_hazard(env, task_queue)
+    async with running_hazard(env, task_queue) as (projection, handle):
         state = await to_rectifying(env, handle)
         await handle.execute_update(W.sign, sign(document(state, DocumentKind.LISTING_NOTICE).id))
         await env.sleep(timedelta(days=9))  # timers.publish = 5 working days from the listing
@@ -80,14 +67,12 @@ async def test_a_missed_publication_escalates_to_the_superior(env: WorkflowEnvir
         state = await handle.execute_update(W.publish, Command(actor=f.CITY_SUPERVISOR, body=PublishBody()))
         assert state.listing_published_at is not None
         assert document(state, DocumentKind.LISTING_ANNOUNCEMENT).status == DocumentStatus.ISSUED
-        refused = await refusal_of(handle, W.publish, Command(actor=f.CITY_SUPERVISOR, body=PublishBody()))
-        assert refused.details[0]["code"] == "nothing_to_publish"
+        refused = await refusal_code(handle, W.publish, Command(actor=f.CITY_SUPERVISOR, body=PublishBody()))
+        assert refused[1] == "nothing_to_publish"
 
 
 async def test_a_closed_hazard_runs_until_its_close_out_is_signed_and_published(env: WorkflowEnvironment, task_queue: str) -> None:
-    projection = RecordingProjection()
-    async with hazard_worker(env.client, task_queue, projection):
-        handle = await start_hazard(env, task_queue)
+    async with running_hazard(env, task_queue) as (projection, handle):
         state = await to_rectifying(env, handle)
         await handle.execute_update(W.sign, sign(document(state, DocumentKind.LISTING_NOTICE).id))
         await handle.execute_update(W.publish, Command(actor=f.CITY_SUPERVISOR, body=PublishBody()))

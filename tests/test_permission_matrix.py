@@ -25,6 +25,7 @@ from services.hazards import HAZARD_ACTION_BODIES as ACTION_BODIES
 from services.principal import principal_for
 from store.reference import user_by_name
 from tests.api_helpers import Api, in_days, running_api
+from tests.tour_helpers import TEAM
 
 pytestmark = pytest.mark.slow
 
@@ -270,14 +271,11 @@ TOUR_NEEDS = {
     "submit-rectification-report": "rectifying", "accept-rectification": "target_reported",
     "reject-rectification": "target_reported", "publish": "rectified",
 }
-TOUR_TEAM = [{"username": "tour.lead", "role": "leader"}, {"username": "tour.deputy", "role": "deputy"},
-             {"username": "tour.m1", "role": "member"}, {"username": "tour.m2", "role": "member"},
-             {"username": "tour.m3", "role": "member"}, {"username": "tour.expert", "role": "expert"}]
 
 
 def tour_body(action: str) -> dict[str, Any]:
     bodies: dict[str, dict[str, Any]] = {
-        "change-team": {"team": TOUR_TEAM},
+        "change-team": {"team": TEAM},
         "record-finding": {"target": "371702", "kind": "problem", "description": "台账不全"},
         "transfer-clue": {"finding": "F1", "to": "市纪委监委"},
         "submit-report": {"summary": "总体情况", "proposals": "意见建议"},
@@ -306,7 +304,7 @@ async def tour_in(api: Api, env: WorkflowEnvironment, state: str) -> str:
     if state in ("inspecting", "clue"):
         reply = await api.as_user("city.supervisor", "POST", "/tours", json={
             "title": "巡查", "kind": "comprehensive", "targets": [{"region_code": "371702"}], "starts_on": in_days(0),
-            "ends_on": in_days(3), "team": TOUR_TEAM})
+            "ends_on": in_days(3), "team": TEAM})
         assert reply.status_code == 201, reply.text
         tour_id: str = reply.json()["id"]
         await _tour_status(api, tour_id, "inspecting")
@@ -522,7 +520,7 @@ def tour_actors(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
             user = user_by_name(session=session, username=name)
             assert user is not None, name
             found[name] = principal_for(session, user).actor
-        team = resolve_team(session, ChangeTeamBody.model_validate({"team": TOUR_TEAM}).team)
+        team = resolve_team(session, ChangeTeamBody.model_validate({"team": TEAM}).team)
     engine.dispose()
     found["start"] = TourStart(
         id="TR-371700-2026-000001", title="巡查", kind=TourKind.COMPREHENSIVE, organizer=factories.CITY,

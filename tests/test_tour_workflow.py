@@ -22,7 +22,7 @@ from models.calendar import Deadline, DeadlineRequest
 from models.documents import DocumentKind, DocumentStatus, SignDocument
 from models.enums import Role
 from models.hazard import HazardStart
-from models.interview import InterviewProjection, InterviewReceipt, InterviewStatus, RecordBody, ScheduleBody
+from models.interview import InterviewStatus, RecordBody, ScheduleBody
 from models.tour import (
     ApproveReportBody,
     ChangeTeamBody,
@@ -38,14 +38,13 @@ from models.tour import (
     TourHazardRequest,
     TourKind,
     TourProjection,
-    TourReceipt,
     TourStart,
     TourState,
     TourStatus,
     tour_workflow_id,
 )
 from tests import factories as f
-from tests.workflow_helpers import refusal_of
+from tests.workflow_helpers import RecordingProjection, refusal_of
 from workflows.interview import InterviewWorkflow
 from workflows.tour import TourWorkflow
 
@@ -54,20 +53,9 @@ LEADER = f.actor("tour.leader", Role.SUPERVISOR, f.CITY)
 COMMITTEE_LEADER = f.actor("city.leader", Role.LEADER, f.CITY)
 
 
-class StandIns:
-    def __init__(self) -> None:
-        self.items: list[TourProjection] = []
-        self.interview_items: list[InterviewProjection] = []
-
-    @activity.defn(name="project_tour")
-    async def project_tour(self, item: TourProjection) -> TourReceipt:
-        self.items.append(item)
-        return TourReceipt(seq=item.seq, action=item.action, written=True)
-
-    @activity.defn(name="project_interview")
-    async def project_interview(self, item: InterviewProjection) -> InterviewReceipt:
-        self.interview_items.append(item)
-        return InterviewReceipt.of(item, True)
+class StandIns(RecordingProjection):
+    """The recording projection (tours' and interviews' items), and stand-ins for the hazard a finding opens and
+    for the calendar."""
 
     @activity.defn(name="open_tour_hazard")
     async def open_tour_hazard(self, request: TourHazardRequest) -> HazardStart:
@@ -77,8 +65,8 @@ class StandIns:
     async def compute_deadline(self, request: DeadlineRequest) -> Deadline:
         return CalendarActivities(None).compute_deadline(request)
 
-    def of(self, action: TourAction) -> list[TourProjection]:
-        return [i for i in self.items if i.action == action]
+    def steps(self, action: TourAction) -> list[TourProjection]:
+        return [i for i in self.tour_items if i.action == action]
 
 
 @asynccontextmanager
@@ -122,6 +110,14 @@ async def started(env: WorkflowEnvironment, task_queue: str, start: TourStart) -
     return await env.client.start_workflow(W.run, start, id=tour_workflow_id(start.id), task_queue=task_queue)
 
 
+@asynccontextmanager
+async def running_tours(env: WorkflowEnvironment, task_queue: str) -> AsyncIterator[tuple[StandIns, date]]:
+    """A worker with the stand-ins, and today's date in China on the test server's clock."""
+    stand_ins = StandIns()
+    async with tour_worker(env.client, task_queue, stand_ins):
+        yield stand_ins, china_date(await env.get_current_time())
+
+
 async def state(handle: WorkflowHandle) -> TourState:
     return await handle.query(W.state)  # type: ignore[no-any-return]
 
@@ -135,16 +131,14 @@ async def sleep_until(env: WorkflowEnvironment, instant: datetime) -> None:
 async def test_the_report_is_due_on_the_15th_working_day_after_the_end_across_new_year_and_its_reminder_and_lapse_fire(
     env: WorkflowEnvironment, task_queue: str
 ) -> None:
-    stand_ins = StandIns()
-    async with tour_worker(env.client, task_queue, stand_ins):
-        today = china_date(await env.get_current_time())
+    async with running_tours(env, task_queue) as (stand_ins, today):
         handle = await started(env, task_queue, tour_start(today + timedelta(days=1), date(2026, 12, 31)))
         planned = await state(handle)
         assert planned.status == TourStatus.PLANNED and planned.report_clock is not None  # known from the plan
         await sleep_until(env, end_of_day(today) + timedelta(minutes=1))
         stationed = await state(handle)
         assert stationed.status == TourStatus.INSPECTING and "12350" in (stationed.announcement or "")
-        assert abs(stand_ins.of(TourAction.STATION)[0].at - end_of_day(today)) < timedelta(seconds=1)  # 00:00 of the start date
+        assert abs(stand_ins.steps(TourAction.STATION)[0].at - end_of_day(today)) < timedelta(seconds=1)  # 00:00 of the start date
         await sleep_until(env, end_of_day(date(2026, 12, 31)) + timedelta(minutes=1))
         reporting = await state(handle)
         assert reporting.status == TourStatus.REPORTING and reporting.report_clock is not None
@@ -152,10 +146,10 @@ async def test_the_report_is_due_on_the_15th_working_day_after_the_end_across_ne
         assert reporting.report_clock.due_at == datetime(2027, 1, 22, 16, 0, tzinfo=UTC)
         first_reminder = reporting.report_clock.reminders[0]
         await sleep_until(env, first_reminder + timedelta(minutes=1))
-        reminder = stand_ins.of(TourAction.REMINDER)
+        reminder = stand_ins.steps(TourAction.REMINDER)
         assert reminder and {n.target_code for n in reminder[0].notices} >= {"371700"}
         await sleep_until(env, reporting.report_clock.due_at + timedelta(minutes=1))
-        lapsed = stand_ins.of(TourAction.DEADLINE_MISSED)
+        lapsed = stand_ins.steps(TourAction.DEADLINE_MISSED)
         assert len(lapsed) == 1 and abs(lapsed[0].at - reporting.report_clock.due_at) < timedelta(seconds=1)
         assert {(n.target_code, n.kind) for n in lapsed[0].notices} == {("371700", "overdue"), ("370000", "overdue")}
         assert (await state(handle)).report_clock.lapsed  # type: ignore[union-attr]
@@ -165,9 +159,7 @@ async def test_the_report_is_due_on_the_15th_working_day_after_the_end_across_ne
 async def test_an_overdue_target_is_interviewed_two_months_after_feedback_and_its_no_show_is_recorded_on_the_tour(
     env: WorkflowEnvironment, task_queue: str
 ) -> None:
-    stand_ins = StandIns()
-    async with tour_worker(env.client, task_queue, stand_ins):
-        today = china_date(await env.get_current_time())
+    async with running_tours(env, task_queue) as (stand_ins, today):
         start = tour_start(today + timedelta(days=1), today + timedelta(days=1))
         handle = await started(env, task_queue, start)
         await sleep_until(env, end_of_day(today + timedelta(days=1)) + timedelta(minutes=1))
@@ -179,7 +171,7 @@ async def test_an_overdue_target_is_interviewed_two_months_after_feedback_and_it
         progress = fed.progress_of("371702")
         assert progress is not None and progress.status == TargetStatus.RECTIFYING and progress.clock is not None
         assert progress.clock.due_at == end_of_day(add_months(feedback_day, 2))
-        letter = stand_ins.of(TourAction.DELIVER_FEEDBACK)[0].documents[0]
+        letter = stand_ins.steps(TourAction.DELIVER_FEEDBACK)[0].documents[0]
         assert progress.feedback_hash == letter.sha256 and "整改" in letter.content
         await sleep_until(env, progress.clock.due_at + timedelta(minutes=1))
         overdue = await state(handle)
@@ -198,16 +190,14 @@ async def test_an_overdue_target_is_interviewed_two_months_after_feedback_and_it
                 break
             await env.sleep(timedelta(seconds=1))
         assert recorded is not None and recorded.interview_outcomes == (f"{target.interviews[0]}:no_show",)
-        assert stand_ins.of(TourAction.INTERVIEW_OUTCOME)
+        assert stand_ins.steps(TourAction.INTERVIEW_OUTCOME)
         await handle.terminate("test over")
 
 
 async def test_a_team_change_is_refused_for_regional_avoidance_and_for_ones_own_unit(
     env: WorkflowEnvironment, task_queue: str
 ) -> None:
-    stand_ins = StandIns()
-    async with tour_worker(env.client, task_queue, stand_ins):
-        today = china_date(await env.get_current_time())
+    async with running_tours(env, task_queue) as (stand_ins, today):
         handle = await started(env, task_queue, tour_start(today + timedelta(days=5), today + timedelta(days=9),
                                                             (COUNTY_TARGET, DEPARTMENT_TARGET)))
         local = member("county.staff", TeamRole.MEMBER, where="371702", path="370000/371700/371702/")
@@ -229,9 +219,7 @@ async def test_a_team_change_is_refused_for_regional_avoidance_and_for_ones_own_
 async def test_the_unsigned_tour_report_reminds_the_committee_lapses_upward_and_the_leaders_signature_issues_it(
     env: WorkflowEnvironment, task_queue: str
 ) -> None:
-    stand_ins = StandIns()
-    async with tour_worker(env.client, task_queue, stand_ins):
-        today = china_date(await env.get_current_time())
+    async with running_tours(env, task_queue) as (stand_ins, today):
         handle = await started(env, task_queue, tour_start(today + timedelta(days=1), today + timedelta(days=1)))
         await sleep_until(env, end_of_day(today + timedelta(days=1)) + timedelta(minutes=1))
         submitted = await handle.execute_update(W.submit_report, Command(actor=LEADER, body=SubmitReportBody(summary="总体情况", proposals="加强隐患排查")))
@@ -242,15 +230,15 @@ async def test_the_unsigned_tour_report_reminds_the_committee_lapses_upward_and_
         refused = await refusal_of(handle, W.sign, Command(actor=LEADER, body=SignDocument(document_id=draft.id)))
         assert refused.details[0]["code"] == "not_a_leader"
         await sleep_until(env, clock.clock.due_at + timedelta(minutes=1))
-        reminded = [i for i in stand_ins.of(TourAction.REMINDER) if i.reason == "reminder:sign"]
+        reminded = [i for i in stand_ins.steps(TourAction.REMINDER) if i.reason == "reminder:sign"]
         assert reminded and {n.target_code for n in reminded[0].notices} == {f.CITY.code}
-        (lapsed,) = [i for i in stand_ins.of(TourAction.DEADLINE_MISSED) if i.reason == "deadline:sign"]
+        (lapsed,) = [i for i in stand_ins.steps(TourAction.DEADLINE_MISSED) if i.reason == "deadline:sign"]
         assert {n.target_code for n in lapsed.notices} == {f.CITY.code, f.PROVINCE.code}
         signed = await handle.execute_update(W.sign, Command(actor=COMMITTEE_LEADER, body=SignDocument(document_id=draft.id)))
         (issued,) = signed.documents
         assert issued.status == DocumentStatus.ISSUED and issued.signature is not None and issued.source.signer == issued.signature.name
         assert issued.sha256 != draft.sha256 and signed.report is not None and signed.report.document_hash == issued.sha256
-        assert not signed.sign_clocks and stand_ins.of(TourAction.SIGN)[0].documents[0].sha256 == issued.sha256
+        assert not signed.sign_clocks and stand_ins.steps(TourAction.SIGN)[0].documents[0].sha256 == issued.sha256
         again = await refusal_of(handle, W.sign, Command(actor=COMMITTEE_LEADER, body=SignDocument(document_id=draft.id)))
         assert again.details[0]["code"] == "already_signed"
         await handle.terminate("test over")

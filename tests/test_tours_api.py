@@ -10,15 +10,7 @@ from temporalio.testing import WorkflowEnvironment
 
 from tests.api_helpers import Api, in_days
 from tests.eventually import assert_eventually_async
-
-TEAM = [
-    {"username": "tour.lead", "role": "leader"},
-    {"username": "tour.deputy", "role": "deputy"},
-    {"username": "tour.m1", "role": "member"},
-    {"username": "tour.m2", "role": "member"},
-    {"username": "tour.m3", "role": "member"},
-    {"username": "tour.expert", "role": "expert"},
-]
+from tests.tour_helpers import TEAM
 
 
 def tour_body(**overrides: Any) -> dict[str, Any]:

@@ -4,8 +4,10 @@ read model filled with synthetic hazards, the Excel ledger, and the form helpers
 import io
 import re
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -35,11 +37,18 @@ class NoTemporal:
         raise AssertionError(f"a read touched Temporal ({name})")
 
 
-@pytest.fixture
-async def app(tmp_path: Path) -> AsyncIterator[object]:
+@asynccontextmanager
+async def app_without_temporal(tmp_path: Path) -> AsyncIterator[Any]:
+    """The app in development on a data directory of its own, started; a read that touches Temporal fails."""
     settings = Settings(_env_file=None, env="development", data_dir=tmp_path, log_json=False, log_level="WARNING")  # type: ignore[call-arg]
     application = create_app(settings, temporal=NoTemporal())  # type: ignore[arg-type]
     async with application.router.lifespan_context(application):
+        yield application
+
+
+@pytest.fixture
+async def app(tmp_path: Path) -> AsyncIterator[object]:
+    async with app_without_temporal(tmp_path) as application:
         with Session(application.state.engine) as session:
             insert(session, [
                 Spec(1, S.RECTIFYING, NOW - timedelta(days=40), COUNTY, HazardLevel.MAJOR, listed=True,

@@ -1,17 +1,21 @@
 """Helpers for workflow tests: a worker with a recording projection, and update calls that return errors."""
 
+import uuid
 from collections.abc import AsyncIterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
+from datetime import datetime, timedelta
 
 from temporalio import activity
+from temporalio.api.enums.v1 import EventType
 from temporalio.client import Client, WorkflowHandle, WorkflowUpdateFailedError
 from temporalio.exceptions import ApplicationError
+from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
 from activities.calendar import CalendarActivities
 from activities.documents import DocumentActivities
-from models.hazard import ProjectionItem, ProjectionReceipt
+from models.hazard import ProjectionItem, ProjectionReceipt, workflow_id_for
 from models.interview import InterviewProjection, InterviewReceipt
 from models.signoff import SignOffStep
 from models.tour import TourProjection, TourReceipt
@@ -93,6 +97,22 @@ async def hazard_worker(
             yield worker
 
 
+async def start_hazard(env: WorkflowEnvironment, task_queue: str) -> WorkflowHandle:
+    """A hazard just reported (the factories' report), on a code of its own."""
+    from tests import factories as f
+
+    code = f"HZ-371702-2026-{uuid.uuid4().hex[:6]}"
+    return await env.client.start_workflow(HazardWorkflow.run, f.start(code), id=workflow_id_for(code), task_queue=task_queue)
+
+
+@asynccontextmanager
+async def running_hazard(env: WorkflowEnvironment, task_queue: str) -> AsyncIterator[tuple[RecordingProjection, WorkflowHandle]]:
+    """A worker with a recording projection, and a hazard just reported."""
+    projection = RecordingProjection()
+    async with hazard_worker(env.client, task_queue, projection):
+        yield projection, await start_hazard(env, task_queue)
+
+
 async def refusal_of(handle: WorkflowHandle, update: object, command: object) -> ApplicationError:
     """Run an update expected to be refused; return the ApplicationError its validator raised."""
     try:
@@ -123,3 +143,41 @@ async def finish_paperwork(handle: WorkflowHandle, publisher: object) -> None:
         if state.listing is None or (state.listing_published_at and (state.closeout_published_at or state.status != "closed")):
             return
         await handle.execute_update(HazardWorkflow.publish, Command(actor=publisher, body=PublishBody()))
+
+
+async def refusal_code(handle: WorkflowHandle, update: object, command: object) -> tuple[str, str]:
+    """Run an update expected to be refused; return its refusal's (type, code), having checked that the refusal
+    says why in both languages."""
+    refused = await refusal_of(handle, update, command)
+    assert refused.details[0]["message_zh"] and refused.details[0]["message_en"], refused.details
+    return refused.type or "", refused.details[0]["code"]
+
+
+UPDATE_EVENTS = {
+    EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED,
+    EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_COMPLETED,
+}
+
+
+async def update_events(handle: WorkflowHandle) -> int:
+    """How many update events the workflow's history holds: a refused update leaves none."""
+    history = await handle.fetch_history()
+    return len([e for e in history.events if e.event_type in UPDATE_EVENTS])
+
+
+async def now(env: WorkflowEnvironment) -> datetime:
+    return await env.get_current_time()
+
+
+async def no_show(env: WorkflowEnvironment, interview: WorkflowHandle) -> None:
+    """The county schedules an interview two days out, records that nobody came, and the interview ends."""
+    from models.actions import Command
+    from models.interview import RecordBody, ScheduleBody
+    from tests import factories as f
+
+    when = await env.get_current_time() + timedelta(days=2)
+    await interview.execute_update(
+        InterviewWorkflow.schedule, Command(actor=f.COUNTY_SUPERVISOR, body=ScheduleBody(at=when, place="区应急局三楼会议室"))
+    )
+    await interview.execute_update(InterviewWorkflow.record, Command(actor=f.COUNTY_SUPERVISOR, body=RecordBody(attended=False)))
+    await interview.result()

@@ -40,7 +40,7 @@ from models.interview import RecordBody, ScheduleBody
 from tests import factories as f
 from tests.eventually import assert_eventually_async
 from tests.test_hazard_workflow import assess_major, plan
-from tests.workflow_helpers import RecordingProjection, finish_paperwork, hazard_worker
+from tests.workflow_helpers import RecordingProjection, finish_paperwork, hazard_worker, no_show
 from workflows.hazard import HazardWorkflow as W
 from workflows.interview import InterviewWorkflow
 from workflows.signoff import SignOffWorkflow
@@ -191,12 +191,7 @@ async def interview_no_show(env: WorkflowEnvironment, task_queue: str, code: str
         W.interview, Command(actor=f.COUNTY_SUPERVISOR, body=StartInterviewBody(reason="整改方案迟迟未报"))
     )
     interview = env.client.get_workflow_handle(state.interviews[0])
-    when = await env.get_current_time() + timedelta(days=2)
-    await interview.execute_update(
-        InterviewWorkflow.schedule, Command(actor=f.COUNTY_SUPERVISOR, body=ScheduleBody(at=when, place="区应急局三楼会议室"))
-    )
-    await interview.execute_update(InterviewWorkflow.record, Command(actor=f.COUNTY_SUPERVISOR, body=RecordBody(attended=False)))
-    await interview.result()
+    await no_show(env, interview)
     async def rung_raised() -> bool:  # the outcome reaches the hazard as a signal
         raised: HazardState = await handle.query(W.state)
         return bool(raised.fired)
