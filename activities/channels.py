@@ -1,12 +1,15 @@
 """The wire: a mail over SMTP and a POST to a group robot. A failure says whether trying again may help."""
 
+import ipaddress
 import smtplib
+import socket
 import ssl
 import time
 from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import formatdate
 from functools import partial
+from urllib.parse import urlsplit
 
 import httpx
 
@@ -82,6 +85,20 @@ def send_mail(settings: Settings, mail: EmailMessage) -> None:
         raise ChannelFailure(f"SMTP unreachable: {type(error).__name__}: {error}") from None
 
 
+def refuse_private_host(url: str) -> None:
+    """Refuse a webhook whose host is, or resolves to, a private, loopback, link-local or reserved address."""
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    try:
+        found = {info[4][0] for info in socket.getaddrinfo(host, parts.port or 443, proto=socket.IPPROTO_TCP)}
+    except OSError:
+        raise ChannelFailure(f"webhook host {host} does not resolve") from None
+    for address in found:
+        ip = ipaddress.ip_address(str(address).split("%")[0])
+        if ip.is_private or ip.is_loopback or ip.is_link_local or ip.is_reserved or ip.is_multicast or ip.is_unspecified:
+            raise ChannelFailure(f"webhook host {host} is a private or local address", permanent=True)
+
+
 def post_webhook(settings: Settings, *, kind: WebhookKind, url: str, secret: str | None, message: Message) -> None:
     payload = webhook_payload(kind, message)
     body = payload_bytes(payload)
@@ -93,17 +110,19 @@ def post_webhook(settings: Settings, *, kind: WebhookKind, url: str, secret: str
         headers["X-Duban-Delivery"] = str(message.notification_id)
         if secret:
             headers["X-Duban-Signature"] = generic_signature(secret, body)
+    if not settings.webhook_private_hosts:
+        refuse_private_host(target)
     try:
         answer = httpx.post(target, content=body, headers=headers, timeout=settings.webhook_timeout_seconds)
     except httpx.HTTPError as error:
-        raise ChannelFailure(f"webhook unreachable: {type(error).__name__}: {error}") from None
-    if answer.status_code >= 300:
+        raise ChannelFailure(f"webhook unreachable: {type(error).__name__}") from None
+    if answer.status_code >= 300:  # what failed, never the reply's body (an internal host's page, a token)
         permanent = 400 <= answer.status_code < 500 and answer.status_code not in (408, 425, 429)
-        raise ChannelFailure(f"webhook answered {answer.status_code}: {answer.text[:200]}", permanent=permanent)
+        raise ChannelFailure(f"webhook answered {answer.status_code}", permanent=permanent)
     if kind != WebhookKind.GENERIC:
         try:
             refusal = robot_refusal(kind, answer.json())
         except ValueError:
-            refusal = f"robot answered no JSON: {answer.text[:200]}"
+            refusal = "robot answered no JSON"
         if refusal:
             raise ChannelFailure(refusal)

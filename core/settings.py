@@ -92,6 +92,9 @@ class Settings(BaseSettings):
     smtp_tls: bool = False
     smtp_timeout_seconds: float = Field(default=10, gt=0)
     webhook_timeout_seconds: float = Field(default=10, gt=0)
+    # A webhook to a private, loopback or link-local address is refused at send time (a region's URL could point
+    # at internal hosts); set this for a robot gateway on the internal network, or the tests' local servers.
+    webhook_private_hosts: bool = False
     # The address people open links at (documents, hazards) in mails and robot messages; default http://host:port.
     public_url: str | None = None
     delivery_poll_seconds: float = Field(default=2, gt=0)  # how often the worker's outbox looks for new notifications

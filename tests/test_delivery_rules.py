@@ -164,3 +164,14 @@ def test_a_cookie_is_secure_behind_a_trusted_proxy_that_says_https() -> None:
     assert secure_request(request("10.0.0.1", "https", "10.0.0.0/8"))  # type: ignore[arg-type]
     assert not secure_request(request("192.0.2.7", "https", "10.0.0.0/8"))  # type: ignore[arg-type]  # anyone may claim it
     assert not secure_request(request("10.0.0.1", "http", "10.0.0.0/8"))  # type: ignore[arg-type]
+
+
+def test_a_webhook_to_a_private_or_local_address_is_refused_at_send_time() -> None:
+    from activities.channels import ChannelFailure, refuse_private_host
+
+    for url in ("http://127.0.0.1:9/hook", "http://10.1.2.3/hook", "http://169.254.169.254/latest/meta-data",
+                "http://[::1]/hook", "http://localhost/robot/send"):
+        with pytest.raises(ChannelFailure) as refused:
+            refuse_private_host(url)
+        assert refused.value.permanent, url
+    refuse_private_host("http://93.184.216.34/hook")  # a public address passes
