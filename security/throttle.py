@@ -6,8 +6,10 @@ table never holds a username or a client address (a whistleblower's address abov
 
 Sign-in: each failure within the window doubles the wait before the next attempt is even checked (0.25 s,
 0.5 s, 1 s, ... up to 8 s); an attempt that comes sooner is answered 429 with `Retry-After` at once (no
-request sleeps). After `lock_after` failures for a name, or `lock_client_after` from one address (a county
-office shares one address, so it gets more room), attempts are refused until the window passes.
+request sleeps). After `lock_after` failures for a name from one address, or `lock_client_after` from one
+address (a county office shares one address, so it gets more room), attempts from there are refused until the
+window passes. A name's failures from everywhere only slow it down (the growing wait), never lock it: nobody
+can lock another person out of their account by guessing from afar.
 """
 
 import hashlib
@@ -81,13 +83,15 @@ class SignInThrottle:
     def delay_for(self, count: int) -> float:
         return 0.0 if count == 0 else min(self.base_delay * 2 ** (count - 1), MAX_DELAY_SECONDS)
 
-    def wait(self, session: Session, username_key: str, client_key: str) -> tuple[bool, float]:
+    def wait(self, session: Session, username_key: str, client_key: str, *slowing: str) -> tuple[bool, float]:
         """(locked, seconds): seconds > 0 means this attempt comes too early (or is locked out) and is refused
-        without checking the password; `locked` says which of the two."""
+        without checking the password; `locked` says which of the two. The `slowing` keys' failures lengthen
+        the wait but never lock."""
         now = self.clock()
         since = now - self.window
         by_name = self._events.times(session, username_key, since)
         by_client = self._events.times(session, client_key, since)
+        elsewhere = [t for key in slowing for t in self._events.times(session, key, since)]
         locks = [
             times[len(times) - limit] + self.window - now
             for times, limit in ((by_name, self.lock_after), (by_client, self.lock_client_after))
@@ -95,10 +99,10 @@ class SignInThrottle:
         ]
         if locks:
             return True, max(locks)
-        count = max(len(by_name), len(by_client))
+        count = max(len(by_name), len(by_client), len(elsewhere))
         if count == 0:
             return False, 0.0
-        last = max(by_name[-1:] + by_client[-1:])
+        last = max(by_name[-1:] + by_client[-1:] + sorted(elsewhere)[-1:])
         return False, max(0.0, last + self.delay_for(count) - now)
 
     def fail(self, session: Session, *keys: str) -> None:
@@ -107,11 +111,11 @@ class SignInThrottle:
         self._events.add(session, keys, now)
         session.commit()
 
-    def succeed(self, session: Session, username_key: str) -> None:
+    def succeed(self, session: Session, *username_keys: str) -> None:
         session.execute(
             delete(ThrottleEvent).where(
                 col(ThrottleEvent.scope) == self._events.scope,
-                col(ThrottleEvent.key_hash) == self._events.digest(username_key),
+                col(ThrottleEvent.key_hash).in_([self._events.digest(k) for k in username_keys]),
             )
         )
         session.commit()

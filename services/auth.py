@@ -23,8 +23,9 @@ def authenticate(throttle: SignInThrottle, session: Session, username: str, pass
     from the address must wait (doubling, up to 8 s); one that comes sooner, or during a lock-out, is answered
     429 `too_many_attempts` with `Retry-After` at once, its password not checked. Failures are logged (never the
     password)."""
-    keys = (f"user:{username}", f"client:{client}")
-    locked, wait = throttle.wait(session, *keys)
+    keys = (f"user:{username}\x00{client}", f"client:{client}")  # what can lock: a name from here, this address
+    name = f"user:{username}"  # the name's failures from everywhere: they slow it down, never lock it
+    locked, wait = throttle.wait(session, *keys, name)
     if locked:
         log.warning("sign-in locked out", username=username, client=client, retry_after=round(wait, 1))
         raise refused(
@@ -40,10 +41,10 @@ def authenticate(throttle: SignInThrottle, session: Session, username: str, pass
         )
     user = user_by_name(session=session, username=username)
     if user is None or user.disabled or not verify_password(user.password_hash, password):
-        throttle.fail(session, *keys)
+        throttle.fail(session, *keys, name)
         log.warning("sign-in refused", username=username, client=client, failures=throttle.failures(session, *keys))
         raise refused(401, "bad_credentials")
-    throttle.succeed(session, keys[0])
+    throttle.succeed(session, keys[0], name)
     return user
 
 

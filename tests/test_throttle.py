@@ -206,3 +206,22 @@ def test_the_throttles_count_in_the_database_on_sqlite_and_postgresql(engine: An
         assert second.wait(session, *keys) == (False, 8.0)  # the name is cleared; the address still waits
         stored = session.exec(select(ThrottleEvent.key_hash)).all()
     assert stored and not any("inspector" in h or "203.0.113.7" in h for h in stored)
+
+
+def test_guessing_a_name_from_afar_slows_it_but_never_locks_its_owner_out(sqlite_engine: Any) -> None:
+    from services.auth import authenticate
+    from services.errors import ApiError
+    from store.demo import load_demo_data
+
+    clock = Clock()
+    throttle = SignInThrottle(secret="s" * 40, clock=clock)
+    with Session(sqlite_engine) as session:
+        load_demo_data(session=session)
+        session.commit()
+        for _ in range(12):  # more than enough to lock the name, were it locked by name
+            clock.now += 10
+            with pytest.raises(ApiError) as refused:
+                authenticate(throttle, session, "inspector", "wrong", "203.0.113.7")
+        assert refused.value.status == 429  # the guesser's address is locked out
+        clock.now += 10  # the name's wait has passed; from the owner's own address the right password works
+        assert authenticate(throttle, session, "inspector", "duban-demo", "198.51.100.9").username == "inspector"
