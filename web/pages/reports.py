@@ -68,7 +68,9 @@ async def run_report(request: Request, page: PageDep, policies: PoliciesDep) -> 
         return refused
     values = _values(form)
     try:
-        row, _ = reports.run_report(page.session, page.principal, policies, page.settings, ReportRequest.model_validate(values))
+        request_ = ReportRequest.model_validate(values)
+        row, _ = await to_thread.run_sync(  # the figures and the PDF: seconds of work, off the event loop
+            partial(reports.run_report, page.session, page.principal, policies, page.settings, request_))
     except (ValidationError, ApiError) as error:
         if isinstance(error, ApiError) and error.status == 503:
             raise
