@@ -14,7 +14,7 @@ from pathlib import Path
 from sqlmodel import Session, col, select
 
 from models.tables import WhistleblowerReport
-from security.image_metadata import strip_metadata
+from security.image_metadata import PUBLIC_MAX_PIXELS, strip_metadata
 
 IMAGE_SIGNATURES = {b"\xff\xd8\xff": "image/jpeg", b"\x89PNG\r\n\x1a\n": "image/png"}
 MAX_PHOTO_BYTES = 2 * 1024 * 1024
@@ -42,7 +42,7 @@ def decode_photo(text: str) -> bytes:
 def store_photo(directory: Path, data: bytes) -> str:
     """Keep a photo without its metadata (EXIF, GPS, XMP, comments, PNG text); its id is the SHA-256 of the
     cleaned bytes, which are what is stored and served. Raises `UnreadableImage` for what is no readable image."""
-    data = strip_metadata(data)
+    data = strip_metadata(data, PUBLIC_MAX_PIXELS)  # a public tip's photo: the lower cap
     digest = hashlib.sha256(data).hexdigest()
     directory.mkdir(parents=True, exist_ok=True)
     target = directory / digest

@@ -66,3 +66,17 @@ def test_a_zip_that_inflates_a_thousandfold_is_refused_before_parsing() -> None:
 def test_an_ordinary_ledger_still_reads() -> None:
     rows = read_rows(workbook([list(HEADERS), ["", "配电室未设置挡鼠板", "91371702MA3C4G0R29"]]))
     assert [(n, r["title"]) for n, r in rows] == [(2, "配电室未设置挡鼠板")]
+
+
+def test_a_public_photo_larger_than_sixteen_megapixels_is_refused_from_its_header() -> None:
+    from PIL import Image
+
+    from security.image_metadata import PUBLIC_MAX_PIXELS, UnreadableImage, strip_metadata
+
+    out = io.BytesIO()
+    Image.new("1", (5000, 4000)).save(out, "PNG")  # 20 megapixels, a few kilobytes on the wire
+    started = time.perf_counter()
+    with pytest.raises(UnreadableImage):
+        strip_metadata(out.getvalue(), PUBLIC_MAX_PIXELS)
+    assert time.perf_counter() - started < 1
+    assert strip_metadata(out.getvalue())  # a staff attachment of that size is still taken
