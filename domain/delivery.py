@@ -8,7 +8,7 @@ import json
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
-from urllib.parse import quote_plus, urlsplit
+from urllib.parse import parse_qsl, quote_plus, urlsplit, urlunsplit
 
 from models.base import CHINA_TZ, china_date
 from models.delivery import WebhookKind
@@ -118,6 +118,13 @@ def digest_text(day: str, messages: list[Message]) -> tuple[str, str]:
 
 def china_time(instant: datetime) -> str:
     return f"{china_date(instant).isoformat()} {instant.astimezone(CHINA_TZ):%H:%M}"
+
+
+def mask_url(url: str) -> str:
+    """A robot's URL as an admin sees it again: its host and path, every query value (an access token) masked."""
+    parts = urlsplit(url)
+    query = "&".join(f"{name}={mask_secret(value)}" for name, value in parse_qsl(parts.query, keep_blank_values=True))
+    return urlunsplit((parts.scheme, parts.netloc, parts.path, query, ""))
 
 
 def mask_secret(secret: str | None) -> str | None:

@@ -7,7 +7,7 @@ from pydantic import BaseModel
 from sqlmodel import Session
 
 from core.db import as_utc
-from domain.delivery import mask_secret
+from domain.delivery import mask_secret, mask_url
 from models.delivery import Channel, DeliveryStatus, NotificationSettingsIn, WebhookIn, WebhookKind
 from models.enums import Role
 from models.tables import Delivery, DeliveryAttempt, JurisdictionWebhook, User
@@ -22,7 +22,7 @@ class WebhookOut(BaseModel):
     region_code: str
     region_name: str
     kind: WebhookKind
-    url: str
+    url: str  # its query values (access tokens) masked
     secret: str | None  # masked: never the secret in full
     secret_set: bool
     updated_at: datetime
@@ -76,7 +76,7 @@ def require_admin(principal: Principal) -> None:
 def webhook_out(session: Session, row: JurisdictionWebhook) -> WebhookOut:
     region = get_jurisdiction(session=session, code=row.region_code)
     return WebhookOut(
-        region_code=row.region_code, region_name=region.name if region else "", kind=WebhookKind(row.kind), url=row.url,
+        region_code=row.region_code, region_name=region.name if region else "", kind=WebhookKind(row.kind), url=mask_url(row.url),
         secret=mask_secret(row.secret), secret_set=bool(row.secret), updated_at=as_utc(row.updated_at),  # type: ignore[arg-type]
         updated_by=row.updated_by,
     )

@@ -24,7 +24,8 @@ def put_webhook(*, session: Session, region_code: str, body: WebhookIn, by: str,
     created = row is None
     if row is None:
         row = JurisdictionWebhook(region_code=region_code, kind=body.kind.value, url=body.url, updated_at=now, updated_by=by)
-    row.kind, row.url, row.secret = body.kind.value, body.url, body.secret or None
+    keep = "secret" not in body.model_fields_set and not created  # a PUT that leaves the secret out keeps it
+    row.kind, row.url, row.secret = body.kind.value, body.url, row.secret if keep else (body.secret or None)
     row.updated_at, row.updated_by = now, by
     session.add(row)
     _audit(session, by, now, "webhook.put", region_code, {"kind": row.kind, "url_host": _host(row.url),

@@ -243,6 +243,9 @@ async def test_the_admin_routes_refuse_others_and_bad_bodies(api: Api) -> None:
     created = await api.as_user("admin", "PUT", "/admin/webhooks/371702", json=hook)
     assert created.status_code == 200 and created.json()["secret"] != hook["secret"] and created.json()["secret_set"]
     assert hook["secret"] not in json.dumps((await api.as_user("admin", "GET", "/admin/webhooks")).json())
+    assert created.json()["url"].endswith("?key=********")  # the robot's token is never echoed
+    kept = await api.as_user("admin", "PUT", "/admin/webhooks/371702", json={"kind": "wecom", "url": hook["url"]})
+    assert kept.status_code == 200 and kept.json()["secret_set"]  # a PUT without the secret keeps it
     replaced = await api.as_user("admin", "PUT", "/admin/webhooks/371702", json={**hook, "kind": "generic", "secret": None})
     assert replaced.status_code == 200 and replaced.json()["kind"] == "generic" and replaced.json()["secret"] is None
     assert (await api.as_user("admin", "DELETE", "/admin/webhooks/371702")).status_code == 204
