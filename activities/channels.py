@@ -43,12 +43,16 @@ class Attachment:
 def build_mail(
     settings: Settings, *, to: str, subject: str, text: str, attachments: list[Attachment], message_id: str
 ) -> EmailMessage:
+    """The mail, or a permanent `ChannelFailure` when it cannot be built (a header that no retry will mend)."""
     mail = EmailMessage()
-    mail["From"] = settings.smtp_from
-    mail["To"] = to
-    mail["Subject"] = subject
-    mail["Date"] = formatdate(localtime=False)
-    mail["Message-ID"] = message_id  # the same for every attempt: a receiver can drop a duplicate
+    try:
+        mail["From"] = settings.smtp_from
+        mail["To"] = to
+        mail["Subject"] = " ".join(subject.split())  # a line break in a header is refused: one line
+        mail["Date"] = formatdate(localtime=False)
+        mail["Message-ID"] = message_id  # the same for every attempt: a receiver can drop a duplicate
+    except (ValueError, TypeError) as error:
+        raise ChannelFailure(f"the mail cannot be built: {type(error).__name__}", permanent=True) from None
     mail.set_content(text)
     for attachment in attachments:
         kind, *parameters = (part.strip() for part in attachment.mime.split(";"))

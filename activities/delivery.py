@@ -113,8 +113,11 @@ class DeliveryActivities:
         if message.document_sha256:
             found = document_attachment(session, message.document_sha256)
             attachments = [found] if found else []
-        mail = build_mail(self._settings, to=address, subject=message.title, text=mail_text(message),
-                          attachments=attachments, message_id=f"<{row.key.replace(':', '.')}@duban>")
+        try:
+            mail = build_mail(self._settings, to=address, subject=message.title, text=mail_text(message),
+                              attachments=attachments, message_id=f"<{row.key.replace(':', '.')}@duban>")
+        except ChannelFailure as failure:  # logged as failed at once: no retry mends it
+            return _fail_permanently(str(failure))
         return lambda: send_mail(self._settings, mail)
 
     def _poster(self, session: Session, row: Delivery, message: Message):  # type: ignore[no-untyped-def]

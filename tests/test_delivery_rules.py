@@ -175,3 +175,15 @@ def test_a_webhook_to_a_private_or_local_address_is_refused_at_send_time() -> No
             refuse_private_host(url)
         assert refused.value.permanent, url
     refuse_private_host("http://93.184.216.34/hook")  # a public address passes
+
+
+def test_a_mail_whose_header_cannot_be_built_fails_at_once_and_a_title_s_line_break_is_folded() -> None:
+    from activities.channels import ChannelFailure, build_mail
+    from core.settings import Settings
+
+    settings = Settings(_env_file=None)  # type: ignore[call-arg]
+    mail = build_mail(settings, to="a@example.com", subject="配电室\n未设置挡鼠板", text="x", attachments=[], message_id="<1@duban>")
+    assert mail["Subject"] == "配电室 未设置挡鼠板"
+    with pytest.raises(ChannelFailure) as refused:
+        build_mail(settings, to="a@example.com\nBcc: b@example.com", subject="x", text="x", attachments=[], message_id="<1@duban>")
+    assert refused.value.permanent
