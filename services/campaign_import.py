@@ -38,7 +38,8 @@ from services.campaign_ledger import (
     ImportResult,
     RowResult,
 )
-from services.errors import ApiError, refused, validation_detail
+from services.errors import ApiError, refused, role_refused, validation_detail
+from services.hazards import REPORTER_ROLES
 from services.principal import Principal
 from services.schemas import HazardCreate
 from store import campaigns, hazards
@@ -56,6 +57,8 @@ class Checked:
 def import_hazards(*, session: Session, principal: Principal, campaign_id: str, data: bytes, dry_run: bool,
                    settings: Settings, client: Client, policies: PolicyRegistry) -> ImportResult:
     campaign_service.visible_row(session, campaign_id, principal)
+    if principal.actor.role not in REPORTER_ROLES:  # who may not report a hazard parses no workbook either
+        raise role_refused(principal.actor.role, REPORTER_ROLES, "report a hazard", "登记隐患")
     checked = check_rows(session, principal, campaign_id, read_rows(data), policies, settings)
     results: list[RowResult | None] = []
     first_of: dict[tuple[str, str, str], int] = {}  # a hazard's first row in the file (its later rows: `existing`)
