@@ -263,6 +263,8 @@ async def test_import_dry_run_then_real_run_then_the_same_file_twice(api: Api) -
 
     bad = await api.as_user("county.supervisor", "POST", f"/campaigns/{cid}/import", files={"file": ("x.xlsx", b"not a workbook", "application/octet-stream")})
     assert bad.status_code == 422 and bad.json()["detail"]["code"] == "not_a_workbook"
+    auditor = await api.as_user("auditor", "POST", f"/campaigns/{cid}/import", files={"file": ("x.xlsx", b"not a workbook", "application/octet-stream")})
+    assert auditor.status_code == 403 and auditor.json()["detail"]["code"] == "role_not_allowed"  # before the file is read
     missing = await api.as_user("county.supervisor", "POST", f"/campaigns/{cid}/import",
                                 files={"file": ("x.xlsx", workbook([row("x")], headers=("隐患名称", "行业")), "application/octet-stream")})
     assert missing.status_code == 422 and missing.json()["detail"]["code"] == "missing_columns"
