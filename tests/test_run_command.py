@@ -26,7 +26,8 @@ def free(port: int) -> bool:
 
 def free_ports() -> tuple[int, int, int]:
     while True:
-        temporal = random.randrange(20000, 40000, 100)
+        # below the ephemeral range (32768 and up): the dev servers other tests start take ports from there
+        temporal = random.randrange(20000, 32000, 100)
         ports = (temporal + 50, temporal, temporal + 60)  # http, temporal (+10, +20 for its own), ui
         if all(free(p) for p in (*ports, temporal + 10, temporal + 20)):
             return ports
