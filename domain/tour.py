@@ -4,8 +4,8 @@
 `domain.tour_steps`. Pure: the caller passes the resolved team members and `now`.
 """
 
-from domain import tour_documents
-from domain.permissions import ROLE_ZH, may_see_record
+from domain import tour_documents, tour_visibility
+from domain.permissions import ROLE_ZH
 from domain.refusals import Refusal, refuse, wrong_state
 from models import labels
 from models.actors import Actor
@@ -216,9 +216,6 @@ def allowed_actions(state: TourState, actor: Actor) -> tuple[TourAction, ...]:
 
 
 def may_see(actor: Actor, state: TourState) -> bool:
-    """The organizer's staff (and those above), the targets' staff, and the team's members."""
-    if may_see_record(actor, state.start.organizer_path, ""):
-        return True
-    if is_member(state, actor):
-        return True
-    return any(may_see_record(actor, t.region_path, "") for t in state.start.targets) and actor.role != Role.ENTERPRISE
+    """The organizer's office, the team and the targets' staff: whoever has a view of it (what each view shows:
+    `domain/tour_visibility.py`, the one rule for both)."""
+    return tour_visibility.view_of(actor, state) is not None

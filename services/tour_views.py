@@ -126,7 +126,8 @@ def detail(session: Session, row: TourRow, principal: Principal) -> TourOut:
     """The tour as the caller may read it (`domain/tour_visibility.py`): all of it for the organizing office and
     the team, what is addressed to it for an inspected jurisdiction."""
     state = tours.state_of(row)
-    view = visibility.view_of(principal.actor, state) or TourView.TARGET
+    view = visibility.view_of(principal.actor, state)
+    assert view is not None, "visible_row let in someone with no view of the tour"
     if view == TourView.TARGET:
         return _target_detail(session, row, state, principal)
     return _detail(session, row, state, principal, view)

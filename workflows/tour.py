@@ -18,7 +18,7 @@ with workflow.unsafe.imports_passed_through():
     from domain import tour_steps as steps
     from domain.refusals import Refusal
     from models.actions import Command
-    from models.documents import SignDocument
+    from models.documents import DocumentKind, SignDocument
     from models.hazard import HazardStart, workflow_id_for
     from models.interview import InterviewOutcome
     from models.tour import (
@@ -222,7 +222,8 @@ class TourWorkflow:
     @sign.validator
     def _validate_sign(self, command: Command[SignDocument]) -> None:
         self._paperwork.check_sign(command)
-        if "-tour_report-" in command.body.document_id:  # the report: not signed by who wrote or approved it
+        document = next((d for d in self._steps.state.documents if d.id == command.body.document_id), None)
+        if document is not None and document.kind == DocumentKind.TOUR_REPORT:  # not signed by who wrote it
             self._check_duties(A.SIGN, command)
 
     def _check_duties(self, action: TourAction, command: Command[Any]) -> None:

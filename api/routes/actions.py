@@ -47,8 +47,7 @@ class ActionRoutes:
         """Add every declared action's route, then the catch-all 404 for any other action name."""
         for spec in self.registry.actions:
             self._add_action(router, spec)
-        router.add_api_route(f"{self.record}/actions/{{action}}", self._unknown_action(), methods=["POST"],
-                             include_in_schema=False)
+        add_unknown_action(router, self.record, self.registry)
 
     def _add_action(self, router: APIRouter, spec: ActionSpec) -> None:
         routes = self
@@ -73,10 +72,13 @@ class ActionRoutes:
             description=action_description(self.registry, spec),
         )
 
-    def _unknown_action(self) -> Callable[[str], None]:
-        known = ", ".join(self.registry.names)
 
-        def unknown_action(action: str) -> None:
-            raise refused(404, "unknown_action", action=action, known=known)
+def add_unknown_action(router: APIRouter, record: str, registry: ProcessRegistry) -> None:
+    """`POST {record}/actions/{name}` for a name the registry does not have: 404 naming the actions there are.
+    Added after the declared actions' routes, which match first."""
+    known = ", ".join(registry.names)
 
-        return unknown_action
+    def unknown_action(action: str) -> None:
+        raise refused(404, "unknown_action", action=action, known=known)
+
+    router.add_api_route(f"{record}/actions/{{action}}", unknown_action, methods=["POST"], include_in_schema=False)

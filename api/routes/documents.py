@@ -6,6 +6,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Body, Query
 
 from api.deps import CurrentUser, SessionDep, SettingsDep, TemporalDep
+from api.routes.actions import add_unknown_action
 from models.documents import SignBody
 from registry.documents import DOCUMENT
 from services import documents as services
@@ -42,3 +43,6 @@ def public_listings(
     """Published listings (公示) and their close-outs, for anyone: the enterprise, the hazard's title and level, the
     listing authority, 文号, deadline, status and dates. Nothing about who reported it; only published ones."""
     return services.public_listings(session, page, page_size)
+
+
+add_unknown_action(router, "/documents/{document_id}", DOCUMENT)  # after `sign`, which matches first
